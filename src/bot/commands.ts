@@ -1,0 +1,34 @@
+/**
+ * Text commands. Every language's words work whatever the locale: a Danish
+ * nurse typing "help" in an English client still gets help.
+ */
+export type Command = 'newPlan' | 'myPlans' | 'continue' | 'help';
+
+const WORDS: Record<string, Command> = {
+  'ny plan': 'newPlan',
+  'new plan': 'newPlan',
+  'start plan': 'newPlan',
+  'mine planer': 'myPlans',
+  'mina planer': 'myPlans',
+  'my plans': 'myPlans',
+  'fortsæt': 'continue',
+  'fortsätt': 'continue',
+  'continue': 'continue',
+  'hjælp': 'help',
+  'hjälp': 'help',
+  'help': 'help',
+  '?': 'help',
+};
+
+/** Maps a message text to a command; undefined for anything else. */
+export function parseCommand(text: string | undefined): Command | undefined {
+  if (!text || text.length > 200) return undefined;
+  const normalised = text
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[.!]+$/u, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return WORDS[normalised];
+}

@@ -1,0 +1,112 @@
+/** Typed view models, one per template in adaptiveCards/. Every field a template reads is here, never undefined. */
+import type { Texts } from '../i18n';
+
+export interface Choice {
+  title: string;
+  value: string;
+}
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface ContactRow {
+  id: string;
+  name: string;
+  summary: string;
+  isYou: boolean;
+  youSuffix: string;
+}
+
+interface GuideBase {
+  t: Texts;
+  draftId: string;
+  rev: number;
+  stepLabel: string;
+  notice: string;
+  formError: string;
+}
+
+export interface Limits {
+  name: number;
+  role: number;
+  organisation: number;
+  address: number;
+  housingUnit: number;
+  email: number;
+  phone: number;
+  dreams: number;
+  note: number;
+}
+
+export const CONSENT_FIELDS = ['status', 'method', 'obtainedOn', 'covers', 'note', 'yourRole', 'yourOrganisation', 'yourSector'] as const;
+export const MASTER_DATA_FIELDS = ['name', 'dateOfBirth', 'address', 'housingUnit', 'preferredLanguage', 'dreams', 'wishes', 'needs'] as const;
+export const CONTACT_FIELDS = ['name', 'role', 'organisation', 'sector', 'email', 'phone'] as const;
+
+type FieldMap<K extends readonly string[]> = Record<K[number], string>;
+
+export interface CardModels {
+  welcome: { t: Texts['welcome'] };
+  help: { t: Texts['help'] & Pick<Texts['welcome'], 'newPlan' | 'myPlans'>; notice: string };
+  notice: { title: string; text: string; color: 'Default' | 'Attention' | 'Good' | 'Warning' };
+  guideConsent: GuideBase & {
+    ownerName: string;
+    today: string;
+    limits: Limits;
+    sectors: Choice[];
+    fields: FieldMap<typeof CONSENT_FIELDS>;
+    errors: FieldMap<typeof CONSENT_FIELDS>;
+  };
+  guideMasterData: GuideBase & {
+    today: string;
+    limits: Limits;
+    languages: Choice[];
+    fields: FieldMap<typeof MASTER_DATA_FIELDS>;
+    errors: FieldMap<typeof MASTER_DATA_FIELDS>;
+  };
+  guideNetwork: GuideBase & {
+    limits: Limits;
+    sectors: Choice[];
+    contactsHeading: string;
+    contacts: ContactRow[];
+    fields: FieldMap<typeof CONTACT_FIELDS>;
+    errors: FieldMap<typeof CONTACT_FIELDS>;
+  };
+  guideContactEdit: GuideBase & {
+    contactId: string;
+    isYou: boolean;
+    limits: Limits;
+    sectors: Choice[];
+    fields: FieldMap<typeof CONTACT_FIELDS>;
+    errors: FieldMap<typeof CONTACT_FIELDS>;
+  };
+  guideReview: GuideBase & {
+    citizenFacts: Fact[];
+    voiceFacts: Fact[];
+    consentSummary: string;
+    networkHeading: string;
+    contacts: ContactRow[];
+  };
+  planOverview: {
+    t: Texts;
+    notice: string;
+    citizenName: string;
+    facts: Fact[];
+    networkHeading: string;
+    contacts: Pick<ContactRow, 'name' | 'summary'>[];
+    nextStep: string;
+  };
+}
+
+export type TemplateName = keyof CardModels;
+export const TEMPLATE_NAMES: readonly TemplateName[] = [
+  'welcome',
+  'help',
+  'notice',
+  'guideConsent',
+  'guideMasterData',
+  'guideNetwork',
+  'guideContactEdit',
+  'guideReview',
+  'planOverview',
+];

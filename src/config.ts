@@ -1,0 +1,109 @@
+/**
+ * All settings, parsed once from the environment with zod and frozen.
+ * A missing or invalid setting stops start-up with a message naming it.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+const envSchema = z
+  .object({
+    /** HTTP port of the bot (App Service sets it). */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    /** Interface to listen on; forced to loopback when authentication is off. */
+    HOST: optionalString,
+    /** Bot Framework app (client) id. When set, every request's JWT is validated. */
+    MICROSOFT_APP_ID: optionalString,
+    /** Client secret for MultiTenant/SingleTenant bots; not used with a managed identity. */
+    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    MICROSOFT_APP_TENANT_ID: optionalString,
+    /** Explicit opt-in to run without Bot Framework authentication, for local use only (loopback). */
+    LOCAL_NO_AUTH: bool,
+    /** Azure Cosmos DB endpoint; when absent the embedded local store is started. */
+    COSMOS_ENDPOINT: optionalString.pipe(z.string().url().optional()),
+    /** Account key; when absent with COSMOS_ENDPOINT, a managed identity (DefaultAzureCredential) is used. */
+    COSMOS_KEY: optionalString,
+    COSMOS_DATABASE: z.string().trim().min(1).max(255).default('samspil'),
+    /** Where the embedded store keeps its data between restarts. */
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+    /** Keep the embedded store in memory only (tests). */
+    EMBEDDED_COSMOS_IN_MEMORY: bool,
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    NODE_ENV: z.string().default('development'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.MICROSOFT_APP_ID && !env.LOCAL_NO_AUTH) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MICROSOFT_APP_ID'],
+        message: 'is required; for local use without Bot Framework authentication set LOCAL_NO_AUTH=true instead',
+      });
+    }
+    if (env.MICROSOFT_APP_ID && env.LOCAL_NO_AUTH) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOCAL_NO_AUTH'], message: 'cannot be combined with MICROSOFT_APP_ID' });
+    }
+    if (env.LOCAL_NO_AUTH && env.HOST && !LOOPBACK.includes(env.HOST)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['HOST'], message: 'must be a loopback address when LOCAL_NO_AUTH=true' });
+    }
+    if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !env.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MICROSOFT_APP_PASSWORD'], message: `is required for MICROSOFT_APP_TYPE=${env.MICROSOFT_APP_TYPE}` });
+    }
+    if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MICROSOFT_APP_TENANT_ID'], message: `is required for MICROSOFT_APP_TYPE=${env.MICROSOFT_APP_TYPE}` });
+    }
+    if (env.NODE_ENV === 'production' && !env.COSMOS_ENDPOINT) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'is required in production (the embedded store is for local use)' });
+    }
+  });
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  auth:
+    | { mode: 'off' }
+    | { mode: 'botFramework'; appId: string; appPassword?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId?: string };
+  cosmos:
+    | { mode: 'embedded'; dataDir?: string; databaseId: string }
+    | { mode: 'azure'; endpoint: string; key?: string; databaseId: string };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment into the bot's configuration, or throws a ConfigError naming every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const config: Config = {
+    port: e.PORT,
+    host: e.LOCAL_NO_AUTH ? (e.HOST ?? '127.0.0.1') : (e.HOST ?? '0.0.0.0'),
+    auth: e.MICROSOFT_APP_ID
+      ? { mode: 'botFramework', appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, appType: e.MICROSOFT_APP_TYPE, tenantId: e.MICROSOFT_APP_TENANT_ID }
+      : { mode: 'off' },
+    cosmos: e.COSMOS_ENDPOINT
+      ? { mode: 'azure', endpoint: e.COSMOS_ENDPOINT, key: e.COSMOS_KEY, databaseId: e.COSMOS_DATABASE }
+      : { mode: 'embedded', dataDir: e.EMBEDDED_COSMOS_IN_MEMORY ? undefined : e.DATA_DIR, databaseId: e.COSMOS_DATABASE },
+    logLevel: e.LOG_LEVEL,
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,41 @@
+/**
+ * The audit trail: who did what to which plan, when. Entries carry ids and
+ * codes only, never names or free text, so the trail itself leaks nothing.
+ */
+export const AUDIT_ACTIONS = [
+  'guide.started',
+  'guide.resumed',
+  'guide.stepSaved',
+  'guide.cancelled',
+  'guide.consentRefused',
+  'plan.created',
+  'plan.read',
+  'access.denied',
+  'card.stale',
+  'card.invalid',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntry {
+  id: string;
+  tenantId: string;
+  /** The plan, or the guide draft that becomes the plan (same id). */
+  planId: string;
+  at: string;
+  actorId: string;
+  action: AuditAction;
+  /** Codes and counts only. */
+  details?: Record<string, string | number | boolean>;
+}
+
+/** Builds an audit entry. */
+export function auditEntry(
+  id: string,
+  at: Date,
+  who: { tenantId: string; userId: string },
+  planId: string,
+  action: AuditAction,
+  details?: AuditEntry['details'],
+): AuditEntry {
+  return { id, tenantId: who.tenantId, planId, at: at.toISOString(), actorId: who.userId, action, details };
+}

@@ -1,0 +1,205 @@
+/**
+ * The coordinated care plan (koordinerende indsatsplan / SIP) and its rules.
+ * Pure TypeScript + zod: no botbuilder or Cosmos imports.
+ */
+import { z } from 'zod';
+
+export const SECTORS = [
+  'regionPsychiatry',
+  'municipality',
+  'gp',
+  'addictionTreatment',
+  'relative',
+  'peerWorker',
+  'other',
+] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const CONSENT_STATUSES = ['given', 'refused', 'withdrawn'] as const;
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
+export const CONSENT_METHODS = ['verbal', 'written'] as const;
+/** What the citizen's consent covers (seed 000 §3.2.1: nothing is shared before consent). */
+export const CONSENT_SCOPES = ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+
+export const LANGUAGES = ['da', 'sv', 'en', 'de', 'ar', 'so', 'tr', 'uk', 'pl', 'other'] as const;
+export type PreferredLanguage = (typeof LANGUAGES)[number];
+
+export const PLAN_STATUSES = ['draft', 'active', 'closed'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
+/** Limits shared by the cards (maxLength) and the schemas, so both always agree. */
+export const LIMITS = {
+  name: 120,
+  role: 120,
+  organisation: 160,
+  address: 200,
+  housingUnit: 120,
+  email: 254,
+  phone: 32,
+  dreams: 2000,
+  note: 1000,
+  contacts: 40,
+} as const;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date that exists (rejects 2023-02-30) and lies in [min, max]. */
+export function isRealDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** Trimmed text with a maximum length; empty strings become undefined when optional. */
+const text = (max: number) => z.string().trim().min(1, 'required').max(max, `max:${max}`);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `max:${max}`)
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
+
+export const dateOfBirthSchema = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .refine(isRealDate, 'invalidDate')
+  .refine((v) => v <= new Date().toISOString().slice(0, 10), 'dateInFuture')
+  .refine((v) => v >= '1900-01-01', 'dateTooOld');
+
+export const citizenSchema = z.object({
+  name: text(LIMITS.name),
+  dateOfBirth: dateOfBirthSchema,
+  address: optionalText(LIMITS.address),
+  housingUnit: optionalText(LIMITS.housingUnit),
+  preferredLanguage: z.enum(LANGUAGES),
+  dreams: optionalText(LIMITS.dreams),
+  wishes: optionalText(LIMITS.dreams),
+  needs: optionalText(LIMITS.dreams),
+});
+export type Citizen = z.output<typeof citizenSchema>;
+
+const emailSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.email, `max:${LIMITS.email}`)
+  .optional()
+  .transform((v) => (v === '' ? undefined : v?.toLowerCase()))
+  .refine((v) => v === undefined || z.string().email().safeParse(v).success, 'invalidEmail');
+const phoneSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.phone, `max:${LIMITS.phone}`)
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .refine((v) => v === undefined || /^\+?[0-9][0-9 ()-]{5,}$/.test(v), 'invalidPhone');
+
+/** What a person types for one contact in the network. */
+export const contactInputSchema = z.object({
+  name: text(LIMITS.name),
+  role: text(LIMITS.role),
+  organisation: optionalText(LIMITS.organisation),
+  sector: z.enum(SECTORS),
+  email: emailSchema,
+  phone: phoneSchema,
+});
+export type ContactInput = z.output<typeof contactInputSchema>;
+
+export interface Contact extends ContactInput {
+  id: string;
+  /** Azure AD object id when the contact is known in Teams. */
+  teamsUserId?: string;
+}
+
+export const consentInputSchema = z.object({
+  status: z.enum(['given', 'refused']),
+  method: z.enum(CONSENT_METHODS),
+  obtainedOn: z
+    .string()
+    .trim()
+    .min(1, 'required')
+    .refine(isRealDate, 'invalidDate')
+    .refine((v) => v <= new Date().toISOString().slice(0, 10), 'dateInFuture'),
+  covers: z.array(z.enum(CONSENT_SCOPES)).min(1, 'required'),
+  note: optionalText(LIMITS.note),
+});
+export type ConsentInput = z.output<typeof consentInputSchema>;
+
+export interface Actor {
+  userId: string;
+  name: string;
+}
+
+export interface Consent {
+  status: ConsentStatus;
+  method: (typeof CONSENT_METHODS)[number];
+  obtainedOn: string;
+  covers: ConsentScope[];
+  note?: string;
+  obtainedBy: Actor;
+  recordedAt: string;
+}
+
+export interface CarePlan {
+  id: string;
+  tenantId: string;
+  reference: string;
+  status: PlanStatus;
+  citizen: Citizen;
+  consent: Consent;
+  contacts: Contact[];
+  /** Teams user ids of the network: the only people who may see the plan. */
+  memberIds: string[];
+  createdBy: Actor;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** A plan is locked, read-only for everybody, once the citizen withdraws consent. */
+export function isLocked(plan: Pick<CarePlan, 'consent'>): boolean {
+  return plan.consent.status === 'withdrawn';
+}
+
+/** Only the plan's network sees or changes a plan. */
+export function isMember(plan: Pick<CarePlan, 'memberIds'>, userId: string): boolean {
+  return plan.memberIds.includes(userId);
+}
+
+/** Team user ids of the contacts known in Teams. */
+export function memberIdsOf(contacts: readonly Contact[]): string[] {
+  return [...new Set(contacts.map((c) => c.teamsUserId).filter((id): id is string => !!id))];
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A short reference people can read aloud on the phone, e.g. KIP-7K3M-Q2XD (40 random bits). */
+export function planReference(randomBytes: Uint8Array): string {
+  if (randomBytes.length < 5) throw new Error('planReference needs 5 random bytes');
+  let bits = 0n;
+  for (let i = 0; i < 5; i++) bits = (bits << 8n) | BigInt(randomBytes[i]!);
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    out = CROCKFORD[Number(bits & 31n)] + out;
+    bits >>= 5n;
+  }
+  return `KIP-${out.slice(0, 4)}-${out.slice(4)}`;
+}
+
+export type NextStep = 'inviteToMeeting' | 'approveAtMeeting' | 'followUp' | 'none' | 'locked';
+
+/** What should happen next for the plan, shown on its overview card. */
+export function nextStepOf(plan: Pick<CarePlan, 'status' | 'consent'>): NextStep {
+  if (isLocked(plan)) return 'locked';
+  switch (plan.status) {
+    case 'draft':
+      return 'inviteToMeeting';
+    case 'active':
+      return 'followUp';
+    case 'closed':
+      return 'none';
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Reading plans. Only the plan's network sees a plan, and every read is audited.
+ */
+import { auditEntry } from './audit';
+import { CarePlan, isMember } from './carePlan';
+import type { Environment, UserIdentity } from './identity';
+import type { AuditLog, PlanStore } from './ports';
+
+export type PlanView = { kind: 'ok'; plan: CarePlan } | { kind: 'denied' };
+
+export class PlanService {
+  constructor(
+    private readonly plans: PlanStore,
+    private readonly audit: AuditLog,
+    private readonly env: Environment,
+  ) {}
+
+  /** The plans the user belongs to; each one shown is an audited read. */
+  async listMine(user: UserIdentity): Promise<CarePlan[]> {
+    const plans = (await this.plans.listForMember(user.tenantId, user.userId)).filter((p) => isMember(p, user.userId));
+    const at = this.env.now();
+    await this.audit.record(plans.map((p) => auditEntry(this.env.newId(), at, user, p.id, 'plan.read', { via: 'list' })));
+    return plans;
+  }
+
+  /**
+   * One plan, if the user is in its network. A missing plan and a plan of
+   * others get the same answer, so ids cannot be probed.
+   */
+  async view(user: UserIdentity, planId: string): Promise<PlanView> {
+    const plan = await this.plans.get(user.tenantId, planId);
+    const at = this.env.now();
+    if (!plan || !isMember(plan, user.userId)) {
+      await this.audit.record([auditEntry(this.env.newId(), at, user, planId, 'access.denied', { target: 'plan' })]);
+      return { kind: 'denied' };
+    }
+    await this.audit.record([auditEntry(this.env.newId(), at, user, planId, 'plan.read', { via: 'overview' })]);
+    return { kind: 'ok', plan };
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * What the domain needs from storage. Implemented over Cosmos in src/storage,
+ * and by nothing else: tests use the same implementations against the
+ * embedded Cosmos-compatible server.
+ */
+import type { CarePlan } from './carePlan';
+import type { GuideDraft } from './guide';
+import type { AuditEntry } from './audit';
+
+/** A document with the ETag it was read at. */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export interface PlanStore {
+  /** Creates the plan; "exists" when a plan with this id is already there (an idempotent retry). */
+  create(plan: CarePlan): Promise<'created' | 'exists'>;
+  get(tenantId: string, planId: string): Promise<CarePlan | undefined>;
+  /** The plans whose network includes the user, newest first. */
+  listForMember(tenantId: string, userId: string): Promise<CarePlan[]>;
+}
+
+export interface DraftStore {
+  create(draft: GuideDraft): Promise<'created' | 'exists'>;
+  get(tenantId: string, id: string): Promise<Versioned<GuideDraft> | undefined>;
+  /** Replaces the draft if it still has the given ETag. */
+  replace(draft: GuideDraft, etag: string): Promise<'replaced' | 'conflict'>;
+  /** The user's most recently touched unfinished guide. */
+  latestOpen(tenantId: string, userId: string): Promise<GuideDraft | undefined>;
+}
+
+export interface AuditLog {
+  record(entries: AuditEntry[]): Promise<void>;
+  listForPlan(tenantId: string, planId: string): Promise<AuditEntry[]>;
+}

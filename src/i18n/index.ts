@@ -1,0 +1,74 @@
+/** Picks the language and time zone for a user from their Teams locale. */
+import { da, Texts } from './da';
+import { en } from './en';
+import { sv } from './sv';
+
+export type Language = 'da' | 'en' | 'sv';
+export type { Texts };
+
+const TEXTS: Record<Language, Texts> = { da, en, sv };
+
+/** Danish first: anything that is not English or Swedish gets Danish. */
+export function languageOf(locale: string | undefined): Language {
+  const tag = (locale ?? '').toLowerCase();
+  if (tag.startsWith('en')) return 'en';
+  if (tag.startsWith('sv')) return 'sv';
+  return 'da';
+}
+
+export function textsFor(language: Language): Texts {
+  return TEXTS[language];
+}
+
+/** Replaces {n}-style placeholders. */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in values ? String(values[key]) : m));
+}
+
+export interface Locale {
+  language: Language;
+  /** BCP 47 tag for Intl formatting, e.g. da-DK. */
+  tag: string;
+  timeZone: string;
+  t: Texts;
+}
+
+const DEFAULT_TAG: Record<Language, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
+
+function validTimeZone(tz: string | undefined): string | undefined {
+  if (!tz) return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Europe/Copenhagen unless the user's Teams client says which zone they are in. */
+export function localeOf(locale: string | undefined, timeZone?: string): Locale {
+  const language = languageOf(locale);
+  let tag = DEFAULT_TAG[language];
+  try {
+    if (locale && Intl.DateTimeFormat.supportedLocalesOf([locale]).length) tag = locale;
+  } catch {
+    // an invalid tag from the client: keep the language default
+  }
+  return { language, tag, timeZone: validTimeZone(timeZone) ?? 'Europe/Copenhagen', t: TEXTS[language] };
+}
+
+/** A calendar date (yyyy-mm-dd, no time zone) in the user's language. */
+export function formatDate(isoDate: string, loc: Locale): string {
+  const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat(loc.tag, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** A moment in time in the user's language and time zone. */
+export function formatDateTime(iso: string, loc: Locale): string {
+  return new Intl.DateTimeFormat(loc.tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: loc.timeZone }).format(new Date(iso));
+}
+
+/** Today's date (yyyy-mm-dd) in the user's time zone. */
+export function todayIn(loc: Locale, now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: loc.timeZone }).format(now);
+}

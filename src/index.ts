@@ -1,0 +1,39 @@
+/** Process entry: read config, compose, start. */
+import { ConfigError, loadConfig } from './config';
+import { startBot } from './compose';
+import { createLogger, errorFields } from './logger';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel, { service: 'samspil' });
+  const bot = await startBot(config, logger);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('bot.stopping', { signal });
+    bot.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error('bot.stop.failed', errorFields(err));
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Samspil failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
