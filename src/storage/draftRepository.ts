@@ -45,7 +45,7 @@ export class CosmosDraftStore implements DraftStore {
       .query<GuideDraft>(
         {
           query:
-            "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.owner.userId = @userId AND c.step NOT IN ('created', 'cancelled') ORDER BY c.updatedAt DESC",
+            "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.owner.userId = @userId AND c.step != 'created' AND c.step != 'cancelled' ORDER BY c.updatedAt DESC",
           parameters: [
             { name: '@tenantId', value: tenantId },
             { name: '@userId', value: userId },

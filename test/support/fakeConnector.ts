@@ -1,0 +1,67 @@
+/**
+ * A loopback fake of the Bot Framework connector (the real REST shape:
+ * /v3/conversations/{id}/activities[/{replyTo}]), recording what the bot sends.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SentActivity {
+  conversationId: string;
+  method: string;
+  activity: {
+    type?: string;
+    text?: string;
+    attachments?: { contentType: string; content: unknown }[];
+    attachmentLayout?: string;
+    [key: string]: unknown;
+  };
+}
+
+export class FakeConnector {
+  readonly sent: SentActivity[] = [];
+  private server?: http.Server;
+  private waiters: (() => void)[] = [];
+  private counter = 0;
+
+  /** Starts listening on a free loopback port. */
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+        if (!match || (req.method !== 'POST' && req.method !== 'PUT')) {
+          res.statusCode = 404;
+          res.end();
+          return;
+        }
+        this.sent.push({ conversationId: decodeURIComponent(match[1]!), method: req.method, activity: JSON.parse(body || '{}') });
+        this.waiters.splice(0).forEach((w) => w());
+        // restify patches ServerResponse.writeHead without returning `this`: no chaining here.
+        res.statusCode = 200;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: `sent-${++this.counter}` }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /** Waits until at least `count` activities were sent in total. */
+  async waitFor(count: number, timeoutMs = 5000): Promise<SentActivity[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.sent.length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} sent activities, got ${this.sent.length}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+    return this.sent;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

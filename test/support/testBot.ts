@@ -1,0 +1,150 @@
+/**
+ * Runs the real bot (restify, CloudAdapter, teams-ai, Cosmos repositories on
+ * the embedded server) for activity-level tests, and talks to it like Teams does.
+ */
+import { loadConfig } from '../../src/config';
+import { RunningBot, startBot } from '../../src/compose';
+import { silentLogger } from '../../src/logger';
+import { FakeConnector, SentActivity } from './fakeConnector';
+
+export interface TestUser {
+  aadObjectId: string;
+  name: string;
+  tenantId: string;
+}
+
+export const TENANT = '72f988bf-0000-4000-8000-000000000001';
+export const NINA: TestUser = { aadObjectId: '00000000-0000-4000-8000-00000000a001', name: 'Nina Sygeplejerske', tenantId: TENANT };
+export const OLE: TestUser = { aadObjectId: '00000000-0000-4000-8000-00000000b002', name: 'Ole Bostøtte', tenantId: TENANT };
+
+export interface CardAnswer {
+  status: number;
+  card?: { type: string; body?: unknown[]; actions?: unknown[] } & Record<string, unknown>;
+  raw: unknown;
+}
+
+let seq = 0;
+
+export class TestBot {
+  connector = new FakeConnector();
+  bot?: RunningBot;
+  serviceUrl = '';
+
+  constructor(private readonly dataDir?: string) {}
+
+  async start(): Promise<this> {
+    if (!this.serviceUrl) this.serviceUrl = await this.connector.start();
+    const config = loadConfig({
+      LOCAL_NO_AUTH: 'true',
+      PORT: '0',
+      DATA_DIR: this.dataDir ?? '.unused',
+      EMBEDDED_COSMOS_IN_MEMORY: this.dataDir ? 'false' : 'true',
+    });
+    this.bot = await startBot(config, silentLogger);
+    return this;
+  }
+
+  /** Stops the bot (and its store) but keeps the fake connector. */
+  async stopBot(): Promise<void> {
+    await this.bot?.stop();
+    this.bot = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopBot();
+    await this.connector.stop();
+  }
+
+  private base(user: TestUser, locale: string) {
+    return {
+      id: `act-${++seq}-${Date.now()}`,
+      channelId: 'msteams',
+      serviceUrl: this.serviceUrl,
+      locale,
+      timestamp: new Date().toISOString(),
+      from: { id: `29:${user.aadObjectId}`, name: user.name, aadObjectId: user.aadObjectId },
+      recipient: { id: '28:samspil-bot', name: 'Samspil' },
+      conversation: { id: `a:personal-${user.aadObjectId}`, conversationType: 'personal', tenantId: user.tenantId },
+      channelData: { tenant: { id: user.tenantId } },
+    };
+  }
+
+  async post(activity: object): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`http://127.0.0.1:${this.bot!.http.port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Sends a text message; resolves with the activities the bot sent in answer. */
+  async say(user: TestUser, text: string, locale = 'da-DK', id?: string): Promise<SentActivity[]> {
+    const before = this.connector.sent.length;
+    const activity = { ...this.base(user, locale), type: 'message', text, ...(id ? { id } : {}) };
+    const res = await this.post(activity);
+    if (res.status >= 300) throw new Error(`bot answered ${res.status}`);
+    return this.connector.sent.slice(before);
+  }
+
+  /** Clicks an Action.Execute button: resolves with the card that replaces the clicked one. */
+  async execute(user: TestUser, verb: string, data: Record<string, unknown>, locale = 'da-DK'): Promise<CardAnswer> {
+    const activity = {
+      ...this.base(user, locale),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    };
+    const res = await this.post(activity);
+    const body = res.body as { statusCode?: number; value?: CardAnswer['card'] } | undefined;
+    return { status: body?.statusCode ?? res.status, card: body?.value, raw: res.body };
+  }
+
+  async installedBy(user: TestUser, locale = 'da-DK'): Promise<SentActivity[]> {
+    const before = this.connector.sent.length;
+    await this.post({ ...this.base(user, locale), type: 'conversationUpdate', membersAdded: [{ id: '28:samspil-bot' }] });
+    return this.connector.sent.slice(before);
+  }
+}
+
+/** The first adaptive card among sent activities. */
+export function cardsOf(sent: SentActivity[]): Record<string, unknown>[] {
+  return sent.flatMap((s) => (s.activity.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as Record<string, unknown>));
+}
+
+/** All text of a card, for assertions a reader recognises. */
+export function textOf(card: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      for (const key of ['text', 'title', 'label', 'value']) if (typeof o[key] === 'string') out.push(o[key] as string);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(card);
+  return out.join('\n');
+}
+
+/** Finds the data of the Action.Execute with the given action name (e.g. "consent") on a card. */
+export function actionData(card: unknown, action: string, extra: (d: Record<string, unknown>) => boolean = () => true): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown): void => {
+    if (found) return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      const data = o.data as Record<string, unknown> | undefined;
+      if (o.type === 'Action.Execute' && data && data.action === action && extra(data)) {
+        found = data;
+        return;
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  if (!found) throw new Error(`no Action.Execute "${action}" on card:\n${textOf(card)}`);
+  return found;
+}
