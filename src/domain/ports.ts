@@ -19,6 +19,12 @@ export interface PlanStore {
   get(tenantId: string, planId: string): Promise<CarePlan | undefined>;
   /** The plans whose network includes the user, newest first. */
   listForMember(tenantId: string, userId: string): Promise<CarePlan[]>;
+  /**
+   * Applies `change` to the current plan and stores it with the ETag it was read
+   * at, re-reading and re-applying on a conflict: no update is ever lost.
+   * `change` returns undefined to leave the plan as it is. Undefined if there is no such plan.
+   */
+  update(tenantId: string, planId: string, change: (plan: CarePlan) => CarePlan | undefined): Promise<CarePlan | undefined>;
 }
 
 export interface DraftStore {
