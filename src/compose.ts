@@ -49,7 +49,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
     adapter,
     botAppId: config.auth.mode === 'botFramework' ? config.auth.appId : undefined,
     guide: new GuideHandlers(guideService, planService, logger),
-    plans: new PlanHandlers(planService),
+    plans: new PlanHandlers(planService, guideService),
     logger,
   });
   let http: HttpServer;

@@ -20,7 +20,7 @@ const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 const envSchema = z
   .object({
     /** HTTP port of the bot (App Service sets it). */
-    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).default(3978)),
     /** Interface to listen on; forced to loopback when authentication is off. */
     HOST: optionalString,
     /** Bot Framework app (client) id. When set, every request's JWT is validated. */

@@ -4,7 +4,7 @@
  */
 export type Command = 'newPlan' | 'myPlans' | 'continue' | 'help';
 
-const WORDS: Record<string, Command> = {
+const WORDS = new Map<string, Command>(Object.entries({
   'ny plan': 'newPlan',
   'new plan': 'newPlan',
   'start plan': 'newPlan',
@@ -18,7 +18,7 @@ const WORDS: Record<string, Command> = {
   'hjälp': 'help',
   'help': 'help',
   '?': 'help',
-};
+} satisfies Record<string, Command>));
 
 /** Maps a message text to a command; undefined for anything else. */
 export function parseCommand(text: string | undefined): Command | undefined {
@@ -27,8 +27,7 @@ export function parseCommand(text: string | undefined): Command | undefined {
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .normalize('NFC')
     .toLowerCase()
-    .replace(/[.!]+$/u, '')
     .replace(/\s+/g, ' ')
     .trim();
-  return WORDS[normalised];
+  return WORDS.get(normalised) ?? WORDS.get(normalised.replace(/[.!?]+$/u, '').trim());
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { GuideAction, RawFields } from '../domain/guide';
 import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../cards/models';
 
-const envelope = { draftId: z.string().uuid(), rev: z.coerce.number().int().positive().max(1_000_000) };
+const envelope = { draftId: z.string().uuid(), rev: z.union([z.number(), z.string().regex(/^\d{1,7}$/)]).pipe(z.coerce.number().int().positive().max(1_000_000)) };
 const contactId = z.string().uuid();
 /** Inputs arrive as strings; 10,000 characters is far above any field's limit and stops abuse early. */
 const input = z.string().max(10_000).optional();

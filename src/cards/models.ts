@@ -85,7 +85,8 @@ export interface CardModels {
     voiceFacts: Fact[];
     consentSummary: string;
     networkHeading: string;
-    contacts: ContactRow[];
+    /** Markdown list, one line per contact: a container per contact would not fit 30 contacts in 28 KB. */
+    networkList: string;
   };
   planOverview: {
     t: Texts;
@@ -93,7 +94,7 @@ export interface CardModels {
     citizenName: string;
     facts: Fact[];
     networkHeading: string;
-    contacts: Pick<ContactRow, 'name' | 'summary'>[];
+    networkList: string;
     nextStep: string;
   };
 }

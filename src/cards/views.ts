@@ -57,15 +57,25 @@ function formError(errors: FieldErrors | undefined, loc: Locale): string {
 const sectorChoices = (loc: Locale): Choice[] => SECTORS.map((s) => ({ title: loc.t.enums.sector[s], value: s }));
 const languageChoices = (loc: Locale): Choice[] => LANGUAGES.map((l) => ({ title: loc.t.enums.language[l], value: l }));
 
-function contactSummary(c: Contact, loc: Locale): string {
-  return [c.role, c.organisation, loc.t.enums.sector[c.sector], c.email, c.phone].filter(Boolean).join(' · ');
+/** One line about a contact; e-mail and phone are on the contact's own card, to keep lists within 28 KB. */
+function contactSummary(c: Contact, loc: Locale, withOrganisation: boolean): string {
+  return [c.role, withOrganisation ? c.organisation : undefined, loc.t.enums.sector[c.sector]].filter(Boolean).join(' · ');
 }
 
-function contactRows(draftOrPlan: { contacts: Contact[] }, ownerId: string, loc: Locale): ContactRow[] {
-  return draftOrPlan.contacts.map((c) => {
-    const isYou = c.teamsUserId === ownerId;
-    return { id: c.id, name: c.name, summary: contactSummary(c, loc), isYou, youSuffix: isYou ? ` (${loc.t.network.you})` : '' };
+function youSuffix(c: Contact, ownerId: string | undefined, loc: Locale): string {
+  return c.teamsUserId !== undefined && c.teamsUserId === ownerId ? ` (${loc.t.network.you})` : '';
+}
+
+function contactRows(draft: GuideDraft, loc: Locale): ContactRow[] {
+  return draft.contacts.map((c) => {
+    const suffix = youSuffix(c, draft.owner.userId, loc);
+    return { id: c.id, name: c.name, summary: contactSummary(c, loc, false), isYou: suffix !== '', youSuffix: suffix };
   });
+}
+
+/** The network as a markdown list, one line per contact. */
+function networkList(contacts: Contact[], loc: Locale, ownerId?: string): string {
+  return contacts.map((c) => `- **${c.name}**${youSuffix(c, ownerId, loc)} – ${contactSummary(c, loc, true)}`).join('\n');
 }
 
 function contactFields(c: Contact | undefined): Record<string, string | undefined> | undefined {
@@ -141,7 +151,7 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
         limits,
         sectors: sectorChoices(loc),
         contactsHeading: format(t.network.contacts, { n: draft.contacts.length }),
-        contacts: contactRows(draft, draft.owner.userId, loc),
+        contacts: contactRows(draft, loc),
         fields: fieldMap(CONTACT_FIELDS, opts.fields),
         errors: errorMap(CONTACT_FIELDS, opts.errors, loc),
       });
@@ -153,7 +163,7 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
         voiceFacts: draft.citizen ? voiceFacts(draft.citizen, loc) : [],
         consentSummary: draft.consent ? consentSummary(draft.consent, loc) : '',
         networkHeading: format(t.plan.network, { n: draft.contacts.length }),
-        contacts: contactRows(draft, draft.owner.userId, loc),
+        networkList: networkList(draft.contacts, loc, draft.owner.userId),
       });
   }
 }
@@ -203,7 +213,7 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = ''): Adap
     citizenName: plan.citizen.name,
     facts,
     networkHeading: format(t.plan.network, { n: plan.contacts.length }),
-    contacts: plan.contacts.map((c) => ({ name: c.name, summary: contactSummary(c, loc) })),
+    networkList: networkList(plan.contacts, loc),
     nextStep: t.enums.nextStep[nextStepOf(plan)],
   };
   return render('planOverview', model);

@@ -39,7 +39,7 @@ export const LIMITS = {
   phone: 32,
   dreams: 2000,
   note: 1000,
-  contacts: 40,
+  contacts: 30,
 } as const;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -50,6 +50,15 @@ export function isRealDate(value: string): boolean {
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * The latest calendar date that is "today" somewhere (UTC+14). Dates are typed
+ * in the user's own zone, so comparing with UTC's today would reject a correct
+ * "today" just after local midnight.
+ */
+export function latestToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** Trimmed text with a maximum length; empty strings become undefined when optional. */
@@ -67,7 +76,7 @@ export const dateOfBirthSchema = z
   .trim()
   .min(1, 'required')
   .refine(isRealDate, 'invalidDate')
-  .refine((v) => v <= new Date().toISOString().slice(0, 10), 'dateInFuture')
+  .refine((v) => v <= latestToday(), 'dateInFuture')
   .refine((v) => v >= '1900-01-01', 'dateTooOld');
 
 export const citizenSchema = z.object({
@@ -122,7 +131,7 @@ export const consentInputSchema = z.object({
     .trim()
     .min(1, 'required')
     .refine(isRealDate, 'invalidDate')
-    .refine((v) => v <= new Date().toISOString().slice(0, 10), 'dateInFuture'),
+    .refine((v) => v <= latestToday(), 'dateInFuture'),
   covers: z.array(z.enum(CONSENT_SCOPES)).min(1, 'required'),
   note: optionalText(LIMITS.note),
 });

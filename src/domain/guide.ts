@@ -33,6 +33,11 @@ export interface GuideDraft {
   contacts: Contact[];
   /** Set when the plan was created: drafts keep only this after the end. */
   planId?: string;
+  /**
+   * The plan between winning the draft (ETag) and storing the plan: a crash in
+   * between is finished by the next access, and nothing else can win the draft.
+   */
+  pendingPlan?: CarePlan;
   endReason?: 'created' | 'cancelled' | 'consentRefused';
   createdAt: string;
   updatedAt: string;
@@ -99,7 +104,10 @@ function zodErrors(error: z.ZodError, prefix = ''): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     const key = prefix + (issue.path[0] === undefined ? '_form' : String(issue.path[0]));
-    if (!(key in out)) out[key] = issue.message.includes(' ') ? 'invalid' : issue.message;
+    if (key in out) continue;
+    // A choice left empty arrives as undefined: zod calls that invalid_type, the user calls it required.
+    const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+    out[key] = missing ? 'required' : issue.message.includes(' ') ? 'invalid' : issue.message;
   }
   return out;
 }
@@ -162,6 +170,8 @@ export function applyGuideAction(draft: GuideDraft, action: GuideAction, ctx: Gu
   switch (action.type) {
     case 'consent': {
       const f = action.fields;
+      // A refusal needs no further detail: stop and keep nothing.
+      if (f.status === 'refused') return { kind: 'ok', draft: endDraft(draft, 'consentRefused', now) };
       const consent = consentInputSchema.safeParse({
         status: f.status || undefined,
         method: f.method || undefined,
@@ -174,10 +184,6 @@ export function applyGuideAction(draft: GuideDraft, action: GuideAction, ctx: Gu
         organisation: f.yourOrganisation ?? '',
         sector: f.yourSector || undefined,
       });
-      // A refusal needs no further detail: stop and keep nothing.
-      if (consent.success && consent.data.status === 'refused') {
-        return { kind: 'ok', draft: endDraft(draft, 'consentRefused', now) };
-      }
       if (!consent.success || !creator.success) {
         const errors = {
           ...(consent.success ? {} : zodErrors(consent.error)),
@@ -273,7 +279,7 @@ export function applyGuideAction(draft: GuideDraft, action: GuideAction, ctx: Gu
         updatedAt: at,
         version: 1,
       };
-      return { kind: 'ok', draft: endDraft(draft, 'created', now), plan };
+      return { kind: 'ok', draft: { ...endDraft(draft, 'created', now), pendingPlan: plan }, plan };
     }
   }
 }

@@ -51,11 +51,12 @@ export class GuideService {
   async view(user: UserIdentity, draftId: string, revision: number): Promise<GuideOutcome> {
     const found = await this.drafts.get(user.tenantId, draftId);
     if (!found || found.value.owner.userId !== user.userId) return this.deny(user, draftId);
-    if (found.value.revision !== revision || isFinished(found.value)) {
-      await this.record(user, draftId, 'card.stale', { step: found.value.step });
-      return { kind: 'stale', draft: found.value };
+    const draft = found.value.pendingPlan ? await this.completePlan(found.value) : found.value;
+    if (draft.revision !== revision || isFinished(draft)) {
+      await this.record(user, draftId, 'card.stale', { step: draft.step });
+      return { kind: 'stale', draft };
     }
-    return { kind: 'ok', draft: found.value };
+    return { kind: 'ok', draft };
   }
 
   /** Applies a step submitted from a card made at `revision`. */
@@ -63,7 +64,7 @@ export class GuideService {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const found = await this.drafts.get(user.tenantId, draftId);
       if (!found || found.value.owner.userId !== user.userId) return this.deny(user, draftId);
-      const draft = found.value;
+      const draft = found.value.pendingPlan ? await this.completePlan(found.value) : found.value;
       if (draft.revision !== revision || isFinished(draft)) {
         await this.record(user, draftId, 'card.stale', { step: draft.step, action: action.type });
         return { kind: 'stale', draft };
@@ -77,13 +78,41 @@ export class GuideService {
         await this.record(user, draftId, 'card.invalid', { step: draft.step, fields: Object.keys(result.errors).join(',') });
         return { kind: 'invalid', draft, errors: result.errors, fields: result.fields, contactId: result.contactId };
       }
-      // The plan first, then the draft: a crash in between is healed by the retry, since the plan id is the draft id.
-      if (result.plan) await this.plans.create(result.plan);
+      // Win the draft first (ETag): a concurrent Back, Cancel or second Create then sees a stale card.
       if ((await this.drafts.replace(result.draft, found.etag)) === 'conflict') continue;
+      let plan: CarePlan | undefined;
+      if (result.draft.pendingPlan) {
+        await this.completePlan(result.draft);
+        plan = await this.plans.get(user.tenantId, result.draft.pendingPlan.id);
+      }
       await this.record(user, draftId, auditActionFor(action, result.draft), { step: draft.step, action: action.type });
-      return { kind: 'ok', draft: result.draft, plan: result.plan };
+      const { pendingPlan: _stored, ...ended } = result.draft;
+      return { kind: 'ok', draft: ended, plan };
     }
     throw new Error('guide update kept conflicting');
+  }
+
+  /** Stores plans whose guide ended but whose plan was not stored yet (a crash in between). */
+  async completePending(user: UserIdentity): Promise<void> {
+    for (const draft of await this.drafts.listPending(user.tenantId, user.userId)) await this.completePlan(draft);
+  }
+
+  /**
+   * Stores the draft's pending plan (idempotent: the plan id is the draft id)
+   * and then drops it from the draft, so the plan is the only copy.
+   */
+  private async completePlan(draft: GuideDraft): Promise<GuideDraft> {
+    const pending = draft.pendingPlan;
+    if (!pending) return draft;
+    await this.plans.create(pending);
+    const { pendingPlan: _done, ...rest } = draft;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.drafts.get(draft.tenantId, draft.id);
+      if (!current?.value.pendingPlan) break;
+      const { pendingPlan: _drop, ...withoutPlan } = current.value;
+      if ((await this.drafts.replace(withoutPlan, current.etag)) === 'replaced') break;
+    }
+    return rest;
   }
 
   /** Records a card payload for this guide that did not parse (forged or broken). */

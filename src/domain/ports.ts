@@ -34,6 +34,8 @@ export interface DraftStore {
   replace(draft: GuideDraft, etag: string): Promise<'replaced' | 'conflict'>;
   /** The user's most recently touched unfinished guide. */
   latestOpen(tenantId: string, userId: string): Promise<GuideDraft | undefined>;
+  /** The user's guides that ended with a plan not yet stored (a crash in between). */
+  listPending(tenantId: string, userId: string): Promise<GuideDraft[]>;
 }
 
 export interface AuditLog {

@@ -50,7 +50,10 @@ export function localeOf(locale: string | undefined, timeZone?: string): Locale 
   const language = languageOf(locale);
   let tag = DEFAULT_TAG[language];
   try {
-    if (locale && Intl.DateTimeFormat.supportedLocalesOf([locale]).length) tag = locale;
+    // The client's own tag (e.g. da-DK vs da-GL) only when it is the language we answer in.
+    if (locale && languageOf(locale) === language && locale.toLowerCase().startsWith(language)) {
+      if (Intl.DateTimeFormat.supportedLocalesOf([locale]).length) tag = locale;
+    }
   } catch {
     // an invalid tag from the client: keep the language default
   }

@@ -57,4 +57,20 @@ export class CosmosDraftStore implements DraftStore {
     const first = resources[0];
     return first ? stripSystem(first) : undefined;
   }
+
+  async listPending(tenantId: string, userId: string): Promise<GuideDraft[]> {
+    const { resources } = await this.container.items
+      .query<GuideDraft>(
+        {
+          query: 'SELECT * FROM c WHERE c.tenantId = @tenantId AND c.owner.userId = @userId AND IS_DEFINED(c.pendingPlan)',
+          parameters: [
+            { name: '@tenantId', value: tenantId },
+            { name: '@userId', value: userId },
+          ],
+        },
+        { partitionKey: tenantId },
+      )
+      .fetchAll();
+    return resources.map(stripSystem);
+  }
 }

@@ -148,3 +148,19 @@ export function actionData(card: unknown, action: string, extra: (d: Record<stri
   if (!found) throw new Error(`no Action.Execute "${action}" on card:\n${textOf(card)}`);
   return found;
 }
+
+/** The data of every Action.Execute with the given action name, in card order. */
+export function allActionData(card: unknown, action: string): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      const data = o.data as Record<string, unknown> | undefined;
+      if (o.type === 'Action.Execute' && data?.action === action) found.push(data);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NINA, OLE, TestBot, TestUser, actionData, cardsOf, textOf } from '../../support/testBot';
+import { NINA, OLE, TestBot, TestUser, actionData, allActionData, cardsOf, textOf } from '../../support/testBot';
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -80,7 +80,17 @@ describe('guided start through the bot (activity level, real Cosmos code path)',
     assert.match(reviewText, /Ole Bostøtte/);
     assert.match(reviewText, /Dr\. Hansen/);
 
-    const created = await click(bot, NINA, review, 'create');
+    // Back to the network, open Ole's card: details as saved (e-mail lower-case), then forward again.
+    const network = await click(bot, NINA, review, 'back');
+    const edits = allActionData(network, 'editContact');
+    assert.equal(edits.length, 3, 'an edit button per contact');
+    const oleCard = (await bot.execute(NINA, 'guide', edits[1]!)).card;
+    assert.match(textOf(oleCard), /Ret kontaktperson/);
+    assert.match(textOf(oleCard), /^ole@slagelse\.example$/m, 'e-mail is stored lower-case');
+    const backToNetwork = await click(bot, NINA, oleCard!, 'showNetwork');
+    const review2 = await click(bot, NINA, backToNetwork, 'toReview');
+
+    const created = await click(bot, NINA, review2, 'create');
     const createdText = textOf(created);
     assert.match(createdText, /Planen er oprettet/);
     assert.match(createdText, /KIP-[0-9A-Z]{4}-[0-9A-Z]{4}/);
@@ -93,7 +103,6 @@ describe('guided start through the bot (activity level, real Cosmos code path)',
     assert.match(overview, /Givet mundtligt/);
     assert.match(overview, /Udkast/);
     assert.match(overview, /Indkald netværket/);
-    assert.match(overview, /ole@slagelse\.example/, 'e-mail is stored lower-case');
   });
 
   it('shows field errors on the card for empty, oversized and impossible input, and keeps what was typed', async () => {

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const LOCAL = { LOCAL_NO_AUTH: 'true' };
+const BOT = {
+  MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555',
+  MICROSOFT_APP_PASSWORD: 'app-secret-value',
+  MICROSOFT_APP_TENANT_ID: '72f988bf-0000-4000-8000-000000000001',
+};
+
+/** The ConfigError thrown for the environment. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('config', () => {
+  it('has sensible local defaults', () => {
+    assert.deepEqual(loadConfig(LOCAL), {
+      port: 3978,
+      host: '127.0.0.1',
+      auth: { mode: 'off' },
+      cosmos: { mode: 'embedded', dataDir: '.data', databaseId: 'samspil' },
+      logLevel: 'info',
+    });
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig(LOCAL);
+    assert.ok(Object.isFrozen(config));
+    assert.throws(() => {
+      (config as { port: number }).port = 1;
+    });
+  });
+
+  it('reads the Bot Framework settings and listens on all interfaces', () => {
+    const config = loadConfig({ ...BOT, PORT: '8080' });
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '0.0.0.0');
+    assert.deepEqual(config.auth, { mode: 'botFramework', appId: BOT.MICROSOFT_APP_ID, appPassword: BOT.MICROSOFT_APP_PASSWORD, appType: 'SingleTenant', tenantId: BOT.MICROSOFT_APP_TENANT_ID });
+  });
+
+  it('without MICROSOFT_APP_ID and without LOCAL_NO_AUTH it refuses to start, naming MICROSOFT_APP_ID', () => {
+    for (const env of [{}, { LOCAL_NO_AUTH: 'false' }, { MICROSOFT_APP_ID: '  ' }] as Array<Record<string, string>>) {
+      const e = configError(env);
+      assert.match(e.message, /MICROSOFT_APP_ID/);
+      assert.match(e.message, /LOCAL_NO_AUTH/, 'says how to run locally');
+    }
+  });
+
+  it('LOCAL_NO_AUTH listens on loopback only', () => {
+    assert.equal(loadConfig({ ...LOCAL, HOST: '' }).host, '127.0.0.1');
+    assert.equal(loadConfig({ ...LOCAL, HOST: '::1' }).host, '::1');
+    assert.equal(loadConfig({ ...LOCAL, HOST: 'localhost' }).host, 'localhost');
+    for (const host of ['0.0.0.0', '192.168.1.20', '::']) {
+      assert.match(configError({ ...LOCAL, HOST: host }).message, /HOST/);
+    }
+  });
+
+  it('LOCAL_NO_AUTH cannot be combined with MICROSOFT_APP_ID', () => {
+    assert.match(configError({ ...BOT, ...LOCAL }).message, /LOCAL_NO_AUTH/);
+  });
+
+  for (const value of ['1', 'yes', 'true']) {
+    it(`LOCAL_NO_AUTH=${value} turns authentication off`, () => assert.deepEqual(loadConfig({ LOCAL_NO_AUTH: value }).auth, { mode: 'off' }));
+  }
+  it('LOCAL_NO_AUTH with a value that is not a boolean is named', () => assert.match(configError({ LOCAL_NO_AUTH: 'maybe' }).message, /LOCAL_NO_AUTH/));
+
+  for (const port of ['abc', '-1', '65536', '80.5']) {
+    it(`PORT=${port} is rejected and named`, () => assert.match(configError({ ...LOCAL, PORT: port }).message, /PORT/));
+  }
+  it('an empty PORT means the default port, like every other empty setting', () => assert.equal(loadConfig({ ...LOCAL, PORT: '' }).port, 3978));
+
+  it('COSMOS_ENDPOINT must be a URL', () => {
+    assert.match(configError({ ...LOCAL, COSMOS_ENDPOINT: 'not a url' }).message, /COSMOS_ENDPOINT/);
+    const config = loadConfig({ ...LOCAL, COSMOS_ENDPOINT: 'https://samspil.documents.azure.com:443/', COSMOS_KEY: 'k' });
+    assert.deepEqual(config.cosmos, { mode: 'azure', endpoint: 'https://samspil.documents.azure.com:443/', key: 'k', databaseId: 'samspil' });
+  });
+
+  it('an empty COSMOS_ENDPOINT means the embedded store', () => assert.equal(loadConfig({ ...LOCAL, COSMOS_ENDPOINT: '' }).cosmos.mode, 'embedded'));
+
+  it('EMBEDDED_COSMOS_IN_MEMORY keeps no data directory', () =>
+    assert.deepEqual(loadConfig({ ...LOCAL, EMBEDDED_COSMOS_IN_MEMORY: 'true' }).cosmos, { mode: 'embedded', dataDir: undefined, databaseId: 'samspil' }));
+
+  it('production without COSMOS_ENDPOINT is rejected', () => {
+    assert.match(configError({ ...BOT, NODE_ENV: 'production' }).message, /COSMOS_ENDPOINT/);
+    assert.equal(loadConfig({ ...BOT, NODE_ENV: 'production', COSMOS_ENDPOINT: 'https://x.documents.azure.com/' }).cosmos.mode, 'azure');
+  });
+
+  it('SingleTenant needs a password and a tenant id, and names both', () => {
+    const e = configError({ MICROSOFT_APP_ID: BOT.MICROSOFT_APP_ID, MICROSOFT_APP_TYPE: 'SingleTenant' });
+    assert.match(e.message, /MICROSOFT_APP_PASSWORD/);
+    assert.match(e.message, /MICROSOFT_APP_TENANT_ID/);
+    assert.equal(e.problems.length, 2);
+  });
+
+  it('MultiTenant needs a password but no tenant id', () => {
+    const e = configError({ MICROSOFT_APP_ID: BOT.MICROSOFT_APP_ID, MICROSOFT_APP_TYPE: 'MultiTenant' });
+    assert.deepEqual(e.problems.map((p) => p.split(':')[0]), ['MICROSOFT_APP_PASSWORD']);
+    assert.equal(loadConfig({ MICROSOFT_APP_ID: BOT.MICROSOFT_APP_ID, MICROSOFT_APP_TYPE: 'MultiTenant', MICROSOFT_APP_PASSWORD: 'p' }).auth.mode, 'botFramework');
+  });
+
+  it('a user-assigned managed identity needs a tenant id but no password', () => {
+    const config = loadConfig({ MICROSOFT_APP_ID: BOT.MICROSOFT_APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI', MICROSOFT_APP_TENANT_ID: BOT.MICROSOFT_APP_TENANT_ID });
+    assert.equal(config.auth.mode, 'botFramework');
+    assert.match(configError({ MICROSOFT_APP_ID: BOT.MICROSOFT_APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMSI' }).message, /MICROSOFT_APP_TENANT_ID/);
+  });
+
+  it('an unknown MICROSOFT_APP_TYPE or LOG_LEVEL is named', () => {
+    assert.match(configError({ ...BOT, MICROSOFT_APP_TYPE: 'Anonymous' }).message, /MICROSOFT_APP_TYPE/);
+    assert.match(configError({ ...LOCAL, LOG_LEVEL: 'verbose' }).message, /LOG_LEVEL/);
+  });
+
+  it('reports every malformed setting at once', () => {
+    const e = configError({ PORT: 'x', COSMOS_ENDPOINT: 'nope', LOG_LEVEL: 'loud' });
+    for (const name of ['PORT', 'COSMOS_ENDPOINT', 'LOG_LEVEL']) assert.ok(e.problems.some((p) => p.startsWith(`${name}:`)), `${name} not named`);
+  });
+
+  it('never repeats a secret in its messages', () => {
+    const e = configError({ ...BOT, MICROSOFT_APP_TYPE: 'Nope', COSMOS_KEY: 'cosmos-secret-key', COSMOS_ENDPOINT: 'bad', LOCAL_NO_AUTH: 'true' });
+    assert.ok(!e.message.includes('app-secret-value'));
+    assert.ok(!e.message.includes('cosmos-secret-key'));
+  });
+});
