@@ -38,6 +38,11 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
     context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 
   const runCommand = async (context: TurnContext, turn: Turn, command: Command): Promise<void> => {
+    // Citizen data never appears in a group chat or channel, whoever asks.
+    if (command !== 'help' && turn.conversationType !== 'personal') {
+      await sendCard(context, noticeCard(turn.loc.t.notices.personalOnly));
+      return;
+    }
     switch (command) {
       case 'newPlan':
         await sendCard(context, await deps.guide.start(turn));
@@ -88,6 +93,7 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
   app.adaptiveCards.actionExecute<unknown>('guide', async (context, _state, data) => {
     const turn = readTurn(context);
     if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
+    if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
     return deps.guide.act(turn, data);
   });
 

@@ -37,6 +37,7 @@ export const da = {
     planCreated: 'Planen er oprettet.',
     resumed: 'Her fortsætter du, hvor du slap.',
     morePlans: 'Viser de {n} nyeste planer.',
+    personalOnly: 'Planer om borgere vises kun i din personlige chat med Samspil, ikke her. Skriv til mig direkte.',
   },
   welcome: {
     title: 'Velkommen til Samspil',

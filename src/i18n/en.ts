@@ -39,6 +39,7 @@ export const en: Texts = {
     planCreated: 'The plan has been created.',
     resumed: 'Pick up where you left off.',
     morePlans: 'Showing the {n} most recent plans.',
+    personalOnly: 'Plans about citizens are shown only in your personal chat with Samspil, not here. Message me directly.',
   },
   welcome: {
     title: 'Welcome to Samspil',

@@ -39,6 +39,7 @@ export const sv: Texts = {
     planCreated: 'Planen är skapad.',
     resumed: 'Här fortsätter du där du slutade.',
     morePlans: 'Visar de {n} senaste planerna.',
+    personalOnly: 'Planer om brukare visas bara i din personliga chatt med Samspil, inte här. Skriv direkt till mig.',
   },
   welcome: {
     title: 'Välkommen till Samspil',

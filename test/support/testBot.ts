@@ -88,6 +88,14 @@ export class TestBot {
     return this.connector.sent.slice(before);
   }
 
+  /** Sends a text message in another conversation (group chat, channel). */
+  async sayIn(user: TestUser, text: string, overrides: Record<string, unknown>, locale = 'da-DK'): Promise<SentActivity[]> {
+    const before = this.connector.sent.length;
+    const res = await this.post({ ...this.base(user, locale), type: 'message', text, ...overrides });
+    if (res.status >= 300) throw new Error(`bot answered ${res.status}`);
+    return this.connector.sent.slice(before);
+  }
+
   /** Clicks an Action.Execute button: resolves with the card that replaces the clicked one. */
   async execute(user: TestUser, verb: string, data: Record<string, unknown>, locale = 'da-DK'): Promise<CardAnswer> {
     const activity = {

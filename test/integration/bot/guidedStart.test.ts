@@ -193,6 +193,20 @@ describe('guided start through the bot (activity level, real Cosmos code path)',
     assert.equal(actionData(first[0], 'consent').draftId, actionData(second[0], 'consent').draftId);
   });
 
+  it('never shows plans or the guide in a group chat or channel', async () => {
+    const review = await toReview(bot, NINA);
+    await click(bot, NINA, review, 'create');
+    for (const conversationType of ['groupChat', 'channel']) {
+      const overrides = { conversation: { id: `19:${conversationType}@thread.v2`, conversationType, tenantId: NINA.tenantId } };
+      const sent = await bot.sayIn(NINA, 'mine planer', overrides);
+      const text = cardsOf(sent).map(textOf).join('\n');
+      assert.match(text, /kun i din personlige chat/);
+      assert.doesNotMatch(text, /Jens Jensen/);
+      const started = cardsOf(await bot.sayIn(NINA, 'ny plan', overrides)).map(textOf).join('\n');
+      assert.doesNotMatch(started, /Samtykke/);
+    }
+  });
+
   it('answers in English and Swedish when the client says so, and hints on unknown text', async () => {
     const en = cardsOf(await bot.say(NINA, 'new plan', 'en-US'));
     assert.match(textOf(en[0]), /Consent/);
