@@ -1,0 +1,436 @@
+// Samspil – Azure resources for the Teams bot.
+//
+//   * App Service (Linux, Node 20 LTS) running the bot, with a system-assigned
+//     managed identity (Cosmos DB data access, Key Vault references).
+//   * Azure Cosmos DB for NoSQL (serverless), local (key) auth disabled: only
+//     Microsoft Entra identities with a data-plane role can read or write.
+//   * Azure Bot (Microsoft.BotService) with the Microsoft Teams channel.
+//     Bot authentication uses a user-assigned managed identity (no secret at
+//     all) or, with botAppType = 'SingleTenant', an Entra app registration whose
+//     client secret is kept in Key Vault and reaches the app as a Key Vault reference.
+//   * Optional: Log Analytics + Application Insights.
+//
+// Deployed by the Microsoft 365 Agents Toolkit (teamsapp.yml, arm/deploy). The
+// outputs at the end are written to env/.env.<environment>.
+// Syntax is kept to what Bicep v0.9 (the version pinned in teamsapp.yml) understands:
+// multi-line objects and arrays, no user-defined types, no safe-dereference.
+
+@minLength(4)
+@maxLength(20)
+@description('Base name for all resources: lower-case letters and digits (the toolkit appends RESOURCE_SUFFIX).')
+param resourceBaseName string
+
+@description('Region for App Service, Cosmos DB and monitoring. EU/EEA regions only: the care plans are health data.')
+@allowed([
+  'swedencentral'
+  'northeurope'
+  'westeurope'
+  'germanywestcentral'
+  'francecentral'
+  'norwayeast'
+])
+param location string = 'swedencentral'
+
+@description('App Service plan SKU (Linux). Basic or higher: the bot needs Always On.')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'S3'
+  'P0v3'
+  'P1v3'
+  'P2v3'
+])
+param webAppSku string = 'B1'
+
+@maxLength(42)
+@description('Display name of the Azure Bot resource (Teams shows the name from the app manifest).')
+param botDisplayName string = 'Samspil'
+
+@description('How the bot authenticates to the Bot Framework: a user-assigned managed identity (no secret) or a single-tenant Entra app with a client secret.')
+@allowed([
+  'UserAssignedMSI'
+  'SingleTenant'
+])
+param botAppType string = 'UserAssignedMSI'
+
+@description('SingleTenant only: client (application) id of the bot\'s Entra app registration.')
+param botAadAppClientId string = ''
+
+@secure()
+@description('SingleTenant only: client secret of the bot\'s Entra app registration. Stored in Key Vault only.')
+param botAadAppClientSecret string = ''
+
+@description('Azure Bot data residency: global, or westeurope for an EU-regional bot (the bot code must then use the EU Bot Framework endpoints).')
+@allowed([
+  'global'
+  'westeurope'
+])
+param botServiceLocation string = 'global'
+
+@allowed([
+  'F0'
+  'S1'
+])
+param botServiceSku string = 'F0'
+
+@description('Create Log Analytics + Application Insights and pass the connection string to the app.')
+param enableApplicationInsights bool = true
+
+@description('Tags put on every resource.')
+param tags object = {
+  application: 'samspil'
+}
+
+var useManagedIdentityForBot = botAppType == 'UserAssignedMSI'
+var tenantId = subscription().tenantId
+
+var webAppName = 'app-${resourceBaseName}'
+var cosmosAccountName = 'cosmos-${resourceBaseName}'
+var keyVaultName = 'kv-${resourceBaseName}'
+var botSecretName = 'bot-client-secret'
+
+var cosmosDatabaseName = 'samspil'
+// One entry per container: name, partition key path and whether TTL is switched on.
+// Keep `name` and `partitionKey` on consecutive lines (test/unit/appPackage/deployment.test.ts
+// compares them with the containers the app expects).
+var cosmosContainers = [
+  {
+    name: 'plans'
+    partitionKey: '/tenantId'
+    enableTtl: false
+  }
+  {
+    name: 'drafts'
+    partitionKey: '/tenantId'
+    // TTL on without a default expiry: the app may set a per-item `ttl` so abandoned drafts expire.
+    enableTtl: true
+  }
+  {
+    name: 'audit'
+    partitionKey: '/planId'
+    enableTtl: false
+  }
+  {
+    name: 'conversations'
+    partitionKey: '/tenantId'
+    enableTtl: false
+  }
+]
+
+// Built-in role ids.
+var cosmosDataContributorRoleId = '00000000-0000-0000-0000-000000000002' // Cosmos DB Built-in Data Contributor (data plane)
+var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User
+
+// ---------------------------------------------------------------------------
+// Monitoring (optional)
+// ---------------------------------------------------------------------------
+
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2022-10-01' = if (enableApplicationInsights) {
+  name: 'log-${resourceBaseName}'
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = if (enableApplicationInsights) {
+  name: 'appi-${resourceBaseName}'
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+    IngestionMode: 'LogAnalytics'
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Bot identity (UserAssignedMSI)
+// ---------------------------------------------------------------------------
+
+resource botIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = if (useManagedIdentityForBot) {
+  name: 'id-${resourceBaseName}-bot'
+  location: location
+  tags: tags
+}
+
+var botAppId = useManagedIdentityForBot ? botIdentity.properties.clientId : botAadAppClientId
+
+// System-assigned identity for Cosmos DB and Key Vault; the user-assigned one only authenticates the bot.
+var webAppIdentity = useManagedIdentityForBot ? {
+  type: 'SystemAssigned, UserAssigned'
+  userAssignedIdentities: {
+    '${botIdentity.id}': {}
+  }
+} : {
+  type: 'SystemAssigned'
+}
+
+// ---------------------------------------------------------------------------
+// App Service
+// ---------------------------------------------------------------------------
+
+resource appServicePlan 'Microsoft.Web/serverfarms@2022-09-01' = {
+  name: 'plan-${resourceBaseName}'
+  location: location
+  tags: tags
+  kind: 'linux'
+  sku: {
+    name: webAppSku
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource webApp 'Microsoft.Web/sites@2022-09-01' = {
+  name: webAppName
+  location: location
+  tags: tags
+  kind: 'app,linux'
+  identity: webAppIdentity
+  properties: {
+    serverFarmId: appServicePlan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    keyVaultReferenceIdentity: 'SystemAssigned'
+    siteConfig: {
+      linuxFxVersion: 'NODE|20-lts'
+      // The compiled bot (npm run build -> dist/). App Service sets PORT itself.
+      appCommandLine: 'node dist/index.js'
+      alwaysOn: true
+      http20Enabled: true
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+  }
+  dependsOn: [
+    botIdentity // attached through the webAppIdentity variable
+  ]
+}
+
+// No basic-auth (user name/password) publishing: the toolkit deploys with a Microsoft Entra token.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2022-09-01' = {
+  parent: webApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2022-09-01' = {
+  parent: webApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Cosmos DB for NoSQL
+// ---------------------------------------------------------------------------
+
+resource cosmosAccount 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: cosmosAccountName
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: false
+      }
+    ]
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    capabilities: [
+      {
+        name: 'EnableServerless'
+      }
+    ]
+    // Only Microsoft Entra identities (managed identity) – account keys are disabled.
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+    enableAutomaticFailover: false
+    enableMultipleWriteLocations: false
+    enableFreeTier: false
+  }
+}
+
+resource cosmosDatabase 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15' = {
+  parent: cosmosAccount
+  name: cosmosDatabaseName
+  properties: {
+    resource: {
+      id: cosmosDatabaseName
+    }
+  }
+}
+
+// Serverless: no throughput options on database or containers.
+resource cosmosContainerResources 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for container in cosmosContainers: {
+  parent: cosmosDatabase
+  name: container.name
+  properties: {
+    resource: union({
+      id: container.name
+      partitionKey: {
+        paths: [
+          container.partitionKey
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+    }, container.enableTtl ? {
+      defaultTtl: -1
+    } : {})
+  }
+}]
+
+// The web app's system-assigned identity may read and write items in the samspil database
+// (data plane only: it cannot create or delete databases and containers – this template does).
+resource cosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
+  parent: cosmosAccount
+  name: guid(cosmosAccount.id, webApp.id, cosmosDataContributorRoleId)
+  properties: {
+    roleDefinitionId: '${cosmosAccount.id}/sqlRoleDefinitions/${cosmosDataContributorRoleId}'
+    principalId: webApp.identity.principalId
+    scope: '${cosmosAccount.id}/dbs/${cosmosDatabaseName}'
+  }
+  dependsOn: [
+    cosmosDatabase
+  ]
+}
+
+// ---------------------------------------------------------------------------
+// Key Vault for the bot secret (SingleTenant only)
+// ---------------------------------------------------------------------------
+
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = if (!useManagedIdentityForBot) {
+  name: keyVaultName
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource botSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!useManagedIdentityForBot) {
+  parent: keyVault
+  name: botSecretName
+  properties: {
+    value: botAadAppClientSecret
+    contentType: 'Bot Framework client secret (Entra app ${botAadAppClientId})'
+  }
+}
+
+resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!useManagedIdentityForBot) {
+  name: guid(keyVault.id, webApp.id, keyVaultSecretsUserRoleId)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ---------------------------------------------------------------------------
+// App settings (after the role assignments, so the first start can reach Cosmos DB / Key Vault)
+// ---------------------------------------------------------------------------
+
+resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
+  parent: webApp
+  name: 'appsettings'
+  properties: union({
+    MICROSOFT_APP_ID: botAppId
+    MICROSOFT_APP_TENANT_ID: tenantId
+    MICROSOFT_APP_TYPE: botAppType
+    COSMOS_ENDPOINT: cosmosAccount.properties.documentEndpoint
+    COSMOS_DATABASE: cosmosDatabaseName
+    NODE_ENV: 'production'
+    // The toolkit deploys a built package (dist/ + production node_modules): no build on the server.
+    SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
+  }, useManagedIdentityForBot ? {} : {
+    // A Key Vault reference, resolved by App Service with the system-assigned identity.
+    MICROSOFT_APP_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${botSecretName})'
+  }, enableApplicationInsights ? {
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+  } : {})
+  dependsOn: [
+    cosmosDataContributor
+    keyVaultSecretsUser
+    botSecret
+    cosmosContainerResources
+  ]
+}
+
+// ---------------------------------------------------------------------------
+// Azure Bot + Microsoft Teams channel
+// ---------------------------------------------------------------------------
+
+resource botService 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: 'bot-${resourceBaseName}'
+  location: botServiceLocation
+  tags: tags
+  kind: 'azurebot'
+  sku: {
+    name: botServiceSku
+  }
+  properties: union({
+    displayName: botDisplayName
+    endpoint: 'https://${webApp.properties.defaultHostName}/api/messages'
+    msaAppId: botAppId
+    msaAppType: botAppType
+    msaAppTenantId: tenantId
+  }, useManagedIdentityForBot ? {
+    msaAppMSIResourceId: botIdentity.id
+  } : {})
+}
+
+resource botTeamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: botService
+  name: 'MsTeamsChannel'
+  location: botServiceLocation
+  properties: {
+    channelName: 'MsTeamsChannel'
+    properties: {
+      isEnabled: true
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Outputs: persisted by the toolkit in env/.env.<environment> (no secrets here)
+// ---------------------------------------------------------------------------
+
+output AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id // used by the deploy stage
+output BOT_DOMAIN string = webApp.properties.defaultHostName
+output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
+output BOT_ID string = botAppId // the manifest's bots[0].botId
+output BOT_TENANT_ID string = tenantId
+output COSMOS_ENDPOINT string = cosmosAccount.properties.documentEndpoint
+output COSMOS_DATABASE string = cosmosDatabaseName
