@@ -11,6 +11,7 @@ import { Containers, ensureContainers } from '../../../src/storage/containers';
 import { CosmosDraftStore } from '../../../src/storage/draftRepository';
 import { EmbeddedCosmos, startEmbeddedCosmos } from '../../../src/storage/embedded/embeddedCosmos';
 import { CosmosPlanStore } from '../../../src/storage/planRepository';
+import { silentLogger } from '../../../src/logger';
 
 function plan(id: string, tenantId: string, memberIds: string[], createdAt = '2026-11-01T10:00:00.000Z'): CarePlan {
   return {
@@ -39,7 +40,7 @@ describe('Cosmos repositories (real client, embedded server)', function () {
   let containers: Containers;
 
   before(async () => {
-    cosmos = await startEmbeddedCosmos({});
+    cosmos = await startEmbeddedCosmos({ logger: silentLogger });
     client = new CosmosClient(cosmos.clientOptions());
     containers = await ensureContainers(client, 'repo-test');
   });
