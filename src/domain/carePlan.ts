@@ -173,6 +173,25 @@ export function isLocked(plan: Pick<CarePlan, 'consent'>): boolean {
   return plan.consent.status === 'withdrawn';
 }
 
+/**
+ * The citizen withdraws consent: the plan is locked from then on (nothing more
+ * is shared or changed), and the withdrawal itself is recorded on the plan.
+ */
+export function withdrawConsent(plan: CarePlan, by: Actor, now: Date): CarePlan {
+  if (isLocked(plan)) return plan;
+  const at = now.toISOString();
+  return {
+    ...plan,
+    consent: { ...plan.consent, status: 'withdrawn', obtainedBy: by, recordedAt: at },
+    updatedAt: at,
+  };
+}
+
+/** A change to a plan is allowed only while it is open: not after consent was withdrawn, not once closed. */
+export function canChange(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
+  return !isLocked(plan) && plan.status !== 'closed';
+}
+
 /** Only the plan's network sees or changes a plan. */
 export function isMember(plan: Pick<CarePlan, 'memberIds'>, userId: string): boolean {
   return plan.memberIds.includes(userId);

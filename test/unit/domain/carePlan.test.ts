@@ -4,14 +4,18 @@ import {
   citizenSchema,
   consentInputSchema,
   contactInputSchema,
+  canChange,
   isLocked,
   isMember,
+  withdrawConsent,
   isRealDate,
   memberIdsOf,
   nextStepOf,
   planReference,
 } from '../../../src/domain/carePlan';
 import type { CarePlan, Contact } from '../../../src/domain/carePlan';
+
+import { samplePlan } from '../fixtures';
 
 const REFERENCE = /^KIP-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
@@ -192,6 +196,21 @@ describe('domain/carePlan', () => {
       assert.equal(isMember(plan, 'aad-3'), false);
       assert.equal(isMember(plan, ''), false);
       assert.equal(isMember({ memberIds: [] }, 'aad-1'), false);
+    });
+
+    it('withdrawing consent locks the plan, records who and when, and is idempotent', () => {
+      const plan = samplePlan();
+      assert.equal(canChange(plan), true);
+      const by = { userId: 'aad-coordinator', name: 'Koordinator' };
+      const locked = withdrawConsent(plan, by, new Date('2026-12-01T10:00:00Z'));
+      assert.equal(isLocked(locked), true);
+      assert.equal(canChange(locked), false);
+      assert.equal(nextStepOf(locked), 'locked');
+      assert.deepEqual(locked.consent.obtainedBy, by);
+      assert.equal(locked.consent.recordedAt, '2026-12-01T10:00:00.000Z');
+      assert.equal(locked.citizen, plan.citizen, 'nothing else changes');
+      assert.equal(withdrawConsent(locked, { userId: 'x', name: 'y' }, new Date()), locked);
+      assert.equal(canChange({ ...plan, status: 'closed' }), false);
     });
 
     it('isLocked: only when consent is withdrawn', () => {
