@@ -13,6 +13,14 @@ export const AUDIT_ACTIONS = [
   'access.denied',
   'card.stale',
   'card.invalid',
+  'meeting.scheduled',
+  'meeting.read',
+  'meeting.changed',
+  'meeting.cancelled',
+  'invitation.answered',
+  'invitation.manualSent',
+  'contact.corrected',
+  'checklist.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -6,6 +6,7 @@
 import type { CarePlan } from './carePlan';
 import type { GuideDraft } from './guide';
 import type { AuditEntry } from './audit';
+import type { CoordinationMeeting } from './meeting';
 
 /** A document with the ETag it was read at. */
 export interface Versioned<T> {
@@ -41,4 +42,43 @@ export interface DraftStore {
 export interface AuditLog {
   record(entries: AuditEntry[]): Promise<void>;
   listForPlan(tenantId: string, planId: string): Promise<AuditEntry[]>;
+}
+
+export interface MeetingStore {
+  create(meeting: CoordinationMeeting): Promise<'created' | 'exists'>;
+  get(tenantId: string, id: string): Promise<CoordinationMeeting | undefined>;
+  /**
+   * Applies `change` with the meeting's ETag, re-reading on conflict. `change`
+   * returns undefined to leave it as it is. Undefined if there is no such meeting.
+   */
+  update(
+    tenantId: string,
+    id: string,
+    change: (meeting: CoordinationMeeting) => CoordinationMeeting | undefined,
+  ): Promise<{ before: CoordinationMeeting; after: CoordinationMeeting } | undefined>;
+  /** The plan's meetings, latest first. */
+  listForPlan(tenantId: string, planId: string): Promise<CoordinationMeeting[]>;
+}
+
+export type MeetingNotice = 'invitation' | 'changed' | 'cancelled';
+
+/** Proactive messages about a meeting; implemented over the durable outbox. */
+export interface MeetingNotifier {
+  /** Tells every contact reachable in Teams; idempotent per (meeting, sequence, contact). */
+  notifyInvited(plan: CarePlan, meeting: CoordinationMeeting, notice: MeetingNotice): Promise<void>;
+  /** Teams invitations of the current sequence delivered, and the contacts whose delivery finally failed. */
+  deliveryStatus(meeting: CoordinationMeeting): Promise<{ delivered: number; failedContactIds: string[] }>;
+  /** Brings the organiser's card up to date (the live tally). */
+  refreshOrganiser(plan: CarePlan, meeting: CoordinationMeeting): Promise<void>;
+}
+
+/** Teams online meetings (Microsoft Graph); absent when Graph is not configured. */
+export interface OnlineMeetingProvider {
+  createOrGet(request: { externalId: string; organizerUserId: string; subject: string; start: string; end: string }): Promise<{ id: string; joinUrl: string }>;
+}
+
+/** The meeting's reminders: to the organiser the day before, to the coordinator the day after. */
+export interface MeetingReminders {
+  schedule(meeting: CoordinationMeeting): Promise<void>;
+  cancel(meeting: CoordinationMeeting): Promise<void>;
 }

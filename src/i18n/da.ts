@@ -25,6 +25,7 @@ export const da = {
     durationRange: 'Varigheden skal være mellem 15 og 480 minutter.',
     invalidUrl: 'Linket skal begynde med https://.',
     inPast: 'Tidspunktet er allerede passeret.',
+    joinUrlRequired: 'Indsæt linket til Teams-mødet (Samspil kan ikke oprette det her).',
     formHeading: 'Ret venligst det markerede:',
   },
   notices: {

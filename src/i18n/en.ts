@@ -27,6 +27,7 @@ export const en: Texts = {
     durationRange: 'The duration must be between 15 and 480 minutes.',
     invalidUrl: 'The link must start with https://.',
     inPast: 'That time has already passed.',
+    joinUrlRequired: 'Paste the link to the Teams meeting (Samspil cannot create it here).',
     formHeading: 'Please correct the marked fields:',
   },
   notices: {

@@ -27,6 +27,7 @@ export const sv: Texts = {
     durationRange: 'Längden måste vara mellan 15 och 480 minuter.',
     invalidUrl: 'Länken måste börja med https://.',
     inPast: 'Tidpunkten har redan passerat.',
+    joinUrlRequired: 'Klistra in länken till Teams-mötet (Samspil kan inte skapa det här).',
     formHeading: 'Rätta de markerade fälten:',
   },
   notices: {

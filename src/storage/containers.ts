@@ -7,6 +7,11 @@ export const CONTAINERS = {
   plans: { id: 'plans', partitionKey: '/tenantId' },
   drafts: { id: 'drafts', partitionKey: '/tenantId' },
   audit: { id: 'audit', partitionKey: '/planId' },
+  meetings: { id: 'meetings', partitionKey: '/tenantId' },
+  // Jobs (reminders); a few id-derived shards so the due query is a handful of single-partition seeks (src/notify/scheduler/jobStore.ts).
+  schedule: { id: 'schedule', partitionKey: '/shard' },
+  // Each user's 1:1 conversation reference with the bot, id = AAD object id (src/notify/conversationReferences.ts).
+  conversations: { id: 'conversations', partitionKey: '/tenantId' },
 } as const;
 
 export type ContainerName = keyof typeof CONTAINERS;

@@ -1,0 +1,196 @@
+/**
+ * Use cases around the coordination meeting: schedule it, show it to the
+ * organiser, change or cancel it, tick its checklist. Every read and change
+ * is audited; only the plan's network gets anywhere.
+ */
+import { auditEntry, AuditAction } from './audit';
+import { CarePlan, canChange, isMember } from './carePlan';
+import { ChecklistKey, ALL_CHECKLIST_KEYS, toggleChecklistItem } from './checklist';
+import type { Environment, UserIdentity } from './identity';
+import {
+  CoordinationMeeting,
+  ScheduleInput,
+  cancelMeeting,
+  confirmManualSent,
+  rescheduleMeeting,
+  scheduleMeeting,
+} from './meeting';
+import type { AuditLog, MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingProvider, PlanStore } from './ports';
+import { zonedToInstant } from './zonedTime';
+
+export type MeetingOutcome =
+  | { kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting; delivered: number; failedContactIds: string[] }
+  | { kind: 'invalid'; plan: CarePlan; errors: Record<string, string> }
+  | { kind: 'stale'; plan: CarePlan; meeting: CoordinationMeeting; delivered: number; failedContactIds: string[] }
+  | { kind: 'locked' }
+  | { kind: 'denied' };
+
+export interface MeetingDeps {
+  plans: PlanStore;
+  meetings: MeetingStore;
+  audit: AuditLog;
+  notifier: MeetingNotifier;
+  reminders: MeetingReminders;
+  onlineMeetings?: OnlineMeetingProvider;
+  env: Environment;
+  /** The zone meetings are agreed in unless the organiser's client says otherwise. */
+  defaultTimeZone: string;
+}
+
+export class MeetingService {
+  constructor(private readonly d: MeetingDeps) {}
+
+  /** The plan, if the user may call a meeting for it. */
+  async prepare(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | { kind: 'locked' } | { kind: 'denied' }> {
+    const plan = await this.memberPlan(user, planId, 'meeting.read');
+    if (!plan) return { kind: 'denied' };
+    return canChange(plan) ? { kind: 'ok', plan } : { kind: 'locked' };
+  }
+
+  /** Schedules the meeting and invites the network; the same activity (a retry) gives the same meeting. */
+  async schedule(user: UserIdentity, planId: string, input: ScheduleInput, activityId: string, timeZone?: string): Promise<MeetingOutcome> {
+    const prepared = await this.prepare(user, planId);
+    if (prepared.kind !== 'ok') return prepared;
+    const { plan } = prepared;
+    const meetingId = this.d.env.stableId('meeting', user.tenantId, user.userId, activityId);
+    const existing = await this.d.meetings.get(user.tenantId, meetingId);
+    if (existing) return this.outcome('stale', plan, existing);
+    const zone = timeZone ?? this.d.defaultTimeZone;
+    let online: { id: string; joinUrl: string } | undefined;
+    if (input.mode === 'virtual' && !input.joinUrl) {
+      if (!this.d.onlineMeetings) return { kind: 'invalid', plan, errors: { joinUrl: 'joinUrlRequired' } };
+      const start = zonedToInstant(input.date, input.time, zone);
+      online = await this.d.onlineMeetings.createOrGet({
+        externalId: meetingId,
+        organizerUserId: user.userId,
+        subject: plan.reference,
+        start: start.toISOString(),
+        end: new Date(start.getTime() + input.durationMinutes * 60_000).toISOString(),
+      });
+    }
+    const result = scheduleMeeting(plan, input, { userId: user.userId, name: user.name }, {
+      meetingId,
+      timeZone: zone,
+      now: this.d.env.now(),
+      joinUrl: online?.joinUrl,
+      onlineMeetingId: online?.id,
+    });
+    if (result.kind === 'invalid') return { kind: 'invalid', plan, errors: result.errors };
+    await this.d.meetings.create(result.meeting);
+    await this.record(user, planId, 'meeting.scheduled', { meetingId, invited: result.meeting.invitations.length });
+    await this.d.notifier.notifyInvited(plan, result.meeting, 'invitation');
+    await this.d.reminders.schedule(result.meeting);
+    return this.outcome('ok', plan, result.meeting);
+  }
+
+  /** The organiser's view of a meeting (any member of the network may see it). */
+  async view(user: UserIdentity, meetingId: string): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, 'meeting.read');
+    if (found.kind !== 'ok') return found;
+    return this.outcome('ok', found.plan, found.meeting);
+  }
+
+  /** Moves the meeting; everybody invited is told and asked again. */
+  async reschedule(user: UserIdentity, meetingId: string, sequence: number, date: string, time: string, durationMinutes: number): Promise<MeetingOutcome> {
+    return this.organiserChange(user, meetingId, sequence, 'meeting.changed', 'changed', (m) => {
+      const start = zonedToInstant(date, time, m.timeZone);
+      if (start.getTime() <= this.d.env.now().getTime()) return { errors: { date: 'inPast' } };
+      return { meeting: rescheduleMeeting(m, start, durationMinutes, this.d.env.now()) };
+    });
+  }
+
+  /** Cancels the meeting; everybody invited is told, and reminders are dropped. */
+  async cancel(user: UserIdentity, meetingId: string, sequence: number): Promise<MeetingOutcome> {
+    return this.organiserChange(user, meetingId, sequence, 'meeting.cancelled', 'cancelled', (m) => ({ meeting: cancelMeeting(m, this.d.env.now()) }));
+  }
+
+  /** The organiser confirms an invitation went out by secure mail. */
+  async confirmManual(user: UserIdentity, meetingId: string, contactId: string): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, 'invitation.manualSent');
+    if (found.kind !== 'ok') return found;
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => confirmManualSent(m, contactId, this.d.env.now()));
+    return updated ? this.outcome('ok', found.plan, updated.after) : { kind: 'denied' };
+  }
+
+  /** Sets the hand-ticked checklist items to exactly `ticked`. */
+  async setChecklist(user: UserIdentity, meetingId: string, ticked: ReadonlySet<string>): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, 'checklist.updated');
+    if (found.kind !== 'ok') return found;
+    const now = this.d.env.now();
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) =>
+      ALL_CHECKLIST_KEYS.reduce<CoordinationMeeting>(
+        (acc, key: ChecklistKey) => toggleChecklistItem(acc, key, ticked.has(key), user.userId, now) ?? acc,
+        m,
+      ),
+    );
+    return updated ? this.outcome('ok', found.plan, updated.after) : { kind: 'denied' };
+  }
+
+  private async organiserChange(
+    user: UserIdentity,
+    meetingId: string,
+    sequence: number,
+    action: AuditAction,
+    notice: 'changed' | 'cancelled',
+    change: (m: CoordinationMeeting) => { meeting: CoordinationMeeting } | { errors: Record<string, string> },
+  ): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, action);
+    if (found.kind !== 'ok') return found;
+    if (found.meeting.organiser.userId !== user.userId) return this.deny(user, found.plan.id, 'notOrganiser');
+    let errors: Record<string, string> | undefined;
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => {
+      if (m.sequence !== sequence || m.status === 'cancelled') return undefined;
+      const r = change(m);
+      if ('errors' in r) {
+        errors = r.errors;
+        return undefined;
+      }
+      return r.meeting;
+    });
+    if (!updated) return { kind: 'denied' };
+    if (errors) return { kind: 'invalid', plan: found.plan, errors };
+    if (updated.after === updated.before) return this.outcome('stale', found.plan, updated.after);
+    await this.d.notifier.notifyInvited(found.plan, updated.after, notice);
+    if (notice === 'cancelled') await this.d.reminders.cancel(updated.after);
+    else await this.d.reminders.schedule(updated.after);
+    return this.outcome('ok', found.plan, updated.after);
+  }
+
+  private async outcome(kind: 'ok' | 'stale', plan: CarePlan, meeting: CoordinationMeeting): Promise<MeetingOutcome> {
+    const status = await this.d.notifier.deliveryStatus(meeting);
+    return { kind, plan, meeting, ...status };
+  }
+
+  private async memberPlan(user: UserIdentity, planId: string, action: AuditAction): Promise<CarePlan | undefined> {
+    const plan = await this.d.plans.get(user.tenantId, planId);
+    if (!plan || !isMember(plan, user.userId)) {
+      await this.deny(user, planId, 'plan');
+      return undefined;
+    }
+    await this.record(user, planId, action);
+    return plan;
+  }
+
+  private async memberMeeting(
+    user: UserIdentity,
+    meetingId: string,
+    action: AuditAction,
+  ): Promise<{ kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting } | { kind: 'denied' }> {
+    const meeting = await this.d.meetings.get(user.tenantId, meetingId);
+    if (!meeting) {
+      await this.deny(user, meetingId, 'meeting');
+      return { kind: 'denied' };
+    }
+    const plan = await this.memberPlan(user, meeting.planId, action);
+    return plan ? { kind: 'ok', plan, meeting } : { kind: 'denied' };
+  }
+
+  private async deny(user: UserIdentity, planId: string, target: string): Promise<{ kind: 'denied' }> {
+    await this.record(user, planId, 'access.denied', { target });
+    return { kind: 'denied' };
+  }
+
+  private async record(user: UserIdentity, planId: string, action: AuditAction, details?: Record<string, string | number>) {
+    await this.d.audit.record([auditEntry(this.d.env.newId(), this.d.env.now(), user, planId, action, details)]);
+  }
+}
