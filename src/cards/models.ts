@@ -91,13 +91,92 @@ export interface CardModels {
   planOverview: {
     t: Texts;
     notice: string;
+    planId: string;
     citizenName: string;
     facts: Fact[];
     networkHeading: string;
     networkList: string;
     nextStep: string;
+    canInvite: boolean;
+    meetingId: string;
+    meetingLine: string;
+    checklistLine: string;
+  };
+  meetingSchedule: {
+    t: Texts;
+    notice: string;
+    formError: string;
+    reference: string;
+    planId: string;
+    today: string;
+    joinUrlHint: string;
+    fields: Record<(typeof SCHEDULE_FIELDS)[number], string>;
+    errors: Record<(typeof SCHEDULE_FIELDS)[number], string>;
+  };
+  meetingOrganiser: {
+    t: Texts;
+    notice: string;
+    meetingId: string;
+    sequence: number;
+    reference: string;
+    citizenName: string;
+    cancelled: boolean;
+    canChange: boolean;
+    facts: Fact[];
+    agendaList: string;
+    tallyLine: string;
+    answerList: string;
+    hasFailed: boolean;
+    failedList: string;
+    hasManual: boolean;
+    manual: { contactId: string; name: string; icsUrl: string; sentLabel: string; isSent: boolean }[];
+    invitationText: string;
+    checklistLine: string;
+    date: string;
+    time: string;
+    durationMinutes: number;
+    today: string;
+    refreshUserIds: string[];
+  };
+  meetingInvitation: {
+    t: Texts;
+    notice: string;
+    formError: string;
+    meetingId: string;
+    contactId: string;
+    sequence: number;
+    intro: string;
+    statusLine: string;
+    open: boolean;
+    facts: Fact[];
+    agendaList: string;
+    answerLabel: string;
+    details: Fact[];
+    fields: Record<(typeof DETAIL_FIELDS)[number], string>;
+    errors: Record<(typeof DETAIL_FIELDS)[number], string>;
+    refreshUserIds: string[];
+  };
+  meetingChecklist: {
+    t: Texts;
+    notice: string;
+    meetingId: string;
+    when: string;
+    progress: Record<'before' | 'during' | 'after', string>;
+    before: ChecklistRow[];
+    during: ChecklistRow[];
+    after: ChecklistRow[];
   };
 }
+
+export interface ChecklistRow {
+  key: string;
+  label: string;
+  derived: boolean;
+  value: 'true' | 'false';
+}
+
+export const SCHEDULE_FIELDS = ['date', 'time', 'durationMinutes', 'mode', 'place', 'joinUrl', 'agenda'] as const;
+export const DETAIL_FIELDS = ['name', 'role', 'organisation', 'email', 'phone'] as const;
 
 export type TemplateName = keyof CardModels;
 export const TEMPLATE_NAMES: readonly TemplateName[] = [
@@ -110,4 +189,8 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'guideContactEdit',
   'guideReview',
   'planOverview',
+  'meetingSchedule',
+  'meetingOrganiser',
+  'meetingInvitation',
+  'meetingChecklist',
 ];

@@ -2,7 +2,7 @@
  * Builds the view models of the cards from domain objects in the user's
  * language. Pure: no I/O.
  */
-import { CarePlan, Contact, LANGUAGES, LIMITS, SECTORS, nextStepOf } from '../domain/carePlan';
+import { CarePlan, Contact, LANGUAGES, LIMITS, SECTORS, canChange, nextStepOf } from '../domain/carePlan';
 import type { FieldErrors, GuideDraft, RawFields } from '../domain/guide';
 import { Locale, format, formatDate, todayIn } from '../i18n';
 import type { AdaptiveCardJson } from './render';
@@ -58,7 +58,7 @@ const sectorChoices = (loc: Locale): Choice[] => SECTORS.map((s) => ({ title: lo
 const languageChoices = (loc: Locale): Choice[] => LANGUAGES.map((l) => ({ title: loc.t.enums.language[l], value: l }));
 
 /** One line about a contact; e-mail and phone are on the contact's own card, to keep lists within 28 KB. */
-function contactSummary(c: Contact, loc: Locale, withOrganisation: boolean): string {
+export function contactSummary(c: Contact, loc: Locale, withOrganisation: boolean): string {
   return [c.role, withOrganisation ? c.organisation : undefined, loc.t.enums.sector[c.sector]].filter(Boolean).join(' · ');
 }
 
@@ -193,8 +193,15 @@ function consentSummary(c: NonNullable<GuideDraft['consent']>, loc: Locale): str
   return `${t.enums.consentStatus[c.status]} ${t.enums.consentMethod[c.method]}, ${formatDate(c.obtainedOn, loc)} – ${covers}`;
 }
 
-/** The overview of one plan: citizen, consent, network, status, what is next. */
-export function planOverviewCard(plan: CarePlan, loc: Locale, notice = ''): AdaptiveCardJson {
+/** The latest meeting of a plan, summarised on the overview card. */
+export interface MeetingSummary {
+  meetingId: string;
+  line: string;
+  checklistLine: string;
+}
+
+/** The overview of one plan: citizen, consent, network, status, what is next, the latest meeting. */
+export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeting?: MeetingSummary): AdaptiveCardJson {
   const { t } = loc;
   const facts: Fact[] = [
     { title: t.plan.reference, value: plan.reference },
@@ -210,6 +217,11 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = ''): Adap
   const model: CardModels['planOverview'] = {
     t,
     notice,
+    planId: plan.id,
+    canInvite: canChange(plan),
+    meetingId: meeting?.meetingId ?? '',
+    meetingLine: meeting?.line ?? '',
+    checklistLine: meeting?.checklistLine ?? '',
     citizenName: plan.citizen.name,
     facts,
     networkHeading: format(t.plan.network, { n: plan.contacts.length }),

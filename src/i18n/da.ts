@@ -199,6 +199,14 @@ export const da = {
     reminderAfter: 'Påmindelse: koordinationsmødet var i går. Ikke afkrydset endnu: {items}',
     invitationText: 'Invitation til koordinationsmøde\n\nDu inviteres til koordinationsmøde {when}. {where}\n\nDagsorden:\n{agenda}\n\nSvar venligst {organiser}.',
     response: { pending: 'Mangler svar', accepted: 'Kommer', apologies: 'Afbud', substitute: 'Sender en anden' },
+    agendaItems: {
+      welcome: 'Velkomst, præsentationsrunde og rammen for mødet',
+      situationRound: 'Runde om borgerens aktuelle situation',
+      actions: 'Indsatser: hvad, hvem og hvornår',
+      nextMeeting: 'Næste møde og koordinator',
+      summary: 'Opsummering af aftalerne',
+      approval: 'Borgerens godkendelse af planen',
+    },
     items: {
       consent: 'Borgerens samtykke',
       masterData: 'Stamdata med borgerens drømme, ønsker og behov',

@@ -201,6 +201,14 @@ export const en: Texts = {
     reminderAfter: 'Reminder: the coordination meeting was yesterday. Not ticked yet: {items}',
     invitationText: 'Invitation to a coordination meeting\n\nYou are invited to a coordination meeting {when}. {where}\n\nAgenda:\n{agenda}\n\nPlease reply to {organiser}.',
     response: { pending: 'Not answered', accepted: 'Coming', apologies: 'Apologies', substitute: 'Sending someone else' },
+    agendaItems: {
+      welcome: 'Welcome, introductions and the frame of the meeting',
+      situationRound: "Round on the citizen's current situation",
+      actions: 'Actions: what, who and when',
+      nextMeeting: 'Next meeting and coordinator',
+      summary: 'Summary of the agreements',
+      approval: "The citizen's approval of the plan",
+    },
     items: {
       consent: "The citizen's consent",
       masterData: "Master data with the citizen's dreams, wishes and needs",

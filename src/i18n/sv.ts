@@ -201,6 +201,14 @@ export const sv: Texts = {
     reminderAfter: 'Påminnelse: SIP-mötet var i går. Inte avbockat än: {items}',
     invitationText: 'Inbjudan till SIP-möte\n\nDu bjuds in till SIP-möte {when}. {where}\n\nDagordning:\n{agenda}\n\nSvara gärna till {organiser}.',
     response: { pending: 'Inte svarat', accepted: 'Kommer', apologies: 'Återbud', substitute: 'Skickar någon annan' },
+    agendaItems: {
+      welcome: 'Välkomnande, presentationsrunda och ramarna för mötet',
+      situationRound: 'Runda om brukarens aktuella situation',
+      actions: 'Insatser: vad, vem och när',
+      nextMeeting: 'Nästa möte och samordnare',
+      summary: 'Sammanfattning av överenskommelserna',
+      approval: 'Brukarens godkännande av planen',
+    },
     items: {
       consent: 'Brukarens samtycke',
       masterData: 'Personuppgifter med brukarens drömmar, önskemål och behov',

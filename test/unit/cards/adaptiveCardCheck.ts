@@ -16,6 +16,7 @@ const STRUCTURAL: Record<string, string[]> = {
   ActionSet: ['actions', 'fallback'],
   ColumnSet: ['columns', 'fallback'],
   Column: ['items', 'fallback'],
+  'Action.ShowCard': ['card'],
   '*': ['fallback'],
 };
 
@@ -48,6 +49,10 @@ function unknownProperties(json: Record<string, unknown>, path: string, out: str
   for (const child of ['body', 'items', 'actions', 'columns'] as const) {
     const list = json[child];
     if (Array.isArray(list)) list.forEach((c, i) => unknownProperties(c as Record<string, unknown>, `${path}.${child}[${i}]`, out));
+  }
+  // Action.ShowCard carries a whole card of its own (inputs and actions included).
+  if (type === 'Action.ShowCard' && json.card && typeof json.card === 'object') {
+    unknownProperties({ type: 'AdaptiveCard', ...(json.card as Record<string, unknown>) }, `${path}.card`, out);
   }
   const choices = json.choices;
   if (Array.isArray(choices)) {
