@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { GuideAction, RawFields } from '../domain/guide';
-import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../cards/models';
+import { CONSENT_FIELDS, CONTACT_FIELDS, DETAIL_FIELDS, MASTER_DATA_FIELDS, SCHEDULE_FIELDS } from '../cards/models';
+import { CHECKLIST_INPUT_KEYS } from '../cards/meetingViews';
 
 const envelope = { draftId: z.string().uuid(), rev: z.union([z.number(), z.string().regex(/^\d{1,7}$/)]).pipe(z.coerce.number().int().positive().max(1_000_000)) };
 const contactId = z.string().uuid();
@@ -64,3 +65,31 @@ export const commandPayloadSchema = z.object({
   command: z.enum(['newPlan', 'myPlans', 'continue', 'help']),
   from: z.enum(['welcome', 'help']),
 });
+
+const id = z.string().uuid();
+const sequence = z.union([z.number(), z.string().regex(/^\d{1,7}$/)]).pipe(z.coerce.number().int().min(0).max(1_000_000));
+const scheduleFields = fieldsOf(SCHEDULE_FIELDS);
+
+/** Buttons on the meeting cards (verb "meeting"). */
+export const meetingPayloadSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('prepare'), planId: id }),
+  z.object({ action: z.literal('schedule'), planId: id }).merge(scheduleFields),
+  z.object({ action: z.literal('organiserView'), meetingId: id }),
+  z.object({ action: z.literal('reschedule'), meetingId: id, sequence, date: input, time: input, durationMinutes: input }),
+  z.object({ action: z.literal('cancel'), meetingId: id, sequence }),
+  z.object({ action: z.literal('manualSent'), meetingId: id, contactId: id }),
+  z.object({ action: z.literal('checklistView'), meetingId: id }),
+  z.object({ action: z.literal('checklistSave'), meetingId: id }).merge(fieldsOf(CHECKLIST_INPUT_KEYS)),
+]);
+export type MeetingPayload = z.infer<typeof meetingPayloadSchema>;
+
+const answerBase = { meetingId: id, contactId: id, sequence };
+/** Buttons on a contact's invitation card (verb "invitation"). */
+export const invitationPayloadSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('view'), meetingId: id, contactId: id }),
+  z.object({ action: z.literal('accept'), ...answerBase }),
+  z.object({ action: z.literal('apologies'), ...answerBase, reason: input }),
+  z.object({ action: z.literal('substitute'), ...answerBase, substituteName: input, substituteRole: input, substituteEmail: input }),
+  z.object({ action: z.literal('correct'), ...answerBase }).merge(fieldsOf(DETAIL_FIELDS)),
+]);
+export type InvitationPayload = z.infer<typeof invitationPayloadSchema>;

@@ -5,7 +5,7 @@
  * on a click, and showing errors in the user's language.
  */
 import assert from 'node:assert/strict';
-import { commandPayloadSchema, guidePayloadSchema, toGuideRequest } from '../../../src/bot/payloads';
+import { commandPayloadSchema, meetingPayloadSchema, guidePayloadSchema, toGuideRequest } from '../../../src/bot/payloads';
 import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../src/cards/models';
 import type { AdaptiveCardJson } from '../../../src/cards/render';
 import { errorText, guideCard, helpCard, noticeCard, planOverviewCard, welcomeCard } from '../../../src/cards/views';
@@ -155,6 +155,8 @@ describe('cards/views', () => {
                 assert.equal(a.data.draftId, s.draft.id);
                 assert.equal(a.data.rev, s.draft.revision);
                 assert.ok(guidePayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
+              } else if (a.verb === 'meeting') {
+                assert.ok(meetingPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else {
                 assert.equal(a.verb, 'cmd');
                 assert.ok(commandPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
