@@ -46,6 +46,8 @@ export interface CoordinationMeeting {
   /** Goes up on every change of time or place and on cancellation (iCalendar SEQUENCE; stale cards). */
   sequence: number;
   invitations: Invitation[];
+  /** Where the organiser's card is, so the tally can be updated in place as answers arrive. */
+  organiserCard?: { activityId: string; conversationId: string; serviceUrl: string; locale?: string };
   /** Checklist items ticked by hand: key → who and when (see checklist.ts). */
   checklist: Record<string, { by: string; at: string }>;
   createdAt: string;

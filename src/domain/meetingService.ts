@@ -104,6 +104,13 @@ export class MeetingService {
     return this.organiserChange(user, meetingId, sequence, 'meeting.cancelled', 'cancelled', (m) => ({ meeting: cancelMeeting(m, this.d.env.now()) }));
   }
 
+  /** Remembers where the organiser's card is, for live updates of the tally. */
+  async attachOrganiserCard(user: UserIdentity, meetingId: string, card: NonNullable<CoordinationMeeting['organiserCard']>): Promise<void> {
+    await this.d.meetings.update(user.tenantId, meetingId, (m) =>
+      m.organiser.userId === user.userId && m.organiserCard?.activityId !== card.activityId ? { ...m, organiserCard: card } : undefined,
+    );
+  }
+
   /** The organiser confirms an invitation went out by secure mail. */
   async confirmManual(user: UserIdentity, meetingId: string, contactId: string): Promise<MeetingOutcome> {
     const found = await this.memberMeeting(user, meetingId, 'invitation.manualSent');

@@ -1,0 +1,168 @@
+/**
+ * The coordination meeting in chat: the organiser schedules from the plan's
+ * overview card, follows the answers live, changes or cancels, ticks the
+ * checklist; contacts answer their invitation cards.
+ */
+import type { TurnContext } from 'botbuilder';
+import { checklistCard, invitationCard, meetingScheduleCard, organiserCard } from '../cards/meetingViews';
+import type { AdaptiveCardJson } from '../cards/render';
+import { noticeCard } from '../cards/views';
+import type { Answer } from '../domain/meeting';
+import { scheduleInputSchema } from '../domain/meeting';
+import type { InvitationOutcome, InvitationService } from '../domain/invitationService';
+import type { MeetingOutcome, MeetingService } from '../domain/meetingService';
+import type { Logger } from '../logger';
+import { invitationPayloadSchema, meetingPayloadSchema } from './payloads';
+import type { Turn } from './turn';
+
+export interface MeetingHandlerOptions {
+  onlineMeetingsAvailable: boolean;
+  /** A signed, expiring link to a contact's .ics file. */
+  icsUrl(tenantId: string, meetingId: string, contactId: string): string;
+  now(): Date;
+}
+
+function zodErrors(issues: { path: (string | number)[]; message: string; code: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issues) out[String(i.path[0] ?? '_form')] ??= i.code === 'invalid_type' ? 'required' : i.message.includes(' ') ? 'invalid' : i.message;
+  return out;
+}
+
+export class MeetingHandlers {
+  constructor(
+    private readonly meetings: MeetingService,
+    private readonly invitations: InvitationService,
+    private readonly opts: MeetingHandlerOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** A button on the overview, scheduling, organiser or checklist card. */
+  async act(turn: Turn, context: TurnContext, data: unknown): Promise<AdaptiveCardJson> {
+    const { t } = turn.loc;
+    const parsed = meetingPayloadSchema.safeParse(data);
+    if (!parsed.success) {
+      this.log.warn('card.payload.invalid', { verb: 'meeting', issues: parsed.error.issues.length });
+      return noticeCard(t.notices.invalidPayload, 'Attention');
+    }
+    const p = parsed.data;
+    this.log.info('meeting.action', { action: p.action });
+    switch (p.action) {
+      case 'prepare': {
+        const r = await this.meetings.prepare(turn.user, p.planId);
+        if (r.kind === 'denied') return noticeCard(t.notices.denied, 'Attention');
+        if (r.kind === 'locked') return noticeCard(t.meeting.noPlanToInvite, 'Warning');
+        return meetingScheduleCard(r.plan, turn.loc, { now: this.opts.now(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable });
+      }
+      case 'schedule': {
+        const fields = { date: p.date, time: p.time, durationMinutes: p.durationMinutes, mode: p.mode, place: p.place, joinUrl: p.joinUrl, agenda: p.agenda };
+        const input = scheduleInputSchema.safeParse({ ...fields, mode: p.mode || undefined, agenda: p.agenda ?? '' });
+        if (!input.success) {
+          const prepared = await this.meetings.prepare(turn.user, p.planId);
+          if (prepared.kind !== 'ok') return noticeCard(t.notices.denied, 'Attention');
+          return meetingScheduleCard(prepared.plan, turn.loc, { now: this.opts.now(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: zodErrors(input.error.issues) });
+        }
+        const r = await this.meetings.schedule(turn.user, p.planId, input.data, turn.activityId, turn.loc.timeZone);
+        if (r.kind === 'invalid') {
+          return meetingScheduleCard(r.plan, turn.loc, { now: this.opts.now(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: r.errors });
+        }
+        if (r.kind === 'ok' || r.kind === 'stale') await this.rememberCard(turn, context, r.meeting.id);
+        return this.organiser(turn, r);
+      }
+      case 'organiserView':
+        return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId));
+      case 'reschedule': {
+        const input = scheduleInputSchema.innerType().pick({ date: true, time: true, durationMinutes: true }).safeParse(p);
+        if (!input.success) return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId), zodErrors(input.error.issues));
+        const r = await this.meetings.reschedule(turn.user, p.meetingId, p.sequence, input.data.date, input.data.time, input.data.durationMinutes);
+        return this.organiser(turn, r, undefined, r.kind === 'ok' ? t.meeting.changed : undefined);
+      }
+      case 'cancel': {
+        const r = await this.meetings.cancel(turn.user, p.meetingId, p.sequence);
+        return this.organiser(turn, r, undefined, r.kind === 'ok' ? t.meeting.cancelled : undefined);
+      }
+      case 'manualSent':
+        return this.organiser(turn, await this.meetings.confirmManual(turn.user, p.meetingId, p.contactId));
+      case 'checklistView':
+        return this.checklist(turn, await this.meetings.view(turn.user, p.meetingId));
+      case 'checklistSave': {
+        const ticked = new Set(Object.entries(p).filter(([, v]) => v === 'true').map(([k]) => k));
+        return this.checklist(turn, await this.meetings.setChecklist(turn.user, p.meetingId, ticked));
+      }
+    }
+  }
+
+  /** A button on a contact's invitation card. */
+  async answer(turn: Turn, data: unknown): Promise<AdaptiveCardJson> {
+    const { t } = turn.loc;
+    const parsed = invitationPayloadSchema.safeParse(data);
+    if (!parsed.success) {
+      this.log.warn('card.payload.invalid', { verb: 'invitation', issues: parsed.error.issues.length });
+      return noticeCard(t.notices.invalidPayload, 'Attention');
+    }
+    const p = parsed.data;
+    this.log.info('invitation.action', { action: p.action });
+    if (p.action === 'view') return this.invitation(turn, await this.invitations.view(turn.user, p.meetingId, p.contactId));
+    if (p.action === 'correct') {
+      const fields = { name: p.name, role: p.role, organisation: p.organisation, email: p.email, phone: p.phone };
+      const r = await this.invitations.correctDetails(turn.user, p.meetingId, p.contactId, fields);
+      return this.invitation(turn, r, r.kind === 'ok' ? t.meeting.detailsSaved : undefined, fields);
+    }
+    const answer = toAnswer(p);
+    if (!answer) {
+      const r = await this.invitations.view(turn.user, p.meetingId, p.contactId);
+      return this.invitation(turn, r.kind === 'ok' ? { ...r, kind: 'invalid', errors: { substituteName: 'required' } } : r);
+    }
+    const r = await this.invitations.answer(turn.user, p.meetingId, p.contactId, p.sequence, answer);
+    return this.invitation(turn, r, r.kind === 'ok' ? t.meeting.answerSaved : undefined);
+  }
+
+  private organiser(turn: Turn, r: MeetingOutcome, errors?: Record<string, string>, notice?: string): AdaptiveCardJson {
+    const { t } = turn.loc;
+    if (r.kind === 'denied') return noticeCard(t.notices.denied, 'Attention');
+    if (r.kind === 'locked') return noticeCard(t.meeting.noPlanToInvite, 'Warning');
+    if (r.kind === 'invalid') return noticeCard(t.errors.formHeading + ' ' + Object.values(r.errors).join(', '), 'Attention');
+    const staleNotice = r.kind === 'stale' ? t.notices.stale : undefined;
+    const errorNotice = errors && Object.keys(errors).length ? t.errors.formHeading : undefined;
+    return organiserCard(r.plan, r.meeting, r, turn.loc, {
+      now: this.opts.now(),
+      icsUrl: (contactId) => this.opts.icsUrl(turn.user.tenantId, r.meeting.id, contactId),
+      notice: errorNotice ?? notice ?? staleNotice,
+    });
+  }
+
+  private checklist(turn: Turn, r: MeetingOutcome): AdaptiveCardJson {
+    if (r.kind !== 'ok' && r.kind !== 'stale') return this.organiser(turn, r);
+    return checklistCard(r.plan, r.meeting, r.delivered, turn.loc);
+  }
+
+  private invitation(turn: Turn, r: InvitationOutcome, notice?: string, fields?: Record<string, string | undefined>): AdaptiveCardJson {
+    const { t } = turn.loc;
+    if (r.kind === 'denied') return noticeCard(t.meeting.notInvited, 'Attention');
+    if (r.kind === 'cancelled') return noticeCard(t.meeting.meetingCancelled, 'Warning');
+    return invitationCard(r.plan, r.meeting, r.contact, r.invitation, turn.loc, {
+      notice: r.kind === 'stale' ? t.meeting.changed : notice,
+      errors: r.kind === 'invalid' ? r.errors : undefined,
+      fields: r.kind === 'invalid' ? fields : undefined,
+    });
+  }
+
+  /** The scheduling card is replaced by the organiser's card: remember where, for live updates. */
+  private async rememberCard(turn: Turn, context: TurnContext, meetingId: string): Promise<void> {
+    const a = context.activity;
+    if (!a.replyToId || !a.serviceUrl) return;
+    await this.meetings.attachOrganiserCard(turn.user, meetingId, {
+      activityId: a.replyToId,
+      conversationId: a.conversation.id,
+      serviceUrl: a.serviceUrl,
+      locale: a.locale,
+    });
+  }
+}
+
+function toAnswer(p: { action: 'accept' | 'apologies' | 'substitute'; reason?: string; substituteName?: string; substituteRole?: string; substituteEmail?: string }): Answer | undefined {
+  if (p.action === 'accept') return { response: 'accepted' };
+  if (p.action === 'apologies') return { response: 'apologies', reason: p.reason?.trim().slice(0, 500) || undefined };
+  const name = p.substituteName?.trim().slice(0, 120);
+  if (!name) return undefined;
+  return { response: 'substitute', substitute: { name, role: p.substituteRole?.trim().slice(0, 120) ?? '', email: p.substituteEmail?.trim().toLowerCase().slice(0, 254) || undefined } };
+}
