@@ -118,6 +118,21 @@ var cosmosContainers = [
     partitionKey: '/tenantId'
     enableTtl: false
   }
+  {
+    name: 'meetings'
+    partitionKey: '/tenantId'
+    enableTtl: false
+  }
+  {
+    name: 'outbox'
+    partitionKey: '/shard'
+    enableTtl: false
+  }
+  {
+    name: 'schedule'
+    partitionKey: '/shard'
+    enableTtl: false
+  }
 ]
 
 // Built-in role ids.

@@ -1,0 +1,32 @@
+/**
+ * The domain's OnlineMeetingProvider port (src/domain/ports.ts) over Microsoft
+ * Graph: what compose wires in when Graph credentials are configured.
+ */
+import type { OnlineMeetingProvider } from '../domain/ports';
+import type { Logger } from '../logger';
+import { GraphOnlineMeetings } from './onlineMeetings';
+import type { OnlineMeetings } from './onlineMeetings';
+import { credentialTokenProvider, graphCredential } from './tokenProvider';
+import type { GraphCredentialSettings } from './tokenProvider';
+
+/** Adapts an OnlineMeetings client to the domain port (externalId = our meeting id). */
+export function onlineMeetingProviderOver(meetings: Pick<OnlineMeetings, 'create'>): OnlineMeetingProvider {
+  return {
+    async createOrGet(request) {
+      const meeting = await meetings.create({
+        meetingId: request.externalId,
+        organizerUserId: request.organizerUserId,
+        subject: request.subject,
+        startDateTime: request.start,
+        endDateTime: request.end,
+      });
+      return { id: meeting.id, joinUrl: meeting.joinWebUrl };
+    },
+  };
+}
+
+/** The production provider: an app-only Graph token from the credential settings. */
+export function graphOnlineMeetingProvider(options: { credential: GraphCredentialSettings; logger: Logger; baseUrl?: string }): OnlineMeetingProvider {
+  const tokens = credentialTokenProvider(graphCredential(options.credential));
+  return onlineMeetingProviderOver(new GraphOnlineMeetings({ tokens, logger: options.logger, baseUrl: options.baseUrl }));
+}
