@@ -131,7 +131,8 @@ var cosmosContainers = [
   {
     name: 'schedule'
     partitionKey: '/shard'
-    enableTtl: false
+    // Finished jobs carry `ttl` (90 days): kept so a repeated schedule stays a no-op, then expire.
+    enableTtl: true
   }
 ]
 
