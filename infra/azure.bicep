@@ -126,7 +126,8 @@ var cosmosContainers = [
   {
     name: 'outbox'
     partitionKey: '/shard'
-    enableTtl: false
+    // Finished items carry `ttl` (30 days).
+    enableTtl: true
   }
   {
     name: 'schedule'

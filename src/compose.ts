@@ -1,70 +1,145 @@
 /**
  * Wires the bot together from its configuration: store, services, handlers,
- * adapter, HTTP server. The only place that knows every part.
+ * background workers (outbox, scheduler), adapter, HTTP server. The only place
+ * that knows every part.
  */
+import { randomBytes } from 'node:crypto';
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
 import { createBotApp } from './bot/app';
 import { GuideHandlers } from './bot/guideHandlers';
+import { linkByTeamsEmail } from './bot/identityLink';
+import { readTurn } from './bot/turn';
+import { MeetingHandlers } from './bot/meetingHandlers';
 import { PlanHandlers } from './bot/planHandlers';
 import type { Config } from './config';
 import { GuideService } from './domain/guideService';
 import type { Environment } from './domain/identity';
+import { InvitationService } from './domain/invitationService';
+import { MeetingService } from './domain/meetingService';
 import { PlanService } from './domain/planService';
 import { systemEnvironment } from './environment';
+import { graphOnlineMeetingProvider } from './graph/onlineMeetingProvider';
+import { credentialTokenProvider, graphCredential, GraphCredentialSettings } from './graph/tokenProvider';
+import { IcsLinks } from './http/icsLinks';
+import { registerIcsRoute } from './http/icsRoute';
 import type { Logger } from './logger';
+import { ConnectorConversationCreator, ConversationDirectory, ConversationReferenceStore } from './notify/conversationReferences';
+import { OutboxMeetingNotifier } from './notify/meetingNotifier';
+import { JobMeetingReminders, reminderHandlers } from './notify/meetingReminders';
+import { createOutbox } from './notify/outbox';
+import { GraphDeliveryVerifier } from './notify/outbox/graphDeliveryVerifier';
+import { Scheduler, CosmosJobStore, JobQueue } from './notify/scheduler';
+import { BotFrameworkSender, createProactiveAdapter } from './notify/senderBotFramework';
 import { HttpServer, startHttpServer } from './server';
 import { CosmosAuditLog } from './storage/auditRepository';
 import { openStore, Store } from './storage/cosmosClient';
 import { CosmosDraftStore } from './storage/draftRepository';
+import { CosmosMeetingStore } from './storage/meetingRepository';
 import { CosmosPlanStore } from './storage/planRepository';
 
 export interface RunningBot {
   http: HttpServer;
   store: Store;
-  /** Stops taking requests, then writes pending data and closes the store. */
+  /** Stops taking requests and background work, then writes pending data and closes the store. */
   stop(): Promise<void>;
+}
+
+function authOptions(auth: Config['auth']) {
+  if (auth.mode === 'off') return {};
+  return { MicrosoftAppId: auth.appId, MicrosoftAppPassword: auth.appPassword, MicrosoftAppType: auth.appType, MicrosoftAppTenantId: auth.tenantId };
 }
 
 /** Creates the Bot Framework adapter; JWT validation is on whenever an app id is configured. */
 export function createAdapter(auth: Config['auth']): TeamsAdapter {
-  if (auth.mode === 'off') return new TeamsAdapter({});
-  return new TeamsAdapter({
-    MicrosoftAppId: auth.appId,
-    MicrosoftAppPassword: auth.appPassword,
-    MicrosoftAppType: auth.appType,
-    MicrosoftAppTenantId: auth.tenantId,
-  });
+  return new TeamsAdapter(authOptions(auth));
+}
+
+function graphSettings(graph: NonNullable<Config['graph']>): GraphCredentialSettings {
+  return graph.managedIdentity || !graph.clientSecret
+    ? { kind: 'managedIdentity', clientId: graph.clientId }
+    : { kind: 'clientSecret', tenantId: graph.tenantId, clientId: graph.clientId!, clientSecret: graph.clientSecret };
 }
 
 /** Starts the whole bot. */
 export async function startBot(config: Config, logger: Logger, env: Environment = systemEnvironment): Promise<RunningBot> {
   const store = await openStore(config.cosmos, logger);
-  const plans = new CosmosPlanStore(store.containers.plans);
-  const drafts = new CosmosDraftStore(store.containers.drafts);
-  const audit = new CosmosAuditLog(store.containers.audit);
+  const c = store.containers;
+  const plans = new CosmosPlanStore(c.plans);
+  const drafts = new CosmosDraftStore(c.drafts);
+  const audit = new CosmosAuditLog(c.audit);
+  const meetings = new CosmosMeetingStore(c.meetings);
+  const botAppId = config.auth.mode === 'botFramework' ? config.auth.appId : '';
+
+  const proactive = createProactiveAdapter(authOptions(config.auth));
+  const references = new ConversationReferenceStore(c.conversations);
+  const directory = new ConversationDirectory(
+    references,
+    new ConnectorConversationCreator(proactive, { appId: botAppId, id: `28:${botAppId || 'samspil'}` }),
+    { defaultServiceUrl: config.defaultServiceUrl, logger },
+  );
+  const graph = config.graph && graphSettings(config.graph);
+  const outbox = createOutbox({
+    container: c.outbox,
+    sender: new BotFrameworkSender(proactive, botAppId),
+    verifier: graph && new GraphDeliveryVerifier({ tokens: credentialTokenProvider(graphCredential(graph)), botAppId, baseUrl: config.graph?.baseUrl }),
+    logger,
+  });
+  // Locally a fresh secret per process: download links then last until a restart.
+  const links = new IcsLinks(config.icsLinkSecret ? Buffer.from(config.icsLinkSecret) : randomBytes(32), config.publicBaseUrl, () => env.now());
+  const icsUrl = (tenantId: string, meetingId: string, contactId: string) => links.url({ tenantId, meetingId, contactId });
+  const notifier = new OutboxMeetingNotifier({ outbox, directory, adapter: proactive, botAppId, icsUrl, now: () => env.now(), logger });
+  const jobStore = new CosmosJobStore(c.schedule, logger);
+  const reminders = new JobMeetingReminders(new JobQueue(jobStore), () => env.now());
+  const scheduler = new Scheduler({ store: jobStore, handlers: reminderHandlers({ plans, meetings, notifier, directory, outbox, logger }), logger });
+
   const planService = new PlanService(plans, audit, env);
   const guideService = new GuideService(drafts, plans, audit, env);
+  const onlineMeetings = graph && graphOnlineMeetingProvider({ credential: graph, logger, baseUrl: config.graph?.baseUrl });
+  const meetingService = new MeetingService({ plans, meetings, audit, notifier, reminders, onlineMeetings, env, defaultTimeZone: 'Europe/Copenhagen' });
+  const invitationService = new InvitationService(plans, meetings, audit, notifier, env);
+
   const adapter = createAdapter(config.auth);
   const app = createBotApp({
     adapter,
-    botAppId: config.auth.mode === 'botFramework' ? config.auth.appId : undefined,
+    botAppId: botAppId || undefined,
     guide: new GuideHandlers(guideService, planService, logger),
-    plans: new PlanHandlers(planService, guideService),
+    plans: new PlanHandlers(planService, guideService, meetingService, !!onlineMeetings),
+    meetings: new MeetingHandlers(meetingService, invitationService, { onlineMeetingsAvailable: !!onlineMeetings, icsUrl, now: () => env.now() }, logger),
+    onUserActivity: async (context: TurnContext) => {
+      // A new or changed personal chat (install, first message): link the user to plans that list them.
+      const saved = await references.rememberFrom(context.activity);
+      const turn = saved === 'created' || saved === 'updated' ? readTurn(context) : undefined;
+      if (turn) await linkByTeamsEmail(context, turn, planService, logger);
+    },
+    linkIdentity: (context, turn) => linkByTeamsEmail(context, turn, planService, logger),
+    localLocale: config.localLocale,
     logger,
   });
   let http: HttpServer;
   try {
-    http = await startHttpServer({ host: config.host, port: config.port, adapter, app, logger });
+    http = await startHttpServer({
+      host: config.host,
+      port: config.port,
+      adapter,
+      app,
+      logger,
+      routes: (server) => registerIcsRoute(server, { links, plans, meetings, audit, env, logger }),
+    });
   } catch (err) {
     await store.close();
     throw err;
   }
-  logger.info('bot.started', { host: config.host, port: http.port, auth: config.auth.mode, store: config.cosmos.mode });
+  outbox.start();
+  scheduler.start();
+  logger.info('bot.started', { host: config.host, port: http.port, auth: config.auth.mode, store: config.cosmos.mode, graph: !!graph });
   return {
     http,
     store,
     stop: async () => {
       await http.close();
+      await scheduler.stop();
+      await outbox.stop();
       await store.close();
     },
   };

@@ -41,6 +41,20 @@ const envSchema = z
     /** Keep the embedded store in memory only (tests). */
     EMBEDDED_COSMOS_IN_MEMORY: bool,
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** The bot's public address, for links in cards (the .ics downloads). Default http://localhost:PORT. */
+    PUBLIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
+    /** Signs the .ics download links (at least 32 characters). Required in production; random per process locally. */
+    ICS_LINK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    /** The connector address for tenants the bot has not heard from yet (creating a 1:1 chat). */
+    DEFAULT_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/emea/'),
+    /** Microsoft Graph (online meetings, delivery checks): tenant and app, with a secret or a managed identity. */
+    GRAPH_TENANT_ID: optionalString,
+    GRAPH_CLIENT_ID: optionalString,
+    GRAPH_CLIENT_SECRET: optionalString,
+    GRAPH_USE_MANAGED_IDENTITY: bool,
+    GRAPH_BASE_URL: optionalString.pipe(z.string().url().optional()),
+    /** Local only: answer in this locale whatever the client says (the Playground always says en-US). */
+    LOCAL_LOCALE: optionalString.pipe(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as da-DK').optional()),
     NODE_ENV: z.string().default('development'),
   })
   .superRefine((env, ctx) => {
@@ -63,6 +77,18 @@ const envSchema = z
     if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MICROSOFT_APP_TENANT_ID'], message: `is required for MICROSOFT_APP_TYPE=${env.MICROSOFT_APP_TYPE}` });
     }
+    if (env.LOCAL_LOCALE && !env.LOCAL_NO_AUTH) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOCAL_LOCALE'], message: 'is for local use only (LOCAL_NO_AUTH=true)' });
+    }
+    if (env.NODE_ENV === 'production' && !env.ICS_LINK_SECRET) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ICS_LINK_SECRET'], message: 'is required in production (download links must survive restarts)' });
+    }
+    if (env.GRAPH_CLIENT_ID && !env.GRAPH_CLIENT_SECRET && !env.GRAPH_USE_MANAGED_IDENTITY) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['GRAPH_CLIENT_SECRET'], message: 'is required with GRAPH_CLIENT_ID unless GRAPH_USE_MANAGED_IDENTITY=true' });
+    }
+    if (env.GRAPH_CLIENT_ID && !env.GRAPH_TENANT_ID) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['GRAPH_TENANT_ID'], message: 'is required with GRAPH_CLIENT_ID' });
+    }
     if (env.NODE_ENV === 'production' && !env.COSMOS_ENDPOINT) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'is required in production (the embedded store is for local use)' });
     }
@@ -78,6 +104,11 @@ export type Config = Readonly<{
     | { mode: 'embedded'; dataDir?: string; databaseId: string }
     | { mode: 'azure'; endpoint: string; key?: string; databaseId: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  publicBaseUrl: string;
+  icsLinkSecret?: string;
+  defaultServiceUrl: string;
+  graph?: { tenantId: string; clientId?: string; clientSecret?: string; managedIdentity: boolean; baseUrl?: string };
+  localLocale?: string;
 }>;
 
 export class ConfigError extends Error {
@@ -104,6 +135,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { mode: 'azure', endpoint: e.COSMOS_ENDPOINT, key: e.COSMOS_KEY, databaseId: e.COSMOS_DATABASE }
       : { mode: 'embedded', dataDir: e.EMBEDDED_COSMOS_IN_MEMORY ? undefined : e.DATA_DIR, databaseId: e.COSMOS_DATABASE },
     logLevel: e.LOG_LEVEL,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    icsLinkSecret: e.ICS_LINK_SECRET,
+    defaultServiceUrl: e.DEFAULT_SERVICE_URL,
+    graph:
+      e.GRAPH_TENANT_ID && (e.GRAPH_CLIENT_ID || e.GRAPH_USE_MANAGED_IDENTITY)
+        ? { tenantId: e.GRAPH_TENANT_ID, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET, managedIdentity: e.GRAPH_USE_MANAGED_IDENTITY, baseUrl: e.GRAPH_BASE_URL }
+        : undefined,
+    localLocale: e.LOCAL_LOCALE,
   };
   return Object.freeze(config);
 }

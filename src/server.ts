@@ -16,6 +16,8 @@ export interface HttpServerOptions {
   adapter: TeamsAdapter;
   app: Application<TurnState>;
   logger: Logger;
+  /** Further routes (e.g. the .ics downloads). */
+  routes?: (server: restify.Server) => void;
 }
 
 /** Teams activities are far smaller; anything bigger is refused before parsing. */
@@ -24,7 +26,8 @@ const MAX_BODY_BYTES = 512 * 1024;
 /** Starts restify and resolves once it listens. */
 export function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const { adapter, app, logger } = opts;
-  const server = restify.createServer({ name: 'samspil' });
+  // find-my-way (restify's router) drops path parameters over 100 characters; signed links are longer.
+  const server = restify.createServer({ name: 'samspil', maxParamLength: 1024 } as restify.ServerOptions);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
 
   server.post('/api/messages', async (req, res) => {
@@ -37,6 +40,8 @@ export function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
       if (!res.headersSent) res.send(500);
     }
   });
+
+  opts.routes?.(server);
 
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });

@@ -10,6 +10,7 @@ import { errorFields, Logger } from '../logger';
 import { localeOf } from '../i18n';
 import { Command, parseCommand } from './commands';
 import { GuideHandlers } from './guideHandlers';
+import { MeetingHandlers } from './meetingHandlers';
 import { commandPayloadSchema } from './payloads';
 import { PlanHandlers } from './planHandlers';
 import { readTurn, Turn } from './turn';
@@ -19,6 +20,13 @@ export interface BotDeps {
   botAppId?: string;
   guide: GuideHandlers;
   plans: PlanHandlers;
+  meetings: MeetingHandlers;
+  /** Called on every activity from a user, to keep their conversation reference for proactive messages. */
+  onUserActivity?: (context: TurnContext) => Promise<void>;
+  /** Links the user to plans that list their e-mail (before "mine planer" and "indkald"). */
+  linkIdentity?: (context: TurnContext, turn: Turn) => Promise<unknown>;
+  /** Local only: the locale to answer in whatever the client says (the Playground always says en-US). */
+  localLocale?: string;
   logger: Logger;
 }
 
@@ -54,7 +62,14 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
         await sendCard(context, helpCard(turn.loc));
         return;
       case 'myPlans': {
+        await deps.linkIdentity?.(context, turn);
         const { attachments, text } = await deps.plans.myPlans(turn);
+        await context.sendActivity(MessageFactory.carousel(attachments, text));
+        return;
+      }
+      case 'invite': {
+        await deps.linkIdentity?.(context, turn);
+        const { attachments, text } = await deps.plans.invite(turn);
         await context.sendActivity(MessageFactory.carousel(attachments, text));
         return;
       }
@@ -71,6 +86,15 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
     }
     await fn(turn);
   };
+
+  // Keep each user's personal-chat reference fresh for proactive messages; never let it fail a turn.
+  app.turn('beforeTurn', async (context) => {
+    if (deps.localLocale) context.activity.locale = deps.localLocale;
+    if (deps.onUserActivity) {
+      await deps.onUserActivity(context).catch((err: unknown) => logger.warn('conversationReference.save.failed', errorFields(err)));
+    }
+    return true;
+  });
 
   app.conversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient?.id;
@@ -95,6 +119,20 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
     if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
     if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
     return deps.guide.act(turn, data);
+  });
+
+  app.adaptiveCards.actionExecute<unknown>('meeting', async (context, _state, data) => {
+    const turn = readTurn(context);
+    if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
+    if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
+    return deps.meetings.act(turn, context, data);
+  });
+
+  app.adaptiveCards.actionExecute<unknown>('invitation', async (context, _state, data) => {
+    const turn = readTurn(context);
+    if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
+    if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
+    return deps.meetings.answer(turn, data);
   });
 
   // Buttons on the welcome and help cards: the card stays, the answer comes as a new message.

@@ -2,7 +2,7 @@
  * Text commands. Every language's words work whatever the locale: a Danish
  * nurse typing "help" in an English client still gets help.
  */
-export type Command = 'newPlan' | 'myPlans' | 'continue' | 'help';
+export type Command = 'newPlan' | 'myPlans' | 'continue' | 'help' | 'invite';
 
 const WORDS = new Map<string, Command>(Object.entries({
   'ny plan': 'newPlan',
@@ -18,6 +18,11 @@ const WORDS = new Map<string, Command>(Object.entries({
   'hjälp': 'help',
   'help': 'help',
   '?': 'help',
+  'indkald': 'invite',
+  'indkald til møde': 'invite',
+  'invite': 'invite',
+  'kalla': 'invite',
+  'kalla till möte': 'invite',
 } satisfies Record<string, Command>));
 
 /** Maps a message text to a command; undefined for anything else. */

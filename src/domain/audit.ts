@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'guide.consentRefused',
   'plan.created',
   'plan.read',
+  'plan.linked',
   'access.denied',
   'card.stale',
   'card.invalid',

@@ -192,6 +192,30 @@ export function canChange(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
   return !isLocked(plan) && plan.status !== 'closed';
 }
 
+/**
+ * Links a Teams user to the plan's contacts with their e-mail address (the
+ * address the network entered for them; Teams vouches for the user's own).
+ * From then on they are in the network: they see the plan and get invitations.
+ * Undefined when nothing changes.
+ */
+export function linkTeamsIdentity(plan: CarePlan, email: string, userId: string, now: Date): CarePlan | undefined {
+  const address = email.trim().toLowerCase();
+  if (!address || !canChange(plan)) return undefined;
+  let changed = false;
+  const contacts = plan.contacts.map((c) => {
+    if (c.teamsUserId || c.email !== address) return c;
+    changed = true;
+    return { ...c, teamsUserId: userId };
+  });
+  if (!changed) return undefined;
+  return { ...plan, contacts, memberIds: memberIdsOf(contacts), updatedAt: now.toISOString() };
+}
+
+/** Lower-case e-mail addresses of contacts not yet known in Teams (what linkTeamsIdentity can match). */
+export function unlinkedEmailsOf(plan: Pick<CarePlan, 'contacts'>): string[] {
+  return [...new Set(plan.contacts.filter((c) => !c.teamsUserId && c.email).map((c) => c.email!))];
+}
+
 /** Only the plan's network sees or changes a plan. */
 export function isMember(plan: Pick<CarePlan, 'memberIds'>, userId: string): boolean {
   return plan.memberIds.includes(userId);

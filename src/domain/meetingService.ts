@@ -76,7 +76,11 @@ export class MeetingService {
       onlineMeetingId: online?.id,
     });
     if (result.kind === 'invalid') return { kind: 'invalid', plan, errors: result.errors };
-    await this.d.meetings.create(result.meeting);
+    if ((await this.d.meetings.create(result.meeting)) === 'exists') {
+      // A concurrent retry of the same click won: its invitations are on their way.
+      const winner = await this.d.meetings.get(user.tenantId, meetingId);
+      if (winner) return this.outcome('stale', plan, winner);
+    }
     await this.record(user, planId, 'meeting.scheduled', { meetingId, invited: result.meeting.invitations.length });
     await this.d.notifier.notifyInvited(plan, result.meeting, 'invitation');
     await this.d.reminders.schedule(result.meeting);
@@ -88,6 +92,14 @@ export class MeetingService {
     const found = await this.memberMeeting(user, meetingId, 'meeting.read');
     if (found.kind !== 'ok') return found;
     return this.outcome('ok', found.plan, found.meeting);
+  }
+
+  /** The plan's latest meeting and its delivery status, for the overview card (the caller has checked membership). */
+  async latestFor(plan: CarePlan): Promise<{ meeting: CoordinationMeeting; delivered: number } | undefined> {
+    const [meeting] = await this.d.meetings.listForPlan(plan.tenantId, plan.id);
+    if (!meeting) return undefined;
+    const { delivered } = await this.d.notifier.deliveryStatus(plan, meeting);
+    return { meeting, delivered };
   }
 
   /** Moves the meeting; everybody invited is told and asked again. */
@@ -164,7 +176,7 @@ export class MeetingService {
   }
 
   private async outcome(kind: 'ok' | 'stale', plan: CarePlan, meeting: CoordinationMeeting): Promise<MeetingOutcome> {
-    const status = await this.d.notifier.deliveryStatus(meeting);
+    const status = await this.d.notifier.deliveryStatus(plan, meeting);
     return { kind, plan, meeting, ...status };
   }
 

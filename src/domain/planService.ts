@@ -2,7 +2,7 @@
  * Reading plans. Only the plan's network sees a plan, and every read is audited.
  */
 import { auditEntry } from './audit';
-import { CarePlan, isMember } from './carePlan';
+import { CarePlan, isMember, linkTeamsIdentity } from './carePlan';
 import type { Environment, UserIdentity } from './identity';
 import type { AuditLog, PlanStore } from './ports';
 
@@ -21,6 +21,22 @@ export class PlanService {
     const at = this.env.now();
     await this.audit.record(plans.map((p) => auditEntry(this.env.newId(), at, user, p.id, 'plan.read', { via: 'list' })));
     return plans;
+  }
+
+  /**
+   * Links the user (known to Teams with this e-mail address) to every plan in
+   * the tenant that lists them as a contact by that address; audited per plan.
+   */
+  async linkByEmail(user: UserIdentity, email: string): Promise<number> {
+    let linked = 0;
+    for (const planId of await this.plans.findByUnlinkedEmail(user.tenantId, email)) {
+      const plan = await this.plans.update(user.tenantId, planId, (p) => linkTeamsIdentity(p, email, user.userId, this.env.now()));
+      if (plan && isMember(plan, user.userId)) {
+        linked++;
+        await this.audit.record([auditEntry(this.env.newId(), this.env.now(), user, planId, 'plan.linked', { via: 'email' })]);
+      }
+    }
+    return linked;
   }
 
   /**

@@ -26,6 +26,8 @@ export interface PlanStore {
    * `change` returns undefined to leave the plan as it is. Undefined if there is no such plan.
    */
   update(tenantId: string, planId: string, change: (plan: CarePlan) => CarePlan | undefined): Promise<CarePlan | undefined>;
+  /** Ids of the tenant's plans with a contact not yet known in Teams who has this e-mail address. */
+  findByUnlinkedEmail(tenantId: string, email: string): Promise<string[]>;
 }
 
 export interface DraftStore {
@@ -67,7 +69,7 @@ export interface MeetingNotifier {
   /** Tells every contact reachable in Teams; idempotent per (meeting, sequence, contact). */
   notifyInvited(plan: CarePlan, meeting: CoordinationMeeting, notice: MeetingNotice): Promise<void>;
   /** Teams invitations of the current sequence delivered, and the contacts whose delivery finally failed. */
-  deliveryStatus(meeting: CoordinationMeeting): Promise<{ delivered: number; failedContactIds: string[] }>;
+  deliveryStatus(plan: CarePlan, meeting: CoordinationMeeting): Promise<{ delivered: number; failedContactIds: string[] }>;
   /** Brings the organiser's card up to date (the live tally). */
   refreshOrganiser(plan: CarePlan, meeting: CoordinationMeeting): Promise<void>;
 }

@@ -7,6 +7,8 @@ export const CONTAINERS = {
   plans: { id: 'plans', partitionKey: '/tenantId' },
   drafts: { id: 'drafts', partitionKey: '/tenantId' },
   audit: { id: 'audit', partitionKey: '/planId' },
+  /** Proactive messages, one item per recipient; why `/shard`: src/notify/outbox/outboxStore.ts. */
+  outbox: { id: 'outbox', partitionKey: '/shard' },
   meetings: { id: 'meetings', partitionKey: '/tenantId' },
   // Jobs (reminders); a few id-derived shards so the due query is a handful of single-partition seeks (src/notify/scheduler/jobStore.ts).
   schedule: { id: 'schedule', partitionKey: '/shard' },

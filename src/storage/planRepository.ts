@@ -1,6 +1,14 @@
 /** Care plans in Cosmos, one logical partition per tenant. */
 import type { Container } from '@azure/cosmos';
-import type { CarePlan } from '../domain/carePlan';
+import { CarePlan, unlinkedEmailsOf } from '../domain/carePlan';
+
+/** What is stored: the plan plus an index of unlinked contact e-mails, for linking Teams users. */
+type StoredPlan = CarePlan & { unlinkedEmails: string[] };
+const toStored = (plan: CarePlan): StoredPlan => ({ ...plan, unlinkedEmails: unlinkedEmailsOf(plan) });
+function fromStored(doc: StoredPlan): CarePlan {
+  const { unlinkedEmails: _index, ...plan } = stripSystem(doc);
+  return plan;
+}
 import type { PlanStore } from '../domain/ports';
 import { isConflict, isNotFound, isPreconditionFailed, stripSystem } from './cosmosErrors';
 
@@ -12,7 +20,7 @@ export class CosmosPlanStore implements PlanStore {
 
   async create(plan: CarePlan): Promise<'created' | 'exists'> {
     try {
-      await this.container.items.create(plan);
+      await this.container.items.create(toStored(plan));
       return 'created';
     } catch (err) {
       if (isConflict(err)) return 'exists';
@@ -22,8 +30,8 @@ export class CosmosPlanStore implements PlanStore {
 
   async get(tenantId: string, planId: string): Promise<CarePlan | undefined> {
     try {
-      const { resource } = await this.container.item(planId, tenantId).read<CarePlan>();
-      return resource && resource.tenantId === tenantId ? stripSystem(resource) : undefined;
+      const { resource } = await this.container.item(planId, tenantId).read<StoredPlan>();
+      return resource && resource.tenantId === tenantId ? fromStored(resource) : undefined;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -39,9 +47,9 @@ export class CosmosPlanStore implements PlanStore {
       let current: CarePlan | undefined;
       let etag: string;
       try {
-        const read = await this.container.item(planId, tenantId).read<CarePlan>();
+        const read = await this.container.item(planId, tenantId).read<StoredPlan>();
         if (!read.resource || read.resource.tenantId !== tenantId) return undefined;
-        current = stripSystem(read.resource);
+        current = fromStored(read.resource);
         etag = read.etag;
       } catch (err) {
         if (isNotFound(err)) return undefined;
@@ -51,7 +59,7 @@ export class CosmosPlanStore implements PlanStore {
       if (!next) return current;
       const stored: CarePlan = { ...next, id: current.id, tenantId, version: current.version + 1 };
       try {
-        await this.container.item(planId, tenantId).replace(stored, { accessCondition: { type: 'IfMatch', condition: etag } });
+        await this.container.item(planId, tenantId).replace(toStored(stored), { accessCondition: { type: 'IfMatch', condition: etag } });
         return stored;
       } catch (err) {
         if (!isPreconditionFailed(err)) throw err;
@@ -64,7 +72,7 @@ export class CosmosPlanStore implements PlanStore {
 
   async listForMember(tenantId: string, userId: string): Promise<CarePlan[]> {
     const { resources } = await this.container.items
-      .query<CarePlan>(
+      .query<StoredPlan>(
         {
           query:
             'SELECT * FROM c WHERE c.tenantId = @tenantId AND ARRAY_CONTAINS(c.memberIds, @userId) ORDER BY c.createdAt DESC',
@@ -76,6 +84,22 @@ export class CosmosPlanStore implements PlanStore {
         { partitionKey: tenantId },
       )
       .fetchAll();
-    return resources.map(stripSystem);
+    return resources.map(fromStored);
+  }
+
+  async findByUnlinkedEmail(tenantId: string, email: string): Promise<string[]> {
+    const { resources } = await this.container.items
+      .query<{ id: string }>(
+        {
+          query: 'SELECT c.id FROM c WHERE c.tenantId = @tenantId AND ARRAY_CONTAINS(c.unlinkedEmails, @email)',
+          parameters: [
+            { name: '@tenantId', value: tenantId },
+            { name: '@email', value: email.trim().toLowerCase() },
+          ],
+        },
+        { partitionKey: tenantId },
+      )
+      .fetchAll();
+    return resources.map((r) => r.id);
   }
 }

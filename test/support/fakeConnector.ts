@@ -22,6 +22,8 @@ export class FakeConnector {
   private server?: http.Server;
   private waiters: (() => void)[] = [];
   private counter = 0;
+  /** Teams members the connector knows (GET .../members/{id}), by channel user id (29:...). */
+  readonly members = new Map<string, { id: string; name: string; aadObjectId: string; email: string; userPrincipalName: string }>();
 
   /** Starts listening on a free loopback port. */
   async start(): Promise<string> {
@@ -29,6 +31,22 @@ export class FakeConnector {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
+        const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)$/.exec(req.url ?? '');
+        if (member && req.method === 'GET') {
+          const found = this.members.get(decodeURIComponent(member[1]!));
+          res.statusCode = found ? 200 : 404;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFoundInConversation' } }));
+          return;
+        }
+        const created = req.method === 'POST' && req.url === '/v3/conversations';
+        if (created) {
+          const params = JSON.parse(body || '{}') as { members?: { id: string }[] };
+          res.statusCode = 200;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ id: `a:personal-${params.members?.[0]?.id ?? 'unknown'}` }));
+          return;
+        }
         const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
         if (!match || (req.method !== 'POST' && req.method !== 'PUT')) {
           res.statusCode = 404;

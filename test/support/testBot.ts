@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/compose';
-import { silentLogger } from '../../src/logger';
+import { createLogger, silentLogger } from '../../src/logger';
 import { FakeConnector, SentActivity } from './fakeConnector';
 
 export interface TestUser {
@@ -40,7 +40,8 @@ export class TestBot {
       DATA_DIR: this.dataDir ?? '.unused',
       EMBEDDED_COSMOS_IN_MEMORY: this.dataDir ? 'false' : 'true',
     });
-    this.bot = await startBot(config, silentLogger);
+    // TEST_LOGS=1 shows the bot's structured log while debugging a test.
+    this.bot = await startBot(config, process.env.TEST_LOGS ? createLogger('debug') : silentLogger);
     return this;
   }
 
@@ -97,9 +98,12 @@ export class TestBot {
   }
 
   /** Clicks an Action.Execute button: resolves with the card that replaces the clicked one. */
-  async execute(user: TestUser, verb: string, data: Record<string, unknown>, locale = 'da-DK'): Promise<CardAnswer> {
+  async execute(user: TestUser, verb: string, data: Record<string, unknown>, locale = 'da-DK', replyToId = `card-${++seq}`, id?: string): Promise<CardAnswer> {
     const activity = {
       ...this.base(user, locale),
+      ...(id ? { id } : {}),
+      // Teams names the message that holds the clicked card.
+      replyToId,
       type: 'invoke',
       name: 'adaptiveCard/action',
       value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },

@@ -27,7 +27,20 @@ describe('config', () => {
       auth: { mode: 'off' },
       cosmos: { mode: 'embedded', dataDir: '.data', databaseId: 'samspil' },
       logLevel: 'info',
+      publicBaseUrl: 'http://localhost:3978',
+      icsLinkSecret: undefined,
+      defaultServiceUrl: 'https://smba.trafficmanager.net/emea/',
+      graph: undefined,
+      localLocale: undefined,
     });
+  });
+
+  it('Graph needs a tenant and a secret or a managed identity; LOCAL_LOCALE is for local use only', () => {
+    assert.match(configError({ ...LOCAL, GRAPH_CLIENT_ID: 'app' }).message, /GRAPH_CLIENT_SECRET[\s\S]*GRAPH_TENANT_ID|GRAPH_TENANT_ID[\s\S]*GRAPH_CLIENT_SECRET/);
+    assert.deepEqual(loadConfig({ ...LOCAL, GRAPH_TENANT_ID: 't', GRAPH_USE_MANAGED_IDENTITY: 'true' }).graph, { tenantId: 't', clientId: undefined, clientSecret: undefined, managedIdentity: true, baseUrl: undefined });
+    assert.match(configError({ ...BOT, LOCAL_LOCALE: 'da-DK' }).message, /LOCAL_LOCALE/);
+    assert.equal(loadConfig({ ...LOCAL, LOCAL_LOCALE: 'da-DK' }).localLocale, 'da-DK');
+    assert.match(configError({ ...LOCAL, ICS_LINK_SECRET: 'short' }).message, /ICS_LINK_SECRET/);
   });
 
   it('is frozen', () => {
@@ -89,7 +102,9 @@ describe('config', () => {
 
   it('production without COSMOS_ENDPOINT is rejected', () => {
     assert.match(configError({ ...BOT, NODE_ENV: 'production' }).message, /COSMOS_ENDPOINT/);
-    assert.equal(loadConfig({ ...BOT, NODE_ENV: 'production', COSMOS_ENDPOINT: 'https://x.documents.azure.com/' }).cosmos.mode, 'azure');
+    assert.match(configError({ ...BOT, NODE_ENV: 'production' }).message, /ICS_LINK_SECRET/);
+    const secret = 'x'.repeat(32);
+    assert.equal(loadConfig({ ...BOT, NODE_ENV: 'production', ICS_LINK_SECRET: secret, COSMOS_ENDPOINT: 'https://x.documents.azure.com/' }).cosmos.mode, 'azure');
   });
 
   it('SingleTenant needs a password and a tenant id, and names both', () => {

@@ -5,7 +5,7 @@
  * conflict. Hooks let a test inject a concurrent change or a crash.
  */
 import type { AuditEntry } from '../../../src/domain/audit';
-import type { CarePlan } from '../../../src/domain/carePlan';
+import { CarePlan, unlinkedEmailsOf } from '../../../src/domain/carePlan';
 import { GuideDraft, isFinished } from '../../../src/domain/guide';
 import type { AuditLog, DraftStore, PlanStore, Versioned } from '../../../src/domain/ports';
 
@@ -107,6 +107,10 @@ export class InMemoryPlanStore implements PlanStore {
     if (next === undefined) return copy(current);
     this.docs.set(k, copy(next));
     return copy(next);
+  }
+
+  async findByUnlinkedEmail(tenantId: string, email: string): Promise<string[]> {
+    return [...this.docs.values()].filter((p) => p.tenantId === tenantId && unlinkedEmailsOf(p).includes(email.toLowerCase())).map((p) => p.id);
   }
 
   /** Stores a plan as it is (test set-up). */

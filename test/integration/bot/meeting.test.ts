@@ -1,0 +1,156 @@
+/**
+ * The coordination meeting through the real bot (activity level, several
+ * users): schedule from the plan, invitations through the durable outbox to a
+ * loopback connector, answers that update the organiser's live tally, forged
+ * and stale answers refused, the .ics file for contacts outside Teams.
+ */
+import { strict as assert } from 'node:assert';
+import ICAL from 'ical.js';
+import { NINA, OLE, TestBot, TestUser, actionData, cardsOf, textOf } from '../../support/testBot';
+
+const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+const today = new Date().toISOString().slice(0, 10);
+type Card = Record<string, unknown>;
+
+async function click(bot: TestBot, user: TestUser, verb: string, card: Card, action: string, fields: Record<string, string> = {}) {
+  const answer = await bot.execute(user, verb, { ...actionData(card, action), ...fields });
+  assert.equal(answer.status, 200);
+  return answer.card as Card;
+}
+
+/** Nina's plan with Ole (by e-mail, in Teams) and the citizen's mother (no Teams). */
+async function planWithNetwork(bot: TestBot): Promise<void> {
+  const [consent] = cardsOf(await bot.say(NINA, 'ny plan'));
+  let card = await click(bot, NINA, 'guide', consent!, 'consent', {
+    status: 'given', method: 'written', obtainedOn: today, covers: 'shareWithNetwork,coordinationMeetings,involveRelatives',
+    yourRole: 'Sygeplejerske', yourOrganisation: 'Psykiatrien Vest', yourSector: 'regionPsychiatry',
+  });
+  card = await click(bot, NINA, 'guide', card, 'masterData', { name: 'Jens Jensen', dateOfBirth: '1990-04-12', preferredLanguage: 'da', dreams: 'Et arbejde' });
+  card = await click(bot, NINA, 'guide', card, 'addContact', { name: 'Ole Bostøtte', role: 'Kontaktperson', sector: 'municipality', email: 'Ole@Slagelse.example' });
+  card = await click(bot, NINA, 'guide', card, 'addContact', { name: 'Mor Jensen', role: 'Pårørende', sector: 'relative' });
+  card = await click(bot, NINA, 'guide', card, 'toReview');
+  await click(bot, NINA, 'guide', card, 'create');
+}
+
+async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('coordination meeting through the bot (several users, real Cosmos and outbox)', function () {
+  this.timeout(40_000);
+  let bot: TestBot;
+
+  beforeEach(async () => {
+    bot = await new TestBot().start();
+    bot.connector.members.set(`29:${OLE.aadObjectId}`, { id: `29:${OLE.aadObjectId}`, name: OLE.name, aadObjectId: OLE.aadObjectId, email: 'ole@slagelse.example', userPrincipalName: 'ole@slagelse.example' });
+    await planWithNetwork(bot);
+    // Ole opens the bot once: Teams vouches for his e-mail, so he joins the network.
+    await bot.installedBy(OLE);
+  });
+  afterEach(async () => bot.stop());
+
+  const scheduleFields = {
+    date: future, time: '10:00', durationMinutes: '90', mode: 'virtual', joinUrl: 'https://teams.microsoft.com/l/meetup-join/test', place: '',
+    agenda: '1. Velkomst\n2. Situationsrunde\n3. Indsatser',
+  };
+
+  async function scheduleForm(): Promise<Card> {
+    const [overview] = cardsOf(await bot.say(NINA, 'mine planer'));
+    assert.match(textOf(overview), /Indkald til møde/);
+    const form = await click(bot, NINA, 'meeting', overview!, 'prepare');
+    assert.match(textOf(form), /Indkald til koordinationsmøde/);
+    assert.match(textOf(form), /Runde om borgerens aktuelle situation/, 'the agenda is prefilled from the model');
+    return form;
+  }
+
+  async function schedule(): Promise<Card> {
+    return click(bot, NINA, 'meeting', await scheduleForm(), 'schedule', scheduleFields);
+  }
+
+  function invitationTo(user: TestUser): Card | undefined {
+    const sent = bot.connector.sent.filter((s) => s.conversationId === `a:personal-${user.aadObjectId}` && s.method === 'POST');
+    return cardsOf(sent).find((c) => /inviteret til et koordinationsmøde/.test(textOf(c)));
+  }
+
+  it('Ole joins the network by his e-mail and sees the plan', async () => {
+    const [overview] = cardsOf(await bot.say(OLE, 'mine planer'));
+    assert.match(textOf(overview), /Jens Jensen/);
+  });
+
+  it('schedules, invites Ole in Teams, lists the mother for secure mail, and updates the tally when Ole answers', async () => {
+    const organiser = await schedule();
+    const text = textOf(organiser);
+    assert.match(text, /Koordinationsmøde/);
+    assert.match(text, /1 kommer · 0 afbud · 0 sender en anden · 2 mangler svar/);
+    assert.match(text, /Mor Jensen/, 'the relative is listed for secure mail');
+    assert.match(text, /Hent kalenderfil/);
+
+    const invitation = await waitFor('Ole’s invitation', () => invitationTo(OLE));
+    assert.match(textOf(invitation), /Ole Bostøtte/, 'his own details are on the card');
+    const answered = await click(bot, OLE, 'invitation', invitation, 'accept');
+    assert.match(textOf(answered), /dit svar er sendt/);
+    assert.match(textOf(answered), /Dit svar: Kommer/);
+
+    // The organiser's card is updated in place (PUT) with the new tally.
+    const updated = await waitFor('organiser card update', () =>
+      cardsOf(bot.connector.sent.filter((s) => s.method === 'PUT')).find((c) => /2 kommer/.test(textOf(c))),
+    );
+    assert.match(textOf(updated), /2 kommer · 0 afbud · 0 sender en anden · 1 mangler svar/);
+    const view = await click(bot, NINA, 'meeting', organiser, 'checklistView');
+    assert.match(textOf(view), /Tjekliste til koordinationsmødet/);
+  });
+
+  it('sends exactly one invitation per contact, also when Teams retries the schedule click', async () => {
+    const form = await scheduleForm();
+    const data = { ...actionData(form, 'schedule'), ...scheduleFields };
+    const [first, retry] = await Promise.all([
+      bot.execute(NINA, 'meeting', data, 'da-DK', 'form-1', 'schedule-activity-1'),
+      bot.execute(NINA, 'meeting', data, 'da-DK', 'form-1', 'schedule-activity-1'),
+    ]);
+    assert.match(textOf(first.card) + textOf(retry.card), /Koordinationsmøde/);
+    await waitFor('invitation', () => invitationTo(OLE));
+    await new Promise((r) => setTimeout(r, 300));
+    const toOle = bot.connector.sent.filter((s) => s.conversationId === `a:personal-${OLE.aadObjectId}` && /inviteret/.test(textOf(s.activity)));
+    assert.equal(toOle.length, 1);
+  });
+
+  it('refuses an answer to someone else’s invitation and answers on a cancelled meeting', async () => {
+    const organiser = await schedule();
+    const invitation = await waitFor('invitation', () => invitationTo(OLE));
+    const forged = await bot.execute(NINA, 'invitation', actionData(invitation, 'accept'));
+    assert.match(textOf(forged.card), /Invitationen er ikke til dig/);
+
+    const cancelled = await click(bot, NINA, 'meeting', organiser, 'cancel');
+    assert.match(textOf(cancelled), /Mødet er aflyst/);
+    const late = await bot.execute(OLE, 'invitation', actionData(invitation, 'accept'));
+    assert.match(textOf(late.card), /Mødet er aflyst, så svaret er ikke registreret/);
+  });
+
+  it('serves the mother’s invitation as a valid .ics in Copenhagen time, and refuses a forged link', async () => {
+    const organiser = await schedule();
+    const urls: string[] = [];
+    JSON.stringify(organiser, (k, v) => {
+      if (k === 'url' && typeof v === 'string' && v.includes('/ics/')) urls.push(v);
+      return v;
+    });
+    assert.equal(urls.length, 1);
+    const res = await fetch(urls[0]!.replace(/^http:\/\/localhost:\d+/, `http://127.0.0.1:${bot.bot!.http.port}`));
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.match(res.headers.get('content-type') ?? '', /text\/calendar/);
+    const ics = await res.text();
+    const calendar = new ICAL.Component(ICAL.parse(ics));
+    const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent')!);
+    assert.ok(event.uid, 'a parseable event with a UID');
+    assert.match(ics, new RegExp(`DTSTART;TZID=Europe/Copenhagen:${future.replace(/-/g, '')}T100000`));
+    assert.ok(calendar.getFirstSubcomponent('vtimezone'), 'the file carries its own time zone');
+    assert.doesNotMatch(ics, /Jens Jensen/, 'the file names the plan reference, never the citizen');
+    const forged = await fetch(urls[0]!.replace(/^http:\/\/localhost:\d+/, `http://127.0.0.1:${bot.bot!.http.port}`).slice(0, -3) + 'AAA');
+    assert.equal(forged.status, 404);
+  });
+});
