@@ -12,7 +12,11 @@ const PLAYGROUND_PORT = Number(process.env.PLAYGROUND_PORT ?? 56150);
 
 async function main(): Promise<void> {
   const env = { ...process.env };
-  if (!env.MICROSOFT_APP_ID) env.LOCAL_NO_AUTH ??= 'true';
+  if (!env.MICROSOFT_APP_ID) {
+    env.LOCAL_NO_AUTH ??= 'true';
+    // The Playground always says en-US; answer in Danish unless told otherwise (LOCAL_LOCALE=sv-SE, en-GB).
+    env.LOCAL_LOCALE ??= 'da-DK';
+  }
   let config;
   try {
     config = loadConfig(env);
