@@ -127,6 +127,7 @@ export class MeetingHandlers {
       now: this.opts.now(),
       icsUrl: (contactId) => this.opts.icsUrl(turn.user.tenantId, r.meeting.id, contactId),
       notice: errorNotice ?? notice ?? staleNotice,
+      noticeColor: errorNotice || staleNotice ? 'Attention' : 'Good',
     });
   }
 
@@ -141,6 +142,7 @@ export class MeetingHandlers {
     if (r.kind === 'cancelled') return noticeCard(t.meeting.meetingCancelled, 'Warning');
     return invitationCard(r.plan, r.meeting, r.contact, r.invitation, turn.loc, {
       notice: r.kind === 'stale' ? t.meeting.changed : notice,
+      noticeColor: r.kind === 'ok' ? 'Good' : 'Attention',
       errors: r.kind === 'invalid' ? r.errors : undefined,
       fields: r.kind === 'invalid' ? fields : undefined,
     });

@@ -8,7 +8,7 @@ import type { CoordinationMeeting, Invitation } from '../domain/meeting';
 import { AGENDA_KEYS, tally } from '../domain/meeting';
 import { instantToZoned } from '../domain/zonedTime';
 import { Locale, format, formatDate, formatDateTime, todayIn } from '../i18n';
-import { CardModels, ChecklistRow, DETAIL_FIELDS, Fact, SCHEDULE_FIELDS } from './models';
+import { CardModels, ChecklistRow, DETAIL_FIELDS, Fact, NoticeColor, SCHEDULE_FIELDS } from './models';
 import { AdaptiveCardJson, render } from './render';
 import { MeetingSummary, contactSummary, errorText } from './views';
 
@@ -105,7 +105,7 @@ export function organiserCard(
   meeting: CoordinationMeeting,
   delivery: { delivered: number; failedContactIds: string[] },
   loc: Locale,
-  opts: { now: Date; icsUrl: (contactId: string) => string; notice?: string },
+  opts: { now: Date; icsUrl: (contactId: string) => string; notice?: string; noticeColor?: NoticeColor },
 ): AdaptiveCardJson {
   const { t } = loc;
   const contact = (id: string) => plan.contacts.find((c) => c.id === id);
@@ -123,6 +123,7 @@ export function organiserCard(
   const model: CardModels['meetingOrganiser'] = {
     t,
     notice: opts.notice ?? '',
+    noticeColor: opts.noticeColor ?? 'Attention',
     meetingId: meeting.id,
     sequence: meeting.sequence,
     reference: plan.reference,
@@ -166,7 +167,7 @@ export function invitationCard(
   contact: Contact,
   invitation: Invitation,
   loc: Locale,
-  opts: { notice?: string; errors?: Record<string, string>; fields?: Record<string, string | undefined> } = {},
+  opts: { notice?: string; noticeColor?: NoticeColor; errors?: Record<string, string>; fields?: Record<string, string | undefined> } = {},
 ): AdaptiveCardJson {
   const { t } = loc;
   const details: Fact[] = [
@@ -181,6 +182,7 @@ export function invitationCard(
   return render('meetingInvitation', {
     t,
     notice: opts.notice ?? '',
+    noticeColor: opts.noticeColor ?? 'Attention',
     formError: hasErrors ? t.errors.formHeading : '',
     meetingId: meeting.id,
     contactId: contact.id,

@@ -116,6 +116,7 @@ export interface CardModels {
   meetingOrganiser: {
     t: Texts;
     notice: string;
+    noticeColor: NoticeColor;
     meetingId: string;
     sequence: number;
     reference: string;
@@ -141,6 +142,7 @@ export interface CardModels {
   meetingInvitation: {
     t: Texts;
     notice: string;
+    noticeColor: NoticeColor;
     formError: string;
     meetingId: string;
     contactId: string;
@@ -167,6 +169,9 @@ export interface CardModels {
     after: ChecklistRow[];
   };
 }
+
+/** Good news (saved) in green; anything that needs attention in red. */
+export type NoticeColor = 'Good' | 'Attention';
 
 export interface ChecklistRow {
   key: string;
