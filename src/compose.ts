@@ -79,7 +79,16 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
     { defaultServiceUrl: config.defaultServiceUrl, logger },
   );
   const graph = config.graph && graphSettings(config.graph);
+  // A finally failed invitation shows on the organiser's card at once (idempotent: a re-render).
+  let notifierRef: OutboxMeetingNotifier | undefined;
+  const onFailed = async (failure: { tenantId: string; messageKey: string }) => {
+    const meetingId = /^meeting:([^:]+):/.exec(failure.messageKey)?.[1];
+    const meeting = meetingId && (await meetings.get(failure.tenantId, meetingId));
+    const plan = meeting && (await plans.get(failure.tenantId, meeting.planId));
+    if (meeting && plan) await notifierRef?.refreshOrganiser(plan, meeting);
+  };
   const outbox = createOutbox({
+    onFailed,
     container: c.outbox,
     sender: new BotFrameworkSender(proactive, botAppId),
     verifier: graph && new GraphDeliveryVerifier({ tokens: credentialTokenProvider(graphCredential(graph)), botAppId, baseUrl: config.graph?.baseUrl }),
@@ -89,6 +98,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
   const links = new IcsLinks(config.icsLinkSecret ? Buffer.from(config.icsLinkSecret) : randomBytes(32), config.publicBaseUrl, () => env.now());
   const icsUrl = (tenantId: string, meetingId: string, contactId: string) => links.url({ tenantId, meetingId, contactId });
   const notifier = new OutboxMeetingNotifier({ outbox, directory, adapter: proactive, botAppId, icsUrl, now: () => env.now(), logger });
+  notifierRef = notifier;
   const jobStore = new CosmosJobStore(c.schedule, logger);
   const reminders = new JobMeetingReminders(new JobQueue(jobStore), () => env.now());
   const scheduler = new Scheduler({ store: jobStore, handlers: reminderHandlers({ plans, meetings, notifier, directory, outbox, logger }), logger });
