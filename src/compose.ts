@@ -80,12 +80,12 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
   );
   const graph = config.graph && graphSettings(config.graph);
   // A finally failed invitation shows on the organiser's card at once (idempotent: a re-render).
-  let notifierRef: OutboxMeetingNotifier | undefined;
+  const late: { notifier?: OutboxMeetingNotifier } = {};
   const onFailed = async (failure: { tenantId: string; messageKey: string }) => {
     const meetingId = /^meeting:([^:]+):/.exec(failure.messageKey)?.[1];
     const meeting = meetingId && (await meetings.get(failure.tenantId, meetingId));
     const plan = meeting && (await plans.get(failure.tenantId, meeting.planId));
-    if (meeting && plan) await notifierRef?.refreshOrganiser(plan, meeting);
+    if (meeting && plan) await late.notifier?.refreshOrganiser(plan, meeting);
   };
   const outbox = createOutbox({
     onFailed,
@@ -98,7 +98,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
   const links = new IcsLinks(config.icsLinkSecret ? Buffer.from(config.icsLinkSecret) : randomBytes(32), config.publicBaseUrl, () => env.now());
   const icsUrl = (tenantId: string, meetingId: string, contactId: string) => links.url({ tenantId, meetingId, contactId });
   const notifier = new OutboxMeetingNotifier({ outbox, directory, adapter: proactive, botAppId, icsUrl, now: () => env.now(), logger });
-  notifierRef = notifier;
+  late.notifier = notifier;
   const jobStore = new CosmosJobStore(c.schedule, logger);
   const reminders = new JobMeetingReminders(new JobQueue(jobStore), () => env.now());
   const scheduler = new Scheduler({ store: jobStore, handlers: reminderHandlers({ plans, meetings, notifier, directory, outbox, logger }), logger });
