@@ -2,30 +2,19 @@
 import type { Container } from '@azure/cosmos';
 import type { GuideDraft } from '../domain/guide';
 import type { DraftStore, Versioned } from '../domain/ports';
-import { isConflict, isNotFound, isPreconditionFailed, stripSystem } from './cosmosErrors';
+import { isNotFound, isPreconditionFailed, stripSystem } from './cosmosErrors';
+import { createOnce, readOwned } from './documents';
 
 export class CosmosDraftStore implements DraftStore {
   constructor(private readonly container: Container) {}
 
-  async create(draft: GuideDraft): Promise<'created' | 'exists'> {
-    try {
-      await this.container.items.create(draft);
-      return 'created';
-    } catch (err) {
-      if (isConflict(err)) return 'exists';
-      throw err;
-    }
+  create(draft: GuideDraft): Promise<'created' | 'exists'> {
+    return createOnce(this.container, draft);
   }
 
   async get(tenantId: string, id: string): Promise<Versioned<GuideDraft> | undefined> {
-    try {
-      const { resource, etag } = await this.container.item(id, tenantId).read<GuideDraft>();
-      if (!resource || resource.tenantId !== tenantId) return undefined;
-      return { value: stripSystem(resource), etag };
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    const found = await readOwned<GuideDraft>(this.container, id, tenantId, tenantId);
+    return found && { value: found.doc, etag: found.etag };
   }
 
   async replace(draft: GuideDraft, etag: string): Promise<'replaced' | 'conflict'> {
