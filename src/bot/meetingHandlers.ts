@@ -3,6 +3,7 @@
  * overview card, follows the answers live, changes or cancels, ticks the
  * checklist; contacts answer their invitation cards.
  */
+import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { checklistCard, invitationCard, meetingScheduleCard, organiserCard } from '../cards/meetingViews';
 import type { AdaptiveCardJson } from '../cards/render';
@@ -51,7 +52,7 @@ export class MeetingHandlers {
         const r = await this.meetings.prepare(turn.user, p.planId);
         if (r.kind === 'denied') return noticeCard(t.notices.denied, 'Attention');
         if (r.kind === 'locked') return noticeCard(t.meeting.noPlanToInvite, 'Warning');
-        return meetingScheduleCard(r.plan, turn.loc, { now: this.opts.now(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable });
+        return meetingScheduleCard(r.plan, turn.loc, { now: this.opts.now(), formId: randomUUID(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable });
       }
       case 'schedule': {
         const fields = { date: p.date, time: p.time, durationMinutes: p.durationMinutes, mode: p.mode, place: p.place, joinUrl: p.joinUrl, agenda: p.agenda };
@@ -59,11 +60,11 @@ export class MeetingHandlers {
         if (!input.success) {
           const prepared = await this.meetings.prepare(turn.user, p.planId);
           if (prepared.kind !== 'ok') return noticeCard(t.notices.denied, 'Attention');
-          return meetingScheduleCard(prepared.plan, turn.loc, { now: this.opts.now(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: zodErrors(input.error.issues) });
+          return meetingScheduleCard(prepared.plan, turn.loc, { now: this.opts.now(), formId: p.formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: zodErrors(input.error.issues) });
         }
-        const r = await this.meetings.schedule(turn.user, p.planId, input.data, turn.activityId, turn.loc.timeZone);
+        const r = await this.meetings.schedule(turn.user, p.planId, input.data, p.formId, turn.loc.timeZone);
         if (r.kind === 'invalid') {
-          return meetingScheduleCard(r.plan, turn.loc, { now: this.opts.now(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: r.errors });
+          return meetingScheduleCard(r.plan, turn.loc, { now: this.opts.now(), formId: p.formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: r.errors });
         }
         if (r.kind === 'ok' || r.kind === 'stale') await this.rememberCard(turn, context, r.meeting.id);
         return this.organiser(turn, r);

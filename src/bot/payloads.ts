@@ -73,7 +73,7 @@ const scheduleFields = fieldsOf(SCHEDULE_FIELDS);
 /** Buttons on the meeting cards (verb "meeting"). */
 export const meetingPayloadSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('prepare'), planId: id }),
-  z.object({ action: z.literal('schedule'), planId: id }).merge(scheduleFields),
+  z.object({ action: z.literal('schedule'), planId: id, formId: id }).merge(scheduleFields),
   z.object({ action: z.literal('organiserView'), meetingId: id }),
   z.object({ action: z.literal('reschedule'), meetingId: id, sequence, date: input, time: input, durationMinutes: input }),
   z.object({ action: z.literal('cancel'), meetingId: id, sequence }),

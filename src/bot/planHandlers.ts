@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /** "mine planer": the plans the user belongs to, one overview card each. */
 import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
@@ -27,7 +28,7 @@ export class PlanHandlers {
     if (plans.length === 1) {
       const prepared = await this.meetings.prepare(turn.user, plans[0]!.id);
       if (prepared.kind === 'ok') {
-        return { attachments: [CardFactory.adaptiveCard(meetingScheduleCard(prepared.plan, turn.loc, { now: new Date(), onlineMeetingsAvailable: this.onlineMeetingsAvailable }))] };
+        return { attachments: [CardFactory.adaptiveCard(meetingScheduleCard(prepared.plan, turn.loc, { now: new Date(), formId: randomUUID(), onlineMeetingsAvailable: this.onlineMeetingsAvailable }))] };
       }
     }
     return this.myPlans(turn);

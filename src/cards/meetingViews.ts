@@ -47,7 +47,7 @@ const errorsOf = <K extends readonly string[]>(keys: K, loc: Locale, errors?: Re
 export function meetingScheduleCard(
   plan: CarePlan,
   loc: Locale,
-  opts: { now: Date; onlineMeetingsAvailable: boolean; fields?: Record<string, string | undefined>; errors?: Record<string, string>; notice?: string },
+  opts: { now: Date; formId: string; onlineMeetingsAvailable: boolean; fields?: Record<string, string | undefined>; errors?: Record<string, string>; notice?: string },
 ): AdaptiveCardJson {
   const { t } = loc;
   const defaults = {
@@ -63,6 +63,7 @@ export function meetingScheduleCard(
     formError: hasErrors ? t.errors.formHeading : '',
     reference: plan.reference,
     planId: plan.id,
+    formId: opts.formId,
     today: todayIn(loc, opts.now),
     joinUrlHint: opts.onlineMeetingsAvailable ? t.meeting.joinUrlHint : t.meeting.joinUrlPaste,
     fields: fieldsOf(SCHEDULE_FIELDS, opts.fields ?? defaults),

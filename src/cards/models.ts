@@ -108,6 +108,8 @@ export interface CardModels {
     formError: string;
     reference: string;
     planId: string;
+    /** One id per rendered form: a double click or a retry of the same form makes one meeting. */
+    formId: string;
     today: string;
     joinUrlHint: string;
     fields: Record<(typeof SCHEDULE_FIELDS)[number], string>;

@@ -218,7 +218,7 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     t,
     notice,
     planId: plan.id,
-    canInvite: canChange(plan),
+    canInvite: canChange(plan) && plan.consent.covers.includes('coordinationMeetings'),
     meetingId: meeting?.meetingId ?? '',
     meetingLine: meeting?.line ?? '',
     checklistLine: meeting?.checklistLine ?? '',

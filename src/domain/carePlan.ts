@@ -193,6 +193,18 @@ export function canChange(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
 }
 
 /**
+ * Whether the citizen's consent lets the plan be shared with this contact:
+ * consent given, covering the network, and – for relatives – covering them too.
+ * The creator, who obtained the consent, always may.
+ */
+export function consentCovers(plan: Pick<CarePlan, 'consent' | 'createdBy'>, contact: Pick<Contact, 'sector' | 'teamsUserId'>): boolean {
+  if (contact.teamsUserId && contact.teamsUserId === plan.createdBy.userId) return true;
+  const { status, covers } = plan.consent;
+  if (status !== 'given' || !covers.includes('shareWithNetwork')) return false;
+  return contact.sector !== 'relative' || covers.includes('involveRelatives');
+}
+
+/**
  * Links a Teams user to the plan's contacts with their e-mail address (the
  * address the network entered for them; Teams vouches for the user's own).
  * From then on they are in the network: they see the plan and get invitations.
@@ -203,7 +215,7 @@ export function linkTeamsIdentity(plan: CarePlan, email: string, userId: string,
   if (!address || !canChange(plan)) return undefined;
   let changed = false;
   const contacts = plan.contacts.map((c) => {
-    if (c.teamsUserId || c.email !== address) return c;
+    if (c.teamsUserId || c.email !== address || !consentCovers(plan, c)) return c;
     changed = true;
     return { ...c, teamsUserId: userId };
   });
@@ -211,9 +223,9 @@ export function linkTeamsIdentity(plan: CarePlan, email: string, userId: string,
   return { ...plan, contacts, memberIds: memberIdsOf(contacts), updatedAt: now.toISOString() };
 }
 
-/** Lower-case e-mail addresses of contacts not yet known in Teams (what linkTeamsIdentity can match). */
-export function unlinkedEmailsOf(plan: Pick<CarePlan, 'contacts'>): string[] {
-  return [...new Set(plan.contacts.filter((c) => !c.teamsUserId && c.email).map((c) => c.email!))];
+/** Lower-case e-mail addresses of contacts not yet known in Teams whom consent lets the plan be shared with. */
+export function unlinkedEmailsOf(plan: Pick<CarePlan, 'contacts' | 'consent' | 'createdBy'>): string[] {
+  return [...new Set(plan.contacts.filter((c) => !c.teamsUserId && c.email && consentCovers(plan, c)).map((c) => c.email!))];
 }
 
 /** Only the plan's network sees or changes a plan. */

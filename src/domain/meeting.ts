@@ -3,7 +3,7 @@
  * who is invited and how they answered. Pure: no I/O.
  */
 import { z } from 'zod';
-import { Actor, CarePlan, isRealDate } from './carePlan';
+import { Actor, CarePlan, consentCovers, isRealDate } from './carePlan';
 import { zonedToInstant } from './zonedTime';
 
 export const MEETING_MODES = ['virtual', 'inPerson'] as const;
@@ -104,7 +104,8 @@ export function scheduleMeeting(
   const agenda = agendaLines(input.agenda);
   if (agenda.length === 0) return { kind: 'invalid', errors: { agenda: 'required' } };
   const at = ids.now.toISOString();
-  const invitations: Invitation[] = plan.contacts.map((c) => {
+  // Only contacts the citizen's consent covers are invited (relatives only with "involve relatives").
+  const invitations: Invitation[] = plan.contacts.filter((c) => consentCovers(plan, c)).map((c) => {
     const isOrganiser = c.teamsUserId === organiser.userId;
     return {
       contactId: c.id,

@@ -40,21 +40,26 @@ export interface MeetingDeps {
 export class MeetingService {
   constructor(private readonly d: MeetingDeps) {}
 
-  /** The plan, if the user may call a meeting for it. */
+  /** The plan, if the user may call a meeting for it: open, and the citizen consented to coordination meetings. */
   async prepare(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | { kind: 'locked' } | { kind: 'denied' }> {
     const plan = await this.memberPlan(user, planId, 'meeting.read');
     if (!plan) return { kind: 'denied' };
-    return canChange(plan) ? { kind: 'ok', plan } : { kind: 'locked' };
+    return canChange(plan) && plan.consent.covers.includes('coordinationMeetings') ? { kind: 'ok', plan } : { kind: 'locked' };
   }
 
-  /** Schedules the meeting and invites the network; the same activity (a retry) gives the same meeting. */
-  async schedule(user: UserIdentity, planId: string, input: ScheduleInput, activityId: string, timeZone?: string): Promise<MeetingOutcome> {
+  /**
+   * Schedules the meeting and invites the network. The meeting's id comes from
+   * the form it was sent from, so a double click or a retried activity gives
+   * the same meeting; its invitations and reminders are (re)queued idempotently,
+   * so a crash after storing the meeting is healed by the next click.
+   */
+  async schedule(user: UserIdentity, planId: string, input: ScheduleInput, formId: string, timeZone?: string): Promise<MeetingOutcome> {
     const prepared = await this.prepare(user, planId);
     if (prepared.kind !== 'ok') return prepared;
     const { plan } = prepared;
-    const meetingId = this.d.env.stableId('meeting', user.tenantId, user.userId, activityId);
+    const meetingId = this.d.env.stableId('meeting', user.tenantId, planId, formId);
     const existing = await this.d.meetings.get(user.tenantId, meetingId);
-    if (existing) return this.outcome('stale', plan, existing);
+    if (existing) return this.resend(plan, existing);
     const zone = timeZone ?? this.d.defaultTimeZone;
     let online: { id: string; joinUrl: string } | undefined;
     if (input.mode === 'virtual' && !input.joinUrl) {
@@ -77,9 +82,8 @@ export class MeetingService {
     });
     if (result.kind === 'invalid') return { kind: 'invalid', plan, errors: result.errors };
     if ((await this.d.meetings.create(result.meeting)) === 'exists') {
-      // A concurrent retry of the same click won: its invitations are on their way.
       const winner = await this.d.meetings.get(user.tenantId, meetingId);
-      if (winner) return this.outcome('stale', plan, winner);
+      if (winner) return this.resend(plan, winner);
     }
     await this.record(user, planId, 'meeting.scheduled', { meetingId, invited: result.meeting.invitations.length });
     await this.d.notifier.notifyInvited(plan, result.meeting, 'invitation');
@@ -168,11 +172,20 @@ export class MeetingService {
     });
     if (!updated) return { kind: 'denied' };
     if (errors) return { kind: 'invalid', plan: found.plan, errors };
-    if (updated.after === updated.before) return this.outcome('stale', found.plan, updated.after);
+    if (updated.after === updated.before) return this.resend(found.plan, updated.after);
     await this.d.notifier.notifyInvited(found.plan, updated.after, notice);
     if (notice === 'cancelled') await this.d.reminders.cancel(updated.after);
     else await this.d.reminders.schedule(updated.after);
     return this.outcome('ok', found.plan, updated.after);
+  }
+
+  /** The same click again: make sure its notices and reminders are queued (idempotent), then show where things are. */
+  private async resend(plan: CarePlan, meeting: CoordinationMeeting): Promise<MeetingOutcome> {
+    const notice = meeting.status === 'cancelled' ? 'cancelled' : meeting.sequence === 0 ? 'invitation' : 'changed';
+    await this.d.notifier.notifyInvited(plan, meeting, notice);
+    if (meeting.status === 'cancelled') await this.d.reminders.cancel(meeting);
+    else await this.d.reminders.schedule(meeting);
+    return this.outcome('stale', plan, meeting);
   }
 
   private async outcome(kind: 'ok' | 'stale', plan: CarePlan, meeting: CoordinationMeeting): Promise<MeetingOutcome> {

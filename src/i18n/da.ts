@@ -188,7 +188,7 @@ export const da = {
     answerSaved: 'Tak – dit svar er sendt til mødelederen.',
     notInvited: 'Invitationen er ikke til dig. Intet er ændret.',
     meetingCancelled: 'Mødet er aflyst, så svaret er ikke registreret.',
-    noPlanToInvite: 'Planen kan ikke indkaldes til møde (den er låst eller lukket).',
+    noPlanToInvite: 'Der kan ikke indkaldes til møde om planen: den er låst eller lukket, eller samtykket omfatter ikke koordinationsmøder.',
     checklistTitle: 'Tjekliste til koordinationsmødet',
     before: 'Før mødet',
     during: 'Under mødet',

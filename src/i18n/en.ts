@@ -190,7 +190,7 @@ export const en: Texts = {
     answerSaved: 'Thank you – your answer has been sent to the organiser.',
     notInvited: 'This invitation is not for you. Nothing was changed.',
     meetingCancelled: 'The meeting has been cancelled, so the answer was not recorded.',
-    noPlanToInvite: 'A meeting cannot be called for this plan (it is locked or closed).',
+    noPlanToInvite: 'A meeting cannot be called for this plan: it is locked or closed, or the consent does not cover coordination meetings.',
     checklistTitle: 'Coordination meeting checklist',
     before: 'Before the meeting',
     during: 'During the meeting',

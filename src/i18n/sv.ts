@@ -190,7 +190,7 @@ export const sv: Texts = {
     answerSaved: 'Tack – ditt svar har skickats till mötesledaren.',
     notInvited: 'Inbjudan är inte till dig. Inget ändrades.',
     meetingCancelled: 'Mötet är inställt, så svaret registrerades inte.',
-    noPlanToInvite: 'Det går inte att kalla till möte för planen (den är låst eller avslutad).',
+    noPlanToInvite: 'Det går inte att kalla till möte för planen: den är låst eller avslutad, eller samtycket omfattar inte SIP-möten.',
     checklistTitle: 'Checklista för SIP-mötet',
     before: 'Före mötet',
     during: 'Under mötet',

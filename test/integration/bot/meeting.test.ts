@@ -78,6 +78,23 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     return cardsOf(sent).find((c) => /inviteret til et koordinationsmøde/.test(textOf(c)));
   }
 
+  it('does not invite a relative when the consent does not cover relatives', async () => {
+    // The plan in beforeEach covers relatives; a second plan without that scope:
+    const [consent] = cardsOf(await bot.say(NINA, 'ny plan'));
+    let card = await click(bot, NINA, 'guide', consent!, 'consent', {
+      status: 'given', method: 'written', obtainedOn: today, covers: 'shareWithNetwork,coordinationMeetings',
+      yourRole: 'Sygeplejerske', yourOrganisation: 'Psykiatrien Vest', yourSector: 'regionPsychiatry',
+    });
+    card = await click(bot, NINA, 'guide', card, 'masterData', { name: 'Karen Nielsen', dateOfBirth: '1970-01-01', preferredLanguage: 'da', needs: 'Ro' });
+    card = await click(bot, NINA, 'guide', card, 'addContact', { name: 'Søster Nielsen', role: 'Pårørende', sector: 'relative', email: 'ole@slagelse.example' });
+    card = await click(bot, NINA, 'guide', card, 'toReview');
+    await click(bot, NINA, 'guide', card, 'create');
+    // Ole's address is on the relative here: without "involve relatives" he is not linked to Karen's plan.
+    const olePlans = cardsOf(await bot.say(OLE, 'mine planer')).map(textOf).join('\n');
+    assert.match(olePlans, /Jens Jensen/);
+    assert.doesNotMatch(olePlans, /Karen Nielsen/);
+  });
+
   it('Ole joins the network by his e-mail and sees the plan', async () => {
     const [overview] = cardsOf(await bot.say(OLE, 'mine planer'));
     assert.match(textOf(overview), /Jens Jensen/);
@@ -106,13 +123,16 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     assert.match(textOf(view), /Tjekliste til koordinationsmødet/);
   });
 
-  it('sends exactly one invitation per contact, also when Teams retries the schedule click', async () => {
+  it('makes one meeting and sends exactly one invitation per contact on a double click and a Teams retry', async () => {
     const form = await scheduleForm();
     const data = { ...actionData(form, 'schedule'), ...scheduleFields };
-    const [first, retry] = await Promise.all([
+    const [first, retry, doubleClick] = await Promise.all([
       bot.execute(NINA, 'meeting', data, 'da-DK', 'form-1', 'schedule-activity-1'),
       bot.execute(NINA, 'meeting', data, 'da-DK', 'form-1', 'schedule-activity-1'),
+      bot.execute(NINA, 'meeting', data, 'da-DK', 'form-1', 'schedule-activity-2'),
     ]);
+    const ids = new Set([first, retry, doubleClick].map((a) => actionData(a.card, 'cancel').meetingId));
+    assert.equal(ids.size, 1, 'one meeting');
     assert.match(textOf(first.card) + textOf(retry.card), /Koordinationsmøde/);
     await waitFor('invitation', () => invitationTo(OLE));
     await new Promise((r) => setTimeout(r, 300));

@@ -14,6 +14,7 @@ function plan(): CarePlan {
   const p = samplePlan();
   return {
     ...p,
+    consent: { ...p.consent, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'] },
     contacts: [
       { ...p.contacts[0]!, teamsUserId: OWNER.userId },
       { ...p.contacts[1]!, teamsUserId: 'aad-colleague' },
@@ -32,8 +33,8 @@ for (const tag of ['da-DK', 'en-US', 'sv-SE']) {
   describe(`meeting cards (${tag})`, () => {
     const loc = localeOf(tag);
     const cards: Array<[string, () => unknown]> = [
-      ['schedule', () => meetingScheduleCard(plan(), loc, { now: NOW, onlineMeetingsAvailable: false })],
-      ['schedule with errors', () => meetingScheduleCard(plan(), loc, { now: NOW, onlineMeetingsAvailable: true, errors: { date: 'inPast', joinUrl: 'invalidUrl' }, fields: { date: '2026-01-01' } })],
+      ['schedule', () => meetingScheduleCard(plan(), loc, { now: NOW, formId: '11111111-1111-4111-8111-111111111111', onlineMeetingsAvailable: false })],
+      ['schedule with errors', () => meetingScheduleCard(plan(), loc, { now: NOW, formId: '11111111-1111-4111-8111-111111111111', onlineMeetingsAvailable: true, errors: { date: 'inPast', joinUrl: 'invalidUrl' }, fields: { date: '2026-01-01' } })],
       ['organiser', () => organiserCard(plan(), meeting(), { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: (id) => `http://localhost:3978/ics/${id}` })],
       ['organiser with a failure', () => organiserCard(plan(), meeting(), { delivered: 0, failedContactIds: [plan().contacts[1]!.id] }, loc, { now: NOW, icsUrl: () => 'http://localhost/ics' })],
       ['organiser, cancelled', () => organiserCard(plan(), cancelMeeting(meeting(), NOW), { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: () => 'http://localhost/ics' })],

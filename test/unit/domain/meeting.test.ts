@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CarePlan } from '../../../src/domain/carePlan';
+import { CarePlan, linkTeamsIdentity, unlinkedEmailsOf } from '../../../src/domain/carePlan';
 import { ALL_CHECKLIST_KEYS, checklistOf, openItems, toggleChecklistItem } from '../../../src/domain/checklist';
 import {
   CoordinationMeeting,
@@ -31,6 +31,7 @@ function plan(): CarePlan {
   const p = samplePlan();
   return {
     ...p,
+    consent: { ...p.consent, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'] },
     contacts: [
       { ...p.contacts[0]!, teamsUserId: OWNER.userId },
       { ...p.contacts[1]!, teamsUserId: 'aad-colleague' },
@@ -160,5 +161,24 @@ describe('domain/checklist', () => {
     assert.equal(checklistOf('during', plan(), m, 0).done, 1);
     assert.deepEqual(openItems(checklistOf('after', plan(), m, 0)), ['reviewWithCitizen', 'planSentToAll', 'followUpMeeting']);
     assert.equal(new Set(ALL_CHECKLIST_KEYS).size, ALL_CHECKLIST_KEYS.length);
+  });
+});
+
+describe('consent scopes', () => {
+  it('relatives are invited and linked only when the consent covers relatives; nobody without "share with network"', () => {
+    const base = samplePlan();
+    const relative = { ...base.contacts[1]!, id: 'rel', sector: 'relative' as const, teamsUserId: undefined, email: 'mor@example.org' };
+    const colleague = { ...base.contacts[1]!, id: 'col', teamsUserId: undefined, email: 'kollega@example.org' };
+    const withScopes = (covers: CarePlan['consent']['covers']): CarePlan => ({ ...base, consent: { ...base.consent, covers }, contacts: [base.contacts[0]!, colleague, relative] });
+    const invited = (p: CarePlan) => (scheduleMeeting(p, input(), ownerActor(), { meetingId: 'm', timeZone: 'Europe/Copenhagen', now: NOW }) as { meeting: CoordinationMeeting }).meeting.invitations.map((i) => i.contactId);
+
+    assert.deepEqual(invited(withScopes(['shareWithNetwork', 'coordinationMeetings'])), [base.contacts[0]!.id, 'col']);
+    assert.deepEqual(invited(withScopes(['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'])), [base.contacts[0]!.id, 'col', 'rel']);
+    assert.deepEqual(invited(withScopes(['coordinationMeetings'])), [base.contacts[0]!.id], 'only the creator without network sharing');
+
+    assert.equal(linkTeamsIdentity(withScopes(['shareWithNetwork']), 'mor@example.org', 'aad-mor', NOW), undefined);
+    assert.ok(linkTeamsIdentity(withScopes(['shareWithNetwork', 'involveRelatives']), 'MOR@example.org', 'aad-mor', NOW)?.memberIds.includes('aad-mor'));
+    assert.equal(linkTeamsIdentity(withScopes([]), 'kollega@example.org', 'aad-kol', NOW), undefined);
+    assert.deepEqual(unlinkedEmailsOf(withScopes(['shareWithNetwork'])), ['kollega@example.org']);
   });
 });
