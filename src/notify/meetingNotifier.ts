@@ -61,19 +61,17 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
 
   async deliveryStatus(plan: CarePlan, meeting: CoordinationMeeting): Promise<{ delivered: number; failedContactIds: string[] }> {
     const report = await this.o.outbox.status(plan.tenantId, noticeKey(meeting));
-    const contactOf = (userId: string) => plan.contacts.find((c) => c.teamsUserId === userId)?.id;
-    const failed = new Set(report.failed.map((f) => contactOf(f.recipientId)).filter((id): id is string => !!id));
-    // Teams contacts with no item at all could not be reached (the bot is not installed for them).
-    const queued = report.total;
-    const expected = meeting.invitations.filter((i) => i.channel === 'teams' && i.contactId !== meeting.organiserContactId);
-    if (queued < expected.length) {
-      const sentTo = new Set(report.failed.map((f) => f.recipientId));
-      for (const i of expected) {
+    const finallyFailed = new Set(report.failed.map((f) => f.recipientId));
+    const queued = new Set(report.recipientIds);
+    // Failed: delivery finally failed, or nothing could be queued (the bot is not installed for them).
+    const failedContactIds = meeting.invitations
+      .filter((i) => i.channel === 'teams' && i.contactId !== meeting.organiserContactId)
+      .filter((i) => {
         const userId = plan.contacts.find((c) => c.id === i.contactId)?.teamsUserId;
-        if (userId && !sentTo.has(userId) && report.total === 0) failed.add(i.contactId);
-      }
-    }
-    return { delivered: report.counts.sent, failedContactIds: [...failed] };
+        return userId !== undefined && (finallyFailed.has(userId) || !queued.has(userId));
+      })
+      .map((i) => i.contactId);
+    return { delivered: report.counts.sent, failedContactIds };
   }
 
   async refreshOrganiser(plan: CarePlan, meeting: CoordinationMeeting): Promise<void> {

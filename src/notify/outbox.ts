@@ -147,7 +147,7 @@ export class Outbox {
       .filter((i) => i.status === 'failed')
       .map((i) => ({ recipientId: i.recipientId, itemId: i.id, error: i.lastError ?? { code: 'unknown' } }))
       .sort((a, b) => a.recipientId.localeCompare(b.recipientId));
-    return { messageKey, total: items.length, counts, failed };
+    return { messageKey, total: items.length, recipientIds: items.map((i) => i.recipientId), counts, failed };
   }
 
   /** One dispatcher pass (tests; production uses start/stop). */

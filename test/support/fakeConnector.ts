@@ -22,6 +22,8 @@ export class FakeConnector {
   private server?: http.Server;
   private waiters: (() => void)[] = [];
   private counter = 0;
+  /** Conversations whose messages Teams refuses (403, e.g. the user blocked the bot). */
+  readonly refused = new Set<string>();
   /** Teams members the connector knows (GET .../members/{id}), by channel user id (29:...). */
   readonly members = new Map<string, { id: string; name: string; aadObjectId: string; email: string; userPrincipalName: string }>();
 
@@ -51,6 +53,12 @@ export class FakeConnector {
         if (!match || (req.method !== 'POST' && req.method !== 'PUT')) {
           res.statusCode = 404;
           res.end();
+          return;
+        }
+        if (this.refused.has(decodeURIComponent(match[1]!))) {
+          res.statusCode = 403;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } }));
           return;
         }
         this.sent.push({ conversationId: decodeURIComponent(match[1]!), method: req.method, activity: JSON.parse(body || '{}') });

@@ -135,6 +135,8 @@ export interface FailedRecipient {
 export interface OutboxReport {
   messageKey: string;
   total: number;
+  /** Every recipient with an item in this fan-out. */
+  recipientIds: string[];
   counts: Record<OutboxStatus, number>;
   failed: FailedRecipient[];
 }

@@ -140,6 +140,15 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     assert.equal(toOle.length, 1);
   });
 
+  it('shows on the organiser’s card an invitation Teams finally refused, never dropping it', async () => {
+    bot.connector.refused.add(`a:personal-${OLE.aadObjectId}`);
+    await schedule();
+    const failed = await waitFor('organiser card with the failure', () =>
+      cardsOf(bot.connector.sent.filter((s) => s.method === 'PUT')).find((c) => /Kunne ikke leveres/.test(textOf(c))),
+    );
+    assert.match(textOf(failed), /Ole Bostøtte/);
+  });
+
   it('refuses an answer to someone else’s invitation and answers on a cancelled meeting', async () => {
     const organiser = await schedule();
     const invitation = await waitFor('invitation', () => invitationTo(OLE));
