@@ -105,7 +105,7 @@ var cosmosContainers = [
   {
     name: 'drafts'
     partitionKey: '/tenantId'
-    // TTL on without a default expiry: the app may set a per-item `ttl` so abandoned drafts expire.
+    // TTL on without a default expiry: the app sets `ttl` (30 days) on every draft write, so abandoned guides expire.
     enableTtl: true
   }
   {

@@ -5,13 +5,14 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 
 export const CONTAINERS = {
   plans: { id: 'plans', partitionKey: '/tenantId' },
-  drafts: { id: 'drafts', partitionKey: '/tenantId' },
+  /** Items may carry `ttl`: abandoned guides expire (see DRAFT_TTL_SECONDS). */
+  drafts: { id: 'drafts', partitionKey: '/tenantId', ttl: true },
   audit: { id: 'audit', partitionKey: '/planId' },
   /** Proactive messages, one item per recipient; why `/shard`: src/notify/outbox/outboxStore.ts. */
-  outbox: { id: 'outbox', partitionKey: '/shard' },
+  outbox: { id: 'outbox', partitionKey: '/shard', ttl: true },
   meetings: { id: 'meetings', partitionKey: '/tenantId' },
   // Jobs (reminders); a few id-derived shards so the due query is a handful of single-partition seeks (src/notify/scheduler/jobStore.ts).
-  schedule: { id: 'schedule', partitionKey: '/shard' },
+  schedule: { id: 'schedule', partitionKey: '/shard', ttl: true },
   // Each user's 1:1 conversation reference with the bot, id = AAD object id (src/notify/conversationReferences.ts).
   conversations: { id: 'conversations', partitionKey: '/tenantId' },
 } as const;
@@ -27,6 +28,8 @@ export async function ensureContainers(client: CosmosClient, databaseId: string)
     const { container } = await database.containers.createIfNotExists({
       id: def.id,
       partitionKey: { paths: [def.partitionKey] },
+      // -1: TTL on, no default expiry; items that carry `ttl` expire (the embedded server ignores it).
+      ...('ttl' in def && def.ttl ? { defaultTtl: -1 } : {}),
     });
     out[name] = container;
   }

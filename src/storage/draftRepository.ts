@@ -5,21 +5,29 @@ import type { DraftStore, Versioned } from '../domain/ports';
 import { isNotFound, isPreconditionFailed, stripSystem } from './cosmosErrors';
 import { createOnce, readOwned } from './documents';
 
+/** A guide nobody touched for 30 days is deleted with what it held about the citizen. */
+export const DRAFT_TTL_SECONDS = 30 * 24 * 3600;
+const withTtl = (draft: GuideDraft) => ({ ...draft, ttl: DRAFT_TTL_SECONDS });
+function fromStored(doc: GuideDraft & { ttl?: number }): GuideDraft {
+  const { ttl: _ttl, ...draft } = stripSystem(doc);
+  return draft;
+}
+
 export class CosmosDraftStore implements DraftStore {
   constructor(private readonly container: Container) {}
 
   create(draft: GuideDraft): Promise<'created' | 'exists'> {
-    return createOnce(this.container, draft);
+    return createOnce(this.container, withTtl(draft));
   }
 
   async get(tenantId: string, id: string): Promise<Versioned<GuideDraft> | undefined> {
-    const found = await readOwned<GuideDraft>(this.container, id, tenantId, tenantId);
-    return found && { value: found.doc, etag: found.etag };
+    const found = await readOwned<GuideDraft & { ttl?: number }>(this.container, id, tenantId, tenantId);
+    return found && { value: fromStored(found.doc), etag: found.etag };
   }
 
   async replace(draft: GuideDraft, etag: string): Promise<'replaced' | 'conflict'> {
     try {
-      await this.container.item(draft.id, draft.tenantId).replace(draft, {
+      await this.container.item(draft.id, draft.tenantId).replace(withTtl(draft), {
         accessCondition: { type: 'IfMatch', condition: etag },
       });
       return 'replaced';
@@ -44,7 +52,7 @@ export class CosmosDraftStore implements DraftStore {
       )
       .fetchNext();
     const first = resources[0];
-    return first ? stripSystem(first) : undefined;
+    return first ? fromStored(first) : undefined;
   }
 
   async listPending(tenantId: string, userId: string): Promise<GuideDraft[]> {
@@ -60,6 +68,6 @@ export class CosmosDraftStore implements DraftStore {
         { partitionKey: tenantId },
       )
       .fetchAll();
-    return resources.map(stripSystem);
+    return resources.map(fromStored);
   }
 }

@@ -8,7 +8,7 @@ import type { CarePlan } from '../../../src/domain/carePlan';
 import { startGuide } from '../../../src/domain/guide';
 import { CosmosAuditLog } from '../../../src/storage/auditRepository';
 import { Containers, ensureContainers } from '../../../src/storage/containers';
-import { CosmosDraftStore } from '../../../src/storage/draftRepository';
+import { CosmosDraftStore, DRAFT_TTL_SECONDS } from '../../../src/storage/draftRepository';
 import { EmbeddedCosmos, startEmbeddedCosmos } from '../../../src/storage/embedded/embeddedCosmos';
 import { CosmosPlanStore } from '../../../src/storage/planRepository';
 import { silentLogger } from '../../../src/logger';
@@ -91,6 +91,10 @@ describe('Cosmos repositories (real client, embedded server)', function () {
     assert.equal(await drafts.replace({ ...read.value, revision: 3 }, read.etag), 'conflict');
     assert.equal((await drafts.get('t5', 'd-1'))?.value.revision, 2);
     assert.equal((await drafts.latestOpen('t5', 'u1'))?.id, 'd-1');
+    // Abandoned guides expire with what they hold about the citizen; the domain never sees the ttl.
+    const raw = (await containers.drafts.item('d-1', 't5').read<{ ttl?: number }>()).resource;
+    assert.equal(raw?.ttl, DRAFT_TTL_SECONDS);
+    assert.equal('ttl' in (await drafts.get('t5', 'd-1'))!.value, false);
     assert.equal(await drafts.latestOpen('t5', 'u2'), undefined);
   });
 
