@@ -80,6 +80,9 @@ const envSchema = z
     if (env.LOCAL_LOCALE && !env.LOCAL_NO_AUTH) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOCAL_LOCALE'], message: 'is for local use only (LOCAL_NO_AUTH=true)' });
     }
+    if (env.NODE_ENV === 'production' && !env.PUBLIC_BASE_URL) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PUBLIC_BASE_URL'], message: 'is required in production (links in cards must reach the bot)' });
+    }
     if (env.NODE_ENV === 'production' && !env.ICS_LINK_SECRET) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ICS_LINK_SECRET'], message: 'is required in production (download links must survive restarts)' });
     }

@@ -38,11 +38,22 @@ export function createLogger(
 /** A logger that drops everything (tests). */
 export const silentLogger: Logger = createLogger('error', {}, () => undefined);
 
-/** Reduces an unknown error to a loggable code and message without payload data. */
+/**
+ * Reduces an unknown error to loggable fields: its name, code and where it was
+ * thrown (file:line of the first frames). Never the message: messages can
+ * carry payload data (a name in a validation error, a card's text).
+ */
 export function errorFields(err: unknown): LogFields {
   if (err instanceof Error) {
     const code = (err as Error & { code?: unknown }).code;
-    return { errorName: err.name, errorCode: typeof code === 'string' || typeof code === 'number' ? code : undefined };
+    const at = (err.stack ?? '')
+      .split('\n')
+      .slice(1, 4)
+      .map((l) => /\(?([^\s()]+):(\d+):\d+\)?\s*$/.exec(l.trim()))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => `${m[1]!.replace(/^.*\/(src|node_modules)\//, '$1/')}:${m[2]}`)
+      .join(' < ');
+    return { errorName: err.name, errorCode: typeof code === 'string' || typeof code === 'number' ? code : undefined, errorAt: at || undefined };
   }
   return { errorName: typeof err };
 }

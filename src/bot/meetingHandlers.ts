@@ -129,6 +129,7 @@ export class MeetingHandlers {
       icsUrl: (contactId) => this.opts.icsUrl(turn.user.tenantId, r.meeting.id, contactId),
       notice: errorNotice ?? notice ?? staleNotice,
       noticeColor: errorNotice || staleNotice ? 'Attention' : 'Good',
+      viewerIsOrganiser: r.meeting.organiser.userId === turn.user.userId,
     });
   }
 

@@ -37,6 +37,7 @@ export function readTurn(context: TurnContext): Turn | undefined {
     user: { tenantId, userId: a.from.aadObjectId ?? a.from.id, name: a.from.name?.trim() || '—' },
     loc: localeOf(a.locale ?? clientInfo?.locale, a.localTimezone ?? clientInfo?.timezone),
     activityId: a.id ?? '',
-    conversationType: a.conversation.conversationType ?? 'personal',
+    // Unknown means not personal: citizen data is shown only where Teams says it is a 1:1 chat.
+    conversationType: a.conversation.conversationType ?? 'unknown',
   };
 }

@@ -106,7 +106,7 @@ export function organiserCard(
   meeting: CoordinationMeeting,
   delivery: { delivered: number; failedContactIds: string[] },
   loc: Locale,
-  opts: { now: Date; icsUrl: (contactId: string) => string; notice?: string; noticeColor?: NoticeColor },
+  opts: { now: Date; icsUrl: (contactId: string) => string; notice?: string; noticeColor?: NoticeColor; viewerIsOrganiser: boolean },
 ): AdaptiveCardJson {
   const { t } = loc;
   const contact = (id: string) => plan.contacts.find((c) => c.id === id);
@@ -130,14 +130,15 @@ export function organiserCard(
     reference: plan.reference,
     citizenName: plan.citizen.name,
     cancelled: meeting.status === 'cancelled',
-    canChange: meeting.status !== 'cancelled',
+    canChange: opts.viewerIsOrganiser && meeting.status !== 'cancelled',
     facts: meetingFacts(meeting, loc),
     agendaList: bulletList(meeting.agenda),
     tallyLine: tallyLine(meeting, loc),
     answerList: bulletList(meeting.invitations.map((i) => responseLine(contact(i.contactId), i, loc))),
     hasFailed: delivery.failedContactIds.length > 0,
     failedList: bulletList(delivery.failedContactIds.map((id) => `**${contact(id)?.name ?? '—'}** – ${contact(id) ? contactSummary(contact(id)!, loc, true) : ''}`)),
-    hasManual: manual.length > 0,
+    // The secure-mail list with its download links is the organiser's task, shown to them only.
+    hasManual: opts.viewerIsOrganiser && manual.length > 0,
     manual,
     invitationText: invitationText(meeting, loc),
     checklistLine: checklistLine(plan, meeting, delivery.delivered, loc),

@@ -131,6 +131,7 @@ export class MeetingService {
   async confirmManual(user: UserIdentity, meetingId: string, contactId: string): Promise<MeetingOutcome> {
     const found = await this.memberMeeting(user, meetingId, 'invitation.manualSent');
     if (found.kind !== 'ok') return found;
+    if (found.meeting.organiser.userId !== user.userId) return this.deny(user, found.plan.id, 'notOrganiser');
     const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => confirmManualSent(m, contactId, this.d.env.now()));
     return updated ? this.outcome('ok', found.plan, updated.after) : { kind: 'denied' };
   }

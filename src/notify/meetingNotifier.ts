@@ -82,6 +82,7 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
     const card = organiserCard(plan, meeting, status, loc, {
       now: this.o.now(),
       icsUrl: (contactId) => this.o.icsUrl(plan.tenantId, meeting.id, contactId),
+      viewerIsOrganiser: true,
     });
     const reference: Partial<ConversationReference> = {
       serviceUrl: where.serviceUrl,

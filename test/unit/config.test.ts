@@ -104,7 +104,8 @@ describe('config', () => {
     assert.match(configError({ ...BOT, NODE_ENV: 'production' }).message, /COSMOS_ENDPOINT/);
     assert.match(configError({ ...BOT, NODE_ENV: 'production' }).message, /ICS_LINK_SECRET/);
     const secret = 'x'.repeat(32);
-    assert.equal(loadConfig({ ...BOT, NODE_ENV: 'production', ICS_LINK_SECRET: secret, COSMOS_ENDPOINT: 'https://x.documents.azure.com/' }).cosmos.mode, 'azure');
+    assert.match(configError({ ...BOT, NODE_ENV: 'production' }).message, /PUBLIC_BASE_URL/);
+    assert.equal(loadConfig({ ...BOT, NODE_ENV: 'production', ICS_LINK_SECRET: secret, PUBLIC_BASE_URL: 'https://samspil.example.org', COSMOS_ENDPOINT: 'https://x.documents.azure.com/' }).cosmos.mode, 'azure');
   });
 
   it('SingleTenant needs a password and a tenant id, and names both', () => {

@@ -35,9 +35,9 @@ for (const tag of ['da-DK', 'en-US', 'sv-SE']) {
     const cards: Array<[string, () => unknown]> = [
       ['schedule', () => meetingScheduleCard(plan(), loc, { now: NOW, formId: '11111111-1111-4111-8111-111111111111', onlineMeetingsAvailable: false })],
       ['schedule with errors', () => meetingScheduleCard(plan(), loc, { now: NOW, formId: '11111111-1111-4111-8111-111111111111', onlineMeetingsAvailable: true, errors: { date: 'inPast', joinUrl: 'invalidUrl' }, fields: { date: '2026-01-01' } })],
-      ['organiser', () => organiserCard(plan(), meeting(), { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: (id) => `http://localhost:3978/ics/${id}` })],
-      ['organiser with a failure', () => organiserCard(plan(), meeting(), { delivered: 0, failedContactIds: [plan().contacts[1]!.id] }, loc, { now: NOW, icsUrl: () => 'http://localhost/ics' })],
-      ['organiser, cancelled', () => organiserCard(plan(), cancelMeeting(meeting(), NOW), { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: () => 'http://localhost/ics' })],
+      ['organiser', () => organiserCard(plan(), meeting(), { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: (id) => `http://localhost:3978/ics/${id}`, viewerIsOrganiser: true })],
+      ['organiser with a failure', () => organiserCard(plan(), meeting(), { delivered: 0, failedContactIds: [plan().contacts[1]!.id] }, loc, { now: NOW, icsUrl: () => 'http://localhost/ics', viewerIsOrganiser: true })],
+      ['organiser, cancelled', () => organiserCard(plan(), cancelMeeting(meeting(), NOW), { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: () => 'http://localhost/ics', viewerIsOrganiser: true })],
       ['invitation', () => invitationCard(plan(), meeting(), plan().contacts[1]!, meeting().invitations[1]!, loc)],
       ['invitation with errors', () => invitationCard(plan(), meeting(), plan().contacts[1]!, meeting().invitations[1]!, loc, { errors: { email: 'invalidEmail' }, fields: { name: 'X', email: 'nope' } })],
       ['invitation, cancelled', () => invitationCard(plan(), cancelMeeting(meeting(), NOW), plan().contacts[1]!, meeting().invitations[1]!, loc)],
@@ -55,11 +55,18 @@ for (const tag of ['da-DK', 'en-US', 'sv-SE']) {
 
     it('the organiser sees the live tally and who answered what', () => {
       const m = (answerInvitation(meeting(), plan().contacts[1]!.id, 0, { response: 'apologies', reason: 'Syg' }, NOW) as { meeting: CoordinationMeeting }).meeting;
-      const card = texts(organiserCard(plan(), m, { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: () => 'http://x/ics' }));
+      const card = texts(organiserCard(plan(), m, { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: () => 'http://x/ics', viewerIsOrganiser: true }));
       assert.ok(card.includes(loc.t.meeting.response.apologies));
       assert.match(card, /1 [^"]*·[^"]*1 /);
       assert.ok(card.includes('Mor Hansen'), 'the relative is listed for secure mail');
       assert.ok(card.includes('"userIds":["8:orgid:aad-mette"]'), 'refreshes for the organiser only');
+    });
+
+    it('another member of the network sees the meeting, but not the secure-mail links or the organiser’s buttons', () => {
+      const card = organiserCard(plan(), meeting(), { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: () => 'http://x/ics/secret', viewerIsOrganiser: false });
+      assert.ok(!texts(card).includes('http://x/ics/secret'));
+      assert.ok(!texts(card).includes('"action":"cancel"'));
+      assert.ok(texts(card).includes(loc.t.meeting.tally.split(' ')[1]!));
     });
 
     it('the invitation shows the contact’s own details and refreshes only for them', () => {
