@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { checklistCard, invitationCard, meetingScheduleCard, organiserCard } from '../cards/meetingViews';
 import type { AdaptiveCardJson } from '../cards/render';
-import { noticeCard } from '../cards/views';
+import { errorText, noticeCard } from '../cards/views';
+import type { Texts } from '../i18n';
 import type { Answer } from '../domain/meeting';
 import { scheduleInputSchema } from '../domain/meeting';
+import { errorCodes } from '../domain/validation';
 import type { InvitationOutcome, InvitationService } from '../domain/invitationService';
 import type { MeetingOutcome, MeetingService } from '../domain/meetingService';
 import type { Logger } from '../logger';
@@ -21,12 +23,6 @@ export interface MeetingHandlerOptions {
   /** A signed, expiring link to a contact's .ics file. */
   icsUrl(tenantId: string, meetingId: string, contactId: string): string;
   now(): Date;
-}
-
-function zodErrors(issues: { path: (string | number)[]; message: string; code: string }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const i of issues) out[String(i.path[0] ?? '_form')] ??= i.code === 'invalid_type' ? 'required' : i.message.includes(' ') ? 'invalid' : i.message;
-  return out;
 }
 
 export class MeetingHandlers {
@@ -60,7 +56,7 @@ export class MeetingHandlers {
         if (!input.success) {
           const prepared = await this.meetings.prepare(turn.user, p.planId);
           if (prepared.kind !== 'ok') return noticeCard(t.notices.denied, 'Attention');
-          return meetingScheduleCard(prepared.plan, turn.loc, { now: this.opts.now(), formId: p.formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: zodErrors(input.error.issues) });
+          return meetingScheduleCard(prepared.plan, turn.loc, { now: this.opts.now(), formId: p.formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: errorCodes(input.error.issues) });
         }
         const r = await this.meetings.schedule(turn.user, p.planId, input.data, p.formId, turn.loc.timeZone);
         if (r.kind === 'invalid') {
@@ -73,8 +69,11 @@ export class MeetingHandlers {
         return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId));
       case 'reschedule': {
         const input = scheduleInputSchema.innerType().pick({ date: true, time: true, durationMinutes: true }).safeParse(p);
-        if (!input.success) return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId), zodErrors(input.error.issues));
-        const r = await this.meetings.reschedule(turn.user, p.meetingId, p.sequence, input.data.date, input.data.time, input.data.durationMinutes);
+        const r = input.success
+          ? await this.meetings.reschedule(turn.user, p.meetingId, p.sequence, input.data.date, input.data.time, input.data.durationMinutes)
+          : ({ kind: 'invalid', errors: errorCodes(input.error.issues) } as const);
+        // Bad input: the organiser's card again, saying what to correct; nothing changed.
+        if (r.kind === 'invalid') return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId), r.errors);
         return this.organiser(turn, r, undefined, r.kind === 'ok' ? t.meeting.changed : undefined);
       }
       case 'cancel': {
@@ -121,9 +120,12 @@ export class MeetingHandlers {
     const { t } = turn.loc;
     if (r.kind === 'denied') return noticeCard(t.notices.denied, 'Attention');
     if (r.kind === 'locked') return noticeCard(t.meeting.noPlanToInvite, 'Warning');
-    if (r.kind === 'invalid') return noticeCard(t.errors.formHeading + ' ' + Object.values(r.errors).join(', '), 'Attention');
+    if (r.kind === 'invalid') return noticeCard(`${t.errors.formHeading} ${Object.values(r.errors).map((c) => errorText(c, turn.loc)).join(' ')}`, 'Attention');
     const staleNotice = r.kind === 'stale' ? t.notices.stale : undefined;
-    const errorNotice = errors && Object.keys(errors).length ? t.errors.formHeading : undefined;
+    const errorNotice =
+      errors && Object.keys(errors).length
+        ? `${t.errors.formHeading} ${Object.entries(errors).map(([field, code]) => `${fieldLabel(t, field)}: ${errorText(code, turn.loc)}`).join(' ')}`
+        : undefined;
     return organiserCard(r.plan, r.meeting, r, turn.loc, {
       now: this.opts.now(),
       icsUrl: (contactId) => this.opts.icsUrl(turn.user.tenantId, r.meeting.id, contactId),
@@ -161,6 +163,11 @@ export class MeetingHandlers {
       locale: a.locale,
     });
   }
+}
+
+function fieldLabel(t: Texts, field: string): string {
+  const labels: Record<string, string> = { date: t.meeting.date, time: t.meeting.time, durationMinutes: t.meeting.duration };
+  return labels[field] ?? field;
 }
 
 function toAnswer(p: { action: 'accept' | 'apologies' | 'substitute'; reason?: string; substituteName?: string; substituteRole?: string; substituteEmail?: string }): Answer | undefined {

@@ -17,6 +17,7 @@ import {
   contactInputSchema,
   memberIdsOf,
 } from './carePlan';
+import { errorCodes } from './validation';
 
 export const GUIDE_STEPS = ['consent', 'masterData', 'network', 'review', 'created', 'cancelled'] as const;
 export type GuideStep = (typeof GUIDE_STEPS)[number];
@@ -100,17 +101,7 @@ export function isFinished(draft: Pick<GuideDraft, 'step'>): boolean {
   return draft.step === 'created' || draft.step === 'cancelled';
 }
 
-function zodErrors(error: z.ZodError, prefix = ''): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = prefix + (issue.path[0] === undefined ? '_form' : String(issue.path[0]));
-    if (key in out) continue;
-    // A choice left empty arrives as undefined: zod calls that invalid_type, the user calls it required.
-    const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
-    out[key] = missing ? 'required' : issue.message.includes(' ') ? 'invalid' : issue.message;
-  }
-  return out;
-}
+const zodErrors = (error: z.ZodError): FieldErrors => errorCodes(error.issues);
 
 const list = (v: string | undefined): string[] =>
   (v ?? '')

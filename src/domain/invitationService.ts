@@ -6,6 +6,7 @@
 import { auditEntry, AuditAction } from './audit';
 import { CarePlan, Contact, ContactInput, canChange, contactInputSchema } from './carePlan';
 import type { Environment, UserIdentity } from './identity';
+import { errorCodes } from './validation';
 import { Answer, CoordinationMeeting, Invitation, answerInvitation } from './meeting';
 import type { AuditLog, MeetingNotifier, MeetingStore, PlanStore } from './ports';
 
@@ -58,8 +59,7 @@ export class InvitationService {
     // Name, role and details are theirs to correct; the sector and Teams identity are not.
     const parsed = contactInputSchema.safeParse({ ...fields, sector: found.contact.sector });
     if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const i of parsed.error.issues) errors[String(i.path[0] ?? '_form')] ??= i.message.includes(' ') ? 'invalid' : i.message;
+      const errors = errorCodes(parsed.error.issues);
       const { plan, meeting, contact, invitation } = found;
       return { kind: 'invalid', plan, meeting, contact, invitation, errors };
     }

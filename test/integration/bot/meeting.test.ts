@@ -140,6 +140,25 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     assert.equal(toOle.length, 1);
   });
 
+  it('moving the meeting into the past says what to correct; a real move re-invites Ole with the new time', async () => {
+    const organiser = await schedule();
+    await waitFor('first invitation', () => invitationTo(OLE));
+    const past = await click(bot, NINA, 'meeting', organiser, 'reschedule', { date: '2020-01-01', time: '10:00', durationMinutes: '60' });
+    assert.match(textOf(past), /Tidspunktet er allerede passeret/);
+    assert.match(textOf(past), /1 kommer · 0 afbud/, 'nothing changed');
+
+    const later = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const moved = await click(bot, NINA, 'meeting', organiser, 'reschedule', { date: later, time: '13:00', durationMinutes: '60' });
+    assert.match(textOf(moved), /Mødet er flyttet/);
+    const again = await waitFor('the changed invitation', () =>
+      cardsOf(bot.connector.sent.filter((s) => s.conversationId === `a:personal-${OLE.aadObjectId}`)).find((c) => /Mødet er flyttet/.test(textOf(c))),
+    );
+    assert.match(textOf(again), /13[.:]00/);
+    // The old card is stale: its answer is not counted for the new time.
+    const stale = await bot.execute(OLE, 'invitation', actionData(await waitFor('old card', () => invitationTo(OLE)), 'accept'));
+    assert.match(textOf(stale.card), /Mødet er flyttet. Svar venligst igen/);
+  });
+
   it('shows on the organiser’s card an invitation Teams finally refused, never dropping it', async () => {
     bot.connector.refused.add(`a:personal-${OLE.aadObjectId}`);
     await schedule();

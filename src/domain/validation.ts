@@ -1,0 +1,19 @@
+/** Turning zod issues into the error codes the cards translate (one code per field). */
+import type { ZodIssue } from 'zod';
+
+/**
+ * Field → error code: "required" for an empty or missing value, the schema's
+ * own code (e.g. "max:120", "invalidDate"), or "invalid"; issues without a
+ * path go to "_form". The first issue of a field wins.
+ */
+export function errorCodes(issues: readonly ZodIssue[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path[0] === undefined ? '_form' : String(issue.path[0]);
+    if (key in out) continue;
+    // A choice left empty arrives as undefined: zod calls that invalid_type, the user calls it required.
+    const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+    out[key] = missing ? 'required' : issue.message.includes(' ') ? 'invalid' : issue.message;
+  }
+  return out;
+}
