@@ -1,19 +1,10 @@
 /** Process entry: read config, compose, start. */
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { startBot } from './compose';
 import { createLogger, errorFields } from './logger';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel, { service: 'samspil' });
   const bot = await startBot(config, logger);
   let stopping = false;

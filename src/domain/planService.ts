@@ -15,12 +15,13 @@ export class PlanService {
     private readonly env: Environment,
   ) {}
 
-  /** The plans the user belongs to; each one shown is an audited read. */
-  async listMine(user: UserIdentity): Promise<CarePlan[]> {
-    const plans = (await this.plans.listForMember(user.tenantId, user.userId)).filter((p) => isMember(p, user.userId));
+  /** The newest `limit` plans the user belongs to, and how many there are; each plan returned is an audited read. */
+  async listMine(user: UserIdentity, limit = Number.POSITIVE_INFINITY): Promise<{ plans: CarePlan[]; total: number }> {
+    const all = (await this.plans.listForMember(user.tenantId, user.userId)).filter((p) => isMember(p, user.userId));
+    const plans = all.slice(0, limit);
     const at = this.env.now();
     await this.audit.record(plans.map((p) => auditEntry(this.env.newId(), at, user, p.id, 'plan.read', { via: 'list' })));
-    return plans;
+    return { plans, total: all.length };
   }
 
   /**

@@ -79,7 +79,7 @@ export interface OnlineMeetingProvider {
   createOrGet(request: { externalId: string; organizerUserId: string; subject: string; start: string; end: string }): Promise<{ id: string; joinUrl: string }>;
 }
 
-/** The meeting's reminders: to the organiser the day before, to the coordinator the day after. */
+/** The meeting's reminders: to the organiser the day before and the day after (until a coordinator is named). */
 export interface MeetingReminders {
   schedule(meeting: CoordinationMeeting): Promise<void>;
   cancel(meeting: CoordinationMeeting): Promise<void>;

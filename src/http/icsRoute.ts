@@ -29,7 +29,9 @@ export function registerIcsRoute(server: Server, d: IcsRouteDeps): void {
       const plan = meeting && (await d.plans.get(meeting.tenantId, meeting.planId));
       const contact = plan?.contacts.find((c) => c.id === claims?.contactId);
       if (!claims || !meeting || !plan || !contact) {
-        res.send(404, { error: 'not found' });
+        // Opened from a card in any of the three languages: say it in all of them.
+        res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.sendRaw(404, 'Linket er udløbet eller ugyldigt. / The link has expired or is invalid. / Länken har gått ut eller är ogiltig.\n');
         return;
       }
       const loc = localeOf(meeting.organiserCard?.locale);
@@ -59,7 +61,8 @@ export function registerIcsRoute(server: Server, d: IcsRouteDeps): void {
       res.sendRaw(200, ics);
     } catch (err) {
       d.logger.error('ics.failed', errorFields(err));
-      res.send(500, { error: 'internal' });
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.sendRaw(500, 'Noget gik galt. Prøv igen om lidt. / Something went wrong. Please try again shortly.\n');
     }
   });
 }

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { startBot } from '../compose';
 import { createLogger, errorFields } from '../logger';
 
@@ -17,16 +17,7 @@ async function main(): Promise<void> {
     // The Playground always says en-US; answer in Danish unless told otherwise (LOCAL_LOCALE=sv-SE, en-GB).
     env.LOCAL_LOCALE ??= 'da-DK';
   }
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(env);
   const logger = createLogger(config.logLevel, { service: 'samspil' });
   const bot = await startBot(config, logger);
   const botUrl = `http://localhost:${bot.http.port}/api/messages`;

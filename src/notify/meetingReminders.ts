@@ -36,9 +36,9 @@ export class JobMeetingReminders implements MeetingReminders {
     const ids = idsOf(meeting, meeting.sequence);
     const start = new Date(meeting.startsAt).getTime();
     const payload = { meetingId: meeting.id, sequence: String(meeting.sequence) };
-    const before = new Date(Math.max(start - DAY_MS, this.now().getTime()));
+    // Less than a day ahead: the organiser is preparing right now, no "tomorrow" reminder.
     if (start - DAY_MS > this.now().getTime()) {
-      await this.jobs.schedule({ id: ids.before, tenantId: meeting.tenantId, kind: REMINDER_KINDS.before, dueAt: before.toISOString(), payload });
+      await this.jobs.schedule({ id: ids.before, tenantId: meeting.tenantId, kind: REMINDER_KINDS.before, dueAt: new Date(start - DAY_MS).toISOString(), payload });
     }
     await this.jobs.schedule({ id: ids.after, tenantId: meeting.tenantId, kind: REMINDER_KINDS.after, dueAt: new Date(start + DAY_MS).toISOString(), payload });
   }

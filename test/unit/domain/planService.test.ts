@@ -57,7 +57,8 @@ describe('domain/PlanService', () => {
       s.plans.put(planWith(uuidOf(3), [OTHER_USER.userId], '2026-03-01T10:00:00.000Z'));
       const record = sinon.spy(s.audit, 'record');
       const mine = await s.service.listMine(OWNER);
-      assert.deepEqual(mine.map((p) => p.id), [uuidOf(2), uuidOf(1)]);
+      assert.deepEqual(mine.plans.map((p) => p.id), [uuidOf(2), uuidOf(1)]);
+      assert.equal(mine.total, 2);
       const reads = record.getCalls().flatMap((c) => c.args[0]);
       assert.deepEqual(reads.map((e) => [e.action, e.planId, e.actorId, e.details]), [
         ['plan.read', uuidOf(2), OWNER.userId, { via: 'list' }],
@@ -65,17 +66,26 @@ describe('domain/PlanService', () => {
       ]);
     });
 
+    it('audits only the plans it returns when limited (the cards shown)', async () => {
+      const s = setup();
+      for (let i = 1; i <= 3; i++) s.plans.put(planWith(uuidOf(i), [OWNER.userId], `2026-0${i}-01T10:00:00.000Z`));
+      const record = sinon.spy(s.audit, 'record');
+      const mine = await s.service.listMine(OWNER, 2);
+      assert.deepEqual([mine.plans.length, mine.total], [2, 3]);
+      assert.equal(record.getCalls().flatMap((c) => c.args[0]).length, 2);
+    });
+
     it('never returns a plan the user is not a member of, even if the store does', async () => {
       const s = setup();
       const foreign = planWith(uuidOf(7), [OTHER_USER.userId], '2026-01-01T10:00:00.000Z');
       sinon.stub(s.plans, 'listForMember').resolves([foreign]);
-      assert.deepEqual(await s.service.listMine(OWNER), []);
+      assert.deepEqual(await s.service.listMine(OWNER), { plans: [], total: 0 });
       assert.deepEqual(s.audit.entries, []);
     });
 
     it('returns nothing and audits no read for a user without plans', async () => {
       const s = setup();
-      assert.deepEqual(await s.service.listMine(OWNER), []);
+      assert.deepEqual(await s.service.listMine(OWNER), { plans: [], total: 0 });
       assert.deepEqual(s.audit.entries, []);
     });
   });
