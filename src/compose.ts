@@ -101,7 +101,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
   late.notifier = notifier;
   const jobStore = new CosmosJobStore(c.schedule, logger);
   const reminders = new JobMeetingReminders(new JobQueue(jobStore), () => env.now());
-  const scheduler = new Scheduler({ store: jobStore, handlers: reminderHandlers({ plans, meetings, notifier, directory, outbox, logger }), logger });
+  const scheduler = new Scheduler({ store: jobStore, handlers: reminderHandlers({ plans, audit, meetings, notifier, directory, outbox, logger }), logger });
 
   const planService = new PlanService(plans, audit, env);
   const guideService = new GuideService(drafts, plans, audit, env);

@@ -7,7 +7,9 @@
  */
 import { checklistOf, openItems } from '../domain/checklist';
 import type { CoordinationMeeting } from '../domain/meeting';
-import type { MeetingNotifier, MeetingReminders, MeetingStore, PlanStore } from '../domain/ports';
+import { randomUUID } from 'node:crypto';
+import { auditEntry } from '../domain/audit';
+import type { AuditLog, MeetingNotifier, MeetingReminders, MeetingStore, PlanStore } from '../domain/ports';
 import { format, localeOf } from '../i18n';
 import type { Logger } from '../logger';
 import { noticeCard } from '../cards/views';
@@ -56,6 +58,7 @@ export class JobMeetingReminders implements MeetingReminders {
 
 export interface ReminderHandlerDeps {
   plans: PlanStore;
+  audit: AuditLog;
   meetings: MeetingStore;
   notifier: MeetingNotifier;
   directory: ConversationDirectory;
@@ -74,6 +77,8 @@ export function reminderHandlers(d: ReminderHandlerDeps): Record<string, JobHand
     const { delivered } = await d.notifier.deliveryStatus(plan, meeting);
     const open = openItems(checklistOf(phase, plan, meeting, delivered));
     if (open.length === 0) return;
+    // The reminder reads the plan on the organiser's behalf: audited like any read.
+    await d.audit.record([auditEntry(randomUUID(), new Date(), { tenantId: plan.tenantId, userId: 'system:reminder' }, plan.id, 'meeting.read', { meetingId, phase })]);
     const ref = await d.directory.getOrCreatePersonalConversation(plan.tenantId, meeting.organiser.userId);
     const loc = localeOf(ref.locale);
     const items = open.map((k) => loc.t.meeting.items[k]).join(', ');

@@ -20,6 +20,7 @@ import { ensureContainers } from '../../../src/storage/containers';
 import { EmbeddedCosmos, startEmbeddedCosmos } from '../../../src/storage/embedded/embeddedCosmos';
 import { CosmosMeetingStore } from '../../../src/storage/meetingRepository';
 import { CosmosPlanStore } from '../../../src/storage/planRepository';
+import { CosmosAuditLog } from '../../../src/storage/auditRepository';
 import { OWNER, ownerActor, samplePlan } from '../../unit/fixtures';
 import { TestClock } from '../../support/schedulerFakes';
 
@@ -67,7 +68,7 @@ describe('meeting reminders (scheduler + outbox over Cosmos)', function () {
     const notifier = new OutboxMeetingNotifier({ outbox, directory, adapter: undefined as never, botAppId: '', icsUrl: () => 'http://x', now: () => clock.now(), logger: silentLogger });
     const jobs = new CosmosJobStore(c.schedule);
     const reminders = new JobMeetingReminders(new JobQueue(jobs, clock), () => clock.now());
-    const scheduler = () => new Scheduler({ store: new CosmosJobStore(c.schedule), clock, logger: silentLogger, handlers: reminderHandlers({ plans, meetings, notifier, directory, outbox, logger: silentLogger }) });
+    const scheduler = () => new Scheduler({ store: new CosmosJobStore(c.schedule), clock, logger: silentLogger, handlers: reminderHandlers({ plans, audit: new CosmosAuditLog(c.audit), meetings, notifier, directory, outbox, logger: silentLogger }) });
     const plan: CarePlan = samplePlan();
     await plans.create(plan);
     const input = scheduleInputSchema.parse({ date: '2026-11-27', time: '10:00', durationMinutes: '60', mode: 'inPerson', place: 'Bostedet', agenda: 'Velkomst' });
