@@ -174,10 +174,20 @@ export class MeetingService {
     if (!updated) return { kind: 'denied' };
     if (errors) return { kind: 'invalid', plan: found.plan, errors };
     if (updated.after === updated.before) return this.resend(found.plan, updated.after);
+    await this.syncOnlineMeeting(updated.after);
     await this.d.notifier.notifyInvited(found.plan, updated.after, notice);
     if (notice === 'cancelled') await this.d.reminders.cancel(updated.after);
     else await this.d.reminders.schedule(updated.after);
     return this.outcome('ok', found.plan, updated.after);
+  }
+
+  /** The Teams meeting follows the coordination meeting: moved with it, deleted when it is cancelled. */
+  private async syncOnlineMeeting(meeting: CoordinationMeeting): Promise<void> {
+    if (!this.d.onlineMeetings || !meeting.onlineMeetingId) return;
+    const ref = { organizerUserId: meeting.organiser.userId, onlineMeetingId: meeting.onlineMeetingId };
+    if (meeting.status === 'cancelled') return this.d.onlineMeetings.remove(ref);
+    const end = new Date(new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000).toISOString();
+    await this.d.onlineMeetings.move(ref, meeting.startsAt, end);
   }
 
   /** The same click again: make sure its notices and reminders are queued (idempotent), then show where things are. */

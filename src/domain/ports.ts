@@ -77,6 +77,10 @@ export interface MeetingNotifier {
 /** Teams online meetings (Microsoft Graph); absent when Graph is not configured. */
 export interface OnlineMeetingProvider {
   createOrGet(request: { externalId: string; organizerUserId: string; subject: string; start: string; end: string }): Promise<{ id: string; joinUrl: string }>;
+  /** Moves the Teams meeting to the new time (the join link stays). */
+  move(ref: { organizerUserId: string; onlineMeetingId: string }, start: string, end: string): Promise<void>;
+  /** Deletes the Teams meeting, so the join link stops working. */
+  remove(ref: { organizerUserId: string; onlineMeetingId: string }): Promise<void>;
 }
 
 /** The meeting's reminders: to the organiser the day before and the day after (until a coordinator is named). */

@@ -10,7 +10,7 @@ import { credentialTokenProvider, graphCredential } from './tokenProvider';
 import type { GraphCredentialSettings } from './tokenProvider';
 
 /** Adapts an OnlineMeetings client to the domain port (externalId = our meeting id). */
-export function onlineMeetingProviderOver(meetings: Pick<OnlineMeetings, 'create'>): OnlineMeetingProvider {
+export function onlineMeetingProviderOver(meetings: OnlineMeetings): OnlineMeetingProvider {
   return {
     async createOrGet(request) {
       const meeting = await meetings.create({
@@ -21,6 +21,12 @@ export function onlineMeetingProviderOver(meetings: Pick<OnlineMeetings, 'create
         endDateTime: request.end,
       });
       return { id: meeting.id, joinUrl: meeting.joinWebUrl };
+    },
+    async move(ref, start, end) {
+      await meetings.update({ ...ref, startDateTime: start, endDateTime: end });
+    },
+    async remove(ref) {
+      await meetings.delete(ref);
     },
   };
 }
