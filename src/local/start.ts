@@ -3,6 +3,7 @@
  * Microsoft 365 Agents Playground to chat with it. For local use only.
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfigOrExit } from '../config';
 import { startBot } from '../compose';
@@ -26,7 +27,11 @@ async function main(): Promise<void> {
   const playground = spawn(
     process.execPath,
     [cli, 'start', '--app-endpoint', botUrl, '--channel-id', 'msteams', '--port', String(PLAYGROUND_PORT), '--disable-telemetry'],
-    { env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      // Its log goes to the temp folder, not ./devTools/ in the checkout.
+      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_LOGFILE: path.join(os.tmpdir(), 'samspil-playground.log') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let announced = false;
   const announce = (chunk: Buffer) => {
