@@ -196,3 +196,21 @@ export function realisticFullNetworkDraft(env: Environment = testEnvironment()):
   ];
   return { ...draft, step: 'network', contacts };
 }
+
+/**
+ * A plan whose network has the organiser (in Teams), one Teams colleague
+ * (aad-colleague) and the citizen's mother (relative-1, not in Teams), with a
+ * consent that covers the network, meetings and relatives.
+ */
+export function planWithTeamsNetwork(motherName = 'Mor Hansen'): CarePlan {
+  const p = samplePlan();
+  return {
+    ...p,
+    consent: { ...p.consent, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'] },
+    contacts: [
+      { ...p.contacts[0]!, teamsUserId: OWNER.userId },
+      { ...p.contacts[1]!, teamsUserId: 'aad-colleague' },
+      { ...p.contacts[1]!, id: 'relative-1', name: motherName, teamsUserId: undefined, sector: 'relative' },
+    ],
+  };
+}

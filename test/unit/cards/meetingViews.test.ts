@@ -4,24 +4,13 @@ import { planOverviewCard } from '../../../src/cards/views';
 import type { CarePlan } from '../../../src/domain/carePlan';
 import { CoordinationMeeting, answerInvitation, cancelMeeting, scheduleInputSchema, scheduleMeeting } from '../../../src/domain/meeting';
 import { localeOf } from '../../../src/i18n';
-import { OWNER, T0, ownerActor, samplePlan } from '../fixtures';
+import { T0, ownerActor, planWithTeamsNetwork } from '../fixtures';
 import { cardProblems } from './adaptiveCardCheck';
 
 const NOW = new Date(T0);
 const texts = (card: unknown): string => JSON.stringify(card);
 
-function plan(): CarePlan {
-  const p = samplePlan();
-  return {
-    ...p,
-    consent: { ...p.consent, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'] },
-    contacts: [
-      { ...p.contacts[0]!, teamsUserId: OWNER.userId },
-      { ...p.contacts[1]!, teamsUserId: 'aad-colleague' },
-      { ...p.contacts[1]!, id: 'relative-1', name: 'Mor Hansen', teamsUserId: undefined, sector: 'relative' },
-    ],
-  };
-}
+const plan = (): CarePlan => planWithTeamsNetwork('Mor Hansen');
 
 function meeting(): CoordinationMeeting {
   const input = scheduleInputSchema.parse({ date: '2026-04-14', time: '10:00', durationMinutes: '90', mode: 'virtual', joinUrl: 'https://teams.microsoft.com/l/x', agenda: 'Velkomst\nRunde' });

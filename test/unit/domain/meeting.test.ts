@@ -12,7 +12,7 @@ import {
   scheduleMeeting,
   tally,
 } from '../../../src/domain/meeting';
-import { OWNER, T0, ownerActor, samplePlan } from '../fixtures';
+import { OWNER, T0, ownerActor, planWithTeamsNetwork, samplePlan } from '../fixtures';
 
 const NOW = new Date(T0); // 2026-03-10T09:00Z
 const input = (overrides: Record<string, string> = {}) =>
@@ -26,19 +26,7 @@ const input = (overrides: Record<string, string> = {}) =>
     ...overrides,
   });
 
-/** A plan whose network has the organiser (in Teams), one Teams colleague and one relative by mail. */
-function plan(): CarePlan {
-  const p = samplePlan();
-  return {
-    ...p,
-    consent: { ...p.consent, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'] },
-    contacts: [
-      { ...p.contacts[0]!, teamsUserId: OWNER.userId },
-      { ...p.contacts[1]!, teamsUserId: 'aad-colleague' },
-      { ...p.contacts[1]!, id: 'relative-1', name: 'Mor', teamsUserId: undefined, sector: 'relative' },
-    ],
-  };
-}
+const plan = (): CarePlan => planWithTeamsNetwork('Mor');
 
 function scheduled(): CoordinationMeeting {
   const r = scheduleMeeting(plan(), input(), ownerActor(), { meetingId: 'm-1', timeZone: 'Europe/Copenhagen', now: NOW });
