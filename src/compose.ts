@@ -106,7 +106,11 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
   const planService = new PlanService(plans, audit, env);
   const guideService = new GuideService(drafts, plans, audit, env);
   const onlineMeetings = graph && graphOnlineMeetingProvider({ credential: graph, logger, baseUrl: config.graph?.baseUrl });
-  const meetingService = new MeetingService({ plans, meetings, audit, notifier, reminders, onlineMeetings, env, defaultTimeZone: 'Europe/Copenhagen' });
+  const meetingService = new MeetingService({
+    plans, meetings, audit, notifier, reminders, onlineMeetings, env,
+    defaultTimeZone: 'Europe/Copenhagen',
+    onSyncFailed: (meetingId) => logger.warn('meeting.onlineSync.failed', { meetingId }),
+  });
   const invitationService = new InvitationService(plans, meetings, audit, notifier, env);
 
   const adapter = createAdapter(config.auth);

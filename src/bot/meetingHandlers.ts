@@ -4,8 +4,8 @@
  * checklist; contacts answer their invitation cards.
  */
 import { randomUUID } from 'node:crypto';
-import type { TurnContext } from 'botbuilder';
-import { checklistCard, invitationCard, meetingScheduleCard, organiserCard } from '../cards/meetingViews';
+import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import { CHECKLIST_INPUT_KEYS, checklistCard, invitationCard, meetingScheduleCard, organiserCard } from '../cards/meetingViews';
 import type { AdaptiveCardJson } from '../cards/render';
 import { errorText, noticeCard } from '../cards/views';
 import type { Texts } from '../i18n';
@@ -82,11 +82,22 @@ export class MeetingHandlers {
       }
       case 'manualSent':
         return this.organiser(turn, await this.meetings.confirmManual(turn.user, p.meetingId, p.contactId));
-      case 'checklistView':
-        return this.checklist(turn, await this.meetings.view(turn.user, p.meetingId));
+      case 'checklistView': {
+        // The checklist comes as a message of its own: the organiser's card stays where it is and keeps updating.
+        const r = await this.meetings.view(turn.user, p.meetingId);
+        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.checklist(turn, r))));
+        return this.organiser(turn, r);
+      }
       case 'checklistSave': {
-        const ticked = new Set(Object.entries(p).filter(([, v]) => v === 'true').map(([k]) => k));
-        return this.checklist(turn, await this.meetings.setChecklist(turn.user, p.meetingId, ticked));
+        const drawn = new Set((p.drawn ?? '').split(',').filter(Boolean));
+        const changes = new Map<string, boolean>();
+        for (const key of CHECKLIST_INPUT_KEYS) {
+          const value = (p as Record<string, string | undefined>)[key];
+          if (value === undefined) continue;
+          const ticked = value === 'true';
+          if (ticked !== drawn.has(key)) changes.set(key, ticked);
+        }
+        return this.checklist(turn, await this.meetings.setChecklist(turn.user, p.meetingId, changes));
       }
     }
   }

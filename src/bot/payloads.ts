@@ -79,7 +79,7 @@ export const meetingPayloadSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('cancel'), meetingId: id, sequence }),
   z.object({ action: z.literal('manualSent'), meetingId: id, contactId: id }),
   z.object({ action: z.literal('checklistView'), meetingId: id }),
-  z.object({ action: z.literal('checklistSave'), meetingId: id }).merge(fieldsOf(CHECKLIST_INPUT_KEYS)),
+  z.object({ action: z.literal('checklistSave'), meetingId: id, drawn: input }).merge(fieldsOf(CHECKLIST_INPUT_KEYS)),
 ]);
 export type MeetingPayload = z.infer<typeof meetingPayloadSchema>;
 

@@ -95,9 +95,19 @@ export function meetingSummary(plan: CarePlan, meeting: CoordinationMeeting, del
   return { meetingId: meeting.id, line, checklistLine: checklistLine(plan, meeting, delivered, loc) };
 }
 
+/** "Kommer", "Afbud (ferie)", "Sender en anden (Bo, kontaktperson)". */
+function answerText(i: Invitation, loc: Locale): string {
+  const extra =
+    i.response === 'substitute' && i.substitute
+      ? ` (${[i.substitute.name, i.substitute.role].filter(Boolean).join(', ')})`
+      : i.response === 'apologies' && i.reason
+        ? ` (${i.reason})`
+        : '';
+  return `${loc.t.meeting.response[i.response]}${extra}`;
+}
+
 function responseLine(contact: Contact | undefined, i: Invitation, loc: Locale): string {
-  const extra = i.response === 'substitute' && i.substitute ? ` (${i.substitute.name}, ${i.substitute.role})` : '';
-  return `**${contact?.name ?? '—'}** – ${loc.t.meeting.response[i.response]}${extra}`;
+  return `**${contact?.name ?? '—'}** – ${answerText(i, loc)}`;
 }
 
 /** The organiser's view: time and place, the live tally, manual invitations, failures, checklist progress. */
@@ -118,9 +128,10 @@ export function organiserCard(
       name: contact(i.contactId)?.name ?? '—',
       icsUrl: opts.icsUrl(i.contactId),
       isSent: !!i.manualSentAt,
-      sentLabel: i.manualSentAt ? `– ${format(t.meeting.sentOn, { date: formatDate(i.manualSentAt, loc) })}` : '',
+      sentLabel: i.manualSentAt ? `– ${format(t.meeting.sentOn, { date: formatDate(instantToZoned(new Date(i.manualSentAt), loc.timeZone).date, loc) })}` : '',
     }));
-  const local = instantToZoned(new Date(meeting.startsAt), loc.timeZone);
+  // The change form is read in the meeting's own zone, so it is filled in that zone too.
+  const local = instantToZoned(new Date(meeting.startsAt), meeting.timeZone);
   const model: CardModels['meetingOrganiser'] = {
     t,
     notice: opts.notice ?? '',
@@ -151,10 +162,10 @@ export function organiserCard(
   return render('meetingOrganiser', model);
 }
 
-/** The invitation text the organiser sends by secure mail to contacts not in Teams. */
+/** The text the organiser sends by secure mail to contacts not in Teams: the invitation, or its cancellation. */
 export function invitationText(meeting: CoordinationMeeting, loc: Locale): string {
   const place = meeting.mode === 'virtual' ? `${loc.t.meeting.virtual}${meeting.joinUrl ? `: ${meeting.joinUrl}` : ''}` : `${loc.t.meeting.where}: ${meeting.place ?? ''}`;
-  return format(loc.t.meeting.invitationText, {
+  return format(meeting.status === 'cancelled' ? loc.t.meeting.cancellationText : loc.t.meeting.invitationText, {
     when: when(meeting, loc),
     where: place,
     agenda: bulletList(meeting.agenda),
@@ -194,7 +205,7 @@ export function invitationCard(
     open: !cancelled,
     facts: meetingFacts(meeting, loc),
     agendaList: bulletList(meeting.agenda),
-    answerLabel: t.meeting.response[invitation.response],
+    answerLabel: answerText(invitation, loc),
     details,
     fields: fieldsOf(DETAIL_FIELDS, opts.fields ?? { name: contact.name, role: contact.role, organisation: contact.organisation, email: contact.email, phone: contact.phone }),
     errors: errorsOf(DETAIL_FIELDS, loc, opts.errors),
@@ -219,6 +230,7 @@ export function checklistCard(plan: CarePlan, meeting: CoordinationMeeting, deli
     t: loc.t,
     notice,
     meetingId: meeting.id,
+    drawn: Object.keys(meeting.checklist).sort().join(','),
     when: when(meeting, loc),
     progress: { before: progress('before'), during: progress('during'), after: progress('after') },
     before: rows('before'),

@@ -164,6 +164,8 @@ export interface CardModels {
     t: Texts;
     notice: string;
     meetingId: string;
+    /** The hand-ticked items as drawn on this card: a save applies only what the user changed. */
+    drawn: string;
     when: string;
     progress: Record<'before' | 'during' | 'after', string>;
     before: ChecklistRow[];

@@ -37,6 +37,7 @@ export class InvitationService {
     const found = await this.own(user, meetingId, contactId, 'invitation.answered');
     if (found.kind !== 'ok') return found;
     if (found.meeting.status === 'cancelled') return { kind: 'cancelled' };
+    if (!canChange(found.plan)) return { kind: 'denied' };
     let stale = false;
     const updated = await this.meetings.update(user.tenantId, meetingId, (m) => {
       const r = answerInvitation(m, contactId, sequence, answer, this.env.now());
@@ -65,12 +66,15 @@ export class InvitationService {
     }
     if (!canChange(found.plan)) return { kind: 'denied' };
     const input: ContactInput = parsed.data;
+    let changed = false;
     const plan = await this.plans.update(user.tenantId, found.plan.id, (p) => {
+      // Locked or closed since it was read: nothing is saved, and the user is not told otherwise.
       if (!canChange(p)) return undefined;
+      changed = true;
       const contacts = p.contacts.map((c) => (c.id === contactId ? { ...c, ...input, sector: c.sector } : c));
       return { ...p, contacts, updatedAt: this.env.now().toISOString() };
     });
-    if (!plan) return { kind: 'denied' };
+    if (!plan || !changed) return { kind: 'denied' };
     await this.record(user, plan.id, 'contact.corrected', { meetingId, contactId });
     const contact = plan.contacts.find((c) => c.id === contactId)!;
     await this.notifier.refreshOrganiser(plan, found.meeting);

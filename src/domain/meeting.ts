@@ -198,7 +198,9 @@ export function rescheduleMeeting(meeting: CoordinationMeeting, startsAt: Date, 
 /** Cancels the meeting; answers on old cards are refused from now on. */
 export function cancelMeeting(meeting: CoordinationMeeting, now: Date): CoordinationMeeting {
   if (meeting.status === 'cancelled') return meeting;
-  return { ...meeting, status: 'cancelled', sequence: meeting.sequence + 1, updatedAt: now.toISOString() };
+  // Contacts outside Teams must be told too: their secure mails are to be sent again (the cancellation).
+  const invitations = meeting.invitations.map(({ manualSentAt: _sent, ...i }) => i);
+  return { ...meeting, status: 'cancelled', sequence: meeting.sequence + 1, invitations, updatedAt: now.toISOString() };
 }
 
 /** The organiser confirms the manual (secure mail) invitation to a contact was sent. */

@@ -35,6 +35,8 @@ export interface MeetingDeps {
   env: Environment;
   /** The zone meetings are agreed in unless the organiser's client says otherwise. */
   defaultTimeZone: string;
+  /** Told (ids only) when the Teams meeting could not be moved or deleted; the next click retries. */
+  onSyncFailed?: (meetingId: string) => void;
 }
 
 export class MeetingService {
@@ -61,6 +63,10 @@ export class MeetingService {
     const existing = await this.d.meetings.get(user.tenantId, meetingId);
     if (existing) return this.resend(plan, existing);
     const zone = timeZone ?? this.d.defaultTimeZone;
+    const organiser = { userId: user.userId, name: user.name };
+    // Validate first: no Teams meeting is created for a time in the past or an empty agenda.
+    const dryRun = scheduleMeeting(plan, input, organiser, { meetingId, timeZone: zone, now: this.d.env.now() });
+    if (dryRun.kind === 'invalid') return { kind: 'invalid', plan, errors: dryRun.errors };
     let online: { id: string; joinUrl: string } | undefined;
     if (input.mode === 'virtual' && !input.joinUrl) {
       if (!this.d.onlineMeetings) return { kind: 'invalid', plan, errors: { joinUrl: 'joinUrlRequired' } };
@@ -73,7 +79,7 @@ export class MeetingService {
         end: new Date(start.getTime() + input.durationMinutes * 60_000).toISOString(),
       });
     }
-    const result = scheduleMeeting(plan, input, { userId: user.userId, name: user.name }, {
+    const result = scheduleMeeting(plan, input, organiser, {
       meetingId,
       timeZone: zone,
       now: this.d.env.now(),
@@ -100,7 +106,10 @@ export class MeetingService {
 
   /** The plan's latest meeting and its delivery status, for the overview card (the caller has checked membership). */
   async latestFor(plan: CarePlan): Promise<{ meeting: CoordinationMeeting; delivered: number } | undefined> {
-    const [meeting] = await this.d.meetings.listForPlan(plan.tenantId, plan.id);
+    const all = await this.d.meetings.listForPlan(plan.tenantId, plan.id);
+    // The meeting that matters now: a scheduled one before a cancelled one, then the newest called.
+    const rank = (m: CoordinationMeeting) => (m.status === 'scheduled' ? 1 : 0);
+    const [meeting] = all.sort((a, b) => rank(b) - rank(a) || b.createdAt.localeCompare(a.createdAt));
     if (!meeting) return undefined;
     const { delivered } = await this.d.notifier.deliveryStatus(plan, meeting);
     return { meeting, delivered };
@@ -136,14 +145,19 @@ export class MeetingService {
     return updated ? this.outcome('ok', found.plan, updated.after) : { kind: 'denied' };
   }
 
-  /** Sets the hand-ticked checklist items to exactly `ticked`. */
-  async setChecklist(user: UserIdentity, meetingId: string, ticked: ReadonlySet<string>): Promise<MeetingOutcome> {
+  /**
+   * Ticks and unticks the items the user changed on their card (key → ticked).
+   * Only changes are applied, so two people ticking on their own cards during
+   * the meeting never undo each other.
+   */
+  async setChecklist(user: UserIdentity, meetingId: string, changes: ReadonlyMap<string, boolean>): Promise<MeetingOutcome> {
     const found = await this.memberMeeting(user, meetingId, 'checklist.updated');
     if (found.kind !== 'ok') return found;
+    if (!canChange(found.plan)) return { kind: 'locked' };
     const now = this.d.env.now();
     const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) =>
-      ALL_CHECKLIST_KEYS.reduce<CoordinationMeeting>(
-        (acc, key: ChecklistKey) => toggleChecklistItem(acc, key, ticked.has(key), user.userId, now) ?? acc,
+      ALL_CHECKLIST_KEYS.filter((key) => changes.has(key)).reduce<CoordinationMeeting>(
+        (acc, key: ChecklistKey) => toggleChecklistItem(acc, key, changes.get(key)!, user.userId, now) ?? acc,
         m,
       ),
     );
@@ -161,6 +175,7 @@ export class MeetingService {
     const found = await this.memberMeeting(user, meetingId, action);
     if (found.kind !== 'ok') return found;
     if (found.meeting.organiser.userId !== user.userId) return this.deny(user, found.plan.id, 'notOrganiser');
+    if (!canChange(found.plan)) return { kind: 'locked' };
     let errors: Record<string, string> | undefined;
     const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => {
       if (m.sequence !== sequence || m.status === 'cancelled') return undefined;
@@ -174,20 +189,30 @@ export class MeetingService {
     if (!updated) return { kind: 'denied' };
     if (errors) return { kind: 'invalid', plan: found.plan, errors };
     if (updated.after === updated.before) return this.resend(found.plan, updated.after);
-    await this.syncOnlineMeeting(updated.after);
     await this.d.notifier.notifyInvited(found.plan, updated.after, notice);
     if (notice === 'cancelled') await this.d.reminders.cancel(updated.after);
     else await this.d.reminders.schedule(updated.after);
+    await this.syncOnlineMeeting(updated.after);
     return this.outcome('ok', found.plan, updated.after);
   }
 
-  /** The Teams meeting follows the coordination meeting: moved with it, deleted when it is cancelled. */
+  /**
+   * The Teams meeting follows the coordination meeting: moved with it, deleted
+   * when it is cancelled. Idempotent, run after the notices, and a failure
+   * never blocks them: the next click on the same card (resend) tries again.
+   */
   private async syncOnlineMeeting(meeting: CoordinationMeeting): Promise<void> {
-    if (!this.d.onlineMeetings || !meeting.onlineMeetingId) return;
+    if (!this.d.onlineMeetings || !meeting.onlineMeetingId || meeting.sequence === 0) return;
     const ref = { organizerUserId: meeting.organiser.userId, onlineMeetingId: meeting.onlineMeetingId };
-    if (meeting.status === 'cancelled') return this.d.onlineMeetings.remove(ref);
-    const end = new Date(new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000).toISOString();
-    await this.d.onlineMeetings.move(ref, meeting.startsAt, end);
+    try {
+      if (meeting.status === 'cancelled') await this.d.onlineMeetings.remove(ref);
+      else {
+        const end = new Date(new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000).toISOString();
+        await this.d.onlineMeetings.move(ref, meeting.startsAt, end);
+      }
+    } catch {
+      this.d.onSyncFailed?.(meeting.id);
+    }
   }
 
   /** The same click again: make sure its notices and reminders are queued (idempotent), then show where things are. */
@@ -196,6 +221,7 @@ export class MeetingService {
     await this.d.notifier.notifyInvited(plan, meeting, notice);
     if (meeting.status === 'cancelled') await this.d.reminders.cancel(meeting);
     else await this.d.reminders.schedule(meeting);
+    await this.syncOnlineMeeting(meeting);
     return this.outcome('stale', plan, meeting);
   }
 

@@ -198,6 +198,7 @@ export const da = {
     reminderBefore: 'Påmindelse: koordinationsmødet er i morgen. Ikke afkrydset endnu: {items}',
     reminderAfter: 'Påmindelse: koordinationsmødet var i går. Ikke afkrydset endnu: {items}',
     invitationText: 'Invitation til koordinationsmøde\n\nDu inviteres til koordinationsmøde {when}. {where}\n\nDagsorden:\n{agenda}\n\nSvar venligst {organiser}.',
+    cancellationText: 'Aflysning af koordinationsmøde\n\nKoordinationsmødet {when} er aflyst. {where}\n\nVenlig hilsen {organiser}.',
     response: { pending: 'Mangler svar', accepted: 'Kommer', apologies: 'Afbud', substitute: 'Sender en anden' },
     agendaItems: {
       welcome: 'Velkomst, præsentationsrunde og rammen for mødet',

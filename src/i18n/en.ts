@@ -200,6 +200,7 @@ export const en: Texts = {
     reminderBefore: 'Reminder: the coordination meeting is tomorrow. Not ticked yet: {items}',
     reminderAfter: 'Reminder: the coordination meeting was yesterday. Not ticked yet: {items}',
     invitationText: 'Invitation to a coordination meeting\n\nYou are invited to a coordination meeting {when}. {where}\n\nAgenda:\n{agenda}\n\nPlease reply to {organiser}.',
+    cancellationText: 'Cancellation of a coordination meeting\n\nThe coordination meeting {when} has been cancelled. {where}\n\nKind regards, {organiser}.',
     response: { pending: 'Not answered', accepted: 'Coming', apologies: 'Apologies', substitute: 'Sending someone else' },
     agendaItems: {
       welcome: 'Welcome, introductions and the frame of the meeting',

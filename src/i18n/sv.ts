@@ -200,6 +200,7 @@ export const sv: Texts = {
     reminderBefore: 'Påminnelse: SIP-mötet är i morgon. Inte avbockat än: {items}',
     reminderAfter: 'Påminnelse: SIP-mötet var i går. Inte avbockat än: {items}',
     invitationText: 'Inbjudan till SIP-möte\n\nDu bjuds in till SIP-möte {when}. {where}\n\nDagordning:\n{agenda}\n\nSvara gärna till {organiser}.',
+    cancellationText: 'Inställt SIP-möte\n\nSIP-mötet {when} är inställt. {where}\n\nVänliga hälsningar, {organiser}.',
     response: { pending: 'Inte svarat', accepted: 'Kommer', apologies: 'Återbud', substitute: 'Skickar någon annan' },
     agendaItems: {
       welcome: 'Välkomnande, presentationsrunda och ramarna för mötet',

@@ -77,7 +77,7 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
   async refreshOrganiser(plan: CarePlan, meeting: CoordinationMeeting): Promise<void> {
     const where = meeting.organiserCard;
     if (!where) return;
-    const loc = localeOf(where.locale);
+    const loc = localeOf(where.locale, meeting.timeZone);
     const status = await this.deliveryStatus(plan, meeting);
     const card = organiserCard(plan, meeting, status, loc, {
       now: this.o.now(),

@@ -119,8 +119,20 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
       cardsOf(bot.connector.sent.filter((s) => s.method === 'PUT')).find((c) => /2 kommer/.test(textOf(c))),
     );
     assert.match(textOf(updated), /2 kommer · 0 afbud · 0 sender en anden · 1 mangler svar/);
-    const view = await click(bot, NINA, 'meeting', organiser, 'checklistView');
-    assert.match(textOf(view), /Tjekliste til koordinationsmødet/);
+  });
+
+  it('the checklist opens as its own message; two people ticking on their own cards never undo each other', async () => {
+    const organiser = await schedule();
+    const before = bot.connector.sent.length;
+    const stays = await click(bot, NINA, 'meeting', organiser, 'checklistView');
+    assert.match(textOf(stays), /Koordinationsmøde/, 'the organiser card stays in place');
+    const checklist = cardsOf(bot.connector.sent.slice(before)).find((c) => /Tjekliste til koordinationsmødet/.test(textOf(c)));
+    assert.ok(checklist, 'the checklist arrives as a new message');
+    // Nina ticks "leader" and Ole, from the same (now older) card, ticks "note-taker".
+    const a = await click(bot, NINA, 'meeting', checklist!, 'checklistSave', { leader: 'true', noteTaker: 'false' });
+    assert.match(textOf(a), /under 1\/10|\(1\/10\)/);
+    const b = await click(bot, OLE, 'meeting', checklist!, 'checklistSave', { leader: 'false', noteTaker: 'true' });
+    assert.match(textOf(b), /\(2\/10\)/, 'both ticks are kept');
   });
 
   it('makes one meeting and sends exactly one invitation per contact on a double click and a Teams retry', async () => {

@@ -69,6 +69,17 @@ for (const tag of ['da-DK', 'en-US', 'sv-SE']) {
       assert.equal(card.actions?.length ?? 0, 0);
     });
 
+    it('after a cancellation the secure-mail text is the cancellation', () => {
+      const text = invitationText(cancelMeeting(meeting(), NOW), loc);
+      assert.ok(text.startsWith(loc.t.meeting.cancellationText.split('\n')[0]!));
+    });
+
+    it('an apology shows its reason to the organiser', () => {
+      const m = (answerInvitation(meeting(), plan().contacts[1]!.id, 0, { response: 'apologies', reason: 'Kursus' }, NOW) as { meeting: CoordinationMeeting }).meeting;
+      const card = texts(organiserCard(plan(), m, { delivered: 1, failedContactIds: [] }, loc, { now: NOW, icsUrl: () => 'x', viewerIsOrganiser: true }));
+      assert.ok(card.includes(`${loc.t.meeting.response.apologies} (Kursus)`));
+    });
+
     it('the secure-mail invitation text names the time, the link and the agenda', () => {
       const text = invitationText(meeting(), loc);
       assert.ok(text.includes('https://teams.microsoft.com/l/x'));

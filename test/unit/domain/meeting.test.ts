@@ -116,6 +116,12 @@ describe('domain/meeting', () => {
     assert.equal(cancelMeeting(cancelMeeting(moved, NOW), NOW).sequence, 2, 'cancelling twice changes nothing');
   });
 
+  it('cancelling asks the organiser to send the cancellation by secure mail too', () => {
+    const sent = confirmManualSent(scheduled(), 'relative-1', NOW)!;
+    assert.ok(sent.invitations[2]!.manualSentAt);
+    assert.equal(cancelMeeting(sent, NOW).invitations[2]!.manualSentAt, undefined);
+  });
+
   it('confirms a manual invitation only for a manual contact', () => {
     const m = scheduled();
     assert.equal(confirmManualSent(m, m.invitations[1]!.contactId, NOW), undefined);
