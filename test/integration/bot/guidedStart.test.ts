@@ -162,6 +162,15 @@ describe('guided start through the bot (activity level, real Cosmos code path)',
     assert.equal(actionData(again, 'masterData').rev, actionData(master, 'masterData').rev);
   });
 
+  it('a field far over any limit keeps the user on their step with a clear message, and saves nothing', async () => {
+    const [consent] = cardsOf(await bot.say(NINA, 'ny plan'));
+    const master = await click(bot, NINA, consent!, 'consent', consentFields);
+    const answer = await bot.execute(NINA, 'guide', { ...actionData(master, 'masterData'), ...masterFields, dreams: 'x'.repeat(10_001) });
+    assert.match(textOf(answer.card), /Kortet kunne ikke læses/);
+    assert.match(textOf(answer.card), /Stamdata/, 'still on the master data step');
+    assert.match(textOf(cardsOf(await bot.say(NINA, 'fortsæt'))[0]), /Stamdata/, 'nothing was saved');
+  });
+
   it('answers a forged or broken payload with a clear message', async () => {
     const answer = await bot.execute(NINA, 'guide', { action: 'create', draftId: 'not-a-uuid', rev: 1 });
     assert.match(textOf(answer.card), /Kortet kunne ikke læses/);
