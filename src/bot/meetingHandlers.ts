@@ -4,6 +4,7 @@
  * checklist; contacts answer their invitation cards.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import { CHECKLIST_INPUT_KEYS, checklistCard, invitationCard, meetingScheduleCard, organiserCard } from '../cards/meetingViews';
 import type { AdaptiveCardJson } from '../cards/render';
@@ -108,7 +109,11 @@ export class MeetingHandlers {
     const parsed = invitationPayloadSchema.safeParse(data);
     if (!parsed.success) {
       this.log.warn('card.payload.invalid', { verb: 'invitation', issues: parsed.error.issues.length });
-      return noticeCard(t.notices.invalidPayload, 'Attention');
+      // Their own invitation (e.g. a reason far over any limit): the card stays, saying nothing was saved.
+      const ids = z.object({ meetingId: z.string().uuid(), contactId: z.string().uuid() }).safeParse(data);
+      if (!ids.success) return noticeCard(t.notices.invalidPayload, 'Attention');
+      const r = await this.invitations.view(turn.user, ids.data.meetingId, ids.data.contactId);
+      return r.kind === 'ok' ? this.invitation(turn, r, t.notices.invalidPayload, undefined, 'Attention') : noticeCard(t.notices.invalidPayload, 'Attention');
     }
     const p = parsed.data;
     this.log.info('invitation.action', { action: p.action });
@@ -151,13 +156,13 @@ export class MeetingHandlers {
     return checklistCard(r.plan, r.meeting, r.delivered, turn.loc);
   }
 
-  private invitation(turn: Turn, r: InvitationOutcome, notice?: string, fields?: Record<string, string | undefined>): AdaptiveCardJson {
+  private invitation(turn: Turn, r: InvitationOutcome, notice?: string, fields?: Record<string, string | undefined>, color?: 'Good' | 'Attention'): AdaptiveCardJson {
     const { t } = turn.loc;
     if (r.kind === 'denied') return noticeCard(t.meeting.notInvited, 'Attention');
     if (r.kind === 'cancelled') return noticeCard(t.meeting.meetingCancelled, 'Warning');
     return invitationCard(r.plan, r.meeting, r.contact, r.invitation, turn.loc, {
       notice: r.kind === 'stale' ? t.meeting.changed : notice,
-      noticeColor: r.kind === 'ok' ? 'Good' : 'Attention',
+      noticeColor: color ?? (r.kind === 'ok' ? 'Good' : 'Attention'),
       errors: r.kind === 'invalid' ? r.errors : undefined,
       fields: r.kind === 'invalid' ? fields : undefined,
     });

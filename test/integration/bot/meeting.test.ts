@@ -180,6 +180,14 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     assert.match(textOf(failed), /Ole Bostøtte/);
   });
 
+  it('an apology with a reason far over any limit keeps Ole’s card, says nothing was saved', async () => {
+    await schedule();
+    const invitation = await waitFor('invitation', () => invitationTo(OLE));
+    const answer = await bot.execute(OLE, 'invitation', { ...actionData(invitation, 'apologies'), reason: 'x'.repeat(10_001) });
+    assert.match(textOf(answer.card), /Kortet kunne ikke læses/);
+    assert.match(textOf(answer.card), /Dit svar: Mangler svar/);
+  });
+
   it('refuses an answer to someone else’s invitation and answers on a cancelled meeting', async () => {
     const organiser = await schedule();
     const invitation = await waitFor('invitation', () => invitationTo(OLE));
