@@ -188,6 +188,17 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     assert.match(textOf(answer.card), /Dit svar: Mangler svar/);
   });
 
+  it('refuses to call a meeting for a plan the user is not in, and says so', async () => {
+    const [overview] = cardsOf(await bot.say(NINA, 'mine planer'));
+    const stranger: TestUser = { aadObjectId: '00000000-0000-4000-8000-00000000c003', name: 'Kim Udenfor', tenantId: NINA.tenantId };
+    const forged = await bot.execute(stranger, 'meeting', actionData(overview, 'prepare'));
+    assert.match(textOf(forged.card), /ikke adgang/);
+    assert.doesNotMatch(textOf(forged.card), /Jens Jensen/);
+    const otherTenant: TestUser = { ...NINA, tenantId: '00000000-0000-4000-8000-0000000000ff' };
+    const crossTenant = await bot.execute(otherTenant, 'meeting', actionData(overview, 'prepare'));
+    assert.match(textOf(crossTenant.card), /ikke adgang/, 'the tenant comes from the activity, never from the card');
+  });
+
   it('refuses an answer to someone else’s invitation and answers on a cancelled meeting', async () => {
     const organiser = await schedule();
     const invitation = await waitFor('invitation', () => invitationTo(OLE));
