@@ -120,7 +120,7 @@ export class TestBot {
   }
 }
 
-/** The first adaptive card among sent activities. */
+/** Every adaptive card among the sent activities, in order. */
 export function cardsOf(sent: SentActivity[]): Record<string, unknown>[] {
   return sent.flatMap((s) => (s.activity.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as Record<string, unknown>));
 }
