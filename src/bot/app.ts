@@ -114,26 +114,18 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
     }),
   );
 
-  app.adaptiveCards.actionExecute<unknown>('guide', async (context, _state, data) => {
-    const turn = readTurn(context);
-    if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
-    if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
-    return deps.guide.act(turn, data);
-  });
+  /** A button that works on citizen data: only for a Teams user, only in personal chat. */
+  const personalAction = (verb: string, handle: (turn: Turn, context: TurnContext, data: unknown) => Promise<AdaptiveCardJson>) =>
+    app.adaptiveCards.actionExecute<unknown>(verb, async (context, _state, data) => {
+      const turn = readTurn(context);
+      if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
+      if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
+      return handle(turn, context, data);
+    });
 
-  app.adaptiveCards.actionExecute<unknown>('meeting', async (context, _state, data) => {
-    const turn = readTurn(context);
-    if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
-    if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
-    return deps.meetings.act(turn, context, data);
-  });
-
-  app.adaptiveCards.actionExecute<unknown>('invitation', async (context, _state, data) => {
-    const turn = readTurn(context);
-    if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
-    if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
-    return deps.meetings.answer(turn, data);
-  });
+  personalAction('guide', (turn, _context, data) => deps.guide.act(turn, data));
+  personalAction('meeting', (turn, context, data) => deps.meetings.act(turn, context, data));
+  personalAction('invitation', (turn, _context, data) => deps.meetings.answer(turn, data));
 
   // Buttons on the welcome and help cards: the card stays, the answer comes as a new message.
   app.adaptiveCards.actionExecute<unknown>('cmd', async (context, _state, data) => {
