@@ -176,3 +176,28 @@ export function allActionData(card: unknown, action: string): Record<string, unk
   walk(card);
   return found;
 }
+
+export interface PlanInput {
+  consent: Record<string, string>;
+  citizen: Record<string, string>;
+  contacts: Record<string, string>[];
+}
+
+/**
+ * Goes through the guide through the bot as `user` clicking each card's own
+ * button: consent, master data, each contact, review; then "Opret plan"
+ * unless `create` is false. Resolves with the last card (the review or the plan).
+ */
+export async function walkGuide(bot: TestBot, user: TestUser, plan: PlanInput, create = true): Promise<Record<string, unknown>> {
+  const click = async (card: unknown, action: string, fields: Record<string, string> = {}) => {
+    const answer = await bot.execute(user, 'guide', { ...actionData(card, action), ...fields });
+    if (answer.status !== 200 || !answer.card) throw new Error(`guide step "${action}" answered ${answer.status}`);
+    return answer.card as Record<string, unknown>;
+  };
+  const [consent] = cardsOf(await bot.say(user, 'ny plan'));
+  let card = await click(consent, 'consent', plan.consent);
+  card = await click(card, 'masterData', plan.citizen);
+  for (const contact of plan.contacts) card = await click(card, 'addContact', contact);
+  card = await click(card, 'toReview');
+  return create ? click(card, 'create') : card;
+}

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NINA, OLE, TestBot, TestUser, actionData, allActionData, cardsOf, textOf } from '../../support/testBot';
+import { NINA, OLE, TestBot, TestUser, actionData, allActionData, cardsOf, textOf, walkGuide } from '../../support/testBot';
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -44,14 +44,8 @@ async function click(bot: TestBot, user: TestUser, card: Card, action: string, f
 }
 
 /** Walks the guide to the review step and returns the review card. */
-async function toReview(bot: TestBot, user: TestUser): Promise<Card> {
-  const [consent] = cardsOf(await bot.say(user, 'ny plan'));
-  let card = await click(bot, user, consent!, 'consent', consentFields);
-  card = await click(bot, user, card, 'masterData', masterFields);
-  card = await click(bot, user, card, 'addContact', ole);
-  card = await click(bot, user, card, 'addContact', gp);
-  return click(bot, user, card, 'toReview');
-}
+const toReview = (bot: TestBot, user: TestUser): Promise<Card> =>
+  walkGuide(bot, user, { consent: consentFields, citizen: masterFields, contacts: [ole, gp] }, false);
 
 describe('guided start through the bot (activity level, real Cosmos code path)', function () {
   this.timeout(30_000);

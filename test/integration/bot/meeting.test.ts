@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import ICAL from 'ical.js';
-import { NINA, OLE, TestBot, TestUser, actionData, cardsOf, textOf } from '../../support/testBot';
+import { NINA, OLE, TestBot, TestUser, actionData, cardsOf, textOf, walkGuide } from '../../support/testBot';
 
 const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const today = new Date().toISOString().slice(0, 10);
@@ -18,18 +18,18 @@ async function click(bot: TestBot, user: TestUser, verb: string, card: Card, act
   return answer.card as Card;
 }
 
+const NINA_CONSENT = { status: 'given', method: 'written', obtainedOn: today, yourRole: 'Sygeplejerske', yourOrganisation: 'Psykiatrien Vest', yourSector: 'regionPsychiatry' };
+
 /** Nina's plan with Ole (by e-mail, in Teams) and the citizen's mother (no Teams). */
 async function planWithNetwork(bot: TestBot): Promise<void> {
-  const [consent] = cardsOf(await bot.say(NINA, 'ny plan'));
-  let card = await click(bot, NINA, 'guide', consent!, 'consent', {
-    status: 'given', method: 'written', obtainedOn: today, covers: 'shareWithNetwork,coordinationMeetings,involveRelatives',
-    yourRole: 'Sygeplejerske', yourOrganisation: 'Psykiatrien Vest', yourSector: 'regionPsychiatry',
+  await walkGuide(bot, NINA, {
+    consent: { ...NINA_CONSENT, covers: 'shareWithNetwork,coordinationMeetings,involveRelatives' },
+    citizen: { name: 'Jens Jensen', dateOfBirth: '1990-04-12', preferredLanguage: 'da', dreams: 'Et arbejde' },
+    contacts: [
+      { name: 'Ole Bostøtte', role: 'Kontaktperson', sector: 'municipality', email: 'Ole@Slagelse.example' },
+      { name: 'Mor Jensen', role: 'Pårørende', sector: 'relative' },
+    ],
   });
-  card = await click(bot, NINA, 'guide', card, 'masterData', { name: 'Jens Jensen', dateOfBirth: '1990-04-12', preferredLanguage: 'da', dreams: 'Et arbejde' });
-  card = await click(bot, NINA, 'guide', card, 'addContact', { name: 'Ole Bostøtte', role: 'Kontaktperson', sector: 'municipality', email: 'Ole@Slagelse.example' });
-  card = await click(bot, NINA, 'guide', card, 'addContact', { name: 'Mor Jensen', role: 'Pårørende', sector: 'relative' });
-  card = await click(bot, NINA, 'guide', card, 'toReview');
-  await click(bot, NINA, 'guide', card, 'create');
 }
 
 async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 8000): Promise<T> {
@@ -80,15 +80,11 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
 
   it('does not invite a relative when the consent does not cover relatives', async () => {
     // The plan in beforeEach covers relatives; a second plan without that scope:
-    const [consent] = cardsOf(await bot.say(NINA, 'ny plan'));
-    let card = await click(bot, NINA, 'guide', consent!, 'consent', {
-      status: 'given', method: 'written', obtainedOn: today, covers: 'shareWithNetwork,coordinationMeetings',
-      yourRole: 'Sygeplejerske', yourOrganisation: 'Psykiatrien Vest', yourSector: 'regionPsychiatry',
+    await walkGuide(bot, NINA, {
+      consent: { ...NINA_CONSENT, covers: 'shareWithNetwork,coordinationMeetings' },
+      citizen: { name: 'Karen Nielsen', dateOfBirth: '1970-01-01', preferredLanguage: 'da', needs: 'Ro' },
+      contacts: [{ name: 'Søster Nielsen', role: 'Pårørende', sector: 'relative', email: 'ole@slagelse.example' }],
     });
-    card = await click(bot, NINA, 'guide', card, 'masterData', { name: 'Karen Nielsen', dateOfBirth: '1970-01-01', preferredLanguage: 'da', needs: 'Ro' });
-    card = await click(bot, NINA, 'guide', card, 'addContact', { name: 'Søster Nielsen', role: 'Pårørende', sector: 'relative', email: 'ole@slagelse.example' });
-    card = await click(bot, NINA, 'guide', card, 'toReview');
-    await click(bot, NINA, 'guide', card, 'create');
     // Ole's address is on the relative here: without "involve relatives" he is not linked to Karen's plan.
     const olePlans = cardsOf(await bot.say(OLE, 'mine planer')).map(textOf).join('\n');
     assert.match(olePlans, /Jens Jensen/);
