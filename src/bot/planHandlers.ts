@@ -4,7 +4,7 @@ import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
 import { meetingScheduleCard, meetingSummary } from '../cards/meetingViews';
 import { noticeCard, planOverviewCard } from '../cards/views';
-import type { CarePlan } from '../domain/carePlan';
+import { CarePlan, canCallMeeting } from '../domain/carePlan';
 import type { GuideService } from '../domain/guideService';
 import type { MeetingService } from '../domain/meetingService';
 import type { PlanService } from '../domain/planService';
@@ -27,7 +27,7 @@ export class PlanHandlers {
   /** "indkald": the scheduling card when the user has exactly one plan a meeting can be called for; otherwise the plans to choose from. */
   async invite(turn: Turn): Promise<Answer> {
     const { plans, total } = await this.listed(turn);
-    const open = plans.filter((p) => p.status !== 'closed' && p.consent.status === 'given' && p.consent.covers.includes('coordinationMeetings'));
+    const open = plans.filter(canCallMeeting);
     if (open.length === 1) {
       const prepared = await this.meetings.prepare(turn.user, open[0]!.id);
       if (prepared.kind === 'ok') {

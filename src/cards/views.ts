@@ -2,7 +2,7 @@
  * Builds the view models of the cards from domain objects in the user's
  * language. Pure: no I/O.
  */
-import { CarePlan, Contact, LANGUAGES, LIMITS, SECTORS, canChange, nextStepOf } from '../domain/carePlan';
+import { CarePlan, Contact, LANGUAGES, LIMITS, SECTORS, canCallMeeting, nextStepOf } from '../domain/carePlan';
 import type { FieldErrors, GuideDraft, RawFields } from '../domain/guide';
 import { Locale, format, formatDate, todayIn } from '../i18n';
 import type { AdaptiveCardJson } from './render';
@@ -218,7 +218,7 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     t,
     notice,
     planId: plan.id,
-    canInvite: canChange(plan) && plan.consent.covers.includes('coordinationMeetings'),
+    canInvite: canCallMeeting(plan),
     meetingId: meeting?.meetingId ?? '',
     meetingLine: meeting?.line ?? '',
     checklistLine: meeting?.checklistLine ?? '',

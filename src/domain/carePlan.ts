@@ -228,6 +228,11 @@ export function unlinkedEmailsOf(plan: Pick<CarePlan, 'contacts' | 'consent' | '
   return [...new Set(plan.contacts.filter((c) => !c.teamsUserId && c.email && consentCovers(plan, c)).map((c) => c.email!))];
 }
 
+/** A coordination meeting can be called: the plan is open and the consent covers meetings. */
+export function canCallMeeting(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
+  return canChange(plan) && plan.consent.covers.includes('coordinationMeetings');
+}
+
 /** Only the plan's network sees or changes a plan. */
 export function isMember(plan: Pick<CarePlan, 'memberIds'>, userId: string): boolean {
   return plan.memberIds.includes(userId);

@@ -4,7 +4,7 @@
  * is audited; only the plan's network gets anywhere.
  */
 import { auditEntry, AuditAction } from './audit';
-import { CarePlan, canChange, isMember } from './carePlan';
+import { CarePlan, canCallMeeting, canChange, isMember } from './carePlan';
 import { ChecklistKey, ALL_CHECKLIST_KEYS, toggleChecklistItem } from './checklist';
 import type { Environment, UserIdentity } from './identity';
 import {
@@ -46,7 +46,7 @@ export class MeetingService {
   async prepare(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | { kind: 'locked' } | { kind: 'denied' }> {
     const plan = await this.memberPlan(user, planId, 'meeting.read');
     if (!plan) return { kind: 'denied' };
-    return canChange(plan) && plan.consent.covers.includes('coordinationMeetings') ? { kind: 'ok', plan } : { kind: 'locked' };
+    return canCallMeeting(plan) ? { kind: 'ok', plan } : { kind: 'locked' };
   }
 
   /**
