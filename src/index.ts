@@ -1,7 +1,7 @@
 /** Process entry: read config, compose, start. */
 import { loadConfigOrExit } from './config';
 import { startBot } from './compose';
-import { createLogger, errorFields } from './logger';
+import { createLogger, errorFields } from './platform/logger';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

@@ -3,7 +3,7 @@
  */
 import * as restify from 'restify';
 import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import { errorFields, Logger } from './logger';
+import { errorFields, Logger } from './platform/logger';
 
 export interface HttpServer {
   port: number;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfigOrExit } from '../config';
 import { startBot } from '../compose';
-import { createLogger, errorFields } from '../logger';
+import { createLogger, errorFields } from '../platform/logger';
 
 const PLAYGROUND_PORT = Number(process.env.PLAYGROUND_PORT ?? 56150);
 

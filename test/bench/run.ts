@@ -8,10 +8,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CosmosClient } from '@azure/cosmos';
-import { silentLogger } from '../../src/logger';
-import { createOutbox } from '../../src/notify/outbox';
-import { ensureContainers } from '../../src/storage/containers';
-import { startEmbeddedCosmos } from '../../src/storage/embedded/embeddedCosmos';
+import { silentLogger } from '../../src/platform/logger';
+import { createOutbox } from '../../src/platform/outbox/outbox';
+import { ensureContainers } from '../../src/platform/storage/containers';
+import { startEmbeddedCosmos } from '../../src/platform/storage/embedded/embeddedCosmos';
 import { NINA, TENANT, TestBot, TestUser, actionData, cardsOf } from '../support/testBot';
 
 /** A fan-out of `n` invitations through the real outbox on the embedded store, with Teams' default limits. */

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/compose';
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/platform/logger';
 import { E2ESession, startSession } from './harness';
 
 const today = new Date().toISOString().slice(0, 10);

@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/compose';
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/platform/logger';
 import { E2ESession, defaultPlaygroundConfig, startSession } from './harness';
 
 const today = new Date().toISOString().slice(0, 10);

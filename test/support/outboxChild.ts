@@ -4,10 +4,10 @@
  * Run as `node -r tsx/cjs test/support/outboxChild.ts` with OUTBOX_CHILD = JSON of ChildConfig.
  */
 import { CosmosClient } from '@azure/cosmos';
-import { silentLogger } from '../../src/logger';
-import { createOutbox } from '../../src/notify/outbox';
-import { BotFrameworkSender, createProactiveAdapter } from '../../src/notify/senderBotFramework';
-import { ensureContainers } from '../../src/storage/containers';
+import { silentLogger } from '../../src/platform/logger';
+import { createOutbox } from '../../src/platform/outbox/outbox';
+import { BotFrameworkSender, createProactiveAdapter } from '../../src/platform/outbox/senderBotFramework';
+import { ensureContainers } from '../../src/platform/storage/containers';
 import { OUTBOX_TENANT, recipients } from './outboxFixtures';
 
 export interface ChildConfig {

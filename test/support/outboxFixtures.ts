@@ -2,8 +2,8 @@
  * Recipients, cards and clocks for outbox tests; pure, so the kill test's child process can
  * build exactly the same fan-out as the test.
  */
-import type { OutboxActivity, OutboxRecipient } from '../../src/notify/outbox/model';
-import type { Clock } from '../../src/notify/outbox/clock';
+import type { OutboxActivity, OutboxRecipient } from '../../src/platform/outbox/model';
+import type { Clock } from '../../src/platform/outbox/clock';
 
 export const OUTBOX_TENANT = '72f988bf-0000-4000-8000-0000000000aa';
 export const OUTBOX_BOT_APP_ID = '00000000-0000-4000-8000-00000000b07a';

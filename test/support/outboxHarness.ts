@@ -4,12 +4,12 @@
  * the real Bot Framework sender, and a logger that keeps its lines for assertions.
  */
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { createLogger, silentLogger, type Logger } from '../../src/logger';
-import { createOutbox, type Outbox, type OutboxOptions } from '../../src/notify/outbox';
-import { GraphDeliveryVerifier } from '../../src/notify/outbox/graphDeliveryVerifier';
-import { BotFrameworkSender, createProactiveAdapter } from '../../src/notify/senderBotFramework';
-import { ensureContainers } from '../../src/storage/containers';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../src/storage/embedded/embeddedCosmos';
+import { createLogger, silentLogger, type Logger } from '../../src/platform/logger';
+import { createOutbox, type Outbox, type OutboxOptions } from '../../src/platform/outbox/outbox';
+import { GraphDeliveryVerifier } from '../../src/platform/outbox/graphDeliveryVerifier';
+import { BotFrameworkSender, createProactiveAdapter } from '../../src/platform/outbox/senderBotFramework';
+import { ensureContainers } from '../../src/platform/storage/containers';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../src/platform/storage/embedded/embeddedCosmos';
 import { OutboxConnectorFake } from './outboxConnectorFake';
 import { conversationOf, OUTBOX_BOT_APP_ID, recipients } from './outboxFixtures';
 import { OUTBOX_GRAPH_TOKEN, OutboxGraphFake } from './outboxGraphFake';

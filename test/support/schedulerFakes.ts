@@ -3,9 +3,9 @@
  * a conflict, as in Cosmos), a settable clock, timers that fire only when told, and
  * a logger that keeps its lines so tests can check what is (not) logged.
  */
-import type { Versioned } from '../../src/domain/ports';
-import { createLogger, type Logger } from '../../src/logger';
-import type { SchedulerClock, Job, JobStore, Timers } from '../../src/notify/scheduler';
+import type { Versioned } from '../../src/platform/ports';
+import { createLogger, type Logger } from '../../src/platform/logger';
+import type { SchedulerClock, Job, JobStore, Timers } from '../../src/platform/scheduler/scheduler';
 
 const copy = <T>(v: T): T => structuredClone(v);
 

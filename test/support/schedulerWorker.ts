@@ -8,9 +8,9 @@
  */
 import { createInterface } from 'node:readline';
 import { CosmosClient } from '@azure/cosmos';
-import { silentLogger } from '../../src/logger';
-import { CosmosJobStore, JobHandler, Scheduler, TickReport } from '../../src/notify/scheduler';
-import { ensureContainers } from '../../src/storage/containers';
+import { silentLogger } from '../../src/platform/logger';
+import { CosmosJobStore, JobHandler, Scheduler, TickReport } from '../../src/platform/scheduler/scheduler';
+import { ensureContainers } from '../../src/platform/storage/containers';
 
 const say = (event: object): void => {
   process.stdout.write(JSON.stringify(event) + '\n');

@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/compose';
-import { createLogger, silentLogger } from '../../src/logger';
+import { createLogger, silentLogger } from '../../src/platform/logger';
 import { FakeConnector, SentActivity } from './fakeConnector';
 
 export interface TestUser {

@@ -3,10 +3,10 @@
  * clock, counter ids), realistic card fields, drafts at every step, plans and
  * a full network of contacts with every field at its maximum length.
  */
-import { Actor, CarePlan, Contact, LIMITS, planReference } from '../../src/domain/carePlan';
-import { GuideAction, GuideDraft, GuideStep, RawFields, applyGuideAction, startGuide } from '../../src/domain/guide';
-import type { Environment, UserIdentity } from '../../src/domain/identity';
-import { stableUuid } from '../../src/environment';
+import { Actor, CarePlan, Contact, LIMITS, planReference } from '../../src/plans/domain/carePlan';
+import { GuideAction, GuideDraft, GuideStep, RawFields, applyGuideAction, startGuide } from '../../src/guide/domain/guide';
+import type { Environment, UserIdentity } from '../../src/platform/identity';
+import { stableUuid } from '../../src/platform/environment';
 
 export const TENANT = '72f988bf-0000-4000-8000-000000000001';
 export const T0 = '2026-03-10T09:00:00.000Z';

@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTAINERS } from '../../../src/storage/containers';
+import { CONTAINERS } from '../../../src/platform/storage/containers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const read = (relative: string): string => readFileSync(join(ROOT, relative), 'utf8');

@@ -1,0 +1,265 @@
+/**
+ * Use cases around the coordination meeting: schedule it, show it to the
+ * organiser, change or cancel it, tick its checklist. Every read and change
+ * is audited; only the plan's network gets anywhere.
+ */
+import { auditEntry, AuditAction } from '../../platform/audit/audit';
+import { CarePlan, canCallMeeting, canChange, isMember } from '../../plans/domain/carePlan';
+import { ChecklistKey, ALL_CHECKLIST_KEYS, toggleChecklistItem } from './checklist';
+import type { Environment, UserIdentity } from '../../platform/identity';
+import {
+  CoordinationMeeting,
+  ScheduleInput,
+  cancelMeeting,
+  confirmManualSent,
+  rescheduleMeeting,
+  scheduleMeeting,
+} from './meeting';
+import type { AuditLog, MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingProvider, PlanStore } from '../../platform/ports';
+import { zonedToInstant } from '../../platform/zonedTime';
+
+export type MeetingOutcome =
+  | { kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting; delivered: number; failedContactIds: string[] }
+  | { kind: 'invalid'; plan: CarePlan; errors: Record<string, string> }
+  | { kind: 'stale'; plan: CarePlan; meeting: CoordinationMeeting; delivered: number; failedContactIds: string[] }
+  | { kind: 'locked' }
+  | { kind: 'denied' };
+
+export interface MeetingDeps {
+  plans: PlanStore;
+  meetings: MeetingStore;
+  audit: AuditLog;
+  notifier: MeetingNotifier;
+  reminders: MeetingReminders;
+  onlineMeetings?: OnlineMeetingProvider;
+  env: Environment;
+  /** The zone meetings are agreed in unless the organiser's client says otherwise. */
+  defaultTimeZone: string;
+  /** Told (ids only) when the Teams meeting could not be moved or deleted; the next click retries. */
+  onSyncFailed?: (meetingId: string) => void;
+}
+
+export class MeetingService {
+  constructor(private readonly d: MeetingDeps) {}
+
+  /** The plan, if the user may call a meeting for it: open, and the citizen consented to coordination meetings. */
+  async prepare(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | { kind: 'locked' } | { kind: 'denied' }> {
+    const plan = await this.memberPlan(user, planId, 'meeting.read');
+    if (!plan) return { kind: 'denied' };
+    return canCallMeeting(plan) ? { kind: 'ok', plan } : { kind: 'locked' };
+  }
+
+  /**
+   * Schedules the meeting and invites the network. The meeting's id comes from
+   * the form it was sent from, so a double click or a retried activity gives
+   * the same meeting; its invitations and reminders are (re)queued idempotently,
+   * so a crash after storing the meeting is healed by the next click.
+   */
+  async schedule(user: UserIdentity, planId: string, input: ScheduleInput, formId: string, timeZone?: string): Promise<MeetingOutcome> {
+    const prepared = await this.prepare(user, planId);
+    if (prepared.kind !== 'ok') return prepared;
+    const { plan } = prepared;
+    const meetingId = this.d.env.stableId('meeting', user.tenantId, planId, formId);
+    const existing = await this.d.meetings.get(user.tenantId, meetingId);
+    if (existing) return this.resend(plan, existing);
+    const zone = timeZone ?? this.d.defaultTimeZone;
+    const organiser = { userId: user.userId, name: user.name };
+    // Validate first: no Teams meeting is created for a time in the past or an empty agenda.
+    const dryRun = scheduleMeeting(plan, input, organiser, { meetingId, timeZone: zone, now: this.d.env.now() });
+    if (dryRun.kind === 'invalid') return { kind: 'invalid', plan, errors: dryRun.errors };
+    let online: { id: string; joinUrl: string } | undefined;
+    if (input.mode === 'virtual' && !input.joinUrl) {
+      if (!this.d.onlineMeetings) return { kind: 'invalid', plan, errors: { joinUrl: 'joinUrlRequired' } };
+      const start = zonedToInstant(input.date, input.time, zone);
+      online = await this.d.onlineMeetings.createOrGet({
+        externalId: meetingId,
+        organizerUserId: user.userId,
+        subject: plan.reference,
+        start: start.toISOString(),
+        end: new Date(start.getTime() + input.durationMinutes * 60_000).toISOString(),
+      });
+    }
+    const result = scheduleMeeting(plan, input, organiser, {
+      meetingId,
+      timeZone: zone,
+      now: this.d.env.now(),
+      joinUrl: online?.joinUrl,
+      onlineMeetingId: online?.id,
+    });
+    if (result.kind === 'invalid') return { kind: 'invalid', plan, errors: result.errors };
+    if ((await this.d.meetings.create(result.meeting)) === 'exists') {
+      const winner = await this.d.meetings.get(user.tenantId, meetingId);
+      if (winner) return this.resend(plan, winner);
+    }
+    await this.record(user, planId, 'meeting.scheduled', { meetingId, invited: result.meeting.invitations.length });
+    await this.d.notifier.notifyInvited(plan, result.meeting, 'invitation');
+    await this.d.reminders.schedule(result.meeting);
+    return this.outcome('ok', plan, result.meeting);
+  }
+
+  /** The organiser's view of a meeting (any member of the network may see it). */
+  async view(user: UserIdentity, meetingId: string): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, 'meeting.read');
+    if (found.kind !== 'ok') return found;
+    return this.outcome('ok', found.plan, found.meeting);
+  }
+
+  /** The plan's latest meeting and its delivery status, for the overview card (the caller has checked membership). */
+  async latestFor(plan: CarePlan): Promise<{ meeting: CoordinationMeeting; delivered: number } | undefined> {
+    const all = await this.d.meetings.listForPlan(plan.tenantId, plan.id);
+    // The meeting that matters now: a scheduled one before a cancelled one, then the newest called.
+    const rank = (m: CoordinationMeeting) => (m.status === 'scheduled' ? 1 : 0);
+    const [meeting] = all.sort((a, b) => rank(b) - rank(a) || b.createdAt.localeCompare(a.createdAt));
+    if (!meeting) return undefined;
+    const { delivered } = await this.d.notifier.deliveryStatus(plan, meeting);
+    return { meeting, delivered };
+  }
+
+  /** Moves the meeting; everybody invited is told and asked again. */
+  async reschedule(user: UserIdentity, meetingId: string, sequence: number, date: string, time: string, durationMinutes: number): Promise<MeetingOutcome> {
+    return this.organiserChange(user, meetingId, sequence, 'meeting.changed', 'changed', (m) => {
+      const start = zonedToInstant(date, time, m.timeZone);
+      if (start.getTime() <= this.d.env.now().getTime()) return { errors: { date: 'inPast' } };
+      return { meeting: rescheduleMeeting(m, start, durationMinutes, this.d.env.now()) };
+    });
+  }
+
+  /** Cancels the meeting; everybody invited is told, and reminders are dropped. */
+  async cancel(user: UserIdentity, meetingId: string, sequence: number): Promise<MeetingOutcome> {
+    return this.organiserChange(user, meetingId, sequence, 'meeting.cancelled', 'cancelled', (m) => ({ meeting: cancelMeeting(m, this.d.env.now()) }));
+  }
+
+  /** Remembers where the organiser's card is, for live updates of the tally. */
+  async attachOrganiserCard(user: UserIdentity, meetingId: string, card: NonNullable<CoordinationMeeting['organiserCard']>): Promise<void> {
+    await this.d.meetings.update(user.tenantId, meetingId, (m) =>
+      m.organiser.userId === user.userId && m.organiserCard?.activityId !== card.activityId ? { ...m, organiserCard: card } : undefined,
+    );
+  }
+
+  /** The organiser confirms an invitation went out by secure mail. */
+  async confirmManual(user: UserIdentity, meetingId: string, contactId: string): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, 'invitation.manualSent');
+    if (found.kind !== 'ok') return found;
+    if (found.meeting.organiser.userId !== user.userId) return this.deny(user, found.plan.id, 'notOrganiser');
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => confirmManualSent(m, contactId, this.d.env.now()));
+    return updated ? this.outcome('ok', found.plan, updated.after) : { kind: 'denied' };
+  }
+
+  /**
+   * Ticks and unticks the items the user changed on their card (key → ticked).
+   * Only changes are applied, so two people ticking on their own cards during
+   * the meeting never undo each other.
+   */
+  async setChecklist(user: UserIdentity, meetingId: string, changes: ReadonlyMap<string, boolean>): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, 'checklist.updated');
+    if (found.kind !== 'ok') return found;
+    if (!canChange(found.plan)) return { kind: 'locked' };
+    const now = this.d.env.now();
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) =>
+      ALL_CHECKLIST_KEYS.filter((key) => changes.has(key)).reduce<CoordinationMeeting>(
+        (acc, key: ChecklistKey) => toggleChecklistItem(acc, key, changes.get(key)!, user.userId, now) ?? acc,
+        m,
+      ),
+    );
+    return updated ? this.outcome('ok', found.plan, updated.after) : { kind: 'denied' };
+  }
+
+  private async organiserChange(
+    user: UserIdentity,
+    meetingId: string,
+    sequence: number,
+    action: AuditAction,
+    notice: 'changed' | 'cancelled',
+    change: (m: CoordinationMeeting) => { meeting: CoordinationMeeting } | { errors: Record<string, string> },
+  ): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, action);
+    if (found.kind !== 'ok') return found;
+    if (found.meeting.organiser.userId !== user.userId) return this.deny(user, found.plan.id, 'notOrganiser');
+    if (!canChange(found.plan)) return { kind: 'locked' };
+    let errors: Record<string, string> | undefined;
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => {
+      if (m.sequence !== sequence || m.status === 'cancelled') return undefined;
+      const r = change(m);
+      if ('errors' in r) {
+        errors = r.errors;
+        return undefined;
+      }
+      return r.meeting;
+    });
+    if (!updated) return { kind: 'denied' };
+    if (errors) return { kind: 'invalid', plan: found.plan, errors };
+    if (updated.after === updated.before) return this.resend(found.plan, updated.after);
+    await this.d.notifier.notifyInvited(found.plan, updated.after, notice);
+    if (notice === 'cancelled') await this.d.reminders.cancel(updated.after);
+    else await this.d.reminders.schedule(updated.after);
+    await this.syncOnlineMeeting(updated.after);
+    return this.outcome('ok', found.plan, updated.after);
+  }
+
+  /**
+   * The Teams meeting follows the coordination meeting: moved with it, deleted
+   * when it is cancelled. Idempotent, run after the notices, and a failure
+   * never blocks them: the next click on the same card (resend) tries again.
+   */
+  private async syncOnlineMeeting(meeting: CoordinationMeeting): Promise<void> {
+    if (!this.d.onlineMeetings || !meeting.onlineMeetingId || meeting.sequence === 0) return;
+    const ref = { organizerUserId: meeting.organiser.userId, onlineMeetingId: meeting.onlineMeetingId };
+    try {
+      if (meeting.status === 'cancelled') await this.d.onlineMeetings.remove(ref);
+      else {
+        const end = new Date(new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000).toISOString();
+        await this.d.onlineMeetings.move(ref, meeting.startsAt, end);
+      }
+    } catch {
+      this.d.onSyncFailed?.(meeting.id);
+    }
+  }
+
+  /** The same click again: make sure its notices and reminders are queued (idempotent), then show where things are. */
+  private async resend(plan: CarePlan, meeting: CoordinationMeeting): Promise<MeetingOutcome> {
+    const notice = meeting.status === 'cancelled' ? 'cancelled' : meeting.sequence === 0 ? 'invitation' : 'changed';
+    await this.d.notifier.notifyInvited(plan, meeting, notice);
+    if (meeting.status === 'cancelled') await this.d.reminders.cancel(meeting);
+    else await this.d.reminders.schedule(meeting);
+    await this.syncOnlineMeeting(meeting);
+    return this.outcome('stale', plan, meeting);
+  }
+
+  private async outcome(kind: 'ok' | 'stale', plan: CarePlan, meeting: CoordinationMeeting): Promise<MeetingOutcome> {
+    const status = await this.d.notifier.deliveryStatus(plan, meeting);
+    return { kind, plan, meeting, ...status };
+  }
+
+  private async memberPlan(user: UserIdentity, planId: string, action: AuditAction): Promise<CarePlan | undefined> {
+    const plan = await this.d.plans.get(user.tenantId, planId);
+    if (!plan || !isMember(plan, user.userId)) {
+      await this.deny(user, planId, 'plan');
+      return undefined;
+    }
+    await this.record(user, planId, action);
+    return plan;
+  }
+
+  private async memberMeeting(
+    user: UserIdentity,
+    meetingId: string,
+    action: AuditAction,
+  ): Promise<{ kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting } | { kind: 'denied' }> {
+    const meeting = await this.d.meetings.get(user.tenantId, meetingId);
+    if (!meeting) {
+      await this.deny(user, meetingId, 'meeting');
+      return { kind: 'denied' };
+    }
+    const plan = await this.memberPlan(user, meeting.planId, action);
+    return plan ? { kind: 'ok', plan, meeting } : { kind: 'denied' };
+  }
+
+  private async deny(user: UserIdentity, planId: string, target: string): Promise<{ kind: 'denied' }> {
+    await this.record(user, planId, 'access.denied', { target });
+    return { kind: 'denied' };
+  }
+
+  private async record(user: UserIdentity, planId: string, action: AuditAction, details?: Record<string, string | number>) {
+    await this.d.audit.record([auditEntry(this.d.env.newId(), this.d.env.now(), user, planId, action, details)]);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Hand-written in-memory implementations of the ports in src/domain/ports.ts.
+ * They behave like the Cosmos repositories where it matters: documents are
+ * copied in and out, drafts carry ETags and a replace with a stale ETag is a
+ * conflict. Hooks let a test inject a concurrent change or a crash.
+ */
+import type { AuditEntry } from '../../src/platform/audit/audit';
+import { CarePlan, unlinkedEmailsOf } from '../../src/plans/domain/carePlan';
+import { GuideDraft, isFinished } from '../../src/guide/domain/guide';
+import type { AuditLog, DraftStore, PlanStore, Versioned } from '../../src/platform/ports';
+
+const copy = <T>(v: T): T => structuredClone(v);
+const key = (tenantId: string, id: string) => `${tenantId}/${id}`;
+
+export class InMemoryDraftStore implements DraftStore {
+  private readonly docs = new Map<string, { value: GuideDraft; etag: string }>();
+  private etags = 0;
+  /** Runs inside replace before the ETag check: a concurrent writer, or a crash (throw). */
+  beforeReplace?: (draft: GuideDraft, etag: string) => void | Promise<void>;
+  replaceCalls = 0;
+
+  private nextEtag(): string {
+    return `"etag-${++this.etags}"`;
+  }
+
+  async create(draft: GuideDraft): Promise<'created' | 'exists'> {
+    const k = key(draft.tenantId, draft.id);
+    if (this.docs.has(k)) return 'exists';
+    this.docs.set(k, { value: copy(draft), etag: this.nextEtag() });
+    return 'created';
+  }
+
+  async get(tenantId: string, id: string): Promise<Versioned<GuideDraft> | undefined> {
+    const doc = this.docs.get(key(tenantId, id));
+    return doc && { value: copy(doc.value), etag: doc.etag };
+  }
+
+  async replace(draft: GuideDraft, etag: string): Promise<'replaced' | 'conflict'> {
+    this.replaceCalls++;
+    const hook = this.beforeReplace;
+    if (hook) await hook(draft, etag);
+    const k = key(draft.tenantId, draft.id);
+    const doc = this.docs.get(k);
+    if (!doc || doc.etag !== etag) return 'conflict';
+    this.docs.set(k, { value: copy(draft), etag: this.nextEtag() });
+    return 'replaced';
+  }
+
+  async latestOpen(tenantId: string, userId: string): Promise<GuideDraft | undefined> {
+    const open = [...this.docs.values()]
+      .map((d) => d.value)
+      .filter((d) => d.tenantId === tenantId && d.owner.userId === userId && !isFinished(d))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return open[0] && copy(open[0]);
+  }
+
+  async listPending(tenantId: string, userId: string): Promise<GuideDraft[]> {
+    return [...this.docs.values()]
+      .map((d) => d.value)
+      .filter((d) => d.tenantId === tenantId && d.owner.userId === userId && d.pendingPlan !== undefined)
+      .map(copy);
+  }
+
+  /** Writes a draft directly, as another writer would (new ETag). */
+  put(draft: GuideDraft): void {
+    this.docs.set(key(draft.tenantId, draft.id), { value: copy(draft), etag: this.nextEtag() });
+  }
+
+  /** The stored draft (test inspection). */
+  peek(tenantId: string, id: string): GuideDraft | undefined {
+    const doc = this.docs.get(key(tenantId, id));
+    return doc && copy(doc.value);
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+}
+
+export class InMemoryPlanStore implements PlanStore {
+  private readonly docs = new Map<string, CarePlan>();
+
+  async create(plan: CarePlan): Promise<'created' | 'exists'> {
+    const k = key(plan.tenantId, plan.id);
+    if (this.docs.has(k)) return 'exists';
+    this.docs.set(k, copy(plan));
+    return 'created';
+  }
+
+  async get(tenantId: string, planId: string): Promise<CarePlan | undefined> {
+    const p = this.docs.get(key(tenantId, planId));
+    return p && copy(p);
+  }
+
+  async listForMember(tenantId: string, userId: string): Promise<CarePlan[]> {
+    return [...this.docs.values()]
+      .filter((p) => p.tenantId === tenantId && p.memberIds.includes(userId))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .map(copy);
+  }
+
+  async update(tenantId: string, planId: string, change: (plan: CarePlan) => CarePlan | undefined): Promise<CarePlan | undefined> {
+    const k = key(tenantId, planId);
+    const current = this.docs.get(k);
+    if (!current) return undefined;
+    const next = change(copy(current));
+    if (next === undefined) return copy(current);
+    this.docs.set(k, copy(next));
+    return copy(next);
+  }
+
+  async findByUnlinkedEmail(tenantId: string, email: string): Promise<string[]> {
+    return [...this.docs.values()].filter((p) => p.tenantId === tenantId && unlinkedEmailsOf(p).includes(email.toLowerCase())).map((p) => p.id);
+  }
+
+  /** Stores a plan as it is (test set-up). */
+  put(plan: CarePlan): void {
+    this.docs.set(key(plan.tenantId, plan.id), copy(plan));
+  }
+
+  all(): CarePlan[] {
+    return [...this.docs.values()].map(copy);
+  }
+}
+
+export class InMemoryAuditLog implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+
+  async record(entries: AuditEntry[]): Promise<void> {
+    this.entries.push(...entries.map(copy));
+  }
+
+  async listForPlan(tenantId: string, planId: string): Promise<AuditEntry[]> {
+    return this.entries.filter((e) => e.tenantId === tenantId && e.planId === planId).map(copy);
+  }
+
+  actions(): string[] {
+    return this.entries.map((e) => e.action);
+  }
+}

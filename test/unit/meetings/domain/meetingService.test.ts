@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import type { CarePlan } from '../../../../src/plans/domain/carePlan';
+import { CoordinationMeeting, scheduleInputSchema } from '../../../../src/meetings/domain/meeting';
+import { MeetingService } from '../../../../src/meetings/domain/meetingService';
+import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingProvider } from '../../../../src/platform/ports';
+import { OTHER_USER, OWNER, samplePlan, testEnvironment } from '../../fixtures';
+import { InMemoryAuditLog, InMemoryPlanStore } from '../../fakes';
+
+class InMemoryMeetingStore implements MeetingStore {
+  readonly docs = new Map<string, CoordinationMeeting>();
+  async create(m: CoordinationMeeting) {
+    if (this.docs.has(m.id)) return 'exists' as const;
+    this.docs.set(m.id, structuredClone(m));
+    return 'created' as const;
+  }
+  async get(_t: string, id: string) {
+    const m = this.docs.get(id);
+    return m && structuredClone(m);
+  }
+  async update(_t: string, id: string, change: (m: CoordinationMeeting) => CoordinationMeeting | undefined) {
+    const before = this.docs.get(id);
+    if (!before) return undefined;
+    const after = change(structuredClone(before));
+    if (!after) return { before, after: before };
+    this.docs.set(id, structuredClone(after));
+    return { before, after };
+  }
+  async listForPlan(_t: string, planId: string) {
+    return [...this.docs.values()].filter((m) => m.planId === planId);
+  }
+}
+
+function setup(online?: OnlineMeetingProvider) {
+  const env = testEnvironment('2026-03-10T09:00:00.000Z');
+  const plans = new InMemoryPlanStore();
+  const sample = samplePlan(env);
+  // A colleague in the network (a member), to show what only the organiser may do.
+  const plan: CarePlan = { ...sample, memberIds: [...sample.memberIds, OTHER_USER.userId] };
+  plans.put(plan);
+  const meetings = new InMemoryMeetingStore();
+  const audit = new InMemoryAuditLog();
+  const notifier: MeetingNotifier = { notifyInvited: sinon.stub().resolves(), deliveryStatus: sinon.stub().resolves({ delivered: 0, failedContactIds: [] }), refreshOrganiser: sinon.stub().resolves() };
+  const reminders: MeetingReminders = { schedule: sinon.stub().resolves(), cancel: sinon.stub().resolves() };
+  const service = new MeetingService({ plans, meetings, audit, notifier, reminders, onlineMeetings: online, env, defaultTimeZone: 'Europe/Copenhagen' });
+  return { plan, meetings, audit, notifier, reminders, service };
+}
+
+const input = (joinUrl?: string) =>
+  scheduleInputSchema.parse({ date: '2026-04-14', time: '10:00', durationMinutes: '60', mode: 'virtual', joinUrl, agenda: 'Velkomst' });
+const FORM = '11111111-1111-4111-8111-111111111111';
+
+describe('domain/MeetingService', () => {
+  it('creates the Teams meeting through the provider when no link is pasted, keyed by the meeting id', async () => {
+    const online = { createOrGet: sinon.stub().resolves({ id: 'om-1', joinUrl: 'https://teams.microsoft.com/l/om-1' }), move: sinon.stub().resolves(), remove: sinon.stub().resolves() };
+    const s = setup(online);
+    const r = await s.service.schedule(OWNER, s.plan.id, input(), FORM);
+    assert.equal(r.kind, 'ok');
+    const meeting = (r as { meeting: CoordinationMeeting }).meeting;
+    assert.equal(meeting.joinUrl, 'https://teams.microsoft.com/l/om-1');
+    assert.equal(online.createOrGet.firstCall.args[0].externalId, meeting.id);
+    assert.equal(online.createOrGet.firstCall.args[0].subject, s.plan.reference, 'the Teams meeting never names the citizen');
+  });
+
+  it('without Graph, a virtual meeting needs a pasted link', async () => {
+    const s = setup();
+    const r = await s.service.schedule(OWNER, s.plan.id, input(), FORM);
+    assert.deepEqual(r.kind === 'invalid' && r.errors, { joinUrl: 'joinUrlRequired' });
+  });
+
+  it('moves the Teams meeting with the coordination meeting, and deletes it when cancelled', async () => {
+    const online = { createOrGet: sinon.stub().resolves({ id: 'om-1', joinUrl: 'https://teams.microsoft.com/l/om-1' }), move: sinon.stub().resolves(), remove: sinon.stub().resolves() };
+    const s = setup(online);
+    const m = ((await s.service.schedule(OWNER, s.plan.id, input(), FORM)) as { meeting: CoordinationMeeting }).meeting;
+    await s.service.reschedule(OWNER, m.id, 0, '2026-04-15', '13:00', 60);
+    assert.deepEqual(online.move.firstCall.args, [{ organizerUserId: OWNER.userId, onlineMeetingId: 'om-1' }, '2026-04-15T11:00:00.000Z', '2026-04-15T12:00:00.000Z']);
+    await s.service.cancel(OWNER, m.id, 1);
+    assert.equal(online.remove.callCount, 1);
+  });
+
+  it('a repeated click on the same form makes one meeting and re-queues its invitations (healing a crash)', async () => {
+    const s = setup();
+    const first = await s.service.schedule(OWNER, s.plan.id, input('https://teams.microsoft.com/l/x'), FORM);
+    const second = await s.service.schedule(OWNER, s.plan.id, input('https://teams.microsoft.com/l/x'), FORM);
+    assert.equal(first.kind, 'ok');
+    assert.equal(second.kind, 'stale');
+    assert.equal(s.meetings.docs.size, 1);
+    assert.equal((s.notifier.notifyInvited as sinon.SinonStub).callCount, 2, 'idempotent re-queue');
+  });
+
+  it('only the organiser moves or cancels; others are refused and audited', async () => {
+    const s = setup();
+    const m = ((await s.service.schedule(OWNER, s.plan.id, input('https://teams.microsoft.com/l/x'), FORM)) as { meeting: CoordinationMeeting }).meeting;
+    assert.equal((await s.service.view(OTHER_USER, m.id)).kind, 'ok', 'a member sees the meeting');
+    const r = await s.service.cancel(OTHER_USER, m.id, 0);
+    assert.equal(r.kind, 'denied');
+    assert.ok(s.audit.entries.some((e) => e.action === 'access.denied' && e.actorId === OTHER_USER.userId && e.details?.target === 'notOrganiser'));
+    assert.equal(s.meetings.docs.get(m.id)!.status, 'scheduled');
+  });
+});

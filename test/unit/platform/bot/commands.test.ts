@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { Command, parseCommand } from '../../../../src/platform/bot/commands';
+import { textsFor } from '../../../../src/platform/i18n';
+
+describe('bot/commands', () => {
+  const words: Array<[string, Command]> = [
+    ['ny plan', 'newPlan'],
+    ['new plan', 'newPlan'],
+    ['start plan', 'newPlan'],
+    ['mine planer', 'myPlans'],
+    ['mina planer', 'myPlans'],
+    ['my plans', 'myPlans'],
+    ['fortsæt', 'continue'],
+    ['fortsätt', 'continue'],
+    ['continue', 'continue'],
+    ['hjælp', 'help'],
+    ['hjälp', 'help'],
+    ['help', 'help'],
+    ['?', 'help'],
+  ];
+  for (const [text, command] of words) {
+    it(`${JSON.stringify(text)} → ${command}`, () => assert.equal(parseCommand(text), command));
+  }
+
+  const variants: Array<[string, string, Command]> = [
+    ['upper case', 'NY PLAN', 'newPlan'],
+    ['mixed case with Danish letters', 'FortSÆt', 'continue'],
+    ['Swedish upper case', 'HJÄLP', 'help'],
+    ['surrounding whitespace', '  mine planer \n', 'myPlans'],
+    ['several spaces inside', 'my    plans', 'myPlans'],
+    ['a tab and a non-breaking space inside', 'ny\t\u00a0plan', 'newPlan'],
+    ['a trailing full stop', 'Ny plan.', 'newPlan'],
+    ['trailing exclamation marks', 'hjælp!!', 'help'],
+    ['trailing "..."', 'fortsæt...', 'continue'],
+    ['a Teams mention before', '<at>Samspil</at> ny plan', 'newPlan'],
+    ['a Teams mention after', 'help <at>Samspil</at>', 'help'],
+    ['a mention with a space in the name', '<at>Samspil Bot</at>   mine planer', 'myPlans'],
+    ['a mention in upper case tags', '<AT>Samspil</AT> hjælp', 'help'],
+    ['decomposed æ/ä (NFD from some keyboards)', 'fortsa\u0308tt', 'continue'],
+    ['a trailing full stop followed by a space', 'Hjælp. ', 'help'],
+    ['punctuation before a trailing mention', 'ny plan! <at>Samspil</at>', 'newPlan'],
+  ];
+  for (const [label, text, command] of variants) {
+    it(`${label}: ${JSON.stringify(text)} → ${command}`, () => assert.equal(parseCommand(text), command));
+  }
+
+  const unknown: Array<[string, string | undefined]> = [
+    ['undefined', undefined],
+    ['empty', ''],
+    ['whitespace', '   '],
+    ['only a mention', '<at>Samspil</at>'],
+    ['a sentence containing a command', 'kan du hjælpe mig med en ny plan'],
+    ['a command with extra words', 'ny plan til Jens'],
+    ['a near miss', 'nyplan'],
+    ['another language', 'neuer Plan'],
+    ['a very long text', `help${' '.repeat(300)}`],
+    ['an Object.prototype property: constructor', 'constructor'],
+    ['an Object.prototype property: __proto__', '__proto__'],
+    ['an Object.prototype method in lower case', 'tostring'],
+  ];
+  for (const [label, text] of unknown) {
+    it(`${label} → undefined`, () => assert.equal(parseCommand(text), undefined));
+  }
+
+  for (const language of ['da', 'en', 'sv'] as const) {
+    it(`every command named in the ${language} help text works`, () => {
+      const named = [...textsFor(language).help.commands.matchAll(/\*\*(.+?)\*\*/g)].map((m) => m[1]!);
+      assert.equal(named.length, 5);
+      for (const word of named) assert.ok(parseCommand(word), `"${word}" from the help text is not a command`);
+    });
+
+    it(`every command suggested by the ${language} "unknown command" notice works`, () => {
+      const suggested = [...textsFor(language).notices.unknownCommand.matchAll(/["“„]([^"”“]+)["”]/g)].map((m) => m[1]!);
+      assert.ok(suggested.length >= 4, `found ${JSON.stringify(suggested)}`);
+      for (const word of suggested) assert.ok(parseCommand(word), `"${word}" is not a command`);
+    });
+  }
+});
