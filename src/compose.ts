@@ -1,42 +1,28 @@
 /**
- * Wires the bot together from its configuration: store, services, handlers,
- * background workers (outbox, scheduler), adapter, HTTP server. The only place
- * that knows every part.
+ * Wires the bot together from its configuration: the platform (store, audit,
+ * outbox, scheduler, conversations, adapter, HTTP server), then every
+ * capability registered in src/capabilities.ts on top of it.
  */
-import { randomBytes } from 'node:crypto';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
-import { createBotApp } from './platform/bot/app';
-import { GuideHandlers } from './guide/bot/guideHandlers';
-import { linkByTeamsEmail } from './plans/bot/identityLink';
-import { readTurn } from './platform/bot/turn';
-import { MeetingHandlers } from './meetings/bot/meetingHandlers';
-import { PlanHandlers } from './plans/bot/planHandlers';
+import { ALL_CONTAINERS, createCapabilities } from './capabilities';
 import type { Config } from './config';
-import { GuideService } from './guide/domain/guideService';
-import type { Environment } from './platform/identity';
-import { InvitationService } from './meetings/domain/invitationService';
-import { MeetingService } from './meetings/domain/meetingService';
-import { PlanService } from './plans/domain/planService';
-import { systemEnvironment } from './platform/environment';
-import { graphOnlineMeetingProvider } from './meetings/graph/onlineMeetingProvider';
-import { credentialTokenProvider, graphCredential, GraphCredentialSettings } from './platform/graph/tokenProvider';
-import { IcsLinks } from './meetings/http/icsLinks';
-import { registerIcsRoute } from './meetings/http/icsRoute';
-import type { Logger } from './platform/logger';
+import type { CapabilityModule } from './platform/bot/capability';
+import { createBotApp } from './platform/bot/app';
+import { CosmosAuditLog } from './platform/audit/auditRepository';
 import { ConnectorConversationCreator, ConversationDirectory, ConversationReferenceStore } from './platform/conversations/conversationReferences';
-import { OutboxMeetingNotifier } from './meetings/notify/meetingNotifier';
-import { JobMeetingReminders, reminderHandlers } from './meetings/notify/meetingReminders';
+import { systemEnvironment } from './platform/environment';
+import { credentialTokenProvider, graphCredential, GraphCredentialSettings } from './platform/graph/tokenProvider';
+import type { Environment } from './platform/identity';
+import type { Logger } from './platform/logger';
 import { createOutbox } from './platform/outbox/outbox';
 import { GraphDeliveryVerifier } from './platform/outbox/graphDeliveryVerifier';
-import { Scheduler, CosmosJobStore, JobQueue } from './platform/scheduler/scheduler';
+import type { OutboxFailure } from './platform/outbox/model';
 import { BotFrameworkSender, createProactiveAdapter } from './platform/outbox/senderBotFramework';
-import { HttpServer, startHttpServer } from './server';
-import { CosmosAuditLog } from './platform/audit/auditRepository';
+import type { Platform } from './platform/platform';
+import { planReference } from './plans/domain/carePlan';
+import { Scheduler, CosmosJobStore, JobQueue } from './platform/scheduler/scheduler';
 import { openStore, Store } from './platform/storage/cosmosClient';
-import { CosmosDraftStore } from './guide/storage/draftRepository';
-import { CosmosMeetingStore } from './meetings/storage/meetingRepository';
-import { CosmosPlanStore } from './plans/storage/planRepository';
+import { HttpServer, startHttpServer } from './server';
 
 export interface RunningBot {
   http: HttpServer;
@@ -62,71 +48,46 @@ function graphSettings(graph: NonNullable<Config['graph']>): GraphCredentialSett
 }
 
 /** Starts the whole bot. */
-export async function startBot(config: Config, logger: Logger, env: Environment = systemEnvironment): Promise<RunningBot> {
-  const store = await openStore(config.cosmos, logger);
+export async function startBot(config: Config, logger: Logger, env: Environment = systemEnvironment(planReference)): Promise<RunningBot> {
+  const store = await openStore(config.cosmos, ALL_CONTAINERS, logger);
   const c = store.containers;
-  const plans = new CosmosPlanStore(c.plans);
-  const drafts = new CosmosDraftStore(c.drafts);
-  const audit = new CosmosAuditLog(c.audit);
-  const meetings = new CosmosMeetingStore(c.meetings);
   const botAppId = config.auth.mode === 'botFramework' ? config.auth.appId : '';
-
   const proactive = createProactiveAdapter(authOptions(config.auth));
-  const references = new ConversationReferenceStore(c.conversations);
+  const references = new ConversationReferenceStore(c.conversations!);
   const directory = new ConversationDirectory(
     references,
     new ConnectorConversationCreator(proactive, { appId: botAppId, id: `28:${botAppId || 'samspil'}` }),
     { defaultServiceUrl: config.defaultServiceUrl, logger },
   );
   const graph = config.graph && graphSettings(config.graph);
-  // A finally failed invitation shows on the organiser's card at once (idempotent: a re-render).
-  const late: { notifier?: OutboxMeetingNotifier } = {};
-  const onFailed = async (failure: { tenantId: string; messageKey: string }) => {
-    const meetingId = /^meeting:([^:]+):/.exec(failure.messageKey)?.[1];
-    const meeting = meetingId && (await meetings.get(failure.tenantId, meetingId));
-    const plan = meeting && (await plans.get(failure.tenantId, meeting.planId));
-    if (meeting && plan) await late.notifier?.refreshOrganiser(plan, meeting);
+  // Capabilities are built after the outbox, which reports failures to them: bound late.
+  let capabilities: CapabilityModule[] = [];
+  const onFailed = async (failure: OutboxFailure) => {
+    for (const capability of capabilities) await capability.onOutboxFailed?.(failure);
   };
   const outbox = createOutbox({
     onFailed,
-    container: c.outbox,
+    container: c.outbox!,
     sender: new BotFrameworkSender(proactive, botAppId),
     verifier: graph && new GraphDeliveryVerifier({ tokens: credentialTokenProvider(graphCredential(graph)), botAppId, baseUrl: config.graph?.baseUrl }),
     logger,
   });
-  // Locally a fresh secret per process: download links then last until a restart.
-  const links = new IcsLinks(config.icsLinkSecret ? Buffer.from(config.icsLinkSecret) : randomBytes(32), config.publicBaseUrl, () => env.now());
-  const icsUrl = (tenantId: string, meetingId: string, contactId: string) => links.url({ tenantId, meetingId, contactId });
-  const notifier = new OutboxMeetingNotifier({ outbox, directory, adapter: proactive, botAppId, icsUrl, now: () => env.now(), logger });
-  late.notifier = notifier;
-  const jobStore = new CosmosJobStore(c.schedule, logger);
-  const reminders = new JobMeetingReminders(new JobQueue(jobStore), () => env.now());
-  const scheduler = new Scheduler({ store: jobStore, handlers: reminderHandlers({ plans, audit, meetings, notifier, directory, outbox, logger }), logger });
-
-  const planService = new PlanService(plans, audit, env);
-  const guideService = new GuideService(drafts, plans, audit, env);
-  const onlineMeetings = graph && graphOnlineMeetingProvider({ credential: graph, logger, baseUrl: config.graph?.baseUrl });
-  const meetingService = new MeetingService({
-    plans, meetings, audit, notifier, reminders, onlineMeetings, env,
-    defaultTimeZone: 'Europe/Copenhagen',
-    onSyncFailed: (meetingId) => logger.warn('meeting.onlineSync.failed', { meetingId }),
-  });
-  const invitationService = new InvitationService(plans, meetings, audit, notifier, env);
+  const jobStore = new CosmosJobStore(c.schedule!, logger);
+  const platform: Platform = {
+    config, logger, env, store, botAppId, proactive, directory, outbox, graph,
+    audit: new CosmosAuditLog(c.audit!),
+    jobs: new JobQueue(jobStore),
+  };
+  capabilities = createCapabilities(platform);
+  const handlers = Object.assign({}, ...capabilities.map((m) => m.jobs ?? {}));
+  const scheduler = new Scheduler({ store: jobStore, handlers, logger });
 
   const adapter = createAdapter(config.auth);
   const app = createBotApp({
     adapter,
     botAppId: botAppId || undefined,
-    guide: new GuideHandlers(guideService, planService, logger),
-    plans: new PlanHandlers(planService, guideService, meetingService, !!onlineMeetings),
-    meetings: new MeetingHandlers(meetingService, invitationService, { onlineMeetingsAvailable: !!onlineMeetings, icsUrl, now: () => env.now() }, logger),
-    onUserActivity: async (context: TurnContext) => {
-      // A new or changed personal chat (install, first message): link the user to plans that list them.
-      const saved = await references.rememberFrom(context.activity);
-      const turn = saved === 'created' || saved === 'updated' ? readTurn(context) : undefined;
-      if (turn) await linkByTeamsEmail(context, turn, planService, logger);
-    },
-    linkIdentity: (context, turn) => linkByTeamsEmail(context, turn, planService, logger),
+    capabilities,
+    rememberConversation: (context) => references.rememberFrom(context.activity),
     localLocale: config.localLocale,
     logger,
   });
@@ -138,7 +99,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
       adapter,
       app,
       logger,
-      routes: (server) => registerIcsRoute(server, { links, plans, meetings, audit, env, logger }),
+      routes: (server) => capabilities.forEach((m) => m.routes?.(server)),
     });
   } catch (err) {
     await store.close();
@@ -146,7 +107,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
   }
   outbox.start();
   scheduler.start();
-  logger.info('bot.started', { host: config.host, port: http.port, auth: config.auth.mode, store: config.cosmos.mode, graph: !!graph });
+  logger.info('bot.started', { host: config.host, port: http.port, auth: config.auth.mode, store: config.cosmos.mode, graph: !!graph, capabilities: capabilities.length });
   return {
     http,
     store,

@@ -7,7 +7,9 @@
 import type { AuditEntry } from '../../src/platform/audit/audit';
 import { CarePlan, unlinkedEmailsOf } from '../../src/plans/domain/carePlan';
 import { GuideDraft, isFinished } from '../../src/guide/domain/guide';
-import type { AuditLog, DraftStore, PlanStore, Versioned } from '../../src/platform/ports';
+import type { AuditLog, Versioned } from '../../src/platform/ports';
+import type { DraftStore } from '../../src/guide/domain/ports';
+import type { PlanStore } from '../../src/plans/domain/ports';
 
 const copy = <T>(v: T): T => structuredClone(v);
 const key = (tenantId: string, id: string) => `${tenantId}/${id}`;

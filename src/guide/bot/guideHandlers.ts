@@ -4,12 +4,14 @@
  */
 import { z } from 'zod';
 import { AdaptiveCardJson } from '../../platform/cards/render';
-import { guideCard, noticeCard, planOverviewCard } from '../../platform/cards/views';
+import { noticeCard } from '../../platform/cards/views';
+import { planOverviewCard } from '../../plans/bot/planViews';
+import { guideCard } from './guideViews';
 import type { GuideDraft } from '../domain/guide';
 import type { GuideOutcome, GuideService } from '../domain/guideService';
 import type { PlanService } from '../../plans/domain/planService';
 import type { Logger } from '../../platform/logger';
-import { guidePayloadSchema, toGuideRequest } from '../../platform/bot/payloads';
+import { guidePayloadSchema, toGuideRequest } from './payloads';
 import type { Turn } from '../../platform/bot/turn';
 
 export class GuideHandlers {

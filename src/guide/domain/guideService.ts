@@ -7,7 +7,9 @@ import { auditEntry } from '../../platform/audit/audit';
 import type { CarePlan } from '../../plans/domain/carePlan';
 import { FieldErrors, GuideAction, GuideDraft, RawFields, applyGuideAction, isFinished, startGuide } from './guide';
 import type { Environment, UserIdentity } from '../../platform/identity';
-import type { AuditLog, DraftStore, PlanStore } from '../../platform/ports';
+import type { AuditLog } from '../../platform/ports';
+import type { DraftStore } from './ports';
+import type { PlanStore } from '../../plans/domain/ports';
 
 export type GuideOutcome =
   | { kind: 'ok'; draft: GuideDraft; plan?: CarePlan }

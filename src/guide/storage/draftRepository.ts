@@ -1,7 +1,8 @@
 /** Guide drafts in Cosmos, replaced only with the ETag they were read at. */
 import type { Container } from '@azure/cosmos';
 import type { GuideDraft } from '../domain/guide';
-import type { DraftStore, Versioned } from '../../platform/ports';
+import type { DraftStore } from '../domain/ports';
+import type { Versioned } from '../../platform/ports';
 import { isNotFound, isPreconditionFailed, stripSystem } from '../../platform/storage/cosmosErrors';
 import { createOnce, readOwned } from '../../platform/storage/documents';
 

@@ -16,8 +16,10 @@ import { errorCodes } from '../../platform/validation';
 import type { InvitationOutcome, InvitationService } from '../domain/invitationService';
 import type { MeetingOutcome, MeetingService } from '../domain/meetingService';
 import type { Logger } from '../../platform/logger';
-import { invitationPayloadSchema, meetingPayloadSchema } from '../../platform/bot/payloads';
+import { invitationPayloadSchema, meetingPayloadSchema } from './payloads';
 import type { Turn } from '../../platform/bot/turn';
+import type { Answer as PlanListAnswer, PlanHandlers } from '../../plans/bot/planHandlers';
+import { canCallMeeting } from '../../plans/domain/carePlan';
 
 export interface MeetingHandlerOptions {
   onlineMeetingsAvailable: boolean;
@@ -33,6 +35,20 @@ export class MeetingHandlers {
     private readonly opts: MeetingHandlerOptions,
     private readonly log: Logger,
   ) {}
+
+  /** "indkald": the scheduling card when the user has exactly one plan a meeting can be called for; otherwise the plans to choose from. */
+  async invite(turn: Turn, plans: PlanHandlers): Promise<PlanListAnswer> {
+    const listed = await plans.listed(turn);
+    const open = listed.plans.filter(canCallMeeting);
+    if (open.length === 1) {
+      const prepared = await this.meetings.prepare(turn.user, open[0]!.id);
+      if (prepared.kind === 'ok') {
+        const card = meetingScheduleCard(prepared.plan, turn.loc, { now: this.opts.now(), formId: randomUUID(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable });
+        return { attachments: [CardFactory.adaptiveCard(card)] };
+      }
+    }
+    return plans.overview(turn, listed.plans, listed.total);
+  }
 
   /** A button on the overview, scheduling, organiser or checklist card. */
   async act(turn: Turn, context: TurnContext, data: unknown): Promise<AdaptiveCardJson> {

@@ -8,9 +8,13 @@ import type { CoordinationMeeting, Invitation } from '../domain/meeting';
 import { AGENDA_KEYS, tally } from '../domain/meeting';
 import { instantToZoned } from '../../platform/zonedTime';
 import { Locale, format, formatDate, formatDateTime, todayIn } from '../../platform/i18n';
-import { CardModels, ChecklistRow, DETAIL_FIELDS, Fact, NoticeColor, SCHEDULE_FIELDS } from '../../platform/cards/models';
-import { AdaptiveCardJson, render } from '../../platform/cards/render';
-import { MeetingSummary, contactSummary, errorText } from '../../platform/cards/views';
+import type { Fact, NoticeColor } from '../../platform/cards/models';
+import { AdaptiveCardJson, templateRenderer } from '../../platform/cards/render';
+import { errorText } from '../../platform/cards/views';
+import { MeetingSummary, contactSummary } from '../../plans/bot/planViews';
+import { ChecklistRow, DETAIL_FIELDS, MeetingCardModels, SCHEDULE_FIELDS } from './cardModels';
+
+const render = templateRenderer<MeetingCardModels>();
 
 /** Teams identifies users in card refresh by MRI; for Azure AD users that is 8:orgid:<object id>. */
 export const mriOf = (aadObjectId: string): string => `8:orgid:${aadObjectId}`;
@@ -132,7 +136,7 @@ export function organiserCard(
     }));
   // The change form is read in the meeting's own zone, so it is filled in that zone too.
   const local = instantToZoned(new Date(meeting.startsAt), meeting.timeZone);
-  const model: CardModels['meetingOrganiser'] = {
+  const model: MeetingCardModels['meetingOrganiser'] = {
     t,
     notice: opts.notice ?? '',
     noticeColor: opts.noticeColor ?? 'Attention',

@@ -8,7 +8,9 @@ import { CarePlan, Contact, ContactInput, canChange, contactInputSchema } from '
 import type { Environment, UserIdentity } from '../../platform/identity';
 import { errorCodes } from '../../platform/validation';
 import { Answer, CoordinationMeeting, Invitation, answerInvitation } from './meeting';
-import type { AuditLog, MeetingNotifier, MeetingStore, PlanStore } from '../../platform/ports';
+import type { AuditLog } from '../../platform/ports';
+import type { MeetingNotifier, MeetingStore } from './ports';
+import type { PlanStore } from '../../plans/domain/ports';
 
 export type InvitationOutcome =
   | { kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting; contact: Contact; invitation: Invitation }

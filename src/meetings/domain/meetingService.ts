@@ -15,7 +15,9 @@ import {
   rescheduleMeeting,
   scheduleMeeting,
 } from './meeting';
-import type { AuditLog, MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingProvider, PlanStore } from '../../platform/ports';
+import type { AuditLog } from '../../platform/ports';
+import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingProvider } from './ports';
+import type { PlanStore } from '../../plans/domain/ports';
 import { zonedToInstant } from '../../platform/zonedTime';
 
 export type MeetingOutcome =

@@ -2,7 +2,7 @@
  * The domain's OnlineMeetingProvider port (src/domain/ports.ts) over Microsoft
  * Graph: what compose wires in when Graph credentials are configured.
  */
-import type { OnlineMeetingProvider } from '../../platform/ports';
+import type { OnlineMeetingProvider } from '../domain/ports';
 import type { Logger } from '../../platform/logger';
 import { GraphOnlineMeetings } from './onlineMeetings';
 import type { OnlineMeetings } from './onlineMeetings';

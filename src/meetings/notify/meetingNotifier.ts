@@ -8,7 +8,7 @@ import { CardFactory, CloudAdapter, MessageFactory } from 'botbuilder';
 import { invitationCard, organiserCard } from '../bot/meetingViews';
 import type { CarePlan } from '../../plans/domain/carePlan';
 import type { CoordinationMeeting } from '../domain/meeting';
-import type { MeetingNotice, MeetingNotifier } from '../../platform/ports';
+import type { MeetingNotice, MeetingNotifier } from '../domain/ports';
 import { localeOf } from '../../platform/i18n';
 import { errorFields, Logger } from '../../platform/logger';
 import type { ConversationDirectory } from '../../platform/conversations/conversationReferences';

@@ -1,7 +1,7 @@
 /** Coordination meetings in Cosmos, one logical partition per tenant; every change with its ETag. */
 import type { Container } from '@azure/cosmos';
 import type { CoordinationMeeting } from '../domain/meeting';
-import type { MeetingStore } from '../../platform/ports';
+import type { MeetingStore } from '../domain/ports';
 import { stripSystem } from '../../platform/storage/cosmosErrors';
 import { createOnce, readOwned, updateWithEtag } from '../../platform/storage/documents';
 

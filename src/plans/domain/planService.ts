@@ -4,7 +4,8 @@
 import { auditEntry } from '../../platform/audit/audit';
 import { CarePlan, isMember, linkTeamsIdentity } from './carePlan';
 import type { Environment, UserIdentity } from '../../platform/identity';
-import type { AuditLog, PlanStore } from '../../platform/ports';
+import type { AuditLog } from '../../platform/ports';
+import type { PlanStore } from './ports';
 
 export type PlanView = { kind: 'ok'; plan: CarePlan } | { kind: 'denied' };
 

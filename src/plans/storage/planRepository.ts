@@ -1,7 +1,7 @@
 /** Care plans in Cosmos, one logical partition per tenant. */
 import type { Container } from '@azure/cosmos';
 import { CarePlan, unlinkedEmailsOf } from '../domain/carePlan';
-import type { PlanStore } from '../../platform/ports';
+import type { PlanStore } from '../domain/ports';
 import { stripSystem } from '../../platform/storage/cosmosErrors';
 import { createOnce, readOwned, updateWithEtag } from '../../platform/storage/documents';
 

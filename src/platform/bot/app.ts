@@ -1,6 +1,6 @@
 /**
- * The teams-ai Application: routes activities to the capability handlers.
- * Handlers stay thin; the domain services do the work.
+ * The teams-ai Application: routes activities to the capabilities registered
+ * with it (src/capabilities.ts). Handlers stay thin; the domain services do the work.
  */
 import { ActivityTypes, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
@@ -8,23 +8,16 @@ import type { AdaptiveCardJson } from '../cards/render';
 import { helpCard, noticeCard, welcomeCard } from '../cards/views';
 import { errorFields, Logger } from '../logger';
 import { localeOf } from '../i18n';
-import { Command, parseCommand } from './commands';
-import { GuideHandlers } from '../../guide/bot/guideHandlers';
-import { MeetingHandlers } from '../../meetings/bot/meetingHandlers';
-import { commandPayloadSchema } from './payloads';
-import { PlanHandlers } from '../../plans/bot/planHandlers';
+import type { CapabilityModule, CommandRoute } from './capability';
+import { CommandTable, HELP_WORDS } from './commands';
 import { readTurn, Turn } from './turn';
 
 export interface BotDeps {
   adapter: TeamsAdapter;
   botAppId?: string;
-  guide: GuideHandlers;
-  plans: PlanHandlers;
-  meetings: MeetingHandlers;
-  /** Called on every activity from a user, to keep their conversation reference for proactive messages. */
-  onUserActivity?: (context: TurnContext) => Promise<void>;
-  /** Links the user to plans that list their e-mail (before "mine planer" and "indkald"). */
-  linkIdentity?: (context: TurnContext, turn: Turn) => Promise<unknown>;
+  capabilities: readonly CapabilityModule[];
+  /** Called on every activity from a user: keeps their personal-chat reference; says whether it was new or changed. */
+  rememberConversation?: (context: TurnContext) => Promise<'created' | 'updated' | 'unchanged' | 'ignored'>;
   /** Local only: the locale to answer in whatever the client says (the Playground always says en-US). */
   localLocale?: string;
   logger: Logger;
@@ -45,35 +38,21 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
   const sendCard = (context: TurnContext, card: AdaptiveCardJson) =>
     context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 
-  const runCommand = async (context: TurnContext, turn: Turn, command: Command): Promise<void> => {
+  const help: CommandRoute = {
+    name: 'help',
+    words: HELP_WORDS,
+    personalOnly: false,
+    run: async (context, turn) => void (await sendCard(context, helpCard(turn.loc))),
+  };
+  const commands = new CommandTable([help, ...deps.capabilities.flatMap((c) => c.commands ?? [])]);
+
+  const runCommand = async (context: TurnContext, turn: Turn, command: CommandRoute): Promise<void> => {
     // Citizen data never appears in a group chat or channel, whoever asks.
-    if (command !== 'help' && turn.conversationType !== 'personal') {
+    if (command.personalOnly !== false && turn.conversationType !== 'personal') {
       await sendCard(context, noticeCard(turn.loc.t.notices.personalOnly));
       return;
     }
-    switch (command) {
-      case 'newPlan':
-        await sendCard(context, await deps.guide.start(turn));
-        return;
-      case 'continue':
-        await sendCard(context, await deps.guide.resume(turn));
-        return;
-      case 'help':
-        await sendCard(context, helpCard(turn.loc));
-        return;
-      case 'myPlans': {
-        await deps.linkIdentity?.(context, turn);
-        const { attachments, text } = await deps.plans.myPlans(turn);
-        await context.sendActivity(MessageFactory.carousel(attachments, text));
-        return;
-      }
-      case 'invite': {
-        await deps.linkIdentity?.(context, turn);
-        const { attachments, text } = await deps.plans.invite(turn);
-        await context.sendActivity(MessageFactory.carousel(attachments, text));
-        return;
-      }
-    }
+    await command.run(context, turn);
   };
 
   /** Every route needs a Teams user in a tenant; anything else gets a plain answer and no data. */
@@ -90,8 +69,12 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
   // Keep each user's personal-chat reference fresh for proactive messages; never let it fail a turn.
   app.turn('beforeTurn', async (context) => {
     if (deps.localLocale) context.activity.locale = deps.localLocale;
-    if (deps.onUserActivity) {
-      await deps.onUserActivity(context).catch((err: unknown) => logger.warn('conversationReference.save.failed', errorFields(err)));
+    try {
+      const saved = await deps.rememberConversation?.(context);
+      const turn = saved === 'created' || saved === 'updated' ? readTurn(context) : undefined;
+      if (turn) for (const c of deps.capabilities) await c.onNewConversation?.(context, turn);
+    } catch (err) {
+      logger.warn('conversationReference.save.failed', errorFields(err));
     }
     return true;
   });
@@ -107,33 +90,32 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
   app.activity(ActivityTypes.Message, async (context) =>
     withTurn(context, async (turn) => {
       // A card's Action.Submit arrives as a message with a value and no text: not ours, say so.
-      const command = parseCommand(context.activity.text);
-      logger.info('message.command', { command: command ?? 'unknown' });
+      const command = commands.parse(context.activity.text);
+      logger.info('message.command', { command: command?.name ?? 'unknown' });
       if (command) return runCommand(context, turn, command);
       await sendCard(context, helpCard(turn.loc, turn.loc.t.notices.unknownCommand));
     }),
   );
 
-  /** A button that works on citizen data: only for a Teams user, only in personal chat. */
-  const personalAction = (verb: string, handle: (turn: Turn, context: TurnContext, data: unknown) => Promise<AdaptiveCardJson>) =>
-    app.adaptiveCards.actionExecute<unknown>(verb, async (context, _state, data) => {
-      const turn = readTurn(context);
-      if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
-      if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
-      return handle(turn, context, data);
-    });
-
-  personalAction('guide', (turn, _context, data) => deps.guide.act(turn, data));
-  personalAction('meeting', (turn, context, data) => deps.meetings.act(turn, context, data));
-  personalAction('invitation', (turn, _context, data) => deps.meetings.answer(turn, data));
+  for (const capability of deps.capabilities) {
+    for (const route of capability.verbs ?? []) {
+      app.adaptiveCards.actionExecute<unknown>(route.verb, async (context, _state, data) => {
+        const turn = readTurn(context);
+        if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
+        // A button that works on citizen data: only for a Teams user, only in personal chat.
+        if (route.personalOnly !== false && turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
+        return route.handle(turn, context, data);
+      });
+    }
+  }
 
   // Buttons on the welcome and help cards: the card stays, the answer comes as a new message.
   app.adaptiveCards.actionExecute<unknown>('cmd', async (context, _state, data) => {
     const turn = readTurn(context);
-    const parsed = commandPayloadSchema.safeParse(data);
-    if (!turn || !parsed.success) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
-    await runCommand(context, turn, parsed.data.command);
-    return parsed.data.from === 'help' ? helpCard(turn.loc) : welcomeCard(turn.loc);
+    const button = commands.button(data);
+    if (!turn || !button) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
+    await runCommand(context, turn, button.command);
+    return button.from === 'help' ? helpCard(turn.loc) : welcomeCard(turn.loc);
   });
 
   // Any other verb: an old or forged card. Answer, change nothing.

@@ -2,37 +2,50 @@
  * Text commands. Every language's words work whatever the locale: a Danish
  * nurse typing "help" in an English client still gets help.
  */
-export type Command = 'newPlan' | 'myPlans' | 'continue' | 'help' | 'invite';
+import { z } from 'zod';
+import type { CommandRoute } from './capability';
 
-const WORDS = new Map<string, Command>(Object.entries({
-  'ny plan': 'newPlan',
-  'new plan': 'newPlan',
-  'start plan': 'newPlan',
-  'mine planer': 'myPlans',
-  'mina planer': 'myPlans',
-  'my plans': 'myPlans',
-  'fortsæt': 'continue',
-  'fortsätt': 'continue',
-  'continue': 'continue',
-  'hjælp': 'help',
-  'hjälp': 'help',
-  'help': 'help',
-  '?': 'help',
-  'indkald': 'invite',
-  'indkald til møde': 'invite',
-  'invite': 'invite',
-  'kalla': 'invite',
-  'kalla till möte': 'invite',
-} satisfies Record<string, Command>));
+/** Turns message text into a registered command. */
+export class CommandTable {
+  private readonly byWord = new Map<string, CommandRoute>();
+  private readonly byName = new Map<string, CommandRoute>();
 
-/** Maps a message text to a command; undefined for anything else. */
-export function parseCommand(text: string | undefined): Command | undefined {
-  if (!text || text.length > 200) return undefined;
-  const normalised = text
-    .replace(/<at>[^<]*<\/at>/gi, ' ')
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-  return WORDS.get(normalised) ?? WORDS.get(normalised.replace(/[.!?]+$/u, '').trim());
+  constructor(routes: readonly CommandRoute[]) {
+    for (const route of routes) {
+      if (this.byName.has(route.name)) throw new Error(`command "${route.name}" registered twice`);
+      this.byName.set(route.name, route);
+      for (const word of route.words) {
+        const key = normalise(word);
+        if (this.byWord.has(key)) throw new Error(`command word "${word}" registered twice`);
+        this.byWord.set(key, route);
+      }
+    }
+  }
+
+  /** The command a message text names, or undefined for anything else. */
+  parse(text: string | undefined): CommandRoute | undefined {
+    if (!text || text.length > 200) return undefined;
+    const key = normalise(text.replace(/<at>[^<]*<\/at>/gi, ' '));
+    return this.byWord.get(key) ?? this.byWord.get(key.replace(/[.!?]+$/u, '').trim());
+  }
+
+  /** The command a welcome or help card button names, and where the button was; undefined for anything else. */
+  button(data: unknown): { command: CommandRoute; from: 'welcome' | 'help' } | undefined {
+    const parsed = commandPayloadSchema.safeParse(data);
+    const command = parsed.success ? this.byName.get(parsed.data.command) : undefined;
+    return parsed.success && command ? { command, from: parsed.data.from } : undefined;
+  }
 }
+
+function normalise(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** The platform's own command: what the bot can do. */
+export const HELP_WORDS = ['hjælp', 'hjälp', 'help', '?'] as const;
+
+/** A command button on the welcome or help card. */
+export const commandPayloadSchema = z.object({
+  command: z.string().regex(/^[A-Za-z]{1,40}$/),
+  from: z.enum(['welcome', 'help']),
+});

@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
-import type { CardModels, TemplateName } from './models';
 
 /** The Adaptive Card JSON that goes on the wire. */
 export interface AdaptiveCardJson {
@@ -18,9 +17,9 @@ export interface AdaptiveCardJson {
 
 export const TEMPLATE_DIR = path.resolve(__dirname, '..', '..', '..', 'adaptiveCards');
 
-const cache = new Map<TemplateName, ACData.Template>();
+const cache = new Map<string, ACData.Template>();
 
-function template(name: TemplateName): ACData.Template {
+function template(name: string): ACData.Template {
   let t = cache.get(name);
   if (!t) {
     t = new ACData.Template(JSON.parse(readFileSync(path.join(TEMPLATE_DIR, `${name}.json`), 'utf8')));
@@ -29,7 +28,12 @@ function template(name: TemplateName): ACData.Template {
   return t;
 }
 
-/** Expands a template with its view model. */
-export function render<N extends TemplateName>(name: N, model: CardModels[N]): AdaptiveCardJson {
+/** Expands the template adaptiveCards/<name>.json with its view model. */
+export function renderTemplate(name: string, model: object): AdaptiveCardJson {
   return template(name).expand({ $root: model }) as AdaptiveCardJson;
+}
+
+/** A render function typed by one capability's view models: its template names and the model each one reads. */
+export function templateRenderer<Models>(): <N extends keyof Models & string>(name: N, model: Models[N]) => AdaptiveCardJson {
+  return (name, model) => renderTemplate(name, model as object);
 }

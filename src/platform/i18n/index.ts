@@ -1,12 +1,9 @@
 /** Picks the language and time zone for a user from their Teams locale. */
-import { da, Texts } from './da';
-import { en } from './en';
-import { sv } from './sv';
+// The joined table of the platform's and the capabilities' texts (the one registration point for texts).
+import { TEXTS, Texts } from '../../texts';
 
 export type Language = 'da' | 'en' | 'sv';
 export type { Texts };
-
-const TEXTS: Record<Language, Texts> = { da, en, sv };
 
 /** Danish first: anything that is not English or Swedish gets Danish. */
 export function languageOf(locale: string | undefined): Language {

@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTAINERS } from '../../../src/platform/storage/containers';
+import { ALL_CONTAINERS } from '../../../src/capabilities';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const read = (relative: string): string => readFileSync(join(ROOT, relative), 'utf8');
@@ -138,9 +138,9 @@ describe('deployment configuration (teamsapp.yml, env/, infra/)', () => {
     // Exactly the app's containers: none missing, none left over.
     assert.deepEqual(
       Object.fromEntries(declared),
-      Object.fromEntries(Object.values(CONTAINERS).map((d) => [d.id, d.partitionKey])),
+      Object.fromEntries(ALL_CONTAINERS.map((d) => [d.id, d.partitionKey])),
     );
-    for (const def of Object.values(CONTAINERS)) {
+    for (const def of ALL_CONTAINERS) {
       assert.equal(declared.get(def.id), def.partitionKey, `container ${def.id}`);
     }
   });

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type AjvCore from 'ajv/dist/core';
 import addFormats from 'ajv-formats';
-import { parseCommand } from '../../../src/platform/bot/commands';
+import { parseCommand } from '../../support/commands';
 import { COLOR_TYPE, decodePng, readChunks, readHeader } from './png';
 
 const ROOT = join(__dirname, '..', '..', '..');

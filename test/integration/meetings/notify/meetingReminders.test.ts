@@ -17,6 +17,7 @@ import { createOutbox } from '../../../../src/platform/outbox/outbox';
 import { CosmosJobStore, JobQueue, Scheduler } from '../../../../src/platform/scheduler/scheduler';
 import type { Sender, SendResult } from '../../../../src/platform/outbox/sender';
 import { ensureContainers } from '../../../../src/platform/storage/containers';
+import { ALL_CONTAINERS } from '../../../../src/capabilities';
 import { EmbeddedCosmos, startEmbeddedCosmos } from '../../../../src/platform/storage/embedded/embeddedCosmos';
 import { CosmosMeetingStore } from '../../../../src/meetings/storage/meetingRepository';
 import { CosmosPlanStore } from '../../../../src/plans/storage/planRepository';
@@ -49,7 +50,7 @@ describe('meeting reminders (scheduler + outbox over Cosmos)', function () {
   });
 
   async function setUp(db: string) {
-    const c = await ensureContainers(client, db);
+    const c = await ensureContainers(client, db, ALL_CONTAINERS);
     const clock = new TestClock(T_SCHEDULED);
     const plans = new CosmosPlanStore(c.plans);
     const meetings = new CosmosMeetingStore(c.meetings);

@@ -8,6 +8,7 @@ import type { CarePlan } from '../../../../src/plans/domain/carePlan';
 import { startGuide } from '../../../../src/guide/domain/guide';
 import { CosmosAuditLog } from '../../../../src/platform/audit/auditRepository';
 import { Containers, ensureContainers } from '../../../../src/platform/storage/containers';
+import { ALL_CONTAINERS } from '../../../../src/capabilities';
 import { CosmosDraftStore, DRAFT_TTL_SECONDS } from '../../../../src/guide/storage/draftRepository';
 import { EmbeddedCosmos, startEmbeddedCosmos } from '../../../../src/platform/storage/embedded/embeddedCosmos';
 import { CosmosPlanStore } from '../../../../src/plans/storage/planRepository';
@@ -42,7 +43,7 @@ describe('Cosmos repositories (real client, embedded server)', function () {
   before(async () => {
     cosmos = await startEmbeddedCosmos({ logger: silentLogger });
     client = new CosmosClient(cosmos.clientOptions());
-    containers = await ensureContainers(client, 'repo-test');
+    containers = await ensureContainers(client, 'repo-test', ALL_CONTAINERS);
   });
   after(async () => {
     client.dispose();

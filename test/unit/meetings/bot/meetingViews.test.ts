@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { checklistCard, invitationCard, invitationText, meetingScheduleCard, meetingSummary, organiserCard } from '../../../../src/meetings/bot/meetingViews';
-import { planOverviewCard } from '../../../../src/platform/cards/views';
+import { planOverviewCard } from '../../../../src/plans/bot/planViews';
 import type { CarePlan } from '../../../../src/plans/domain/carePlan';
 import { CoordinationMeeting, answerInvitation, cancelMeeting, scheduleInputSchema, scheduleMeeting } from '../../../../src/meetings/domain/meeting';
 import { localeOf } from '../../../../src/platform/i18n';

@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import type { CarePlan } from '../../../../src/plans/domain/carePlan';
 import { CoordinationMeeting, scheduleInputSchema } from '../../../../src/meetings/domain/meeting';
 import { MeetingService } from '../../../../src/meetings/domain/meetingService';
-import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingProvider } from '../../../../src/platform/ports';
+import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingProvider } from '../../../../src/meetings/domain/ports';
 import { OTHER_USER, OWNER, samplePlan, testEnvironment } from '../../fixtures';
 import { InMemoryAuditLog, InMemoryPlanStore } from '../../fakes';
 

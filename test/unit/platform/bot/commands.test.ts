@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { Command, parseCommand } from '../../../../src/platform/bot/commands';
+import { parseCommand } from '../../../support/commands';
+
+type Command = string;
 import { textsFor } from '../../../../src/platform/i18n';
 
 describe('bot/commands', () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { commandPayloadSchema, guidePayloadSchema, toGuideRequest } from '../../../../src/platform/bot/payloads';
-import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../../src/platform/cards/models';
+import { commandPayloadSchema } from '../../../../src/platform/bot/commands';
+import { buttonCommand } from '../../../support/commands';
+import { guidePayloadSchema, toGuideRequest } from '../../../../src/guide/bot/payloads';
+import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../../src/guide/bot/cardModels';
 import { consentFields, contactFields, masterDataFields, uuidOf } from '../../fixtures';
 
 const draftId = uuidOf(9000);
@@ -114,16 +116,22 @@ describe('bot/payloads', () => {
     });
   });
 
-  describe('commandPayloadSchema', () => {
+  describe('welcome and help card buttons', () => {
     it('parses the welcome and help buttons', () => {
       for (const command of ['newPlan', 'myPlans', 'continue', 'help']) {
-        for (const from of ['welcome', 'help']) assert.ok(commandPayloadSchema.safeParse({ command, from }).success);
+        for (const from of ['welcome', 'help']) {
+          assert.ok(commandPayloadSchema.safeParse({ command, from }).success);
+          assert.equal(buttonCommand({ command, from }), command);
+        }
       }
     });
     it('rejects unknown commands and origins', () => {
-      assert.equal(commandPayloadSchema.safeParse({ command: 'deleteAll', from: 'help' }).success, false);
+      assert.equal(buttonCommand({ command: 'deleteAll', from: 'help' }), undefined);
+      assert.equal(buttonCommand({ command: 'help', from: 'elsewhere' }), undefined);
+      assert.equal(buttonCommand({ command: 'help' }), undefined);
       assert.equal(commandPayloadSchema.safeParse({ command: 'help', from: 'elsewhere' }).success, false);
       assert.equal(commandPayloadSchema.safeParse({ command: 'help' }).success, false);
+      assert.equal(commandPayloadSchema.safeParse({ command: '../x', from: 'help' }).success, false);
     });
   });
 });

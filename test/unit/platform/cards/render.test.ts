@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { TEMPLATE_NAMES } from '../../../../src/platform/cards/models';
-import { TEMPLATE_DIR, render } from '../../../../src/platform/cards/render';
-import { guideCard, planOverviewCard } from '../../../../src/platform/cards/views';
+import { TEMPLATE_NAMES } from '../../../../src/capabilities';
+import { TEMPLATE_DIR, renderTemplate } from '../../../../src/platform/cards/render';
+import { guideCard } from '../../../../src/guide/bot/guideViews';
+import { planOverviewCard } from '../../../../src/plans/bot/planViews';
 import { localeOf } from '../../../../src/platform/i18n';
 import { draftAt, samplePlan } from '../../fixtures';
 import { cardProblems, visibleTexts } from './adaptiveCardCheck';
@@ -60,7 +61,7 @@ describe('cards/render', () => {
   });
 
   it('the notice template renders a notice without a title', () => {
-    const card = render('notice', { title: '', text: 'Hej', color: 'Good' });
+    const card = renderTemplate('notice', { title: '', text: 'Hej', color: 'Good' });
     assert.deepEqual(card.body, [{ type: 'TextBlock', text: 'Hej', wrap: true, color: 'Good' }]);
   });
 

@@ -5,10 +5,14 @@
  * on a click, and showing errors in the user's language.
  */
 import assert from 'node:assert/strict';
-import { commandPayloadSchema, meetingPayloadSchema, guidePayloadSchema, toGuideRequest } from '../../../../src/platform/bot/payloads';
-import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../../src/platform/cards/models';
+import { commandPayloadSchema } from '../../../../src/platform/bot/commands';
+import { guidePayloadSchema, toGuideRequest } from '../../../../src/guide/bot/payloads';
+import { meetingPayloadSchema } from '../../../../src/meetings/bot/payloads';
+import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../../src/guide/bot/cardModels';
 import type { AdaptiveCardJson } from '../../../../src/platform/cards/render';
-import { errorText, guideCard, helpCard, noticeCard, planOverviewCard, welcomeCard } from '../../../../src/platform/cards/views';
+import { errorText, helpCard, noticeCard, welcomeCard } from '../../../../src/platform/cards/views';
+import { guideCard } from '../../../../src/guide/bot/guideViews';
+import { planOverviewCard } from '../../../../src/plans/bot/planViews';
 import { LIMITS } from '../../../../src/plans/domain/carePlan';
 import { FieldErrors, GuideDraft, GuideResult, applyGuideAction } from '../../../../src/guide/domain/guide';
 import { Language, Locale, formatDate, localeOf, todayIn } from '../../../../src/platform/i18n';

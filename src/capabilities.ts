@@ -1,0 +1,32 @@
+/**
+ * The one place capabilities are registered: their containers, templates and
+ * command words (static), and their construction over the platform, in order
+ * (later capabilities build on earlier ones).
+ */
+import { createGuide, GUIDE_COMMAND_WORDS, GUIDE_CONTAINERS } from './guide';
+import { GUIDE_TEMPLATES } from './guide/bot/cardModels';
+import { createMeetings, MEETING_COMMAND_WORDS, MEETING_CONTAINERS } from './meetings';
+import { MEETING_TEMPLATES } from './meetings/bot/cardModels';
+import type { CapabilityModule } from './platform/bot/capability';
+import { PLATFORM_TEMPLATES } from './platform/cards/models';
+import type { Platform } from './platform/platform';
+import { PLATFORM_CONTAINERS, type ContainerDef } from './platform/storage/containers';
+import { createPlans, PLAN_COMMAND_WORDS, PLAN_CONTAINERS } from './plans';
+import { PLAN_TEMPLATES } from './plans/bot/cardModels';
+
+/** Every Cosmos container the app uses (also declared in infra/azure.bicep; a test compares). */
+export const ALL_CONTAINERS: readonly ContainerDef[] = [...PLATFORM_CONTAINERS, ...PLAN_CONTAINERS, ...GUIDE_CONTAINERS, ...MEETING_CONTAINERS];
+
+/** Every card template in adaptiveCards/ (a test checks each has a file and each file a model). */
+export const TEMPLATE_NAMES: readonly string[] = [...PLATFORM_TEMPLATES, ...GUIDE_TEMPLATES, ...PLAN_TEMPLATES, ...MEETING_TEMPLATES];
+
+/** Every command word by command name (the help command is the platform's own). */
+export const COMMAND_WORDS: Readonly<Record<string, readonly string[]>> = { ...GUIDE_COMMAND_WORDS, ...PLAN_COMMAND_WORDS, ...MEETING_COMMAND_WORDS };
+
+/** Builds every capability over the platform. */
+export function createCapabilities(p: Platform): CapabilityModule[] {
+  const plans = createPlans(p);
+  const guide = createGuide(p, plans);
+  const meetings = createMeetings(p, plans);
+  return [plans.module, guide.module, meetings.module];
+}

@@ -1,0 +1,60 @@
+/** View models of the guide's templates in adaptiveCards/ (guide*.json). Every field a template reads is here. */
+import type { Choice, ContactRow, Fact, FieldMap, Limits } from '../../platform/cards/models';
+import type { Texts } from '../../platform/i18n';
+
+interface GuideBase {
+  t: Texts;
+  draftId: string;
+  rev: number;
+  stepLabel: string;
+  notice: string;
+  formError: string;
+}
+
+export const CONSENT_FIELDS = ['status', 'method', 'obtainedOn', 'covers', 'note', 'yourRole', 'yourOrganisation', 'yourSector'] as const;
+export const MASTER_DATA_FIELDS = ['name', 'dateOfBirth', 'address', 'housingUnit', 'preferredLanguage', 'dreams', 'wishes', 'needs'] as const;
+export const CONTACT_FIELDS = ['name', 'role', 'organisation', 'sector', 'email', 'phone'] as const;
+
+export interface GuideCardModels {
+  guideConsent: GuideBase & {
+    ownerName: string;
+    today: string;
+    limits: Limits;
+    sectors: Choice[];
+    fields: FieldMap<typeof CONSENT_FIELDS>;
+    errors: FieldMap<typeof CONSENT_FIELDS>;
+  };
+  guideMasterData: GuideBase & {
+    today: string;
+    limits: Limits;
+    languages: Choice[];
+    fields: FieldMap<typeof MASTER_DATA_FIELDS>;
+    errors: FieldMap<typeof MASTER_DATA_FIELDS>;
+  };
+  guideNetwork: GuideBase & {
+    limits: Limits;
+    sectors: Choice[];
+    contactsHeading: string;
+    contacts: ContactRow[];
+    fields: FieldMap<typeof CONTACT_FIELDS>;
+    errors: FieldMap<typeof CONTACT_FIELDS>;
+  };
+  guideContactEdit: GuideBase & {
+    contactId: string;
+    isYou: boolean;
+    limits: Limits;
+    sectors: Choice[];
+    fields: FieldMap<typeof CONTACT_FIELDS>;
+    errors: FieldMap<typeof CONTACT_FIELDS>;
+  };
+  guideReview: GuideBase & {
+    citizenFacts: Fact[];
+    voiceFacts: Fact[];
+    consentSummary: string;
+    networkHeading: string;
+    /** Markdown list, one line per contact: a container per contact would not fit 30 contacts in 28 KB. */
+    networkList: string;
+  };
+}
+
+export const GUIDE_TEMPLATES = ['guideConsent', 'guideMasterData', 'guideNetwork', 'guideContactEdit', 'guideReview'] as const satisfies readonly (keyof GuideCardModels)[];

@@ -1,0 +1,113 @@
+/**
+ * The guide's card for where the guide is now, in the user's language. Pure: no I/O.
+ */
+import { LIMITS } from '../../plans/domain/carePlan';
+import type { Contact } from '../../plans/domain/carePlan';
+import type { FieldErrors, GuideDraft, RawFields } from '../domain/guide';
+import { errorMap, fieldMap, formError, noticeCard } from '../../platform/cards/views';
+import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
+import { Locale, format, todayIn } from '../../platform/i18n';
+import { citizenFacts, consentSummary, contactRows, languageChoices, networkList, sectorChoices, voiceFacts } from '../../plans/bot/planViews';
+import { CONSENT_FIELDS, CONTACT_FIELDS, GuideCardModels, MASTER_DATA_FIELDS } from './cardModels';
+
+const render = templateRenderer<GuideCardModels>();
+
+export interface GuideCardOptions {
+  notice?: string;
+  errors?: FieldErrors;
+  fields?: RawFields;
+  /** Show the edit form of this contact instead of the network step. */
+  editContactId?: string;
+  now?: Date;
+}
+
+const STEP_NUMBER = { consent: 1, masterData: 2, network: 3, review: 4 } as const;
+function contactFields(c: Contact | undefined): Record<string, string | undefined> | undefined {
+  return c && { name: c.name, role: c.role, organisation: c.organisation, sector: c.sector, email: c.email, phone: c.phone };
+}
+
+/** The card for where the guide is now. */
+export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions = {}): AdaptiveCardJson {
+  const { t } = loc;
+  const now = opts.now ?? new Date();
+  const step = draft.step;
+  if (step === 'created' || step === 'cancelled') {
+    return noticeCard(step === 'created' ? t.notices.alreadyCreated : t.notices.cancelled, 'Default');
+  }
+  const base = {
+    t,
+    draftId: draft.id,
+    rev: draft.revision,
+    stepLabel: format(t.common.step, { n: STEP_NUMBER[step] }),
+    notice: opts.notice ?? '',
+    formError: formError(opts.errors, loc),
+  };
+  const limits = { ...LIMITS };
+  switch (step) {
+    case 'consent': {
+      const c = draft.consent;
+      const you = draft.contacts[0];
+      const current = c && {
+        status: c.status,
+        method: c.method,
+        obtainedOn: c.obtainedOn,
+        covers: c.covers.join(','),
+        note: c.note,
+        yourRole: you?.role,
+        yourOrganisation: you?.organisation,
+        yourSector: you?.sector,
+      };
+      const defaults = { method: 'verbal', obtainedOn: todayIn(loc, now), covers: 'shareWithNetwork,coordinationMeetings' };
+      return render('guideConsent', {
+        ...base,
+        ownerName: draft.owner.name,
+        today: todayIn(loc, now),
+        limits,
+        sectors: sectorChoices(loc),
+        fields: fieldMap(CONSENT_FIELDS, opts.fields ?? current ?? defaults),
+        errors: errorMap(CONSENT_FIELDS, opts.errors, loc),
+      });
+    }
+    case 'masterData':
+      return render('guideMasterData', {
+        ...base,
+        today: todayIn(loc, now),
+        limits,
+        languages: languageChoices(loc),
+        fields: fieldMap(MASTER_DATA_FIELDS, opts.fields ?? draft.citizen ?? { preferredLanguage: loc.language }),
+        errors: errorMap(MASTER_DATA_FIELDS, opts.errors, loc),
+      });
+    case 'network': {
+      const editing = opts.editContactId ? draft.contacts.find((c) => c.id === opts.editContactId) : undefined;
+      if (editing) {
+        return render('guideContactEdit', {
+          ...base,
+          contactId: editing.id,
+          isYou: editing.teamsUserId === draft.owner.userId,
+          limits,
+          sectors: sectorChoices(loc),
+          fields: fieldMap(CONTACT_FIELDS, { ...contactFields(editing), ...opts.fields, name: opts.fields?.name ?? editing.name }),
+          errors: errorMap(CONTACT_FIELDS, opts.errors, loc),
+        });
+      }
+      return render('guideNetwork', {
+        ...base,
+        limits,
+        sectors: sectorChoices(loc),
+        contactsHeading: format(t.network.contacts, { n: draft.contacts.length }),
+        contacts: contactRows(draft.contacts, draft.owner.userId, loc),
+        fields: fieldMap(CONTACT_FIELDS, opts.fields),
+        errors: errorMap(CONTACT_FIELDS, opts.errors, loc),
+      });
+    }
+    case 'review':
+      return render('guideReview', {
+        ...base,
+        citizenFacts: draft.citizen ? citizenFacts(draft.citizen, loc) : [],
+        voiceFacts: draft.citizen ? voiceFacts(draft.citizen, loc) : [],
+        consentSummary: draft.consent ? consentSummary(draft.consent, loc) : '',
+        networkHeading: format(t.plan.network, { n: draft.contacts.length }),
+        networkList: networkList(draft.contacts, loc, draft.owner.userId),
+      });
+  }
+}

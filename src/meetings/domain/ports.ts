@@ -1,0 +1,46 @@
+/** What the meeting capability needs: storage, notices, reminders, Teams online meetings. */
+import type { CarePlan } from '../../plans/domain/carePlan';
+import type { CoordinationMeeting } from './meeting';
+
+export interface MeetingStore {
+  create(meeting: CoordinationMeeting): Promise<'created' | 'exists'>;
+  get(tenantId: string, id: string): Promise<CoordinationMeeting | undefined>;
+  /**
+   * Applies `change` with the meeting's ETag, re-reading on conflict. `change`
+   * returns undefined to leave it as it is. Undefined if there is no such meeting.
+   */
+  update(
+    tenantId: string,
+    id: string,
+    change: (meeting: CoordinationMeeting) => CoordinationMeeting | undefined,
+  ): Promise<{ before: CoordinationMeeting; after: CoordinationMeeting } | undefined>;
+  /** The plan's meetings, latest first. */
+  listForPlan(tenantId: string, planId: string): Promise<CoordinationMeeting[]>;
+}
+
+export type MeetingNotice = 'invitation' | 'changed' | 'cancelled';
+
+/** Proactive messages about a meeting; implemented over the durable outbox. */
+export interface MeetingNotifier {
+  /** Tells every contact reachable in Teams; idempotent per (meeting, sequence, contact). */
+  notifyInvited(plan: CarePlan, meeting: CoordinationMeeting, notice: MeetingNotice): Promise<void>;
+  /** Teams invitations of the current sequence delivered, and the contacts whose delivery finally failed. */
+  deliveryStatus(plan: CarePlan, meeting: CoordinationMeeting): Promise<{ delivered: number; failedContactIds: string[] }>;
+  /** Brings the organiser's card up to date (the live tally). */
+  refreshOrganiser(plan: CarePlan, meeting: CoordinationMeeting): Promise<void>;
+}
+
+/** Teams online meetings (Microsoft Graph); absent when Graph is not configured. */
+export interface OnlineMeetingProvider {
+  createOrGet(request: { externalId: string; organizerUserId: string; subject: string; start: string; end: string }): Promise<{ id: string; joinUrl: string }>;
+  /** Moves the Teams meeting to the new time (the join link stays). */
+  move(ref: { organizerUserId: string; onlineMeetingId: string }, start: string, end: string): Promise<void>;
+  /** Deletes the Teams meeting, so the join link stops working. */
+  remove(ref: { organizerUserId: string; onlineMeetingId: string }): Promise<void>;
+}
+
+/** The meeting's reminders: to the organiser the day before and the day after (until a coordinator is named). */
+export interface MeetingReminders {
+  schedule(meeting: CoordinationMeeting): Promise<void>;
+  cancel(meeting: CoordinationMeeting): Promise<void>;
+}

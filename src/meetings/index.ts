@@ -1,0 +1,80 @@
+/**
+ * The coordination meeting: calling it, invitations contacts answer on cards,
+ * the organiser's live card, checklists and their reminders, .ics downloads for
+ * contacts outside Teams, and the Teams meeting through Microsoft Graph.
+ */
+import { randomBytes } from 'node:crypto';
+import { MessageFactory } from 'botbuilder';
+import type { CapabilityModule } from '../platform/bot/capability';
+import type { Platform } from '../platform/platform';
+import type { ContainerDef } from '../platform/storage/containers';
+import type { Plans } from '../plans';
+import { MeetingHandlers } from './bot/meetingHandlers';
+import { meetingSummary } from './bot/meetingViews';
+import { InvitationService } from './domain/invitationService';
+import { MeetingService } from './domain/meetingService';
+import { graphOnlineMeetingProvider } from './graph/onlineMeetingProvider';
+import { IcsLinks } from './http/icsLinks';
+import { registerIcsRoute } from './http/icsRoute';
+import { OutboxMeetingNotifier } from './notify/meetingNotifier';
+import { JobMeetingReminders, reminderHandlers } from './notify/meetingReminders';
+import { CosmosMeetingStore } from './storage/meetingRepository';
+
+/** Meetings, their invitations, answers and checklist: read with the plan (same tenant partition). */
+export const MEETING_CONTAINERS = [{ id: 'meetings', partitionKey: '/tenantId' }] as const satisfies readonly ContainerDef[];
+
+export const MEETING_COMMAND_WORDS = { invite: ['indkald', 'indkald til møde', 'invite', 'kalla', 'kalla till möte'] } as const;
+
+/** Builds the meeting capability over the platform and the plans capability. */
+export function createMeetings(p: Platform, plans: Plans) {
+  const { config, env, logger } = p;
+  const meetings = new CosmosMeetingStore(p.store.containers.meetings!);
+  // Locally a fresh secret per process: download links then last until a restart.
+  const links = new IcsLinks(config.icsLinkSecret ? Buffer.from(config.icsLinkSecret) : randomBytes(32), config.publicBaseUrl, () => env.now());
+  const icsUrl = (tenantId: string, meetingId: string, contactId: string) => links.url({ tenantId, meetingId, contactId });
+  const notifier = new OutboxMeetingNotifier({ outbox: p.outbox, directory: p.directory, adapter: p.proactive, botAppId: p.botAppId, icsUrl, now: () => env.now(), logger });
+  const reminders = new JobMeetingReminders(p.jobs, () => env.now());
+  const onlineMeetings = p.graph && graphOnlineMeetingProvider({ credential: p.graph, logger, baseUrl: config.graph?.baseUrl });
+  const service = new MeetingService({
+    plans: plans.store, meetings, audit: p.audit, notifier, reminders, onlineMeetings, env,
+    defaultTimeZone: 'Europe/Copenhagen',
+    onSyncFailed: (meetingId) => logger.warn('meeting.onlineSync.failed', { meetingId }),
+  });
+  const invitations = new InvitationService(plans.store, meetings, p.audit, notifier, env);
+  const handlers = new MeetingHandlers(service, invitations, { onlineMeetingsAvailable: !!onlineMeetings, icsUrl, now: () => env.now() }, logger);
+
+  // The overview card of each plan shows its latest meeting.
+  plans.handlers.hooks.summary = async (plan, loc) => {
+    const latest = await service.latestFor(plan);
+    return latest && meetingSummary(plan, latest.meeting, latest.delivered, loc);
+  };
+
+  const module: CapabilityModule = {
+    name: 'meetings',
+    commands: [
+      {
+        name: 'invite',
+        words: MEETING_COMMAND_WORDS.invite,
+        run: async (context, turn) => {
+          await plans.link(context, turn);
+          const { attachments, text } = await handlers.invite(turn, plans.handlers);
+          await context.sendActivity(MessageFactory.carousel(attachments, text));
+        },
+      },
+    ],
+    verbs: [
+      { verb: 'meeting', handle: (turn, context, data) => handlers.act(turn, context, data) },
+      { verb: 'invitation', handle: (turn, _context, data) => handlers.answer(turn, data) },
+    ],
+    jobs: reminderHandlers({ plans: plans.store, audit: p.audit, meetings, notifier, directory: p.directory, outbox: p.outbox, logger }),
+    routes: (server) => registerIcsRoute(server, { links, plans: plans.store, meetings, audit: p.audit, env, logger }),
+    // A finally failed invitation shows on the organiser's card at once (idempotent: a re-render).
+    onOutboxFailed: async (failure) => {
+      const meetingId = /^meeting:([^:]+):/.exec(failure.messageKey)?.[1];
+      const meeting = meetingId && (await meetings.get(failure.tenantId, meetingId));
+      const plan = meeting && (await plans.store.get(failure.tenantId, meeting.planId));
+      if (meeting && plan) await notifier.refreshOrganiser(plan, meeting);
+    },
+  };
+  return { service, module };
+}

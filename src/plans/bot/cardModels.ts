@@ -1,0 +1,22 @@
+/** View models of the plan templates in adaptiveCards/ (plan*.json). */
+import type { Fact } from '../../platform/cards/models';
+import type { Texts } from '../../platform/i18n';
+
+export interface PlanCardModels {
+  planOverview: {
+    t: Texts;
+    notice: string;
+    planId: string;
+    citizenName: string;
+    facts: Fact[];
+    networkHeading: string;
+    networkList: string;
+    nextStep: string;
+    canInvite: boolean;
+    meetingId: string;
+    meetingLine: string;
+    checklistLine: string;
+  };
+}
+
+export const PLAN_TEMPLATES = ['planOverview'] as const satisfies readonly (keyof PlanCardModels)[];

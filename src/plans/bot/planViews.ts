@@ -1,0 +1,98 @@
+/**
+ * The plan's views: the overview card and the pieces of a plan other cards
+ * show too (contacts, citizen, consent). Pure: no I/O.
+ */
+import type { Choice, ContactRow, Fact } from '../../platform/cards/models';
+import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
+import { Locale, format, formatDate } from '../../platform/i18n';
+import { CarePlan, Citizen, Consent, Contact, LANGUAGES, SECTORS, canCallMeeting, nextStepOf } from '../domain/carePlan';
+import type { PlanCardModels } from './cardModels';
+
+const render = templateRenderer<PlanCardModels>();
+
+/** The sectors as choices in the user's language. */
+export const sectorChoices = (loc: Locale): Choice[] => SECTORS.map((s) => ({ title: loc.t.enums.sector[s], value: s }));
+/** The languages as choices in the user's language. */
+export const languageChoices = (loc: Locale): Choice[] => LANGUAGES.map((l) => ({ title: loc.t.enums.language[l], value: l }));
+/** One line about a contact; e-mail and phone are on the contact's own card, to keep lists within 28 KB. */
+export function contactSummary(c: Contact, loc: Locale, withOrganisation: boolean): string {
+  return [c.role, withOrganisation ? c.organisation : undefined, loc.t.enums.sector[c.sector]].filter(Boolean).join(' · ');
+}
+/** " (dig)" after the user's own contact. */
+export function youSuffix(c: Contact, ownerId: string | undefined, loc: Locale): string {
+  return c.teamsUserId !== undefined && c.teamsUserId === ownerId ? ` (${loc.t.network.you})` : '';
+}
+/** The contacts as rows with a "you" mark. */
+export function contactRows(contacts: Contact[], ownerId: string | undefined, loc: Locale): ContactRow[] {
+  return contacts.map((c) => {
+    const suffix = youSuffix(c, ownerId, loc);
+    return { id: c.id, name: c.name, summary: contactSummary(c, loc, false), isYou: suffix !== '', youSuffix: suffix };
+  });
+}
+
+/** The network as a markdown list, one line per contact. */
+export function networkList(contacts: Contact[], loc: Locale, ownerId?: string): string {
+  return contacts.map((c) => `- **${c.name}**${youSuffix(c, ownerId, loc)} – ${contactSummary(c, loc, true)}`).join('\n');
+}
+/** The citizen's master data as facts. */
+export function citizenFacts(c: Citizen, loc: Locale): Fact[] {
+  const { t } = loc;
+  const facts: Fact[] = [
+    { title: t.masterData.name, value: c.name },
+    { title: t.masterData.dateOfBirth, value: formatDate(c.dateOfBirth, loc) },
+  ];
+  if (c.address) facts.push({ title: t.masterData.address, value: c.address });
+  if (c.housingUnit) facts.push({ title: t.masterData.housingUnit, value: c.housingUnit });
+  facts.push({ title: t.masterData.preferredLanguage, value: t.enums.language[c.preferredLanguage] });
+  return facts;
+}
+/** The citizen's own dreams, wishes and needs as facts. */
+export function voiceFacts(c: Citizen, loc: Locale): Fact[] {
+  const { t } = loc;
+  return (['dreams', 'wishes', 'needs'] as const)
+    .filter((k) => c[k])
+    .map((k) => ({ title: t.masterData[k], value: c[k] ?? '' }));
+}
+/** The consent in one line. */
+export function consentSummary(c: Pick<Consent, 'status' | 'method' | 'obtainedOn' | 'covers'>, loc: Locale): string {
+  const { t } = loc;
+  const covers = c.covers.map((s) => t.consent[s]).join(', ');
+  return `${t.enums.consentStatus[c.status]} ${t.enums.consentMethod[c.method]}, ${formatDate(c.obtainedOn, loc)} – ${covers}`;
+}
+/** The latest meeting of a plan, summarised on the overview card. */
+export interface MeetingSummary {
+  meetingId: string;
+  line: string;
+  checklistLine: string;
+}
+
+/** The overview of one plan: citizen, consent, network, status, what is next, the latest meeting. */
+export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeting?: MeetingSummary): AdaptiveCardJson {
+  const { t } = loc;
+  const facts: Fact[] = [
+    { title: t.plan.reference, value: plan.reference },
+    { title: t.plan.born, value: formatDate(plan.citizen.dateOfBirth, loc) },
+  ];
+  if (plan.citizen.housingUnit) facts.push({ title: t.masterData.housingUnit, value: plan.citizen.housingUnit });
+  facts.push(
+    { title: t.plan.consent, value: consentSummary(plan.consent, loc) },
+    { title: t.plan.status, value: t.enums.planStatus[plan.status] },
+    { title: t.plan.createdBy, value: plan.createdBy.name },
+    { title: t.plan.created, value: formatDate(plan.createdAt, loc) },
+  );
+  const model: PlanCardModels['planOverview'] = {
+    t,
+    notice,
+    planId: plan.id,
+    canInvite: canCallMeeting(plan),
+    meetingId: meeting?.meetingId ?? '',
+    meetingLine: meeting?.line ?? '',
+    checklistLine: meeting?.checklistLine ?? '',
+    citizenName: plan.citizen.name,
+    facts,
+    networkHeading: format(t.plan.network, { n: plan.contacts.length }),
+    networkList: networkList(plan.contacts, loc),
+    nextStep: t.enums.nextStep[nextStepOf(plan)],
+  };
+  return render('planOverview', model);
+}

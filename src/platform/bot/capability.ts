@@ -1,0 +1,44 @@
+/**
+ * What a capability (the guided start, plans, meetings, …) hands the platform:
+ * its text commands, card verbs, job kinds, HTTP routes and hooks. A new
+ * capability is a folder that builds one of these, listed in src/capabilities.ts.
+ */
+import type { TurnContext } from 'botbuilder';
+import type * as restify from 'restify';
+import type { AdaptiveCardJson } from '../cards/render';
+import type { OutboxFailure } from '../outbox/model';
+import type { JobHandler } from '../scheduler/scheduler';
+import type { Turn } from './turn';
+
+/** A text command: the words that start it (any language's words work), and what it does. */
+export interface CommandRoute {
+  /** Stable name, also used by the welcome and help card buttons. */
+  name: string;
+  words: readonly string[];
+  /** Works on citizen data: only in personal chat (the default). */
+  personalOnly?: boolean;
+  run(context: TurnContext, turn: Turn): Promise<void>;
+}
+
+/** A card button (Action.Execute verb): the answer card replaces the card that was clicked. */
+export interface VerbRoute {
+  verb: string;
+  /** Works on citizen data: only for a Teams user in personal chat (the default). */
+  personalOnly?: boolean;
+  handle(turn: Turn, context: TurnContext, data: unknown): Promise<AdaptiveCardJson>;
+}
+
+/** One capability, as registered with the application. */
+export interface CapabilityModule {
+  name: string;
+  commands?: CommandRoute[];
+  verbs?: VerbRoute[];
+  /** Scheduler job handlers by kind. */
+  jobs?: Record<string, JobHandler>;
+  /** Further HTTP routes (e.g. signed downloads). */
+  routes?(server: restify.Server): void;
+  /** A Teams user's personal chat was first seen or changed (install, first message). */
+  onNewConversation?(context: TurnContext, turn: Turn): Promise<void>;
+  /** A proactive message finally failed for one recipient (idempotent; ignore keys that are not yours). */
+  onOutboxFailed?(failure: OutboxFailure): Promise<void>;
+}

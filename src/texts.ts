@@ -1,0 +1,23 @@
+/**
+ * The one place the texts of the platform and of every capability are joined
+ * into one table per language (each capability keeps its texts in its folder).
+ */
+import { guideTexts } from './guide/texts';
+import { meetingsTexts } from './meetings/texts';
+import { da as coreDa } from './platform/i18n/da';
+import { en as coreEn } from './platform/i18n/en';
+import { sv as coreSv } from './platform/i18n/sv';
+import type { TextsOf } from './platform/i18n/da';
+import { plansTexts } from './plans/texts';
+
+const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...meetingsTexts.da };
+
+/** The shape every language has. */
+export type Texts = TextsOf<typeof da>;
+
+/** Every text by language. */
+export const TEXTS: Record<'da' | 'en' | 'sv', Texts> = {
+  da,
+  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...meetingsTexts.en },
+  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...meetingsTexts.sv },
+};
