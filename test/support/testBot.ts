@@ -98,7 +98,7 @@ export class TestBot {
   }
 
   /** Clicks an Action.Execute button: resolves with the card that replaces the clicked one. */
-  async execute(user: TestUser, verb: string, data: Record<string, unknown>, locale = 'da-DK', replyToId = `card-${++seq}`, id?: string): Promise<CardAnswer> {
+  async execute(user: TestUser, verb: string, data: Record<string, unknown>, locale = 'da-DK', replyToId = `card-${++seq}`, id?: string, trigger: 'manual' | 'automatic' = 'manual'): Promise<CardAnswer> {
     const activity = {
       ...this.base(user, locale),
       ...(id ? { id } : {}),
@@ -106,7 +106,7 @@ export class TestBot {
       replyToId,
       type: 'invoke',
       name: 'adaptiveCard/action',
-      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      value: { action: { type: 'Action.Execute', verb, data }, trigger },
     };
     const res = await this.post(activity);
     const body = res.body as { statusCode?: number; value?: CardAnswer['card'] } | undefined;

@@ -9,6 +9,7 @@ import { helpCard, noticeCard, welcomeCard } from '../cards/views';
 import { errorFields, Logger } from '../logger';
 import { localeOf } from '../i18n';
 import type { CapabilityModule, CommandRoute } from './capability';
+import { onCardAction } from './cardActions';
 import { CommandTable, HELP_WORDS } from './commands';
 import { readTurn, Turn } from './turn';
 
@@ -22,8 +23,6 @@ export interface BotDeps {
   localLocale?: string;
   logger: Logger;
 }
-
-const ACTION_INVOKE = 'adaptiveCard/action';
 
 /** Builds the bot application. */
 export function createBotApp(deps: BotDeps): Application<TurnState> {
@@ -99,7 +98,7 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
 
   for (const capability of deps.capabilities) {
     for (const route of capability.verbs ?? []) {
-      app.adaptiveCards.actionExecute<unknown>(route.verb, async (context, _state, data) => {
+      onCardAction(app, route.verb, async (context, data) => {
         const turn = readTurn(context);
         if (!turn) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
         // A button that works on citizen data: only for a Teams user, only in personal chat.
@@ -110,7 +109,7 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
   }
 
   // Buttons on the welcome and help cards: the card stays, the answer comes as a new message.
-  app.adaptiveCards.actionExecute<unknown>('cmd', async (context, _state, data) => {
+  onCardAction(app, 'cmd', async (context, data) => {
     const turn = readTurn(context);
     const button = commands.button(data);
     if (!turn || !button) return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
@@ -119,13 +118,10 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
   });
 
   // Any other verb: an old or forged card. Answer, change nothing.
-  app.adaptiveCards.actionExecute<unknown>(
-    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === ACTION_INVOKE,
-    async (context) => {
-      logger.warn('card.verb.unknown', {});
-      return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
-    },
-  );
+  onCardAction(app, undefined, async (context) => {
+    logger.warn('card.verb.unknown', {});
+    return noticeCard(localeOf(context.activity.locale).t.notices.invalidPayload, 'Attention');
+  });
 
   app.error(async (context, error) => {
     logger.error('turn.failed', { activityType: context.activity.type, ...errorFields(error) });
