@@ -1,6 +1,7 @@
 /**
- * Headless Chromium (Debian's /usr/bin/chromium via playwright-core) and a page
- * object for the Agents Playground UI.
+ * Headless Chromium via playwright-core (E2E_CHROMIUM, else Debian's
+ * /usr/bin/chromium, else the one in the `@sparticuz/chromium` npm package) and
+ * a page object for the Agents Playground UI.
  *
  * Stable selectors used (Playground 0.2.28; its UI is Fluent UI v9 + the Teams
  * Adaptive Card renderer, which extends the `adaptivecards` JS library and keeps
@@ -27,8 +28,11 @@
  * the bot is quiet (`fillInput` waits for that via the relay) and click the
  * action right after filling.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
+import sparticuz from '@sparticuz/chromium';
 import { Browser, BrowserContext, chromium, Locator, Page, Response } from 'playwright-core';
 import { CardInputInfo, cardActions, cardInputs, choiceTitles } from './cardModel';
 import type { Playground } from './playground';
@@ -55,13 +59,87 @@ export const SEL = {
   inputContainer: '.ac-input-container',
 } as const;
 
-/** The Chromium binary: E2E_CHROMIUM or /usr/bin/chromium. Throws (loudly) if missing. */
-export function chromiumExecutable(): string {
-  const exe = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
-  if (!fs.existsSync(exe)) {
-    throw new Error(`Chromium not found at ${exe}. Install it (Debian: apt-get install chromium) or set E2E_CHROMIUM.`);
+/** Debian's Chromium (`apt-get install chromium`), used when present. */
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+/** A Chromium binary and how to start it. */
+export interface ChromiumInstall {
+  executablePath: string;
+  args: string[];
+  /** Extra environment for the browser process. */
+  env?: Record<string, string>;
+}
+
+/**
+ * @sparticuz/chromium flags we leave out (prefix match). Its other flags are
+ * harmless extras (no pings, no print preview, font hinting off, …).
+ */
+const SPARTICUZ_DROP = [
+  // for AWS Lambda's limits; unsupported elsewhere (one renderer crash ends the browser).
+  // The E2E tests and three Playground tabs passed with them too, but we need neither.
+  '--single-process',
+  '--no-zygote',
+  // we pass plain --headless (Playwright adds it too)
+  '--headless',
+  // Chromium honours only the last of each, which would replace Playwright's lists
+  '--disable-features',
+  '--enable-features',
+  // would hide CORS and mixed-content faults that a real Teams client has
+  '--disable-web-security',
+  '--allow-running-insecure-content',
+  '--disable-site-isolation-trials',
+  // WebGL through SwiftShader; we run with --disable-gpu
+  '--use-gl',
+  '--use-angle',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+];
+
+let unpacked: Promise<ChromiumInstall> | undefined;
+
+/** The Chromium to use: E2E_CHROMIUM (must exist), else /usr/bin/chromium, else @sparticuz/chromium (unpacked once per process). */
+export async function resolveChromium(): Promise<ChromiumInstall> {
+  const exe = process.env.E2E_CHROMIUM;
+  if (exe !== undefined) {
+    if (!fs.existsSync(exe)) throw new Error(`E2E_CHROMIUM=${exe}: no such file. Point it at a Chromium binary or unset it.`);
+    return { executablePath: exe, args: CHROMIUM_ARGS };
   }
-  return exe;
+  if (fs.existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, args: CHROMIUM_ARGS };
+  unpacked ??= unpackSparticuz().catch((err: unknown) => {
+    unpacked = undefined;
+    throw err;
+  });
+  return unpacked;
+}
+
+/**
+ * Unpacks the npm package's Chromium, its fonts and the shared libraries it
+ * links against (NSS, NSPR, expat: bundled for Amazon Linux, missing on a bare
+ * Debian), and points the browser at those fonts and libraries.
+ */
+async function unpackSparticuz(): Promise<ChromiumInstall> {
+  const executablePath = await sparticuz.executablePath();
+  const tmp = path.dirname(executablePath);
+  const libs = path.join(tmp, 'al2023', 'lib');
+  if (!fs.existsSync(libs)) {
+    const bin = path.join(path.dirname(require.resolve('@sparticuz/chromium')), '..', '..', 'bin');
+    const work = fs.mkdtempSync(path.join(tmp, 'al2023-'));
+    execFileSync('tar', ['-x', '--no-same-owner', '-C', work], { input: zlib.brotliDecompressSync(fs.readFileSync(path.join(bin, 'al2023.tar.br'))) });
+    // unpacked aside, then renamed: a concurrent run sees all of it or nothing
+    try {
+      fs.renameSync(work, path.join(tmp, 'al2023'));
+    } catch (err) {
+      fs.rmSync(work, { recursive: true, force: true });
+      if (!fs.existsSync(libs)) throw err;
+    }
+  }
+  const args = sparticuz.args.filter((a) => !SPARTICUZ_DROP.some((d) => a === d || a.startsWith(`${d}=`)));
+  const ldPath = [libs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  return {
+    executablePath,
+    args: [...CHROMIUM_ARGS, ...args.filter((a) => !CHROMIUM_ARGS.includes(a))],
+    env: { FONTCONFIG_PATH: path.join(tmp, 'fonts'), LD_LIBRARY_PATH: ldPath },
+  };
 }
 
 /**
@@ -69,11 +147,12 @@ export function chromiumExecutable(): string {
  * profile (`--user-data-dir`), deleted on close; it refuses an explicit one.
  */
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = chromiumExecutable();
+  const { executablePath, args, env } = await resolveChromium();
   try {
-    return await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    return await chromium.launch({ executablePath, headless: true, args, env: env && { ...process.env, ...env }, timeout: 30_000 });
   } catch (err) {
-    throw new Error(`Chromium failed to start (${executablePath}): ${err instanceof Error ? err.message : String(err)}`);
+    const hint = env ? ` (Unpacked by @sparticuz/chromium: if an earlier unpack was cut short, delete ${executablePath} and run again.)` : '';
+    throw new Error(`Chromium failed to start (${executablePath}): ${err instanceof Error ? err.message : String(err)}${hint}`);
   }
 }
 
