@@ -11,7 +11,7 @@ import { createBotApp } from './platform/bot/app';
 import { CosmosAuditLog } from './platform/audit/auditRepository';
 import { ConnectorConversationCreator, ConversationDirectory, ConversationReferenceStore } from './platform/conversations/conversationReferences';
 import { systemEnvironment } from './platform/environment';
-import { credentialTokenProvider, graphCredential, GraphCredentialSettings } from './platform/graph/tokenProvider';
+import { credentialTokenProvider, graphCredential, GraphCredentialSettings, GraphTokenProvider } from './platform/graph/tokenProvider';
 import type { Environment } from './platform/identity';
 import type { Logger } from './platform/logger';
 import { createOutbox } from './platform/outbox/outbox';
@@ -47,8 +47,14 @@ function graphSettings(graph: NonNullable<Config['graph']>): GraphCredentialSett
     : { kind: 'clientSecret', tenantId: graph.tenantId, clientId: graph.clientId!, clientSecret: graph.clientSecret };
 }
 
+/** What tests may put in place of a cloud credential (production passes nothing). */
+export interface BotOverrides {
+  /** Graph tokens, e.g. for a local fake of Graph (instead of a client secret or managed identity). */
+  graphTokens?: GraphTokenProvider;
+}
+
 /** Starts the whole bot. */
-export async function startBot(config: Config, logger: Logger, env: Environment = systemEnvironment(planReference)): Promise<RunningBot> {
+export async function startBot(config: Config, logger: Logger, env: Environment = systemEnvironment(planReference), overrides: BotOverrides = {}): Promise<RunningBot> {
   const store = await openStore(config.cosmos, ALL_CONTAINERS, logger);
   const c = store.containers;
   const botAppId = config.auth.mode === 'botFramework' ? config.auth.appId : '';
@@ -59,7 +65,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
     new ConnectorConversationCreator(proactive, { appId: botAppId, id: `28:${botAppId || 'samspil'}` }),
     { defaultServiceUrl: config.defaultServiceUrl, logger },
   );
-  const graph = config.graph && graphSettings(config.graph);
+  const graph = config.graph && { tokens: overrides.graphTokens ?? credentialTokenProvider(graphCredential(graphSettings(config.graph))), baseUrl: config.graph.baseUrl };
   // Capabilities are built after the outbox, which reports failures to them: bound late.
   let capabilities: CapabilityModule[] = [];
   const onFailed = async (failure: OutboxFailure) => {
@@ -69,7 +75,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
     onFailed,
     container: c.outbox!,
     sender: new BotFrameworkSender(proactive, botAppId),
-    verifier: graph && new GraphDeliveryVerifier({ tokens: credentialTokenProvider(graphCredential(graph)), botAppId, baseUrl: config.graph?.baseUrl }),
+    verifier: graph && new GraphDeliveryVerifier({ tokens: graph.tokens, botAppId, baseUrl: graph.baseUrl }),
     logger,
   });
   const jobStore = new CosmosJobStore(c.schedule!, logger);

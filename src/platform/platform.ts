@@ -5,7 +5,7 @@
 import type { CloudAdapter } from 'botbuilder';
 import type { Config } from '../config';
 import type { ConversationDirectory } from './conversations/conversationReferences';
-import type { GraphCredentialSettings } from './graph/tokenProvider';
+import type { GraphTokenProvider } from './graph/tokenProvider';
 import type { Environment } from './identity';
 import type { Logger } from './logger';
 import type { Outbox } from './outbox/outbox';
@@ -29,6 +29,6 @@ export interface Platform {
   botAppId: string;
   /** Durable jobs (reminders and other work that must not run inside a click). */
   jobs: JobQueue;
-  /** Microsoft Graph credentials, when Graph is configured. */
-  graph?: GraphCredentialSettings;
+  /** Microsoft Graph (app-only tokens and the API's address), when Graph is configured. */
+  graph?: { tokens: GraphTokenProvider; baseUrl?: string };
 }

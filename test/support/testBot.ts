@@ -3,7 +3,7 @@
  * the embedded server) for activity-level tests, and talks to it like Teams does.
  */
 import { loadConfig } from '../../src/config';
-import { RunningBot, startBot } from '../../src/compose';
+import { BotOverrides, RunningBot, startBot } from '../../src/compose';
 import { createLogger, silentLogger } from '../../src/platform/logger';
 import { FakeConnector, SentActivity } from './fakeConnector';
 
@@ -30,7 +30,11 @@ export class TestBot {
   bot?: RunningBot;
   serviceUrl = '';
 
-  constructor(private readonly dataDir?: string) {}
+  /** `options.env` adds settings (e.g. GRAPH_*); `options.overrides` replaces cloud credentials with local fakes. */
+  constructor(
+    private readonly dataDir?: string,
+    private readonly options: { env?: Record<string, string>; overrides?: BotOverrides } = {},
+  ) {}
 
   async start(): Promise<this> {
     if (!this.serviceUrl) this.serviceUrl = await this.connector.start();
@@ -39,9 +43,10 @@ export class TestBot {
       PORT: '0',
       DATA_DIR: this.dataDir ?? '.unused',
       EMBEDDED_COSMOS_IN_MEMORY: this.dataDir ? 'false' : 'true',
+      ...this.options.env,
     });
     // TEST_LOGS=1 shows the bot's structured log while debugging a test.
-    this.bot = await startBot(config, process.env.TEST_LOGS ? createLogger('debug') : silentLogger);
+    this.bot = await startBot(config, process.env.TEST_LOGS ? createLogger('debug') : silentLogger, undefined, this.options.overrides);
     return this;
   }
 

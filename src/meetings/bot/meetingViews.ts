@@ -38,6 +38,7 @@ function meetingFacts(meeting: CoordinationMeeting, loc: Locale): Fact[] {
     { title: t.meeting.where, value: where(meeting, loc) },
   ];
   if (meeting.joinUrl) facts.push({ title: t.meeting.join, value: `[${t.meeting.join}](${meeting.joinUrl})` });
+  else if (meeting.onlineStatus && meeting.status !== 'cancelled') facts.push({ title: t.meeting.teamsMeeting, value: meeting.onlineStatus === 'creating' ? t.meeting.onlineCreating : t.meeting.onlineFailed });
   facts.push({ title: t.meeting.organiser, value: meeting.organiser.name });
   return facts;
 }

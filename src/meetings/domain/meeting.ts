@@ -41,6 +41,8 @@ export interface CoordinationMeeting {
   place?: string;
   joinUrl?: string;
   onlineMeetingId?: string;
+  /** The Teams meeting is being created by a job (invitations follow it), or could not be created. */
+  onlineStatus?: 'creating' | 'failed';
   agenda: string[];
   status: 'scheduled' | 'cancelled';
   /** Goes up on every change of time or place and on cancellation (iCalendar SEQUENCE; stale cards). */
@@ -97,7 +99,7 @@ export function scheduleMeeting(
   plan: CarePlan,
   input: ScheduleInput,
   organiser: Actor,
-  ids: { meetingId: string; timeZone: string; now: Date; joinUrl?: string; onlineMeetingId?: string },
+  ids: { meetingId: string; timeZone: string; now: Date; joinUrl?: string; onlineMeetingId?: string; onlineStatus?: 'creating' },
 ): ScheduleResult {
   const startsAt = zonedToInstant(input.date, input.time, ids.timeZone);
   if (startsAt.getTime() <= ids.now.getTime()) return { kind: 'invalid', errors: { date: 'inPast' } };
@@ -129,6 +131,7 @@ export function scheduleMeeting(
       place: input.place,
       joinUrl: ids.joinUrl ?? input.joinUrl,
       onlineMeetingId: ids.onlineMeetingId,
+      ...(ids.onlineStatus ? { onlineStatus: ids.onlineStatus } : {}),
       agenda,
       status: 'scheduled',
       sequence: 0,

@@ -16,7 +16,7 @@ import {
   scheduleMeeting,
 } from './meeting';
 import type { AuditLog } from '../../platform/ports';
-import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingProvider } from './ports';
+import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingJobs, OnlineMeetingProvider } from './ports';
 import type { PlanStore } from '../../plans/domain/ports';
 import { zonedToInstant } from '../../platform/zonedTime';
 
@@ -34,10 +34,12 @@ export interface MeetingDeps {
   notifier: MeetingNotifier;
   reminders: MeetingReminders;
   onlineMeetings?: OnlineMeetingProvider;
+  /** Runs the Graph calls for the Teams meeting as durable jobs (required with `onlineMeetings`). */
+  onlineJobs?: OnlineMeetingJobs;
   env: Environment;
   /** The zone meetings are agreed in unless the organiser's client says otherwise. */
   defaultTimeZone: string;
-  /** Told (ids only) when the Teams meeting could not be moved or deleted; the next click retries. */
+  /** Told (ids only) when the Teams meeting could not be created, moved or deleted after its retries. */
   onSyncFailed?: (meetingId: string) => void;
 }
 
@@ -69,24 +71,14 @@ export class MeetingService {
     // Validate first: no Teams meeting is created for a time in the past or an empty agenda.
     const dryRun = scheduleMeeting(plan, input, organiser, { meetingId, timeZone: zone, now: this.d.env.now() });
     if (dryRun.kind === 'invalid') return { kind: 'invalid', plan, errors: dryRun.errors };
-    let online: { id: string; joinUrl: string } | undefined;
-    if (input.mode === 'virtual' && !input.joinUrl) {
-      if (!this.d.onlineMeetings) return { kind: 'invalid', plan, errors: { joinUrl: 'joinUrlRequired' } };
-      const start = zonedToInstant(input.date, input.time, zone);
-      online = await this.d.onlineMeetings.createOrGet({
-        externalId: meetingId,
-        organizerUserId: user.userId,
-        subject: plan.reference,
-        start: start.toISOString(),
-        end: new Date(start.getTime() + input.durationMinutes * 60_000).toISOString(),
-      });
-    }
+    // The Teams meeting is made by a job after this click (Graph may be slow or down); the invitations follow it.
+    const createOnline = input.mode === 'virtual' && !input.joinUrl;
+    if (createOnline && !(this.d.onlineMeetings && this.d.onlineJobs)) return { kind: 'invalid', plan, errors: { joinUrl: 'joinUrlRequired' } };
     const result = scheduleMeeting(plan, input, organiser, {
       meetingId,
       timeZone: zone,
       now: this.d.env.now(),
-      joinUrl: online?.joinUrl,
-      onlineMeetingId: online?.id,
+      ...(createOnline ? { onlineStatus: 'creating' as const } : {}),
     });
     if (result.kind === 'invalid') return { kind: 'invalid', plan, errors: result.errors };
     if ((await this.d.meetings.create(result.meeting)) === 'exists') {
@@ -94,7 +86,7 @@ export class MeetingService {
       if (winner) return this.resend(plan, winner);
     }
     await this.record(user, planId, 'meeting.scheduled', { meetingId, invited: result.meeting.invitations.length });
-    await this.d.notifier.notifyInvited(plan, result.meeting, 'invitation');
+    await this.queueNotices(plan, result.meeting, 'invitation');
     await this.d.reminders.schedule(result.meeting);
     return this.outcome('ok', plan, result.meeting);
   }
@@ -191,39 +183,92 @@ export class MeetingService {
     if (!updated) return { kind: 'denied' };
     if (errors) return { kind: 'invalid', plan: found.plan, errors };
     if (updated.after === updated.before) return this.resend(found.plan, updated.after);
-    await this.d.notifier.notifyInvited(found.plan, updated.after, notice);
+    await this.queueNotices(found.plan, updated.after, notice);
     if (notice === 'cancelled') await this.d.reminders.cancel(updated.after);
     else await this.d.reminders.schedule(updated.after);
-    await this.syncOnlineMeeting(updated.after);
+    await this.queueOnlineSync(updated.after);
     return this.outcome('ok', found.plan, updated.after);
   }
 
   /**
-   * The Teams meeting follows the coordination meeting: moved with it, deleted
-   * when it is cancelled. Idempotent, run after the notices, and a failure
-   * never blocks them: the next click on the same card (resend) tries again.
+   * Notices go out at once, except while the Teams meeting is being created:
+   * then the creation job sends them with the join link.
    */
-  private async syncOnlineMeeting(meeting: CoordinationMeeting): Promise<void> {
-    if (!this.d.onlineMeetings || !meeting.onlineMeetingId || meeting.sequence === 0) return;
-    const ref = { organizerUserId: meeting.organiser.userId, onlineMeetingId: meeting.onlineMeetingId };
+  private async queueNotices(plan: CarePlan, meeting: CoordinationMeeting, notice: 'invitation' | 'changed' | 'cancelled'): Promise<void> {
+    if (meeting.onlineStatus === 'creating') {
+      // Cancelled before the Teams meeting existed: nobody was invited, so nobody is told.
+      if (meeting.status !== 'cancelled') await this.d.onlineJobs?.create(meeting);
+      return;
+    }
+    await this.d.notifier.notifyInvited(plan, meeting, notice);
+  }
+
+  /** The Teams meeting follows the coordination meeting: moved with it, deleted when it is cancelled (a job). */
+  private async queueOnlineSync(meeting: CoordinationMeeting): Promise<void> {
+    if (!this.d.onlineJobs || meeting.sequence === 0) return;
+    if (meeting.onlineMeetingId || (meeting.onlineStatus === 'failed' && meeting.status !== 'cancelled')) await this.d.onlineJobs.sync(meeting);
+  }
+
+  /**
+   * The creation job: makes the Teams meeting (Graph createOrGet, keyed by our
+   * meeting id, so a retry never makes two), stores its link, then sends the
+   * invitations. On a transient failure it throws (the job is retried); on the
+   * last attempt it gives up: the invitations go out without a link and the
+   * organiser's card says so.
+   */
+  async completeOnlineMeeting(tenantId: string, meetingId: string, lastAttempt: boolean): Promise<void> {
+    const meeting = await this.d.meetings.get(tenantId, meetingId);
+    const plan = meeting && (await this.d.plans.get(tenantId, meeting.planId));
+    if (!meeting || !plan || !this.d.onlineMeetings) return;
+    if (meeting.status === 'cancelled' || (meeting.onlineStatus !== 'creating' && meeting.onlineStatus !== 'failed')) return;
+    let online: { id: string; joinUrl: string } | undefined;
     try {
-      if (meeting.status === 'cancelled') await this.d.onlineMeetings.remove(ref);
-      else {
-        const end = new Date(new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000).toISOString();
-        await this.d.onlineMeetings.move(ref, meeting.startsAt, end);
-      }
-    } catch {
+      online = await this.d.onlineMeetings.createOrGet({
+        externalId: meeting.id,
+        organizerUserId: meeting.organiser.userId,
+        subject: plan.reference,
+        start: meeting.startsAt,
+        end: new Date(new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000).toISOString(),
+      });
+    } catch (err) {
+      if (!lastAttempt) throw err;
       this.d.onSyncFailed?.(meeting.id);
+    }
+    const now = this.d.env.now().toISOString();
+    const updated = await this.d.meetings.update(tenantId, meetingId, (m) => {
+      if (m.status === 'cancelled' || (m.onlineStatus !== 'creating' && m.onlineStatus !== 'failed')) return undefined;
+      const { onlineStatus: _pending, ...rest } = m;
+      return online ? { ...rest, joinUrl: online.joinUrl, onlineMeetingId: online.id, updatedAt: now } : { ...m, onlineStatus: 'failed', updatedAt: now };
+    });
+    if (!updated || updated.after === updated.before) return;
+    const after = updated.after;
+    await this.d.notifier.notifyInvited(plan, after, after.sequence === 0 ? 'invitation' : 'changed');
+    await this.d.notifier.refreshOrganiser(plan, after);
+  }
+
+  /** The sync job: moves or deletes the Teams meeting (idempotent); a meeting whose creation failed is tried again. */
+  async syncOnlineMeeting(tenantId: string, meetingId: string): Promise<void> {
+    const meeting = await this.d.meetings.get(tenantId, meetingId);
+    if (!meeting || !this.d.onlineMeetings) return;
+    if (!meeting.onlineMeetingId) {
+      if (meeting.onlineStatus === 'failed') await this.completeOnlineMeeting(tenantId, meetingId, false);
+      return;
+    }
+    const ref = { organizerUserId: meeting.organiser.userId, onlineMeetingId: meeting.onlineMeetingId };
+    if (meeting.status === 'cancelled') await this.d.onlineMeetings.remove(ref);
+    else {
+      const end = new Date(new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000).toISOString();
+      await this.d.onlineMeetings.move(ref, meeting.startsAt, end);
     }
   }
 
   /** The same click again: make sure its notices and reminders are queued (idempotent), then show where things are. */
   private async resend(plan: CarePlan, meeting: CoordinationMeeting): Promise<MeetingOutcome> {
     const notice = meeting.status === 'cancelled' ? 'cancelled' : meeting.sequence === 0 ? 'invitation' : 'changed';
-    await this.d.notifier.notifyInvited(plan, meeting, notice);
+    await this.queueNotices(plan, meeting, notice);
     if (meeting.status === 'cancelled') await this.d.reminders.cancel(meeting);
     else await this.d.reminders.schedule(meeting);
-    await this.syncOnlineMeeting(meeting);
+    await this.queueOnlineSync(meeting);
     return this.outcome('stale', plan, meeting);
   }
 

@@ -39,6 +39,17 @@ export interface OnlineMeetingProvider {
   remove(ref: { organizerUserId: string; onlineMeetingId: string }): Promise<void>;
 }
 
+/**
+ * Work on the Teams meeting that must not run inside a click (Graph can be slow
+ * or down): durable jobs with retries, idempotent per meeting (and sequence).
+ */
+export interface OnlineMeetingJobs {
+  /** Creates the Teams meeting, then sends the invitations with its link. */
+  create(meeting: CoordinationMeeting): Promise<void>;
+  /** Moves or deletes the Teams meeting after a change of time or a cancellation. */
+  sync(meeting: CoordinationMeeting): Promise<void>;
+}
+
 /** The meeting's reminders: to the organiser the day before and the day after (until a coordinator is named). */
 export interface MeetingReminders {
   schedule(meeting: CoordinationMeeting): Promise<void>;

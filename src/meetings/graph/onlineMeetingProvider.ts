@@ -6,8 +6,7 @@ import type { OnlineMeetingProvider } from '../domain/ports';
 import type { Logger } from '../../platform/logger';
 import { GraphOnlineMeetings } from './onlineMeetings';
 import type { OnlineMeetings } from './onlineMeetings';
-import { credentialTokenProvider, graphCredential } from '../../platform/graph/tokenProvider';
-import type { GraphCredentialSettings } from '../../platform/graph/tokenProvider';
+import type { GraphTokenProvider } from '../../platform/graph/tokenProvider';
 
 /** Adapts an OnlineMeetings client to the domain port (externalId = our meeting id). */
 export function onlineMeetingProviderOver(meetings: OnlineMeetings): OnlineMeetingProvider {
@@ -31,8 +30,7 @@ export function onlineMeetingProviderOver(meetings: OnlineMeetings): OnlineMeeti
   };
 }
 
-/** The production provider: an app-only Graph token from the credential settings. */
-export function graphOnlineMeetingProvider(options: { credential: GraphCredentialSettings; logger: Logger; baseUrl?: string }): OnlineMeetingProvider {
-  const tokens = credentialTokenProvider(graphCredential(options.credential));
-  return onlineMeetingProviderOver(new GraphOnlineMeetings({ tokens, logger: options.logger, baseUrl: options.baseUrl }));
+/** The production provider over app-only Graph tokens. */
+export function graphOnlineMeetingProvider(options: { tokens: GraphTokenProvider; logger: Logger; baseUrl?: string }): OnlineMeetingProvider {
+  return onlineMeetingProviderOver(new GraphOnlineMeetings({ tokens: options.tokens, logger: options.logger, baseUrl: options.baseUrl }));
 }

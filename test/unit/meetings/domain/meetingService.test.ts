@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import type { CarePlan } from '../../../../src/plans/domain/carePlan';
 import { CoordinationMeeting, scheduleInputSchema } from '../../../../src/meetings/domain/meeting';
 import { MeetingService } from '../../../../src/meetings/domain/meetingService';
-import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingProvider } from '../../../../src/meetings/domain/ports';
+import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingJobs, OnlineMeetingProvider } from '../../../../src/meetings/domain/ports';
 import { OTHER_USER, OWNER, samplePlan, testEnvironment } from '../../fixtures';
 import { InMemoryAuditLog, InMemoryPlanStore } from '../../fakes';
 
@@ -42,8 +42,14 @@ function setup(online?: OnlineMeetingProvider) {
   const audit = new InMemoryAuditLog();
   const notifier: MeetingNotifier = { notifyInvited: sinon.stub().resolves(), deliveryStatus: sinon.stub().resolves({ delivered: 0, failedContactIds: [] }), refreshOrganiser: sinon.stub().resolves() };
   const reminders: MeetingReminders = { schedule: sinon.stub().resolves(), cancel: sinon.stub().resolves() };
-  const service = new MeetingService({ plans, meetings, audit, notifier, reminders, onlineMeetings: online, env, defaultTimeZone: 'Europe/Copenhagen' });
-  return { plan, meetings, audit, notifier, reminders, service };
+  // The durable jobs, recorded: a test runs them when it wants ("later", outside the click).
+  const queued = { create: [] as string[], sync: [] as string[] };
+  const onlineJobs: OnlineMeetingJobs = {
+    create: async (m) => void queued.create.push(m.id),
+    sync: async (m) => void queued.sync.push(`${m.id}:${m.sequence}`),
+  };
+  const service = new MeetingService({ plans, meetings, audit, notifier, reminders, onlineMeetings: online, onlineJobs: online && onlineJobs, env, defaultTimeZone: 'Europe/Copenhagen' });
+  return { plan, meetings, audit, notifier, reminders, service, queued };
 }
 
 const input = (joinUrl?: string) =>
@@ -51,15 +57,58 @@ const input = (joinUrl?: string) =>
 const FORM = '11111111-1111-4111-8111-111111111111';
 
 describe('domain/MeetingService', () => {
-  it('creates the Teams meeting through the provider when no link is pasted, keyed by the meeting id', async () => {
+  it('creates the Teams meeting in a job after the click, keyed by the meeting id, then sends the invitations with the link', async () => {
     const online = { createOrGet: sinon.stub().resolves({ id: 'om-1', joinUrl: 'https://teams.microsoft.com/l/om-1' }), move: sinon.stub().resolves(), remove: sinon.stub().resolves() };
     const s = setup(online);
     const r = await s.service.schedule(OWNER, s.plan.id, input(), FORM);
     assert.equal(r.kind, 'ok');
     const meeting = (r as { meeting: CoordinationMeeting }).meeting;
-    assert.equal(meeting.joinUrl, 'https://teams.microsoft.com/l/om-1');
+    assert.equal(online.createOrGet.callCount, 0, 'no Graph call inside the click');
+    assert.equal(meeting.onlineStatus, 'creating');
+    assert.deepEqual(s.queued.create, [meeting.id]);
+    assert.equal((s.notifier.notifyInvited as sinon.SinonStub).callCount, 0, 'invitations wait for the link');
+
+    await s.service.completeOnlineMeeting(s.plan.tenantId, meeting.id, false);
     assert.equal(online.createOrGet.firstCall.args[0].externalId, meeting.id);
     assert.equal(online.createOrGet.firstCall.args[0].subject, s.plan.reference, 'the Teams meeting never names the citizen');
+    const stored = s.meetings.docs.get(meeting.id)!;
+    assert.equal(stored.joinUrl, 'https://teams.microsoft.com/l/om-1');
+    assert.equal(stored.onlineStatus, undefined);
+    const notify = s.notifier.notifyInvited as sinon.SinonStub;
+    assert.equal(notify.callCount, 1);
+    assert.equal(notify.firstCall.args[1].joinUrl, 'https://teams.microsoft.com/l/om-1');
+    assert.equal(notify.firstCall.args[2], 'invitation');
+
+    // The job again (a retry after a crash): nothing new is sent.
+    await s.service.completeOnlineMeeting(s.plan.tenantId, meeting.id, false);
+    assert.equal(notify.callCount, 1);
+  });
+
+  it('a failing Graph call is retried by the job; the last attempt sends the invitations without a link and says so', async () => {
+    const online = { createOrGet: sinon.stub().rejects(Object.assign(new Error('down'), { code: 'http503' })), move: sinon.stub().resolves(), remove: sinon.stub().resolves() };
+    const s = setup(online);
+    const meeting = ((await s.service.schedule(OWNER, s.plan.id, input(), FORM)) as { meeting: CoordinationMeeting }).meeting;
+    await assert.rejects(() => s.service.completeOnlineMeeting(s.plan.tenantId, meeting.id, false), /down/);
+    assert.equal(s.meetings.docs.get(meeting.id)!.onlineStatus, 'creating');
+    assert.equal((s.notifier.notifyInvited as sinon.SinonStub).callCount, 0);
+    await s.service.completeOnlineMeeting(s.plan.tenantId, meeting.id, true);
+    assert.equal(s.meetings.docs.get(meeting.id)!.onlineStatus, 'failed');
+    assert.equal((s.notifier.notifyInvited as sinon.SinonStub).callCount, 1, 'nobody is left without an invitation');
+    // Moving the meeting tries again.
+    online.createOrGet.resolves({ id: 'om-2', joinUrl: 'https://teams.microsoft.com/l/om-2' });
+    await s.service.reschedule(OWNER, meeting.id, 0, '2026-04-15', '13:00', 60);
+    assert.deepEqual(s.queued.sync, [`${meeting.id}:1`]);
+    await s.service.syncOnlineMeeting(s.plan.tenantId, meeting.id);
+    assert.equal(s.meetings.docs.get(meeting.id)!.joinUrl, 'https://teams.microsoft.com/l/om-2');
+  });
+
+  it('a cancelled meeting gets no Teams meeting from a late job', async () => {
+    const online = { createOrGet: sinon.stub().resolves({ id: 'om-1', joinUrl: 'https://teams.microsoft.com/l/om-1' }), move: sinon.stub().resolves(), remove: sinon.stub().resolves() };
+    const s = setup(online);
+    const meeting = ((await s.service.schedule(OWNER, s.plan.id, input(), FORM)) as { meeting: CoordinationMeeting }).meeting;
+    await s.service.cancel(OWNER, meeting.id, 0);
+    await s.service.completeOnlineMeeting(s.plan.tenantId, meeting.id, false);
+    assert.equal(online.createOrGet.callCount, 0);
   });
 
   it('without Graph, a virtual meeting needs a pasted link', async () => {
@@ -72,9 +121,14 @@ describe('domain/MeetingService', () => {
     const online = { createOrGet: sinon.stub().resolves({ id: 'om-1', joinUrl: 'https://teams.microsoft.com/l/om-1' }), move: sinon.stub().resolves(), remove: sinon.stub().resolves() };
     const s = setup(online);
     const m = ((await s.service.schedule(OWNER, s.plan.id, input(), FORM)) as { meeting: CoordinationMeeting }).meeting;
+    await s.service.completeOnlineMeeting(s.plan.tenantId, m.id, false);
     await s.service.reschedule(OWNER, m.id, 0, '2026-04-15', '13:00', 60);
+    assert.equal(online.move.callCount, 0, 'not inside the click');
+    await s.service.syncOnlineMeeting(s.plan.tenantId, m.id);
     assert.deepEqual(online.move.firstCall.args, [{ organizerUserId: OWNER.userId, onlineMeetingId: 'om-1' }, '2026-04-15T11:00:00.000Z', '2026-04-15T12:00:00.000Z']);
     await s.service.cancel(OWNER, m.id, 1);
+    assert.deepEqual(s.queued.sync, [`${m.id}:1`, `${m.id}:2`]);
+    await s.service.syncOnlineMeeting(s.plan.tenantId, m.id);
     assert.equal(online.remove.callCount, 1);
   });
 
