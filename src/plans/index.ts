@@ -6,7 +6,8 @@ import { MessageFactory } from 'botbuilder';
 import type { CapabilityModule } from '../platform/bot/capability';
 import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
-import { linkByTeamsEmail } from './bot/identityLink';
+import { askToConfirm, offerLinksByTeamsEmail } from './bot/identityLink';
+import { LinkHandlers } from './bot/linkHandlers';
 import { PlanHandlers } from './bot/planHandlers';
 import { PlanService } from './domain/planService';
 import { CosmosPlanStore } from './storage/planRepository';
@@ -24,7 +25,10 @@ export function createPlans(p: Platform) {
   const store = new CosmosPlanStore(p.store.containers.plans!);
   const service = new PlanService(store, p.audit, p.env);
   const handlers = new PlanHandlers(service);
-  const link = (context: Parameters<typeof linkByTeamsEmail>[0], turn: Parameters<typeof linkByTeamsEmail>[1]) => linkByTeamsEmail(context, turn, service, p.logger);
+  const links = new LinkHandlers(service, handlers, p.logger);
+  /** Asks the user to confirm the contacts the network listed with their verified e-mail (nothing is linked before they do). */
+  const link = async (context: Parameters<typeof offerLinksByTeamsEmail>[0], turn: Parameters<typeof offerLinksByTeamsEmail>[1]) =>
+    askToConfirm(context, turn, await offerLinksByTeamsEmail(context, turn, service, p.logger));
   const module: CapabilityModule = {
     name: 'plans',
     commands: [
@@ -38,8 +42,9 @@ export function createPlans(p: Platform) {
         },
       },
     ],
-    // A new or changed personal chat (install, first message): link the user to plans that list them.
-    onNewConversation: async (context, turn) => void (await link(context, turn)),
+    verbs: [{ verb: 'planLink', handle: (turn, _context, data) => links.act(turn, data) }],
+    // A new or changed personal chat (install, first message): ask about plans that list the user's e-mail.
+    onNewConversation: (context, turn) => link(context, turn),
   };
   return { store, service, handlers, link, module };
 }

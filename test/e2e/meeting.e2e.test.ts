@@ -1,6 +1,6 @@
 /**
  * End to end in the Agents Playground: Megan starts a plan that lists Alex by
- * e-mail; Alex opens the bot and joins the network; Megan calls the
+ * e-mail; Alex opens the bot, confirms he is that contact and joins the network; Megan calls the
  * coordination meeting; Alex's invitation card arrives in the personal chat;
  * Alex answers, and Megan's card shows the new tally. The Playground UI is one
  * user, so the relay plays Megan (it rewrites the sender) – every click is real.
@@ -53,13 +53,22 @@ describe('E2E: calling a coordination meeting in the Agents Playground', functio
     await chat.waitForCardText(card, 'Planen er oprettet');
   });
 
-  it('Alex opens "mine planer" and, known by his e-mail, sees the plan', async () => {
+  it('Alex opens "mine planer", is asked whether he is the contact, and sees the plan only after confirming', async () => {
     const { chat, playground } = session!;
     playground.actAs(undefined);
     const before = await chat.cardCount();
     await chat.sendMessage('mine planer');
-    const card = await chat.waitForCard('Jens Jensen', { after: before });
-    assert.match(await chat.cardText(card), /Alex Wilber/);
+    const asked = await chat.waitForCard('Er det dig?', { after: before });
+    const question = await chat.cardText(asked);
+    assert.match(question, /Psykiatrisk sygeplejerske/);
+    assert.doesNotMatch(question, /Jens Jensen/, 'no citizen data before he confirms');
+    // Before confirming he is in no plan: the list after the question says so.
+    await chat.waitForCard('Du er ikke med i nogen planer endnu', { after: before });
+    await chat.screenshot('link-confirm', asked);
+    await chat.clickAction(asked, 'Ja, det er mig');
+    await chat.waitForCardText(asked, 'du er nu med i netværket');
+    assert.match(await chat.cardText(asked), /Jens Jensen/);
+    assert.match(await chat.cardText(asked), /Alex Wilber/);
   });
 
   it('Megan calls the meeting; Alex gets the invitation card and accepts; Megan’s tally updates', async () => {

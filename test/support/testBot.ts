@@ -118,6 +118,20 @@ export class TestBot {
     return { status: body?.statusCode ?? res.status, card: body?.value, raw: res.body };
   }
 
+  /**
+   * The user opens the bot and answers "Yes, this is me" on every "Is this you?"
+   * card it shows them (a plan that lists their e-mail): they are then in those
+   * plans' networks. Returns the cards they confirmed.
+   */
+  async joinNetwork(user: TestUser, locale = 'da-DK'): Promise<Record<string, unknown>[]> {
+    const asked = cardsOf(await this.installedBy(user, locale)).filter((c) => JSON.stringify(c).includes('"planLink"'));
+    for (const card of asked) {
+      const answer = await this.execute(user, 'planLink', actionData(card, 'confirm'), locale);
+      if (answer.status !== 200) throw new Error(`confirming the link answered ${answer.status}`);
+    }
+    return asked;
+  }
+
   async installedBy(user: TestUser, locale = 'da-DK'): Promise<SentActivity[]> {
     const before = this.connector.sent.length;
     await this.post({ ...this.base(user, locale), type: 'conversationUpdate', membersAdded: [{ id: '28:samspil-bot' }] });

@@ -16,7 +16,16 @@ export interface PlanCardModels {
     meetingId: string;
     meetingLine: string;
     checklistLine: string;
+    /** Contacts linked to a Teams user, with an undo – only on the organiser's own view. */
+    links: { contactId: string; name: string; confirmText: string }[];
+  };
+  planLinkConfirm: {
+    t: Texts;
+    planId: string;
+    contactId: string;
+    intro: string;
+    facts: Fact[];
   };
 }
 
-export const PLAN_TEMPLATES = ['planOverview'] as const satisfies readonly (keyof PlanCardModels)[];
+export const PLAN_TEMPLATES = ['planOverview', 'planLinkConfirm'] as const satisfies readonly (keyof PlanCardModels)[];

@@ -1,24 +1,40 @@
 /**
- * Teams users become part of a plan's network when the network listed them by
- * their e-mail address: the connector tells us the user's address (Teams has
- * verified it), and matching contacts are linked to the user.
+ * Teams users join a plan's network when the network listed them by e-mail
+ * AND they confirm it is them: the connector tells us the user's e-mail address
+ * (the tenant's verified `mail`; the UPN is a sign-in name, not a mailbox, and
+ * never counts), matching contacts are offered to the user, and a card asks
+ * "Is this you?" (see ../domain/teamsLink.ts).
  */
-import { TeamsInfo, TurnContext } from 'botbuilder';
-import type { PlanService } from '../domain/planService';
+import { CardFactory, MessageFactory, TeamsInfo, TurnContext } from 'botbuilder';
+import type { LinkOffer, PlanService } from '../domain/planService';
 import { errorFields, Logger } from '../../platform/logger';
 import type { Turn } from '../../platform/bot/turn';
+import { linkConfirmCard } from './planViews';
 
-/** Links the acting user to plans that list their e-mail address; returns how many. Never throws. */
-export async function linkByTeamsEmail(context: TurnContext, turn: Turn, plans: PlanService, log: Logger): Promise<number> {
+/** The user's verified e-mail address from Teams, or undefined. */
+async function verifiedEmail(context: TurnContext): Promise<string | undefined> {
+  const member = await TeamsInfo.getMember(context, context.activity.from.id);
+  const email = (member.email ?? '').trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+}
+
+/** Offers the user the contacts listed with their verified e-mail; returns the open questions. Never throws. */
+export async function offerLinksByTeamsEmail(context: TurnContext, turn: Turn, plans: PlanService, log: Logger): Promise<LinkOffer[]> {
   try {
-    const member = await TeamsInfo.getMember(context, context.activity.from.id);
-    const email = (member.email ?? member.userPrincipalName ?? '').trim().toLowerCase();
-    if (!email.includes('@')) return 0;
-    const linked = await plans.linkByEmail(turn.user, email);
-    if (linked > 0) log.info('plan.linked', { plans: linked });
-    return linked;
+    const email = await verifiedEmail(context);
+    if (!email) return [];
+    const offers = await plans.offerLinksByEmail(turn.user, email);
+    if (offers.length > 0) log.info('plan.linkOffered', { offers: offers.length });
+    return offers;
   } catch (err) {
     log.warn('plan.link.failed', errorFields(err));
-    return 0;
+    return [];
+  }
+}
+
+/** Asks "Is this you?" once per open question, as cards in the personal chat. */
+export async function askToConfirm(context: TurnContext, turn: Turn, offers: LinkOffer[]): Promise<void> {
+  for (const { plan, contact } of offers) {
+    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(linkConfirmCard(plan, contact, turn.loc))));
   }
 }

@@ -1,6 +1,7 @@
 /** "mine planer": the plans the user belongs to, one overview card each. */
 import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
+import type { AdaptiveCardJson } from '../../platform/cards/render';
 import { noticeCard } from '../../platform/cards/views';
 import type { Turn } from '../../platform/bot/turn';
 import type { UserIdentity } from '../../platform/identity';
@@ -39,13 +40,16 @@ export class PlanHandlers {
     return this.plans.listMine(turn.user, MAX_PLANS_SHOWN);
   }
 
+  /** The overview card of one plan as the acting user sees it. */
+  async overviewCard(turn: Turn, plan: CarePlan, notice = ''): Promise<AdaptiveCardJson> {
+    return planOverviewCard(plan, turn.loc, notice, await this.hooks.summary?.(plan, turn.loc), turn.user.userId);
+  }
+
   /** One overview card per plan (or a notice that there are none). */
   async overview(turn: Turn, plans: CarePlan[], total: number): Promise<Answer> {
     const { t } = turn.loc;
     if (plans.length === 0) return { attachments: [CardFactory.adaptiveCard(noticeCard(t.notices.noPlans))] };
-    const cards = await Promise.all(
-      plans.map(async (p) => planOverviewCard(p, turn.loc, '', await this.hooks.summary?.(p, turn.loc))),
-    );
+    const cards = await Promise.all(plans.map((p) => this.overviewCard(turn, p)));
     return {
       attachments: cards.map((c) => CardFactory.adaptiveCard(c)),
       text: total > plans.length ? format(t.notices.morePlans, { n: plans.length }) : undefined,

@@ -6,6 +6,7 @@ import type { Choice, ContactRow, Fact } from '../../platform/cards/models';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDate } from '../../platform/i18n';
 import { CarePlan, Citizen, Consent, Contact, LANGUAGES, SECTORS, canCallMeeting, nextStepOf } from '../domain/carePlan';
+import { canManageNetwork } from '../domain/teamsLink';
 import type { PlanCardModels } from './cardModels';
 
 const render = templateRenderer<PlanCardModels>();
@@ -66,8 +67,8 @@ export interface MeetingSummary {
   checklistLine: string;
 }
 
-/** The overview of one plan: citizen, consent, network, status, what is next, the latest meeting. */
-export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeting?: MeetingSummary): AdaptiveCardJson {
+/** The overview of one plan as `viewerId` sees it: citizen, consent, network, status, what is next, the latest meeting. */
+export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeting?: MeetingSummary, viewerId?: string): AdaptiveCardJson {
   const { t } = loc;
   const facts: Fact[] = [
     { title: t.plan.reference, value: plan.reference },
@@ -93,6 +94,27 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     networkHeading: format(t.plan.network, { n: plan.contacts.length }),
     networkList: networkList(plan.contacts, loc),
     nextStep: t.enums.nextStep[nextStepOf(plan)],
+    links:
+      viewerId && canManageNetwork(plan, viewerId)
+        ? plan.contacts
+            .filter((c) => c.teamsUserId && c.teamsUserId !== plan.createdBy.userId)
+            .map((c) => ({ contactId: c.id, name: c.name, confirmText: format(t.plan.undoLinkConfirm, { name: c.name }) }))
+        : [],
   };
   return render('planOverview', model);
+}
+
+/** Asks a Teams user whether they are the contact the plan lists with their e-mail (no citizen data: the reference only). */
+export function linkConfirmCard(plan: CarePlan, contact: Contact, loc: Locale): AdaptiveCardJson {
+  const { t } = loc;
+  const facts: Fact[] = [{ title: t.plan.name, value: contact.name }, { title: t.plan.role, value: contact.role }];
+  if (contact.organisation) facts.push({ title: t.plan.organisation, value: contact.organisation });
+  if (contact.email) facts.push({ title: t.plan.email, value: contact.email });
+  return render('planLinkConfirm', {
+    t,
+    planId: plan.id,
+    contactId: contact.id,
+    intro: format(t.plan.linkIntro, { name: plan.createdBy.name, reference: plan.reference }),
+    facts,
+  });
 }

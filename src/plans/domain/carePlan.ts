@@ -119,8 +119,12 @@ export type ContactInput = z.output<typeof contactInputSchema>;
 
 export interface Contact extends ContactInput {
   id: string;
-  /** Azure AD object id when the contact is known in Teams. */
+  /** Azure AD object id when the contact is known in Teams (confirmed by that user, see teamsLink.ts). */
   teamsUserId?: string;
+  /** A Teams user whose verified e-mail matches, asked to confirm that they are this contact. */
+  pendingTeamsUserId?: string;
+  /** Teams users who said they are not this contact, or whose link the organiser undid: never asked again. */
+  declinedTeamsUserIds?: string[];
 }
 
 export const consentInputSchema = z.object({
@@ -202,25 +206,6 @@ export function consentCovers(plan: Pick<CarePlan, 'consent' | 'createdBy'>, con
   const { status, covers } = plan.consent;
   if (status !== 'given' || !covers.includes('shareWithNetwork')) return false;
   return contact.sector !== 'relative' || covers.includes('involveRelatives');
-}
-
-/**
- * Links a Teams user to the plan's contacts with their e-mail address (the
- * address the network entered for them; Teams vouches for the user's own).
- * From then on they are in the network: they see the plan and get invitations.
- * Undefined when nothing changes.
- */
-export function linkTeamsIdentity(plan: CarePlan, email: string, userId: string, now: Date): CarePlan | undefined {
-  const address = email.trim().toLowerCase();
-  if (!address || !canChange(plan)) return undefined;
-  let changed = false;
-  const contacts = plan.contacts.map((c) => {
-    if (c.teamsUserId || c.email !== address || !consentCovers(plan, c)) return c;
-    changed = true;
-    return { ...c, teamsUserId: userId };
-  });
-  if (!changed) return undefined;
-  return { ...plan, contacts, memberIds: memberIdsOf(contacts), updatedAt: now.toISOString() };
 }
 
 /** Lower-case e-mail addresses of contacts not yet known in Teams whom consent lets the plan be shared with. */

@@ -50,8 +50,8 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     bot = await new TestBot().start();
     bot.connector.members.set(`29:${OLE.aadObjectId}`, { id: `29:${OLE.aadObjectId}`, name: OLE.name, aadObjectId: OLE.aadObjectId, email: 'ole@slagelse.example', userPrincipalName: 'ole@slagelse.example' });
     await planWithNetwork(bot);
-    // Ole opens the bot once: Teams vouches for his e-mail, so he joins the network.
-    await bot.installedBy(OLE);
+    // Ole opens the bot once: Teams vouches for his e-mail, he confirms that he is the contact, and joins the network.
+    await bot.joinNetwork(OLE);
   });
   afterEach(async () => bot.stop());
 

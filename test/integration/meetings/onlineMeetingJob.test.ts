@@ -41,7 +41,7 @@ describe('the Teams meeting is created by a job, never inside the click', functi
       citizen: { name: 'Jens Jensen', dateOfBirth: '1990-04-12', preferredLanguage: 'da', dreams: 'Et arbejde' },
       contacts: [{ name: 'Ole Bostøtte', role: 'Kontaktperson', sector: 'municipality', email: 'ole@slagelse.example' }],
     });
-    await bot.installedBy(OLE);
+    await bot.joinNetwork(OLE);
   });
   afterEach(async () => {
     await bot.stop();

@@ -34,7 +34,7 @@ describe('card actions edit no message (teams-ai REPLACE_FOR_ALL avoided)', func
       citizen: { name: 'Jens Jensen', dateOfBirth: '1990-04-12', preferredLanguage: 'da', dreams: 'Et arbejde' },
       contacts: [{ name: 'Ole Bostøtte', role: 'Kontaktperson', sector: 'municipality', email: 'ole@slagelse.example' }],
     });
-    await bot.installedBy(OLE);
+    await bot.joinNetwork(OLE);
     const [overview] = cardsOf(await bot.say(NINA, 'mine planer'));
     const form = (await bot.execute(NINA, 'meeting', actionData(overview, 'prepare'))).card as Card;
     organiserCard = (await bot.execute(NINA, 'meeting', {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { CarePlan, linkTeamsIdentity, unlinkedEmailsOf } from '../../../../src/plans/domain/carePlan';
+import { CarePlan, unlinkedEmailsOf } from '../../../../src/plans/domain/carePlan';
+import { confirmTeamsLink, offerTeamsLink } from '../../../../src/plans/domain/teamsLink';
 import { ALL_CHECKLIST_KEYS, checklistOf, openItems, toggleChecklistItem } from '../../../../src/meetings/domain/checklist';
 import {
   CoordinationMeeting,
@@ -170,9 +171,14 @@ describe('consent scopes', () => {
     assert.deepEqual(invited(withScopes(['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'])), [base.contacts[0]!.id, 'col', 'rel']);
     assert.deepEqual(invited(withScopes(['coordinationMeetings'])), [base.contacts[0]!.id], 'only the creator without network sharing');
 
-    assert.equal(linkTeamsIdentity(withScopes(['shareWithNetwork']), 'mor@example.org', 'aad-mor', NOW), undefined);
-    assert.ok(linkTeamsIdentity(withScopes(['shareWithNetwork', 'involveRelatives']), 'MOR@example.org', 'aad-mor', NOW)?.memberIds.includes('aad-mor'));
-    assert.equal(linkTeamsIdentity(withScopes([]), 'kollega@example.org', 'aad-kol', NOW), undefined);
+    const linked = (p: CarePlan, email: string, user: string) => {
+      const offered = offerTeamsLink(p, email, user, NOW);
+      const contact = offered?.contacts.find((c) => c.pendingTeamsUserId === user);
+      return offered && contact && confirmTeamsLink(offered, contact.id, user, NOW);
+    };
+    assert.equal(linked(withScopes(['shareWithNetwork']), 'mor@example.org', 'aad-mor'), undefined);
+    assert.ok(linked(withScopes(['shareWithNetwork', 'involveRelatives']), 'MOR@example.org', 'aad-mor')?.memberIds.includes('aad-mor'));
+    assert.equal(linked(withScopes([]), 'kollega@example.org', 'aad-kol'), undefined);
     assert.deepEqual(unlinkedEmailsOf(withScopes(['shareWithNetwork'])), ['kollega@example.org']);
   });
 });
