@@ -4,9 +4,11 @@
  * A click only enqueues; the scheduler runs the work, retries it with backoff and
  * ends it as done or failed – across restarts and with several instances.
  *
- * A capability defines a kind once, at start-up, on the platform's JobQueue:
+ * A capability defines a kind once, when it is built, on the platform's JobQueue
+ * (`platform.jobs`; the scheduler runs every kind defined there, next to the plain
+ * handlers of `CapabilityModule.jobs`, which get the scheduler's default policy):
  *
- *   const createMeeting = jobs.define({
+ *   const createMeeting = platform.jobs.define({
  *     kind: 'meeting.online.create',                 // stable: it is stored with each job
  *     payload: z.object({ meetingId: z.string().uuid() }),  // ids and codes only
  *     maxAttempts: 8,                                // default: the scheduler's (5)
