@@ -46,6 +46,7 @@ export * from './jobKinds';
 export * from './jobQueue';
 export * from './jobStore';
 
+/** Pages of stranded jobs ended per check: any real leftover, yet bounded if something keeps them there. */
 const MAX_STRANDED_PAGES = 10;
 
 /** Timer functions, injected so tests decide when time passes. */
@@ -248,7 +249,6 @@ export class Scheduler {
   /** Ends pending jobs long past their time whose kind nobody here runs (see the module comment). */
   private async endStranded(kinds: string[], now: Date, report: TickReport): Promise<void> {
     const before = new Date(now.getTime() - this.o.strandedAfterMs).toISOString();
-    // A few pages per check: enough for any real leftover, bounded if something keeps them there.
     for (let page = 0; page < MAX_STRANDED_PAGES; page++) {
       const batch = await this.o.store.stranded(before, kinds, this.o.batchSize);
       report.setAside += batch.setAside;
