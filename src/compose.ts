@@ -86,7 +86,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
   };
   capabilities = createCapabilities(platform);
   const handlers = Object.assign({}, ...capabilities.map((m) => m.jobs ?? {}));
-  const scheduler = new Scheduler({ store: jobStore, handlers, logger });
+  const scheduler = new Scheduler({ store: jobStore, queue: platform.jobs, handlers, logger });
 
   const adapter = createAdapter(config.auth);
   const app = createBotApp({

@@ -5,13 +5,15 @@
  */
 import type { Versioned } from '../../src/platform/ports';
 import { createLogger, type Logger } from '../../src/platform/logger';
-import type { SchedulerClock, Job, JobStore, Timers } from '../../src/platform/scheduler/scheduler';
+import type { SchedulerClock, Job, JobBatch, JobStore, Timers } from '../../src/platform/scheduler/scheduler';
 
 const copy = <T>(v: T): T => structuredClone(v);
 
 export class InMemoryJobStore implements JobStore {
   readonly docs = new Map<string, Versioned<Job>>();
   private etags = 0;
+  /** Queries run (due and stranded), for tests of polling cost. */
+  queries = 0;
   /** Runs inside replace before the ETag check: lets a test slip in a concurrent writer. */
   beforeReplace?: (job: Job, etag: string) => void | Promise<void>;
 
@@ -40,13 +42,25 @@ export class InMemoryJobStore implements JobStore {
     return copy(next);
   }
 
-  async due(now: string, kinds: readonly string[], limit: number): Promise<Versioned<Job>[]> {
-    return [...this.docs.values()]
+  async due(now: string, kinds: readonly string[], limit: number): Promise<JobBatch> {
+    this.queries++;
+    const jobs = [...this.docs.values()]
       .filter(({ value: j }) => kinds.includes(j.kind))
       .filter(({ value: j }) => (j.status === 'pending' && j.runAt <= now) || (j.status === 'running' && !!j.leaseUntil && j.leaseUntil <= now))
       .sort((a, b) => a.value.runAt.localeCompare(b.value.runAt))
       .slice(0, limit)
       .map(copy);
+    return { jobs, setAside: 0 };
+  }
+
+  async stranded(before: string, kinds: readonly string[], limit: number): Promise<JobBatch> {
+    this.queries++;
+    const jobs = [...this.docs.values()]
+      .filter(({ value: j }) => j.status === 'pending' && j.runAt <= before && !kinds.includes(j.kind))
+      .sort((a, b) => a.value.runAt.localeCompare(b.value.runAt))
+      .slice(0, limit)
+      .map(copy);
+    return { jobs, setAside: 0 };
   }
 
   /** Sets a job's fields directly, as another writer would (new ETag). */

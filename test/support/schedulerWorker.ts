@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     await scheduler.tick();
     return;
   }
-  const total: TickReport = { claimed: 0, done: 0, retried: 0, failed: 0, conflicts: 0, errors: 0 };
+  const total: TickReport = { claimed: 0, done: 0, retried: 0, failed: 0, conflicts: 0, errors: 0, setAside: 0 };
   for (let quiet = 0; quiet < 3; ) {
     const r = await scheduler.tick();
     for (const k of Object.keys(total) as (keyof TickReport)[]) total[k] += r[k];

@@ -4,9 +4,17 @@
  * after with the unticked "after" items (to the organiser until the meeting
  * names a coordinator). Jobs are keyed by meeting and sequence, so a moved
  * meeting drops the old reminders and a retried job never sends twice.
+ *
+ * Cancelling jobs is not enough: a crash between changing the meeting and dropping its
+ * jobs, a scheduler that was down past the meeting's start, or a plan locked since
+ * leave a job that must not send. So the handler checks the meeting's state before it
+ * sends (reminderSkipReason): nothing for a cancelled meeting, for a moved meeting's
+ * old time, for a plan that is locked (consent withdrawn) or closed, for an organiser
+ * no longer in the plan's network, and no "before" reminder once the meeting started.
  */
 import { checklistOf, openItems } from '../domain/checklist';
 import type { CoordinationMeeting } from '../domain/meeting';
+import { type CarePlan, isLocked, isMember } from '../../plans/domain/carePlan';
 import { randomUUID } from 'node:crypto';
 import { auditEntry } from '../../platform/audit/audit';
 import type { AuditLog } from '../../platform/ports';
@@ -38,13 +46,13 @@ export class JobMeetingReminders implements MeetingReminders {
     // Earlier sequences' reminders belong to an old time: drop them.
     for (let s = 0; s < meeting.sequence; s++) await this.cancelSequence(meeting, s);
     const ids = idsOf(meeting, meeting.sequence);
-    const start = new Date(meeting.startsAt).getTime();
     const payload = { meetingId: meeting.id, sequence: String(meeting.sequence) };
+    const before = reminderDueAt('before', meeting);
     // Less than a day ahead: the organiser is preparing right now, no "tomorrow" reminder.
-    if (start - DAY_MS > this.now().getTime()) {
-      await this.jobs.schedule({ id: ids.before, tenantId: meeting.tenantId, kind: REMINDER_KINDS.before, dueAt: new Date(start - DAY_MS).toISOString(), payload });
+    if (Date.parse(before) > this.now().getTime()) {
+      await this.jobs.schedule({ id: ids.before, tenantId: meeting.tenantId, kind: REMINDER_KINDS.before, dueAt: before, payload });
     }
-    await this.jobs.schedule({ id: ids.after, tenantId: meeting.tenantId, kind: REMINDER_KINDS.after, dueAt: new Date(start + DAY_MS).toISOString(), payload });
+    await this.jobs.schedule({ id: ids.after, tenantId: meeting.tenantId, kind: REMINDER_KINDS.after, dueAt: reminderDueAt('after', meeting), payload });
   }
 
   async cancel(meeting: CoordinationMeeting): Promise<void> {
@@ -68,19 +76,53 @@ export interface ReminderHandlerDeps {
   logger: Logger;
 }
 
+export type ReminderPhase = 'before' | 'after';
+
+/** Why a reminder job sends nothing (a log code). */
+export type ReminderSkip = 'meeting_gone' | 'cancelled' | 'moved' | 'plan_gone' | 'plan_locked' | 'plan_closed' | 'organiser_left' | 'started';
+
+/** When the reminder of `phase` is due for the meeting as it is now. */
+export function reminderDueAt(phase: ReminderPhase, meeting: Pick<CoordinationMeeting, 'startsAt'>): string {
+  const start = new Date(meeting.startsAt).getTime();
+  return new Date(phase === 'before' ? start - DAY_MS : start + DAY_MS).toISOString();
+}
+
+/** Undefined when the reminder job may still send at `now`, else why not (see the module comment). */
+export function reminderSkipReason(
+  phase: ReminderPhase,
+  job: Pick<Job, 'dueAt' | 'payload'>,
+  meeting: CoordinationMeeting | undefined,
+  plan: CarePlan | undefined,
+  now: Date,
+): ReminderSkip | undefined {
+  if (!meeting) return 'meeting_gone';
+  if (meeting.status === 'cancelled') return 'cancelled';
+  // Moved: another sequence, or (belt and braces) a time this job was not scheduled for.
+  if (String(meeting.sequence) !== String(job.payload.sequence) || reminderDueAt(phase, meeting) !== job.dueAt) return 'moved';
+  if (!plan) return 'plan_gone';
+  if (isLocked(plan)) return 'plan_locked';
+  if (plan.status === 'closed') return 'plan_closed';
+  if (!isMember(plan, meeting.organiser.userId)) return 'organiser_left';
+  if (phase === 'before' && now.getTime() >= new Date(meeting.startsAt).getTime()) return 'started';
+  return undefined;
+}
+
 /** The job handlers that send the reminders through the outbox (idempotent: keyed by job id). */
 export function reminderHandlers(d: ReminderHandlerDeps): Record<string, JobHandler> {
-  const handle = (phase: 'before' | 'after'): JobHandler => async (job: Job) => {
+  const handle = (phase: ReminderPhase): JobHandler => async (job: Job, { now }) => {
     const meetingId = String(job.payload.meetingId ?? '');
     const meeting = await d.meetings.get(job.tenantId, meetingId);
     const plan = meeting && (await d.plans.get(job.tenantId, meeting.planId));
-    // A cancelled or moved meeting, or a plan gone: nothing to remind about.
-    if (!meeting || !plan || meeting.status === 'cancelled' || String(meeting.sequence) !== String(job.payload.sequence)) return;
+    const skip = reminderSkipReason(phase, job, meeting, plan, now);
+    if (skip || !meeting || !plan) {
+      d.logger.info('meeting.reminder.skipped', { meetingId, phase, reason: skip });
+      return;
+    }
     const { delivered } = await d.notifier.deliveryStatus(plan, meeting);
     const open = openItems(checklistOf(phase, plan, meeting, delivered));
     if (open.length === 0) return;
     // The reminder reads the plan on the organiser's behalf: audited like any read.
-    await d.audit.record([auditEntry(randomUUID(), new Date(), { tenantId: plan.tenantId, userId: 'system:reminder' }, plan.id, 'meeting.read', { meetingId, phase })]);
+    await d.audit.record([auditEntry(randomUUID(), now, { tenantId: plan.tenantId, userId: 'system:reminder' }, plan.id, 'meeting.read', { meetingId, phase })]);
     const ref = await d.directory.getOrCreatePersonalConversation(plan.tenantId, meeting.organiser.userId);
     const loc = localeOf(ref.locale);
     const items = open.map((k) => loc.t.meeting.items[k]).join(', ');

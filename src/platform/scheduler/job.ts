@@ -3,7 +3,9 @@
  * runner makes to it. Pure functions: no Cosmos, no clock of their own.
  *
  * Life cycle: pending → running (claimed, leased) → done | pending again (retry
- * with backoff) | failed (out of attempts). `cancelled` ends a pending or running job.
+ * with backoff) | failed (out of attempts, or a permanent error). `cancelled` ends a
+ * pending or running job. A stored document that is not a valid job is set aside by
+ * the store (see jobStore.ts, "quarantined"): it is no job, so it has no status here.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -31,7 +33,9 @@ const instant = z
   .transform((s) => new Date(s).toISOString());
 // Cosmos ids must not contain / \ ? #.
 const id = z.string().min(1).max(255).regex(/^[^/\\?#]+$/);
-const kind = z.string().regex(/^[a-z][a-zA-Z0-9._-]{0,63}$/, 'kind: a short code such as "meeting.reminder"');
+/** A job kind: a short code such as "meeting.reminder". */
+export const jobKindSchema = z.string().regex(/^[a-z][a-zA-Z0-9._-]{0,63}$/, 'kind: a short code such as "meeting.reminder"');
+const kind = jobKindSchema;
 const scalar = z.union([z.string().max(256), z.number(), z.boolean(), z.null()]);
 
 /** Ids and codes only – never names, free text or health data (logs and support may see it). */
@@ -49,27 +53,30 @@ export const newJobSchema = z.object({
 export type NewJob = z.input<typeof newJobSchema>;
 
 /** A job as stored in the `schedule` container. */
-export const jobSchema = z.object({
-  id,
-  shard: z.number().int().min(0).max(SHARD_COUNT - 1),
-  tenantId: id,
-  kind,
-  /** When the job should run, as asked for. */
-  dueAt: instant,
-  /** When a runner may next pick it up: `dueAt`, later the retry time. */
-  runAt: instant,
-  payload: jobPayloadSchema,
-  status: z.enum(JOB_STATUSES),
-  claimedBy: z.string().max(128).optional(),
-  leaseUntil: instant.optional(),
-  /** Attempts started (counted at claim, so a job that crashes its process still runs out). */
-  attempts: z.number().int().min(0),
-  lastErrorCode: z.string().max(64).optional(),
-  /** Cosmos time to live in seconds, set when the job ends. */
-  ttl: z.number().int().positive().optional(),
-  createdAt: instant,
-  updatedAt: instant,
-});
+export const jobSchema = z
+  .object({
+    id,
+    shard: z.number().int().min(0).max(SHARD_COUNT - 1),
+    tenantId: id,
+    kind,
+    /** When the job should run, as asked for. */
+    dueAt: instant,
+    /** When a runner may next pick it up: `dueAt`, later the retry time. */
+    runAt: instant,
+    payload: jobPayloadSchema,
+    status: z.enum(JOB_STATUSES),
+    claimedBy: z.string().max(128).optional(),
+    leaseUntil: instant.optional(),
+    /** Attempts started (counted at claim, so a job that crashes its process still runs out). */
+    attempts: z.number().int().min(0),
+    lastErrorCode: z.string().max(64).optional(),
+    /** Cosmos time to live in seconds, set when the job ends. */
+    ttl: z.number().int().positive().optional(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  // A job in the wrong partition could never be replaced (its id's shard is where writes go).
+  .refine((job) => job.shard === shardOf(job.id), { path: ['shard'], message: 'shard does not match the id' });
 export type Job = z.infer<typeof jobSchema>;
 
 const hash = (...parts: string[]): string => createHash('sha256').update(parts.join('\u0000')).digest('hex');
@@ -181,6 +188,18 @@ export interface BackoffPolicy {
 export function backoffDelay(attempts: number, policy: BackoffPolicy, random: () => number): number {
   const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(exp / 2 + random() * (exp / 2));
+}
+
+/**
+ * Thrown by a handler when trying again cannot help (e.g. Graph answers 403, the thing
+ * to act on is gone, the payload is not what the kind expects): the job ends `failed`
+ * with `code` at once instead of using up its attempts.
+ */
+export class PermanentJobError extends Error {
+  constructor(readonly code: string) {
+    super(`permanent job error: ${code}`);
+    this.name = 'PermanentJobError';
+  }
 }
 
 /** A loggable error code: the error's own short code, else its class name. Never its message. */

@@ -11,17 +11,37 @@
  *   that was down all night).
  * With id-derived shards every state change is one ETag-conditioned replace inside
  * one partition, an id alone finds its job (point read: cancel/reschedule need no
- * due time), and an id can exist only once. The due query is SHARD_COUNT small
- * single-partition queries, each an index range seek on `runAt`/`leaseUntil`
- * over this container only (never a scan of plans). Jobs are ~1 KB, so even
- * millions fit far below the 20 GB logical-partition limit; a tick that finds nothing
- * costs SHARD_COUNT minimum-charge queries.
+ * due time), and an id can exist only once. Jobs are ~1 KB, so even millions fit far
+ * below the 20 GB logical-partition limit.
+ *
+ * The due query is ONE cross-partition query (an index range seek on `runAt` /
+ * `leaseUntil` over this container only, never a scan of plans), not one query per
+ * shard: @azure/cosmos 4.9 asks the gateway for a query plan before every query, even a
+ * single-partition one, so SHARD_COUNT single-partition queries cost 2 × SHARD_COUNT
+ * HTTP requests where one cross-partition query costs 2 (plan + one request per
+ * physical partition, and a container this small has one). Measured through the real
+ * client: 8 against 2 requests per tick (test/integration/platform/scheduler/schedulerIdle.test.ts).
+ *
+ * A stored document that is not a valid job (an older schema, a hand edit, a bug) is
+ * never run and never allowed to block the jobs behind it: the query that meets it
+ * rewrites it, with its ETag, as `status: 'quarantined'` without its payload (which
+ * may hold what must not be there) – out of the due index – and logs its id and the
+ * names of the invalid fields only. If even that write fails, this process leaves the
+ * id out of its later queries.
  */
 import type { Container } from '@azure/cosmos';
 import type { Versioned } from '../ports';
-import { silentLogger, type Logger } from '../logger';
+import { errorFields, silentLogger, type Logger } from '../logger';
 import { isConflict, isNotFound, isPreconditionFailed, stripSystem } from '../storage/cosmosErrors';
-import { Job, jobSchema, SHARD_COUNT, shardOf } from './job';
+import { ENDED_JOB_TTL_SECONDS, Job, jobKindSchema, jobSchema, shardOf } from './job';
+
+/** What one query for jobs found. */
+export interface JobBatch {
+  /** Valid jobs, oldest first. */
+  jobs: Versioned<Job>[];
+  /** Documents met that were not valid jobs, now set aside (see above). */
+  setAside: number;
+}
 
 /** Storage for jobs. Every change is a replace conditioned on the ETag it was read at. */
 export interface JobStore {
@@ -34,37 +54,49 @@ export interface JobStore {
    * Up to `limit` jobs of the given kinds that may be claimed at `now` (ISO): pending
    * with `runAt <= now`, or running with an expired lease. Oldest first.
    */
-  due(now: string, kinds: readonly string[], limit: number): Promise<Versioned<Job>[]>;
+  due(now: string, kinds: readonly string[], limit: number): Promise<JobBatch>;
+  /** Up to `limit` pending jobs with `runAt <= before` of none of the given kinds: nobody here can run them. */
+  stranded(before: string, kinds: readonly string[], limit: number): Promise<JobBatch>;
 }
+
+/** The status of a document set aside as not a valid job. Not a job status: such a document is no job. */
+export const QUARANTINED = 'quarantined';
 
 const DUE_QUERY =
-  'SELECT * FROM c WHERE ARRAY_CONTAINS(@kinds, c.kind) AND (' +
+  'SELECT * FROM c WHERE ARRAY_CONTAINS(@kinds, c.kind) AND NOT ARRAY_CONTAINS(@skip, c.id) AND (' +
   "(c.status = 'pending' AND c.runAt <= @now) OR (c.status = 'running' AND c.leaseUntil <= @now)" +
   ') ORDER BY c.runAt';
+const STRANDED_QUERY =
+  "SELECT * FROM c WHERE c.status = 'pending' AND c.runAt <= @now AND NOT ARRAY_CONTAINS(@kinds, c.kind) " +
+  'AND NOT ARRAY_CONTAINS(@skip, c.id) ORDER BY c.runAt';
+
+/** Ids this process could not set aside are left out of its queries; bounded so a flood cannot grow memory. */
+const MAX_SKIPPED = 1_000;
+const JOB_FIELDS = new Set(Object.keys(jobSchema.innerType().shape));
 
 type Doc = Job & { _etag?: string };
-
-/** Parses a stored document: undefined unless it is a valid job with an ETag. */
-function fromDoc(doc: Doc): Versioned<Job> | undefined {
-  const parsed = jobSchema.safeParse(stripSystem(doc));
-  return parsed.success && doc._etag ? { value: parsed.data, etag: doc._etag } : undefined;
-}
+/** A stored document as read, before it is known to be a job. */
+type RawDoc = { id?: string; _etag?: string; shard?: unknown; status?: unknown; kind?: unknown; tenantId?: unknown };
 
 /** The moment a runner may take the job: its run time, or when its lease expires. */
 const readyAt = (job: Job): string => (job.status === 'running' ? (job.leaseUntil ?? job.runAt) : job.runAt);
 
 /** Jobs in Cosmos (container `schedule`, partition key `/shard`). */
 export class CosmosJobStore implements JobStore {
+  private readonly skipped = new Set<string>();
+
   constructor(
     private readonly container: Container,
     private readonly logger: Logger = silentLogger,
   ) {}
 
-  /** A stored document that is not a job is a defect: logged (id only) and left alone, never run. */
-  private parse(doc: Doc): Versioned<Job> | undefined {
-    const job = fromDoc(doc);
-    if (!job) this.logger.error('scheduler.invalid_job', { jobId: typeof doc.id === 'string' ? doc.id : undefined });
-    return job;
+  /** A stored job, or undefined for a document set aside (quietly) or not a job (logged, id only). */
+  private parse(doc: RawDoc): Versioned<Job> | undefined {
+    if (doc.status === QUARANTINED) return undefined;
+    const parsed = jobSchema.safeParse(stripSystem(doc));
+    if (parsed.success && doc._etag) return { value: parsed.data, etag: doc._etag };
+    this.logger.error('scheduler.invalid_job', { jobId: doc.id });
+    return undefined;
   }
 
   async create(job: Job): Promise<'created' | 'exists'> {
@@ -79,7 +111,7 @@ export class CosmosJobStore implements JobStore {
 
   async get(id: string): Promise<Versioned<Job> | undefined> {
     try {
-      const { resource } = await this.container.item(id, shardOf(id)).read<Doc>();
+      const { resource } = await this.container.item(id, shardOf(id)).read<RawDoc>();
       return resource ? this.parse(resource) : undefined;
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -89,7 +121,6 @@ export class CosmosJobStore implements JobStore {
 
   async replace(job: Job, etag: string): Promise<Versioned<Job> | 'conflict'> {
     const next = jobSchema.parse(job);
-    if (next.shard !== shardOf(next.id)) throw new Error('job shard does not match its id');
     try {
       const { resource } = await this.container
         .item(next.id, next.shard)
@@ -103,28 +134,75 @@ export class CosmosJobStore implements JobStore {
     }
   }
 
-  async due(now: string, kinds: readonly string[], limit: number): Promise<Versioned<Job>[]> {
-    if (kinds.length === 0 || limit <= 0) return [];
-    const perShard = await Promise.all(
-      Array.from({ length: SHARD_COUNT }, async (_, shard) => {
-        const { resources } = await this.container.items
-          .query<Doc>(
-            {
-              query: DUE_QUERY,
-              parameters: [
-                { name: '@kinds', value: [...kinds] },
-                { name: '@now', value: now },
-              ],
-            },
-            { partitionKey: shard, maxItemCount: limit },
-          )
-          .fetchNext();
-        return resources.map((doc) => this.parse(doc)).filter((job): job is Versioned<Job> => job !== undefined);
-      }),
-    );
-    return perShard
-      .flat()
-      .sort((a, b) => readyAt(a.value).localeCompare(readyAt(b.value)))
-      .slice(0, limit);
+  due(now: string, kinds: readonly string[], limit: number): Promise<JobBatch> {
+    if (kinds.length === 0) return Promise.resolve({ jobs: [], setAside: 0 });
+    return this.query(DUE_QUERY, now, kinds, limit);
+  }
+
+  stranded(before: string, kinds: readonly string[], limit: number): Promise<JobBatch> {
+    return this.query(STRANDED_QUERY, before, kinds, limit);
+  }
+
+  private async query(query: string, now: string, kinds: readonly string[], limit: number): Promise<JobBatch> {
+    if (limit <= 0) return { jobs: [], setAside: 0 };
+    const { resources } = await this.container.items
+      .query<RawDoc>(
+        {
+          query,
+          parameters: [
+            { name: '@kinds', value: [...kinds] },
+            { name: '@now', value: now },
+            { name: '@skip', value: [...this.skipped] },
+          ],
+        },
+        { maxItemCount: limit },
+      )
+      .fetchNext();
+    const jobs: Versioned<Job>[] = [];
+    let setAside = 0;
+    for (const doc of resources) {
+      const job = this.parse(doc);
+      if (job) jobs.push(job);
+      else if (doc.status !== QUARANTINED && (await this.setAside(doc))) setAside++;
+    }
+    jobs.sort((a, b) => readyAt(a.value).localeCompare(readyAt(b.value)));
+    return { jobs: jobs.slice(0, limit), setAside };
+  }
+
+  /** Rewrites a document that is not a valid job as quarantined (ids and codes only); true when it is out of the way. */
+  private async setAside(doc: RawDoc): Promise<boolean> {
+    const id = doc.id;
+    const invalid = jobSchema.safeParse(stripSystem(doc));
+    const fields = invalid.success
+      ? ['_etag']
+      : [...new Set(invalid.error.issues.map((i) => (JOB_FIELDS.has(String(i.path[0])) ? String(i.path[0]) : 'other')))];
+    const kind = jobKindSchema.safeParse(doc.kind);
+    const tenantId = typeof doc.tenantId === 'string' && doc.tenantId.length <= 255 ? doc.tenantId : undefined;
+    const at = new Date().toISOString();
+    const quarantined = {
+      id, shard: doc.shard, status: QUARANTINED, kind: kind.success ? kind.data : undefined, tenantId,
+      invalidFields: fields, quarantinedAt: at, updatedAt: at, ttl: ENDED_JOB_TTL_SECONDS,
+    };
+    const log = { jobId: id, fields: fields.join(',') };
+    if (id === undefined || !doc._etag || (typeof doc.shard !== 'number' && typeof doc.shard !== 'string')) {
+      this.logger.error('scheduler.job_set_aside_failed', { ...log, errorCode: 'not_addressable' });
+      return this.skip(id);
+    }
+    try {
+      await this.container.item(id, doc.shard).replace(quarantined, { accessCondition: { type: 'IfMatch', condition: doc._etag } });
+      this.logger.error('scheduler.job_set_aside', log);
+      return true;
+    } catch (err) {
+      // Changed or gone meanwhile (another instance set it aside): the next query sees what it is now.
+      if (isPreconditionFailed(err) || isNotFound(err)) return true;
+      this.logger.error('scheduler.job_set_aside_failed', { ...log, ...errorFields(err) });
+      return this.skip(id);
+    }
+  }
+
+  private skip(id: string | undefined): boolean {
+    if (id === undefined || this.skipped.size >= MAX_SKIPPED) return false;
+    this.skipped.add(id);
+    return true;
   }
 }

@@ -18,7 +18,7 @@ export const PLATFORM_CONTAINERS = [
   { id: 'audit', partitionKey: '/planId' },
   /** Proactive messages, one item per recipient; why `/shard`: src/platform/outbox/outboxStore.ts. */
   { id: 'outbox', partitionKey: '/shard', ttl: true },
-  // Jobs (reminders); a few id-derived shards so the due query is a handful of single-partition seeks (src/platform/scheduler/jobStore.ts).
+  // Jobs (reminders, durable work); id-derived shards, so every change is one in-partition replace; one cross-partition due query (src/platform/scheduler/jobStore.ts).
   { id: 'schedule', partitionKey: '/shard', ttl: true },
   // Each user's 1:1 conversation reference with the bot, id = AAD object id (src/platform/conversations/conversationReferences.ts).
   { id: 'conversations', partitionKey: '/tenantId' },

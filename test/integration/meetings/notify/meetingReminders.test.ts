@@ -1,8 +1,10 @@
 /**
  * The meeting's checklist reminders through the real Cosmos code path: the
  * "before" reminder 24 hours ahead lists the unticked items, two scheduler
- * instances on one store send it once, and a moved or cancelled meeting sends
- * nothing for its old time.
+ * instances on one store send it once, a moved or cancelled meeting sends
+ * nothing for its old time, and a job left behind (a crash between changing the
+ * meeting and dropping its jobs, a scheduler down past the start, a plan locked
+ * since) checks the meeting's and the plan's state and sends nothing.
  */
 import { strict as assert } from 'node:assert';
 import { CosmosClient } from '@azure/cosmos';
@@ -23,7 +25,8 @@ import { CosmosMeetingStore } from '../../../../src/meetings/storage/meetingRepo
 import { CosmosPlanStore } from '../../../../src/plans/storage/planRepository';
 import { CosmosAuditLog } from '../../../../src/platform/audit/auditRepository';
 import { OWNER, ownerActor, samplePlan } from '../../../unit/fixtures';
-import { TestClock } from '../../../support/schedulerFakes';
+import { recordingLogger, TestClock } from '../../../support/schedulerFakes';
+import { withdrawConsent } from '../../../../src/plans/domain/carePlan';
 
 const T_SCHEDULED = Date.parse('2026-11-24T08:00:00.000Z');
 
@@ -69,7 +72,8 @@ describe('meeting reminders (scheduler + outbox over Cosmos)', function () {
     const notifier = new OutboxMeetingNotifier({ outbox, directory, adapter: undefined as never, botAppId: '', icsUrl: () => 'http://x', now: () => clock.now(), logger: silentLogger });
     const jobs = new CosmosJobStore(c.schedule);
     const reminders = new JobMeetingReminders(new JobQueue(jobs, clock), () => clock.now());
-    const scheduler = () => new Scheduler({ store: new CosmosJobStore(c.schedule), clock, logger: silentLogger, handlers: reminderHandlers({ plans, audit: new CosmosAuditLog(c.audit), meetings, notifier, directory, outbox, logger: silentLogger }) });
+    const log = recordingLogger();
+    const scheduler = () => new Scheduler({ store: new CosmosJobStore(c.schedule), clock, logger: silentLogger, handlers: reminderHandlers({ plans, audit: new CosmosAuditLog(c.audit), meetings, notifier, directory, outbox, logger: log.logger }) });
     const plan: CarePlan = samplePlan();
     await plans.create(plan);
     const input = scheduleInputSchema.parse({ date: '2026-11-27', time: '10:00', durationMinutes: '60', mode: 'inPerson', place: 'Bostedet', agenda: 'Velkomst' });
@@ -77,7 +81,7 @@ describe('meeting reminders (scheduler + outbox over Cosmos)', function () {
     const meeting = (r as { meeting: CoordinationMeeting }).meeting;
     await meetings.create(meeting);
     await reminders.schedule(meeting);
-    return { clock, outbox, sender, scheduler, reminders, meetings, meeting };
+    return { clock, outbox, sender, scheduler, reminders, meetings, plans, meeting, log };
   }
 
   it('24 hours before, the organiser is reminded once of the unticked "before" items, even with two instances', async () => {
@@ -118,4 +122,46 @@ describe('meeting reminders (scheduler + outbox over Cosmos)', function () {
     await t.outbox.tick();
     assert.equal(t.sender.sent.length, 1);
   });
+
+  // Each row changes the meeting or the plan WITHOUT touching its jobs, then lets them run.
+  const BOTH_DUE = '2026-11-29T09:00:01.000Z'; // after the "before" (26th) and "after" (28th) times
+  type Setup = Awaited<ReturnType<typeof setUp>>;
+  const rows: { name: string; at: string; change?: (s: Setup) => Promise<void>; sent: number; reasons: string[] }[] = [
+    { name: 'nothing changed: the "before" reminder is sent (control)', at: '2026-11-26T09:00:01.000Z', sent: 1, reasons: [] },
+    { name: 'the scheduler was down until the meeting started: no "before" reminder', at: '2026-11-27T09:00:00.000Z', sent: 0, reasons: ['started'] },
+    {
+      name: 'cancelled, its jobs left (a crash in between): nothing', at: BOTH_DUE, sent: 0, reasons: ['cancelled', 'cancelled'],
+      change: async (s) => void (await s.meetings.update(s.meeting.tenantId, s.meeting.id, (m) => cancelMeeting(m, s.clock.now()))),
+    },
+    {
+      name: 'moved, its old jobs left: nothing for the old time', at: BOTH_DUE, sent: 0, reasons: ['moved', 'moved'],
+      change: async (s) => void (await s.meetings.update(s.meeting.tenantId, s.meeting.id, (m) => rescheduleMeeting(m, new Date('2026-12-03T09:00:00.000Z'), 60, s.clock.now()))),
+    },
+    {
+      name: 'the plan was locked (consent withdrawn): nothing', at: BOTH_DUE, sent: 0, reasons: ['plan_locked', 'plan_locked'],
+      change: async (s) => void (await s.plans.update(s.meeting.tenantId, s.meeting.planId, (p) => withdrawConsent(p, ownerActor(), s.clock.now()))),
+    },
+    {
+      name: 'the plan was closed: nothing', at: BOTH_DUE, sent: 0, reasons: ['plan_closed', 'plan_closed'],
+      change: async (s) => void (await s.plans.update(s.meeting.tenantId, s.meeting.planId, (p) => ({ ...p, status: 'closed' }))),
+    },
+    {
+      name: 'the organiser left the network: nothing about the plan reaches them', at: BOTH_DUE, sent: 0, reasons: ['organiser_left', 'organiser_left'],
+      change: async (s) => void (await s.plans.update(s.meeting.tenantId, s.meeting.planId, (p) => ({ ...p, memberIds: p.memberIds.filter((id) => id !== OWNER.userId) }))),
+    },
+    { name: 'nothing changed, a day after: the "after" reminder only (the "before" one is too late)', at: BOTH_DUE, sent: 1, reasons: ['started'] },
+  ];
+  rows.forEach((row, i) =>
+    it(`checks the state before sending – ${row.name}`, async () => {
+      const s = await setUp(`rem-state-${i}`);
+      await row.change?.(s);
+      s.clock.set(row.at);
+      const report = await s.scheduler().tick();
+      await s.outbox.tick();
+      assert.equal(report.failed + report.retried + report.errors, 0, 'a skipped reminder is done, not an error');
+      assert.equal(s.sender.sent.length, row.sent);
+      const reasons = s.log.lines.filter((l) => l.includes('meeting.reminder.skipped')).map((l) => JSON.parse(l).reason as string);
+      assert.deepEqual(reasons, row.reasons);
+    }),
+  );
 });
