@@ -4,11 +4,17 @@
 //     managed identity (Cosmos DB data access, Key Vault references).
 //   * Azure Cosmos DB for NoSQL (serverless), local (key) auth disabled: only
 //     Microsoft Entra identities with a data-plane role can read or write.
-//   * Azure Bot (Microsoft.BotService) with the Microsoft Teams channel.
+//   * Azure Bot (Microsoft.BotService) with the Microsoft Teams channel only
+//     (the Web Chat and Direct Line sites Azure creates are switched off).
 //     Bot authentication uses a user-assigned managed identity (no secret at
 //     all) or, with botAppType = 'SingleTenant', an Entra app registration whose
 //     client secret is kept in Key Vault and reaches the app as a Key Vault reference.
+//   * Key Vault (always): the .ics link signing secret (ICS_LINK_SECRET), made at the
+//     first deployment, and the SingleTenant client secret; the app gets Key Vault references.
 //   * Optional: Log Analytics + Application Insights.
+//
+// The app settings below are everything src/config.ts requires with NODE_ENV=production;
+// test/unit/appPackage/deployment.test.ts runs the real loadConfig on them.
 //
 // Deployed by the Microsoft 365 Agents Toolkit (teamsapp.yml, arm/deploy). The
 // outputs at the end are written to env/.env.<environment>.
@@ -79,6 +85,31 @@ param botServiceSku string = 'F0'
 @description('Create Log Analytics + Application Insights and pass the connection string to the app.')
 param enableApplicationInsights bool = true
 
+@minLength(36)
+@description('Tenants whose Teams users may use the bot (ALLOWED_TENANT_IDS): comma-separated tenant ids. Default: this deployment\'s tenant. Staff of partner organisations normally work as B2B guests of this tenant and need no entry (infra/README.md).')
+param allowedTenantIds string = subscription().tenantId
+
+// Upper bound: Cosmos DB keeps defaultTtl as a 32-bit number of seconds.
+@minValue(365)
+@maxValue(24855)
+@description('Days an audit entry is kept (AUDIT_RETENTION_DAYS; default 1826 = 5 years). Cosmos DB deletes older entries itself (defaultTtl of the audit container). Lowering it deletes older entries for good.')
+param auditRetentionDays int = 1826
+
+@allowed([
+  'generate'
+  'keep'
+])
+@description('ICS_LINK_SECRET in Key Vault: generate (first deployment, or to rotate it) writes icsLinkSecret as a new secret version; keep uses the one already there and fails the deployment if there is none. No default on purpose: a silent new secret would break every .ics link already sent (they live 7 days).')
+param icsLinkSecretAction string
+
+@secure()
+@minLength(32)
+@description('Used only with icsLinkSecretAction = generate. Leave it out: the default is 72 random characters made by Azure at deployment time. Never put it in a parameters file.')
+param icsLinkSecret string = '${newGuid()}${newGuid()}'
+
+@description('Let the app call Microsoft Graph (online meetings, the outbox\'s delivery check) with the web app\'s system-assigned managed identity. Its Graph application permissions are granted separately by an administrator: a data-protection decision (infra/README.md).')
+param enableGraph bool = false
+
 @description('Tags put on every resource.')
 param tags object = {
   application: 'samspil'
@@ -91,49 +122,56 @@ var webAppName = 'app-${resourceBaseName}'
 var cosmosAccountName = 'cosmos-${resourceBaseName}'
 var keyVaultName = 'kv-${resourceBaseName}'
 var botSecretName = 'bot-client-secret'
+var icsLinkSecretName = 'ics-link-secret'
+var auditRetentionSeconds = auditRetentionDays * 24 * 60 * 60
 
 var cosmosDatabaseName = 'samspil'
-// One entry per container: name, partition key path and whether TTL is switched on.
+// Cosmos DB container TTL: off (no defaultTtl, items never expire), on per item (-1: only
+// items that carry `ttl` expire), or a default in seconds (every item expires that long after its last write).
+var ttlOff = 0
+var ttlPerItem = -1
+// One entry per container: name, partition key path and TTL.
 // Keep `name` and `partitionKey` on consecutive lines (test/unit/appPackage/deployment.test.ts
-// compares them with the containers the app expects).
+// compares them and the TTL with the containers the app expects).
 var cosmosContainers = [
   {
     name: 'plans'
     partitionKey: '/tenantId'
-    enableTtl: false
+    defaultTtl: ttlOff
   }
   {
     name: 'drafts'
     partitionKey: '/tenantId'
-    // TTL on without a default expiry: the app sets `ttl` (30 days) on every draft write, so abandoned guides expire.
-    enableTtl: true
+    // The app sets `ttl` (30 days) on every draft write, so abandoned guides expire.
+    defaultTtl: ttlPerItem
   }
   {
     name: 'audit'
     partitionKey: '/planId'
-    enableTtl: false
+    // Retention enforced by Azure: entries are append-only, so each expires auditRetentionDays after it was written.
+    defaultTtl: auditRetentionSeconds
   }
   {
     name: 'conversations'
     partitionKey: '/tenantId'
-    enableTtl: false
+    defaultTtl: ttlOff
   }
   {
     name: 'meetings'
     partitionKey: '/tenantId'
-    enableTtl: false
+    defaultTtl: ttlOff
   }
   {
     name: 'outbox'
     partitionKey: '/shard'
     // Finished items carry `ttl` (30 days).
-    enableTtl: true
+    defaultTtl: ttlPerItem
   }
   {
     name: 'schedule'
     partitionKey: '/shard'
     // Finished jobs carry `ttl` (90 days): kept so a repeated schedule stays a no-op, then expire.
-    enableTtl: true
+    defaultTtl: ttlPerItem
   }
 ]
 
@@ -313,9 +351,9 @@ resource cosmosContainerResources 'Microsoft.DocumentDB/databaseAccounts/sqlData
         kind: 'Hash'
         version: 2
       }
-    }, container.enableTtl ? {
-      defaultTtl: -1
-    } : {})
+    }, container.defaultTtl == ttlOff ? {} : {
+      defaultTtl: container.defaultTtl
+    })
   }
 }]
 
@@ -335,10 +373,10 @@ resource cosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAss
 }
 
 // ---------------------------------------------------------------------------
-// Key Vault for the bot secret (SingleTenant only)
+// Key Vault: the .ics link secret (always) and the bot's client secret (SingleTenant)
 // ---------------------------------------------------------------------------
 
-resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = if (!useManagedIdentityForBot) {
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: keyVaultName
   location: location
   tags: tags
@@ -365,7 +403,29 @@ resource botSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!useMana
   }
 }
 
-resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!useManagedIdentityForBot) {
+// Written only when asked (first deployment, rotation): a redeployment must not replace the
+// secret, or every .ics link already sent by secure mail stops working.
+resource icsLinkSecretNew 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (icsLinkSecretAction == 'generate') {
+  parent: keyVault
+  name: icsLinkSecretName
+  properties: {
+    value: icsLinkSecret
+    contentType: 'Signing key for .ics download links (ICS_LINK_SECRET)'
+  }
+}
+
+// icsLinkSecretAction = keep: the secret already in Key Vault. Reading it fails the deployment when
+// it is missing – better than App Service handing the app the unresolved reference text as its secret.
+resource icsLinkSecretKept 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
+  parent: keyVault
+  name: icsLinkSecretName
+}
+
+// The versioned URI: a new secret version changes the app setting, so App Service restarts the app
+// with it at once instead of after its 24-hour Key Vault cache. (?: evaluates only the chosen side.)
+var icsLinkSecretUri = icsLinkSecretAction == 'generate' ? icsLinkSecretNew.properties.secretUriWithVersion : icsLinkSecretKept.properties.secretUriWithVersion
+
+resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(keyVault.id, webApp.id, keyVaultSecretsUserRoleId)
   scope: keyVault
   properties: {
@@ -376,7 +436,8 @@ resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01
 }
 
 // ---------------------------------------------------------------------------
-// App settings (after the role assignments, so the first start can reach Cosmos DB / Key Vault)
+// App settings (after the role assignments, so the first start can reach Cosmos DB / Key Vault).
+// This resource owns all app settings: one set by hand in the portal is gone after the next provision.
 // ---------------------------------------------------------------------------
 
 resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
@@ -389,16 +450,27 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     COSMOS_ENDPOINT: cosmosAccount.properties.documentEndpoint
     COSMOS_DATABASE: cosmosDatabaseName
     NODE_ENV: 'production'
+    // Links in cards (the .ics downloads) must reach the bot.
+    PUBLIC_BASE_URL: 'https://${webApp.properties.defaultHostName}'
+    // A Key Vault reference, resolved by App Service with the system-assigned identity.
+    ICS_LINK_SECRET: '@Microsoft.KeyVault(SecretUri=${icsLinkSecretUri})'
+    ALLOWED_TENANT_IDS: allowedTenantIds
+    AUDIT_RETENTION_DAYS: string(auditRetentionDays)
     // The toolkit deploys a built package (dist/ + production node_modules): no build on the server.
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
   }, useManagedIdentityForBot ? {} : {
     // A Key Vault reference, resolved by App Service with the system-assigned identity.
     MICROSOFT_APP_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${botSecretName})'
-  }, enableApplicationInsights ? {
+  }, enableGraph ? {
+    // ManagedIdentityCredential without a client id: the system-assigned identity (not the bot's).
+    GRAPH_TENANT_ID: tenantId
+    GRAPH_USE_MANAGED_IDENTITY: 'true'
+  } : {}, enableApplicationInsights ? {
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   } : {})
   dependsOn: [
     cosmosDataContributor
+    keyVault
     keyVaultSecretsUser
     botSecret
     cosmosContainerResources
@@ -406,7 +478,7 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
 }
 
 // ---------------------------------------------------------------------------
-// Azure Bot + Microsoft Teams channel
+// Azure Bot + Microsoft Teams channel; no other channel
 // ---------------------------------------------------------------------------
 
 resource botService 'Microsoft.BotService/botServices@2022-09-15' = {
@@ -440,6 +512,54 @@ resource botTeamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' 
   }
 }
 
+// Azure gives every new bot a Web Chat channel with a "Default Site", open to anyone who has its
+// key. Samspil serves Teams only, so that site is switched off, and Direct Line's the same way in
+// case it is on. Shapes: Microsoft.BotService 2022-09-15 (a WebChatSite needs siteName, isEnabled and
+// isWebchatPreviewEnabled; a DirectLineSite siteName, isEnabled, isV1Enabled and isV3Enabled).
+// One channel after the other: the Bot Service may refuse concurrent changes to one bot.
+resource botWebChatChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: botService
+  name: 'WebChatChannel'
+  location: botServiceLocation
+  properties: {
+    channelName: 'WebChatChannel'
+    properties: {
+      sites: [
+        {
+          siteName: 'Default Site'
+          isEnabled: false
+          isWebchatPreviewEnabled: false
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    botTeamsChannel
+  ]
+}
+
+resource botDirectLineChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: botService
+  name: 'DirectLineChannel'
+  location: botServiceLocation
+  properties: {
+    channelName: 'DirectLineChannel'
+    properties: {
+      sites: [
+        {
+          siteName: 'Default Site'
+          isEnabled: false
+          isV1Enabled: false
+          isV3Enabled: false
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    botWebChatChannel
+  ]
+}
+
 // ---------------------------------------------------------------------------
 // Outputs: persisted by the toolkit in env/.env.<environment> (no secrets here)
 // ---------------------------------------------------------------------------
@@ -451,3 +571,9 @@ output BOT_ID string = botAppId // the manifest's bots[0].botId
 output BOT_TENANT_ID string = tenantId
 output COSMOS_ENDPOINT string = cosmosAccount.properties.documentEndpoint
 output COSMOS_DATABASE string = cosmosDatabaseName
+output KEY_VAULT_NAME string = keyVaultName
+output WEB_APP_NAME string = webApp.name
+// Object id of the web app's system-assigned identity (Graph permissions are granted to it).
+output WEB_APP_PRINCIPAL_ID string = webApp.identity.principalId
+// The toolkit writes this to env/.env.<environment>, so every later provision keeps the ICS secret.
+output ICS_SIGNING_KEY_ACTION string = 'keep'
