@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   'plan.read',
   'plan.linked',
   'access.denied',
+  /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge. */
+  'access.refused',
   'card.stale',
   'card.invalid',
   'meeting.scheduled',
