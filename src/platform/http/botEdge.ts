@@ -56,7 +56,7 @@ export function botEdge(deps: BotEdgeDeps): (req: Request, res: Response) => Pro
   const { adapter, app, audit, env, logger } = deps;
   const log = logger.child({ route: 'messages' });
 
-  return async (req, res) => {
+  const handle = async (req: Request, res: Response): Promise<void> => {
     const read = await readJsonBody(req);
     if (!read.ok) {
       log.warn('http.messages.badRequest', { reason: read.reason });
@@ -104,11 +104,16 @@ export function botEdge(deps: BotEdgeDeps): (req: Request, res: Response) => Pro
       return;
     }
 
+    const answer = await adapter.runAuthenticated(auth, botActivity, (context) => app.run(context).then(() => undefined));
+    if (answer?.body !== undefined) res.send(answer.status, answer.body);
+    else res.send(answer?.status ?? 200);
+  };
+
+  return async (req, res) => {
     try {
-      const answer = await adapter.runAuthenticated(auth, botActivity, (context) => app.run(context).then(() => undefined));
-      if (answer?.body !== undefined) res.send(answer.status, answer.body);
-      else res.send(answer?.status ?? 200);
+      await handle(req, res);
     } catch (err) {
+      // The turn (or anything unforeseen) failed: restify's own error body would carry the message.
       log.error('http.messages.failed', errorFields(err));
       if (!res.headersSent) res.send(500, INTERNAL);
     }
