@@ -3,11 +3,13 @@
  * outbox, scheduler, conversations, adapter, HTTP server), then every
  * capability registered in src/capabilities.ts on top of it.
  */
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { ALL_CONTAINERS, createCapabilities } from './capabilities';
 import type { Config } from './config';
 import type { CapabilityModule } from './platform/bot/capability';
 import { createBotApp } from './platform/bot/app';
+import { adapterSettings, BotAdapter } from './platform/bot/botAdapter';
+import { botEdge } from './platform/http/botEdge';
 import { CosmosAuditLog } from './platform/audit/auditRepository';
 import { ConnectorConversationCreator, ConversationDirectory, ConversationReferenceStore } from './platform/conversations/conversationReferences';
 import { systemEnvironment } from './platform/environment';
@@ -31,16 +33,6 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-function authOptions(auth: Config['auth']) {
-  if (auth.mode === 'off') return {};
-  return { MicrosoftAppId: auth.appId, MicrosoftAppPassword: auth.appPassword, MicrosoftAppType: auth.appType, MicrosoftAppTenantId: auth.tenantId };
-}
-
-/** Creates the Bot Framework adapter; JWT validation is on whenever an app id is configured. */
-export function createAdapter(auth: Config['auth']): TeamsAdapter {
-  return new TeamsAdapter(authOptions(auth));
-}
-
 function graphSettings(graph: NonNullable<Config['graph']>): GraphCredentialSettings {
   return graph.managedIdentity || !graph.clientSecret
     ? { kind: 'managedIdentity', clientId: graph.clientId }
@@ -51,6 +43,8 @@ function graphSettings(graph: NonNullable<Config['graph']>): GraphCredentialSett
 export interface BotOverrides {
   /** Graph tokens, e.g. for a local fake of Graph (instead of a client secret or managed identity). */
   graphTokens?: GraphTokenProvider;
+  /** The bot's credentials for replies to the connector (instead of Azure AD), e.g. to answer on a loopback fake. */
+  connectorCredentials?: ServiceClientCredentialsFactory;
 }
 
 /** Starts the whole bot. */
@@ -58,7 +52,8 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
   const store = await openStore(config.cosmos, ALL_CONTAINERS, logger);
   const c = store.containers;
   const botAppId = config.auth.mode === 'botFramework' ? config.auth.appId : '';
-  const proactive = createProactiveAdapter(authOptions(config.auth));
+  // Proactive sends only: no incoming tokens, so the public cloud's settings whatever BOT_OPENID_METADATA_URL says.
+  const proactive = createProactiveAdapter(adapterSettings(config.auth.mode === 'off' ? config.auth : { ...config.auth, openIdMetadataUrl: undefined }));
   const references = new ConversationReferenceStore(c.conversations!);
   const directory = new ConversationDirectory(
     references,
@@ -79,16 +74,17 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
     logger,
   });
   const jobStore = new CosmosJobStore(c.schedule!, logger);
+  const audit = new CosmosAuditLog(c.audit!);
   const platform: Platform = {
-    config, logger, env, store, botAppId, proactive, directory, outbox, graph,
-    audit: new CosmosAuditLog(c.audit!),
+    config, logger, env, store, botAppId, proactive, directory, outbox, graph, audit,
     jobs: new JobQueue(jobStore),
   };
   capabilities = createCapabilities(platform);
   const handlers = Object.assign({}, ...capabilities.map((m) => m.jobs ?? {}));
   const scheduler = new Scheduler({ store: jobStore, queue: platform.jobs, handlers, logger });
 
-  const adapter = createAdapter(config.auth);
+  // JWT validation is on whenever an app id is configured (config refuses to start otherwise unless LOCAL_NO_AUTH).
+  const adapter = new BotAdapter(config.auth, overrides.connectorCredentials);
   const app = createBotApp({
     adapter,
     botAppId: botAppId || undefined,
@@ -102,8 +98,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
     http = await startHttpServer({
       host: config.host,
       port: config.port,
-      adapter,
-      app,
+      messages: botEdge({ adapter, app, audit, allowedTenantIds: config.allowedTenantIds, env, logger }),
       logger,
       routes: (server) => capabilities.forEach((m) => m.routes?.(server)),
     });

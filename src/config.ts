@@ -17,6 +17,17 @@ const optionalString = z
 
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** "a, b" → ['a', 'b'], each a tenant GUID (lower case, so comparisons need not care about case). */
+const tenantList = optionalString.pipe(
+  z
+    .string()
+    .transform((v) => [...new Set(v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))])
+    .pipe(z.array(z.string().regex(GUID, 'must be a comma-separated list of tenant GUIDs')).min(1, 'must name at least one tenant GUID'))
+    .optional(),
+);
+
 const envSchema = z
   .object({
     /** HTTP port of the bot (App Service sets it). */
@@ -29,8 +40,12 @@ const envSchema = z
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     MICROSOFT_APP_TENANT_ID: optionalString,
-    /** Explicit opt-in to run without Bot Framework authentication, for local use only (loopback). */
+    /** Explicit opt-in to run without Bot Framework authentication, for local use only (loopback, embedded store, not production). */
     LOCAL_NO_AUTH: bool,
+    /** The Azure AD tenants whose Teams users the bot serves (comma-separated GUIDs). Required in production; unset = every tenant (local, tests). */
+    ALLOWED_TENANT_IDS: tenantList,
+    /** Tests only: where the OpenID metadata (and so the keys) for incoming Bot Framework tokens is read. Refused in production. */
+    BOT_OPENID_METADATA_URL: optionalString.pipe(z.string().url().regex(/^https?:/i, 'must be an http(s) URL').optional()),
     /** Azure Cosmos DB endpoint; when absent the embedded local store is started. */
     COSMOS_ENDPOINT: optionalString.pipe(z.string().url().optional()),
     /** Account key; when absent with COSMOS_ENDPOINT, a managed identity (DefaultAzureCredential) is used. */
@@ -68,6 +83,21 @@ const envSchema = z
     if (env.MICROSOFT_APP_ID && env.LOCAL_NO_AUTH) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOCAL_NO_AUTH'], message: 'cannot be combined with MICROSOFT_APP_ID' });
     }
+    if (env.LOCAL_NO_AUTH && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOCAL_NO_AUTH'], message: 'cannot be used in production (NODE_ENV=production): every request must be authenticated' });
+    }
+    if (env.LOCAL_NO_AUTH && env.COSMOS_ENDPOINT) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['LOCAL_NO_AUTH'], message: 'cannot be combined with COSMOS_ENDPOINT: a real database is never reachable without authentication' });
+    }
+    if (env.BOT_OPENID_METADATA_URL && (env.NODE_ENV === 'production' || env.COSMOS_ENDPOINT)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['BOT_OPENID_METADATA_URL'], message: 'is for tests only: refused in production and with COSMOS_ENDPOINT' });
+    }
+    if (env.BOT_OPENID_METADATA_URL && !env.MICROSOFT_APP_ID) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['BOT_OPENID_METADATA_URL'], message: 'needs MICROSOFT_APP_ID (it only changes where token keys are read)' });
+    }
+    if (env.NODE_ENV === 'production' && !env.ALLOWED_TENANT_IDS) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ALLOWED_TENANT_IDS'], message: 'is required in production (the tenants whose Teams users the bot serves, comma-separated GUIDs)' });
+    }
     if (env.LOCAL_NO_AUTH && env.HOST && !LOOPBACK.includes(env.HOST)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['HOST'], message: 'must be a loopback address when LOCAL_NO_AUTH=true' });
     }
@@ -102,7 +132,17 @@ export type Config = Readonly<{
   host: string;
   auth:
     | { mode: 'off' }
-    | { mode: 'botFramework'; appId: string; appPassword?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId?: string };
+    | {
+        mode: 'botFramework';
+        appId: string;
+        appPassword?: string;
+        appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+        tenantId?: string;
+        /** Tests only: the OpenID metadata URL for incoming tokens (default: the Bot Framework's). */
+        openIdMetadataUrl?: string;
+      };
+  /** Tenants served (lower-case GUIDs); undefined = every tenant (local and tests only). */
+  allowedTenantIds?: readonly string[];
   cosmos:
     | { mode: 'embedded'; dataDir?: string; databaseId: string }
     | { mode: 'azure'; endpoint: string; key?: string; databaseId: string };
@@ -132,8 +172,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.LOCAL_NO_AUTH ? (e.HOST ?? '127.0.0.1') : (e.HOST ?? '0.0.0.0'),
     auth: e.MICROSOFT_APP_ID
-      ? { mode: 'botFramework', appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, appType: e.MICROSOFT_APP_TYPE, tenantId: e.MICROSOFT_APP_TENANT_ID }
+      ? {
+          mode: 'botFramework',
+          appId: e.MICROSOFT_APP_ID,
+          appPassword: e.MICROSOFT_APP_PASSWORD,
+          appType: e.MICROSOFT_APP_TYPE,
+          tenantId: e.MICROSOFT_APP_TENANT_ID,
+          openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+        }
       : { mode: 'off' },
+    allowedTenantIds: e.ALLOWED_TENANT_IDS && Object.freeze(e.ALLOWED_TENANT_IDS),
     cosmos: e.COSMOS_ENDPOINT
       ? { mode: 'azure', endpoint: e.COSMOS_ENDPOINT, key: e.COSMOS_KEY, databaseId: e.COSMOS_DATABASE }
       : { mode: 'embedded', dataDir: e.EMBEDDED_COSMOS_IN_MEMORY ? undefined : e.DATA_DIR, databaseId: e.COSMOS_DATABASE },

@@ -2,8 +2,7 @@
  * The HTTP edge: POST /api/messages for the Bot Framework, GET /healthz.
  */
 import * as restify from 'restify';
-import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import { errorFields, Logger } from './platform/logger';
+import type { Logger } from './platform/logger';
 
 export interface HttpServer {
   port: number;
@@ -13,33 +12,19 @@ export interface HttpServer {
 export interface HttpServerOptions {
   host: string;
   port: number;
-  adapter: TeamsAdapter;
-  app: Application<TurnState>;
+  /** POST /api/messages (src/platform/http/botEdge.ts): reads its own body, answers every outcome itself. */
+  messages: (req: restify.Request, res: restify.Response) => Promise<void>;
   logger: Logger;
   /** Further routes (e.g. the .ics downloads). */
   routes?: (server: restify.Server) => void;
 }
 
-/** Teams activities are far smaller; anything bigger is refused before parsing. */
-const MAX_BODY_BYTES = 512 * 1024;
-
 /** Starts restify and resolves once it listens. */
 export function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
-  const { adapter, app, logger } = opts;
   // find-my-way (restify's router) drops path parameters over 100 characters; signed links are longer.
   const server = restify.createServer({ name: 'samspil', maxParamLength: 1024 } as restify.ServerOptions);
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
-
-  server.post('/api/messages', async (req, res) => {
-    try {
-      await adapter.process(req, res, async (context) => {
-        await app.run(context);
-      });
-    } catch (err) {
-      logger.error('http.messages.failed', errorFields(err));
-      if (!res.headersSent) res.send(500);
-    }
-  });
+  // No global body parser: its errors answer in restify's words; the bot's edge reads and bounds its own body.
+  server.post('/api/messages', opts.messages);
 
   opts.routes?.(server);
 

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 export interface SentActivity {
   conversationId: string;
   method: string;
+  /** The bot's Authorization header on the call, if any. */
+  authorization?: string;
   activity: {
     type?: string;
     text?: string;
@@ -61,7 +63,7 @@ export class FakeConnector {
           res.end(JSON.stringify({ error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } }));
           return;
         }
-        this.sent.push({ conversationId: decodeURIComponent(match[1]!), method: req.method, activity: JSON.parse(body || '{}') });
+        this.sent.push({ conversationId: decodeURIComponent(match[1]!), method: req.method, authorization: req.headers.authorization, activity: JSON.parse(body || '{}') });
         this.waiters.splice(0).forEach((w) => w());
         // restify patches ServerResponse.writeHead without returning `this`: no chaining here.
         res.statusCode = 200;

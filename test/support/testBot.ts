@@ -4,7 +4,8 @@
  */
 import { loadConfig } from '../../src/config';
 import { BotOverrides, RunningBot, startBot } from '../../src/compose';
-import { createLogger, silentLogger } from '../../src/platform/logger';
+import { createLogger, Logger, silentLogger } from '../../src/platform/logger';
+import { BOT_APP_ID, FakeBotFrameworkIssuer, LoopbackConnectorCredentials } from './fakeBotFrameworkAuth';
 import { FakeConnector, SentActivity } from './fakeConnector';
 
 export interface TestUser {
@@ -25,29 +26,66 @@ export interface CardAnswer {
 
 let seq = 0;
 
+export interface TestBotOptions {
+  /** Further settings, e.g. GRAPH_* or ALLOWED_TENANT_IDS. */
+  env?: Record<string, string>;
+  /** Replaces cloud credentials with local fakes. */
+  overrides?: BotOverrides;
+  /**
+   * Bot Framework authentication on (MICROSOFT_APP_ID set), validating tokens
+   * against this issuer's keys; every `post` then carries a token it signed.
+   * Without it the bot runs with LOCAL_NO_AUTH, as `npm start` does.
+   */
+  issuer?: FakeBotFrameworkIssuer;
+  logger?: Logger;
+}
+
 export class TestBot {
   connector = new FakeConnector();
   bot?: RunningBot;
   serviceUrl = '';
 
-  /** `options.env` adds settings (e.g. GRAPH_*); `options.overrides` replaces cloud credentials with local fakes. */
   constructor(
     private readonly dataDir?: string,
-    private readonly options: { env?: Record<string, string>; overrides?: BotOverrides } = {},
+    private readonly options: TestBotOptions = {},
   ) {}
 
   async start(): Promise<this> {
     if (!this.serviceUrl) this.serviceUrl = await this.connector.start();
+    const { issuer } = this.options;
+    const auth = issuer
+      ? { MICROSOFT_APP_ID: BOT_APP_ID, MICROSOFT_APP_PASSWORD: 'unused-test-password', MICROSOFT_APP_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: issuer.metadataUrl, HOST: '127.0.0.1' }
+      : { LOCAL_NO_AUTH: 'true' };
     const config = loadConfig({
-      LOCAL_NO_AUTH: 'true',
+      ...auth,
       PORT: '0',
       DATA_DIR: this.dataDir ?? '.unused',
       EMBEDDED_COSMOS_IN_MEMORY: this.dataDir ? 'false' : 'true',
       ...this.options.env,
     });
     // TEST_LOGS=1 shows the bot's structured log while debugging a test.
-    this.bot = await startBot(config, process.env.TEST_LOGS ? createLogger('debug') : silentLogger, undefined, this.options.overrides);
+    const logger = this.options.logger ?? (process.env.TEST_LOGS ? createLogger('debug') : silentLogger);
+    const connectorCredentials = issuer ? new LoopbackConnectorCredentials(TENANT) : undefined;
+    this.bot = await startBot(config, logger, undefined, { connectorCredentials, ...this.options.overrides });
     return this;
+  }
+
+  /** The bot's address, e.g. for /healthz. */
+  get url(): string {
+    return `http://127.0.0.1:${this.bot!.http.port}`;
+  }
+
+  /** The Authorization header the Bot Connector would send with this activity (none without an issuer). */
+  authorizationFor(activity: object): Record<string, string> {
+    const issuer = this.options.issuer;
+    const serviceUrl = (activity as { serviceUrl?: unknown }).serviceUrl;
+    return issuer ? { authorization: `Bearer ${issuer.token(typeof serviceUrl === 'string' ? serviceUrl : this.serviceUrl)}` } : {};
+  }
+
+  /** POSTs a raw body to /api/messages with exactly these headers. */
+  async postRaw(body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+    const res = await fetch(`${this.url}/api/messages`, { method: 'POST', headers, body });
+    return { status: res.status, text: await res.text() };
   }
 
   /** Stops the bot (and its store) but keeps the fake connector. */
@@ -75,14 +113,15 @@ export class TestBot {
     };
   }
 
+  /** POSTs an activity as the Bot Connector does (with a valid token when authentication is on). */
   async post(activity: object): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`http://127.0.0.1:${this.bot!.http.port}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(activity),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    const { status, text } = await this.postRaw(JSON.stringify(activity), { 'content-type': 'application/json', ...this.authorizationFor(activity) });
+    return { status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** A Teams activity from the user in their personal chat, without a type (for hand-made requests). */
+  activityFrom(user: TestUser, locale = 'da-DK') {
+    return this.base(user, locale);
   }
 
   /** Sends a text message; resolves with the activities the bot sent in answer. */

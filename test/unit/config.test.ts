@@ -7,6 +7,15 @@ const BOT = {
   MICROSOFT_APP_PASSWORD: 'app-secret-value',
   MICROSOFT_APP_TENANT_ID: '72f988bf-0000-4000-8000-000000000001',
 };
+/** Everything production requires. */
+const PRODUCTION = {
+  ...BOT,
+  NODE_ENV: 'production',
+  ICS_LINK_SECRET: 'x'.repeat(32),
+  PUBLIC_BASE_URL: 'https://samspil.example.org',
+  COSMOS_ENDPOINT: 'https://x.documents.azure.com/',
+  ALLOWED_TENANT_IDS: BOT.MICROSOFT_APP_TENANT_ID,
+};
 
 /** The ConfigError thrown for the environment. */
 function configError(env: Record<string, string>): ConfigError {
@@ -25,6 +34,7 @@ describe('config', () => {
       port: 3978,
       host: '127.0.0.1',
       auth: { mode: 'off' },
+      allowedTenantIds: undefined,
       cosmos: { mode: 'embedded', dataDir: '.data', databaseId: 'samspil' },
       logLevel: 'info',
       publicBaseUrl: 'http://localhost:3978',
@@ -55,7 +65,14 @@ describe('config', () => {
     const config = loadConfig({ ...BOT, PORT: '8080' });
     assert.equal(config.port, 8080);
     assert.equal(config.host, '0.0.0.0');
-    assert.deepEqual(config.auth, { mode: 'botFramework', appId: BOT.MICROSOFT_APP_ID, appPassword: BOT.MICROSOFT_APP_PASSWORD, appType: 'SingleTenant', tenantId: BOT.MICROSOFT_APP_TENANT_ID });
+    assert.deepEqual(config.auth, {
+      mode: 'botFramework',
+      appId: BOT.MICROSOFT_APP_ID,
+      appPassword: BOT.MICROSOFT_APP_PASSWORD,
+      appType: 'SingleTenant',
+      tenantId: BOT.MICROSOFT_APP_TENANT_ID,
+      openIdMetadataUrl: undefined,
+    });
   });
 
   it('without MICROSOFT_APP_ID and without LOCAL_NO_AUTH it refuses to start, naming MICROSOFT_APP_ID', () => {
@@ -91,7 +108,8 @@ describe('config', () => {
 
   it('COSMOS_ENDPOINT must be a URL', () => {
     assert.match(configError({ ...LOCAL, COSMOS_ENDPOINT: 'not a url' }).message, /COSMOS_ENDPOINT/);
-    const config = loadConfig({ ...LOCAL, COSMOS_ENDPOINT: 'https://samspil.documents.azure.com:443/', COSMOS_KEY: 'k' });
+    assert.match(configError({ ...BOT, COSMOS_ENDPOINT: 'not a url' }).message, /COSMOS_ENDPOINT/);
+    const config = loadConfig({ ...BOT, COSMOS_ENDPOINT: 'https://samspil.documents.azure.com:443/', COSMOS_KEY: 'k' });
     assert.deepEqual(config.cosmos, { mode: 'azure', endpoint: 'https://samspil.documents.azure.com:443/', key: 'k', databaseId: 'samspil' });
   });
 
@@ -105,7 +123,52 @@ describe('config', () => {
     assert.match(configError({ ...BOT, NODE_ENV: 'production' }).message, /ICS_LINK_SECRET/);
     const secret = 'x'.repeat(32);
     assert.match(configError({ ...BOT, NODE_ENV: 'production' }).message, /PUBLIC_BASE_URL/);
-    assert.equal(loadConfig({ ...BOT, NODE_ENV: 'production', ICS_LINK_SECRET: secret, PUBLIC_BASE_URL: 'https://samspil.example.org', COSMOS_ENDPOINT: 'https://x.documents.azure.com/' }).cosmos.mode, 'azure');
+    assert.equal(loadConfig({ ...PRODUCTION, ICS_LINK_SECRET: secret }).cosmos.mode, 'azure');
+  });
+
+  describe('tenants and authentication in production', () => {
+    const T1 = '72f988bf-0000-4000-8000-000000000001';
+    const T2 = 'AAAAAAAA-0000-4000-8000-00000000000B';
+
+    it('ALLOWED_TENANT_IDS is required in production, and named', () => {
+      const e = configError({ ...PRODUCTION, ALLOWED_TENANT_IDS: '' });
+      assert.deepEqual(e.problems.map((p) => p.split(':')[0]), ['ALLOWED_TENANT_IDS']);
+      assert.deepEqual(loadConfig(PRODUCTION).allowedTenantIds, [BOT.MICROSOFT_APP_TENANT_ID]);
+    });
+
+    it('ALLOWED_TENANT_IDS is a comma-separated list of GUIDs, compared in lower case', () => {
+      const config = loadConfig({ ...LOCAL, ALLOWED_TENANT_IDS: ` ${T1} ,${T2},${T1.toUpperCase()}` });
+      assert.deepEqual(config.allowedTenantIds, [T1, T2.toLowerCase()]);
+      assert.ok(Object.isFrozen(config.allowedTenantIds));
+      for (const bad of ['contoso.onmicrosoft.com', `${T1};${T2}`, `${T1},not-a-guid`, ' , ', `{${T1}}`]) {
+        assert.match(configError({ ...LOCAL, ALLOWED_TENANT_IDS: bad }).message, /ALLOWED_TENANT_IDS/, bad);
+      }
+    });
+
+    it('without ALLOWED_TENANT_IDS outside production every tenant is served', () => {
+      assert.equal(loadConfig(LOCAL).allowedTenantIds, undefined);
+      assert.equal(loadConfig(BOT).allowedTenantIds, undefined);
+    });
+
+    it('LOCAL_NO_AUTH is refused in production and with COSMOS_ENDPOINT, naming the setting', () => {
+      const production = configError({ LOCAL_NO_AUTH: 'true', NODE_ENV: 'production', ALLOWED_TENANT_IDS: T1, ICS_LINK_SECRET: 'x'.repeat(32), PUBLIC_BASE_URL: 'https://samspil.example.org', COSMOS_ENDPOINT: 'https://x.documents.azure.com/' });
+      assert.ok(production.problems.some((p) => /^LOCAL_NO_AUTH: .*production/.test(p)), production.message);
+      const cosmos = configError({ ...LOCAL, COSMOS_ENDPOINT: 'https://x.documents.azure.com/' });
+      assert.deepEqual(cosmos.problems.map((p) => p.split(':')[0]), ['LOCAL_NO_AUTH']);
+      assert.match(cosmos.message, /COSMOS_ENDPOINT/);
+      // Embedded store, not production: still allowed (npm start, tests).
+      assert.deepEqual(loadConfig({ ...LOCAL, NODE_ENV: 'development' }).auth, { mode: 'off' });
+    });
+
+    it('BOT_OPENID_METADATA_URL is for tests only: needs an app id, refused in production and with COSMOS_ENDPOINT', () => {
+      const url = 'http://127.0.0.1:4000/.well-known/openidconfiguration';
+      const auth = loadConfig({ ...BOT, BOT_OPENID_METADATA_URL: url }).auth;
+      assert.equal(auth.mode === 'botFramework' && auth.openIdMetadataUrl, url);
+      assert.match(configError({ ...PRODUCTION, BOT_OPENID_METADATA_URL: url }).message, /BOT_OPENID_METADATA_URL/);
+      assert.match(configError({ ...BOT, COSMOS_ENDPOINT: 'https://x.documents.azure.com/', BOT_OPENID_METADATA_URL: url }).message, /BOT_OPENID_METADATA_URL/);
+      assert.match(configError({ ...LOCAL, BOT_OPENID_METADATA_URL: url }).message, /BOT_OPENID_METADATA_URL/);
+      assert.match(configError({ ...BOT, BOT_OPENID_METADATA_URL: 'file:///etc/keys' }).message, /BOT_OPENID_METADATA_URL/);
+    });
   });
 
   it('SingleTenant needs a password and a tenant id, and names both', () => {

@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   'plan.linkDeclined',
   'plan.unlinked',
   'access.denied',
+  /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge. */
+  'access.refused',
   'card.stale',
   'card.invalid',
   'meeting.scheduled',

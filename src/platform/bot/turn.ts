@@ -30,7 +30,8 @@ export function readTurn(context: TurnContext): Turn | undefined {
   const parsed = activitySchema.safeParse(context.activity);
   if (!parsed.success) return undefined;
   const a = parsed.data;
-  const tenantId = a.conversation.tenantId ?? a.channelData?.tenant?.id;
+  // The tenant Teams sets; the edge (src/platform/http/accessGate.ts) refused the activity if conversation.tenantId disagrees.
+  const tenantId = a.channelData?.tenant?.id;
   if (!tenantId) return undefined;
   const clientInfo = a.entities?.find((e) => e.type === 'clientInfo');
   return {

@@ -64,7 +64,8 @@ export function personalReferenceOf(activity: unknown): PersonalReference | unde
   const parsed = activitySchema.safeParse(activity);
   if (!parsed.success) return undefined;
   const a = parsed.data;
-  const tenantId = a.conversation.tenantId ?? a.channelData?.tenant?.id;
+  // The tenant Teams sets (as in src/platform/bot/turn.ts), never another field.
+  const tenantId = a.channelData?.tenant?.id;
   if (!tenantId) return undefined;
   return {
     channelId: 'msteams',

@@ -40,6 +40,7 @@ describe('personalReferenceOf', () => {
     ['another channel than Teams', { ...activity, channelId: 'webchat' }],
     ['no AAD object id', { ...activity, from: { id: '29:abc' } }],
     ['no tenant', { ...activity, channelData: {} }],
+    ['a tenant in conversation.tenantId only (never the fallback)', { ...activity, conversation: { ...activity.conversation, tenantId: T }, channelData: {} }],
     ['a serviceUrl that is not a URL', { ...activity, serviceUrl: 'javascript:alert(1)x y' }],
     ['an AAD id Cosmos cannot use as id', { ...activity, from: { id: '29:abc', aadObjectId: 'a/b' } }],
     ['nothing', undefined],
