@@ -15,6 +15,20 @@ const optionalString = z
   .optional()
   .transform((v) => (v === '' ? undefined : v));
 
+/**
+ * A secret App Service could not resolve arrives as the reference text itself
+ * ("@Microsoft.KeyVault(...)"): long enough to pass a length check, but not
+ * secret. Refused, so a missing Key Vault permission stops start-up loudly.
+ */
+const secret = (min = 1) =>
+  optionalString.pipe(
+    z
+      .string()
+      .min(min, `must be at least ${min} characters`)
+      .refine((v) => !/^@Microsoft\.KeyVault\(/i.test(v), 'is an unresolved Key Vault reference (check the app\'s access to the vault)')
+      .optional(),
+  );
+
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,7 +51,7 @@ const envSchema = z
     /** Bot Framework app (client) id. When set, every request's JWT is validated. */
     MICROSOFT_APP_ID: optionalString,
     /** Client secret for MultiTenant/SingleTenant bots; not used with a managed identity. */
-    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_PASSWORD: secret(),
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     MICROSOFT_APP_TENANT_ID: optionalString,
     /** Explicit opt-in to run without Bot Framework authentication, for local use only (loopback, embedded store, not production). */
@@ -59,13 +73,13 @@ const envSchema = z
     /** The bot's public address, for links in cards (the .ics downloads). Default http://localhost:PORT. */
     PUBLIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
     /** Signs the .ics download links (at least 32 characters). Required in production; random per process locally. */
-    ICS_LINK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    ICS_LINK_SECRET: secret(32),
     /** The connector address for tenants the bot has not heard from yet (creating a 1:1 chat). */
     DEFAULT_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/emea/'),
     /** Microsoft Graph (online meetings, delivery checks): tenant and app, with a secret or a managed identity. */
     GRAPH_TENANT_ID: optionalString,
     GRAPH_CLIENT_ID: optionalString,
-    GRAPH_CLIENT_SECRET: optionalString,
+    GRAPH_CLIENT_SECRET: secret(),
     GRAPH_USE_MANAGED_IDENTITY: bool,
     GRAPH_BASE_URL: optionalString.pipe(z.string().url().optional()),
     /** Local only: answer in this locale whatever the client says (the Playground always says en-US). */
@@ -112,6 +126,9 @@ const envSchema = z
     }
     if (env.NODE_ENV === 'production' && !env.PUBLIC_BASE_URL) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PUBLIC_BASE_URL'], message: 'is required in production (links in cards must reach the bot)' });
+    }
+    if (env.NODE_ENV === 'production' && env.PUBLIC_BASE_URL && !env.PUBLIC_BASE_URL.startsWith('https://')) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PUBLIC_BASE_URL'], message: 'must be an https:// address in production (signed links travel in it)' });
     }
     if (env.NODE_ENV === 'production' && !env.ICS_LINK_SECRET) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ICS_LINK_SECRET'], message: 'is required in production (download links must survive restarts)' });

@@ -126,6 +126,25 @@ describe('config', () => {
     assert.equal(loadConfig({ ...PRODUCTION, ICS_LINK_SECRET: secret }).cosmos.mode, 'azure');
   });
 
+  describe('secrets and links in production', () => {
+    it('refuses an unresolved Key Vault reference as a secret, naming the setting', () => {
+      const ref = '@Microsoft.KeyVault(VaultName=kv-samspil;SecretName=ics-link-secret)';
+      assert.ok(ref.length >= 32, 'long enough to pass a length check: the danger');
+      for (const key of ['ICS_LINK_SECRET', 'MICROSOFT_APP_PASSWORD']) {
+        const e = configError({ ...PRODUCTION, [key]: ref });
+        assert.deepEqual(e.problems.map((p) => p.split(':')[0]), [key]);
+        assert.match(e.problems[0]!, /Key Vault/);
+      }
+      assert.ok(loadConfig(PRODUCTION), 'the resolved values start');
+    });
+
+    it('PUBLIC_BASE_URL must be https in production', () => {
+      const e = configError({ ...PRODUCTION, PUBLIC_BASE_URL: 'http://samspil.example.org' });
+      assert.deepEqual(e.problems.map((p) => p.split(':')[0]), ['PUBLIC_BASE_URL']);
+      assert.equal(loadConfig({ ...LOCAL, PUBLIC_BASE_URL: 'http://localhost:3978' }).publicBaseUrl, 'http://localhost:3978', 'locally http is fine');
+    });
+  });
+
   describe('tenants and authentication in production', () => {
     const T1 = '72f988bf-0000-4000-8000-000000000001';
     const T2 = 'AAAAAAAA-0000-4000-8000-00000000000B';
