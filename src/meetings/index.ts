@@ -18,7 +18,7 @@ import { IcsLinks } from './http/icsLinks';
 import { registerIcsRoute } from './http/icsRoute';
 import { OutboxMeetingNotifier } from './notify/meetingNotifier';
 import { JobMeetingReminders, reminderHandlers } from './notify/meetingReminders';
-import { JobOnlineMeetings, onlineMeetingHandlers } from './notify/onlineMeetingJobs';
+import { JobOnlineMeetings } from './notify/onlineMeetingJobs';
 import { CosmosMeetingStore } from './storage/meetingRepository';
 
 /** Meetings, their invitations, answers and checklist: read with the plan (same tenant partition). */
@@ -36,9 +36,10 @@ export function createMeetings(p: Platform, plans: Plans) {
   const notifier = new OutboxMeetingNotifier({ outbox: p.outbox, directory: p.directory, adapter: p.proactive, botAppId: p.botAppId, icsUrl, now: () => env.now(), logger });
   const reminders = new JobMeetingReminders(p.jobs, () => env.now());
   const onlineMeetings = p.graph && graphOnlineMeetingProvider({ tokens: p.graph.tokens, logger, baseUrl: p.graph.baseUrl });
-  const service = new MeetingService({
+  const onlineJobs = new JobOnlineMeetings(p.jobs, () => service);
+  const service: MeetingService = new MeetingService({
     plans: plans.store, meetings, audit: p.audit, notifier, reminders, onlineMeetings, env,
-    onlineJobs: new JobOnlineMeetings(p.jobs, () => env.now()),
+    onlineJobs,
     defaultTimeZone: 'Europe/Copenhagen',
     onSyncFailed: (meetingId) => logger.warn('meeting.onlineSync.failed', { meetingId }),
   });
@@ -68,10 +69,7 @@ export function createMeetings(p: Platform, plans: Plans) {
       { verb: 'meeting', handle: (turn, context, data) => handlers.act(turn, context, data) },
       { verb: 'invitation', handle: (turn, _context, data) => handlers.answer(turn, data) },
     ],
-    jobs: {
-      ...reminderHandlers({ plans: plans.store, audit: p.audit, meetings, notifier, directory: p.directory, outbox: p.outbox, logger }),
-      ...onlineMeetingHandlers(service),
-    },
+    jobs: reminderHandlers({ plans: plans.store, audit: p.audit, meetings, notifier, directory: p.directory, outbox: p.outbox, logger }),
     routes: (server) => registerIcsRoute(server, { links, plans: plans.store, meetings, audit: p.audit, env, logger }),
     // A finally failed invitation shows on the organiser's card at once (idempotent: a re-render).
     onOutboxFailed: async (failure) => {
