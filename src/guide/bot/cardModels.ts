@@ -17,6 +17,7 @@ export const CONTACT_FIELDS = ['name', 'role', 'organisation', 'sector', 'email'
 
 export interface GuideCardModels {
   guideConsent: GuideBase & {
+    /** Markdown-safe (shown in a TextBlock). */
     ownerName: string;
     today: string;
     limits: Limits;
@@ -42,6 +43,8 @@ export interface GuideCardModels {
   guideContactEdit: GuideBase & {
     contactId: string;
     isYou: boolean;
+    /** The contact's name as text (markdown-safe), shown instead of the input when editing yourself. */
+    nameText: string;
     limits: Limits;
     sectors: Choice[];
     fields: FieldMap<typeof CONTACT_FIELDS>;

@@ -5,6 +5,7 @@ import { LIMITS } from '../../plans/domain/carePlan';
 import type { Contact } from '../../plans/domain/carePlan';
 import type { FieldErrors, GuideDraft, RawFields } from '../domain/guide';
 import { errorMap, fieldMap, formError, noticeCard } from '../../platform/cards/views';
+import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, todayIn } from '../../platform/i18n';
 import { citizenFacts, consentSummary, contactRows, languageChoices, networkList, sectorChoices, voiceFacts } from '../../plans/bot/planViews';
@@ -60,7 +61,7 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
       const defaults = { method: 'verbal', obtainedOn: todayIn(loc, now), covers: 'shareWithNetwork,coordinationMeetings' };
       return render('guideConsent', {
         ...base,
-        ownerName: draft.owner.name,
+        ownerName: inlineText(draft.owner.name),
         today: todayIn(loc, now),
         limits,
         sectors: sectorChoices(loc),
@@ -84,6 +85,7 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
           ...base,
           contactId: editing.id,
           isYou: editing.teamsUserId === draft.owner.userId,
+          nameText: inlineText(editing.name),
           limits,
           sectors: sectorChoices(loc),
           fields: fieldMap(CONTACT_FIELDS, { ...contactFields(editing), ...opts.fields, name: opts.fields?.name ?? editing.name }),
@@ -105,7 +107,7 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
         ...base,
         citizenFacts: draft.citizen ? citizenFacts(draft.citizen, loc) : [],
         voiceFacts: draft.citizen ? voiceFacts(draft.citizen, loc) : [],
-        consentSummary: draft.consent ? consentSummary(draft.consent, loc) : '',
+        consentSummary: draft.consent ? plainText(consentSummary(draft.consent, loc)) : '',
         networkHeading: format(t.plan.network, { n: draft.contacts.length }),
         networkList: networkList(draft.contacts, loc, draft.owner.userId),
       });

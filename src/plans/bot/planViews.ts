@@ -3,6 +3,7 @@
  * show too (contacts, citizen, consent). Pure: no I/O.
  */
 import type { Choice, ContactRow, Fact } from '../../platform/cards/models';
+import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDate } from '../../platform/i18n';
 import { CarePlan, Citizen, Consent, Contact, LANGUAGES, SECTORS, canCallMeeting, nextStepOf } from '../domain/carePlan';
@@ -23,44 +24,44 @@ export function contactSummary(c: Contact, loc: Locale, withOrganisation: boolea
 export function youSuffix(c: Contact, ownerId: string | undefined, loc: Locale): string {
   return c.teamsUserId !== undefined && c.teamsUserId === ownerId ? ` (${loc.t.network.you})` : '';
 }
-/** The contacts as rows with a "you" mark. */
+/** The contacts as rows with a "you" mark; name and summary markdown-safe (the row is a TextBlock). */
 export function contactRows(contacts: Contact[], ownerId: string | undefined, loc: Locale): ContactRow[] {
   return contacts.map((c) => {
     const suffix = youSuffix(c, ownerId, loc);
-    return { id: c.id, name: c.name, summary: contactSummary(c, loc, false), isYou: suffix !== '', youSuffix: suffix };
+    return { id: c.id, name: inlineText(c.name), summary: inlineText(contactSummary(c, loc, false)), isYou: suffix !== '', youSuffix: suffix };
   });
 }
 
-/** The network as a markdown list, one line per contact. */
+/** The network as a markdown list, one line per contact (what they typed is escaped). */
 export function networkList(contacts: Contact[], loc: Locale, ownerId?: string): string {
-  return contacts.map((c) => `- **${c.name}**${youSuffix(c, ownerId, loc)} – ${contactSummary(c, loc, true)}`).join('\n');
+  return contacts.map((c) => `- **${inlineText(c.name)}**${youSuffix(c, ownerId, loc)} – ${inlineText(contactSummary(c, loc, true))}`).join('\n');
 }
-/** The citizen's master data as facts. */
+/** The citizen's master data as facts (values markdown-safe: a date of birth must not become a list item). */
 export function citizenFacts(c: Citizen, loc: Locale): Fact[] {
   const { t } = loc;
   const facts: Fact[] = [
-    { title: t.masterData.name, value: c.name },
-    { title: t.masterData.dateOfBirth, value: formatDate(c.dateOfBirth, loc) },
+    { title: t.masterData.name, value: plainText(c.name) },
+    { title: t.masterData.dateOfBirth, value: plainText(formatDate(c.dateOfBirth, loc)) },
   ];
-  if (c.address) facts.push({ title: t.masterData.address, value: c.address });
-  if (c.housingUnit) facts.push({ title: t.masterData.housingUnit, value: c.housingUnit });
+  if (c.address) facts.push({ title: t.masterData.address, value: plainText(c.address) });
+  if (c.housingUnit) facts.push({ title: t.masterData.housingUnit, value: plainText(c.housingUnit) });
   facts.push({ title: t.masterData.preferredLanguage, value: t.enums.language[c.preferredLanguage] });
   return facts;
 }
-/** The citizen's own dreams, wishes and needs as facts. */
+/** The citizen's own dreams, wishes and needs as facts, in their own words (markdown-safe, line breaks kept). */
 export function voiceFacts(c: Citizen, loc: Locale): Fact[] {
   const { t } = loc;
   return (['dreams', 'wishes', 'needs'] as const)
     .filter((k) => c[k])
-    .map((k) => ({ title: t.masterData[k], value: c[k] ?? '' }));
+    .map((k) => ({ title: t.masterData[k], value: plainText(c[k] ?? '') }));
 }
-/** The consent in one line. */
+/** The consent in one line (plain text: escape it where it goes into markdown). */
 export function consentSummary(c: Pick<Consent, 'status' | 'method' | 'obtainedOn' | 'covers'>, loc: Locale): string {
   const { t } = loc;
   const covers = c.covers.map((s) => t.consent[s]).join(', ');
   return `${t.enums.consentStatus[c.status]} ${t.enums.consentMethod[c.method]}, ${formatDate(c.obtainedOn, loc)} – ${covers}`;
 }
-/** The latest meeting of a plan, summarised on the overview card. */
+/** The latest meeting of a plan, summarised on the overview card; both lines markdown-safe. */
 export interface MeetingSummary {
   meetingId: string;
   line: string;
@@ -71,15 +72,15 @@ export interface MeetingSummary {
 export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeting?: MeetingSummary, viewerId?: string): AdaptiveCardJson {
   const { t } = loc;
   const facts: Fact[] = [
-    { title: t.plan.reference, value: plan.reference },
-    { title: t.plan.born, value: formatDate(plan.citizen.dateOfBirth, loc) },
+    { title: t.plan.reference, value: plainText(plan.reference) },
+    { title: t.plan.born, value: plainText(formatDate(plan.citizen.dateOfBirth, loc)) },
   ];
-  if (plan.citizen.housingUnit) facts.push({ title: t.masterData.housingUnit, value: plan.citizen.housingUnit });
+  if (plan.citizen.housingUnit) facts.push({ title: t.masterData.housingUnit, value: plainText(plan.citizen.housingUnit) });
   facts.push(
-    { title: t.plan.consent, value: consentSummary(plan.consent, loc) },
+    { title: t.plan.consent, value: plainText(consentSummary(plan.consent, loc)) },
     { title: t.plan.status, value: t.enums.planStatus[plan.status] },
-    { title: t.plan.createdBy, value: plan.createdBy.name },
-    { title: t.plan.created, value: formatDate(plan.createdAt, loc) },
+    { title: t.plan.createdBy, value: plainText(plan.createdBy.name) },
+    { title: t.plan.created, value: plainText(formatDate(plan.createdAt, loc)) },
   );
   const model: PlanCardModels['planOverview'] = {
     t,
@@ -89,7 +90,7 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     meetingId: meeting?.meetingId ?? '',
     meetingLine: meeting?.line ?? '',
     checklistLine: meeting?.checklistLine ?? '',
-    citizenName: plan.citizen.name,
+    citizenName: plainText(plan.citizen.name),
     facts,
     networkHeading: format(t.plan.network, { n: plan.contacts.length }),
     networkList: networkList(plan.contacts, loc),

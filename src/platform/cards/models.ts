@@ -10,6 +10,7 @@ export interface Fact {
   value: string;
 }
 
+/** One contact in a list; name and summary are markdown-safe (a TextBlock shows them). */
 export interface ContactRow {
   id: string;
   name: string;

@@ -11,6 +11,7 @@ import { meetingPayloadSchema } from '../../../../src/meetings/bot/payloads';
 import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../../src/guide/bot/cardModels';
 import type { AdaptiveCardJson } from '../../../../src/platform/cards/render';
 import { errorText, helpCard, noticeCard, welcomeCard } from '../../../../src/platform/cards/views';
+import { plainText } from '../../../../src/platform/cards/markdown';
 import { guideCard } from '../../../../src/guide/bot/guideViews';
 import { planOverviewCard } from '../../../../src/plans/bot/planViews';
 import { LIMITS } from '../../../../src/plans/domain/carePlan';
@@ -299,7 +300,8 @@ describe('cards/views', () => {
           const texts = visibleTexts(guideCard(d, loc, { now }));
           for (const expected of [
             d.citizen!.name,
-            formatDate(d.citizen!.dateOfBirth, loc),
+            // As the card shows it: markdown-safe, so "12. april 1985" is not a list item.
+            plainText(formatDate(d.citizen!.dateOfBirth, loc)),
             d.citizen!.dreams!,
             d.citizen!.wishes!,
             d.citizen!.needs!,
@@ -396,7 +398,7 @@ describe('cards/views', () => {
         it('shows reference, citizen, consent, status, network and next step', () => {
           const plan = samplePlan();
           const texts = visibleTexts(planOverviewCard(plan, loc));
-          for (const expected of [plan.reference, plan.citizen.name, formatDate(plan.citizen.dateOfBirth, loc), loc.t.enums.planStatus.draft, loc.t.enums.nextStep.inviteToMeeting, OWNER.name]) {
+          for (const expected of [plan.reference, plan.citizen.name, plainText(formatDate(plan.citizen.dateOfBirth, loc)), loc.t.enums.planStatus.draft, loc.t.enums.nextStep.inviteToMeeting, OWNER.name]) {
             assert.ok(texts.includes(expected), `missing ${expected}`);
           }
           assert.ok(texts.includes(loc.t.plan.network.replace('{n}', '2')));
