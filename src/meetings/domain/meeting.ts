@@ -80,11 +80,20 @@ export const scheduleInputSchema = z
   });
 export type ScheduleInput = z.output<typeof scheduleInputSchema>;
 
-/** The agenda as lines: blank lines and list markers dropped. */
+/**
+ * The agenda as lines: blank lines and list markers dropped. A number is a
+ * list marker only when the numbered lines count 1, 2, 3… (as the prefilled
+ * agenda does); otherwise it is kept, so "12. marts: opfølgning" keeps its day.
+ */
 export function agendaLines(text: string): string[] {
-  return text
+  const lines = text
     .split(/\r?\n/)
-    .map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim())
+    .map((l) => l.replace(/^\s*[-*•]\s+/, '').trim())
+    .filter(Boolean);
+  const numbers = lines.map((l) => /^(\d+)[.)]\s/.exec(l)?.[1]).filter((n): n is string => n !== undefined);
+  const numbered = numbers.length >= 2 && numbers.every((n, i) => Number(n) === i + 1);
+  return lines
+    .map((l) => (numbered ? l.replace(/^\d+[.)]\s+/, '') : l))
     .filter(Boolean)
     .slice(0, MEETING_LIMITS.agendaItems);
 }

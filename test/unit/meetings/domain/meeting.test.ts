@@ -83,6 +83,14 @@ describe('domain/meeting', () => {
     assert.deepEqual(agendaLines('1) A\n  * B\n• C\n\n2. D'), ['A', 'B', 'C', 'D']);
   });
 
+  it('agendaLines keeps a number that is not the list’s own numbering (a date keeps its day), and stars that are not bullets', () => {
+    assert.deepEqual(agendaLines('12. marts: opfølgning'), ['12. marts: opfølgning']);
+    assert.deepEqual(agendaLines('1. dec. 2026: status'), ['1. dec. 2026: status']);
+    assert.deepEqual(agendaLines('1. Velkomst\n2. Runde\n3. 12. marts: opfølgning'), ['Velkomst', 'Runde', '12. marts: opfølgning']);
+    assert.deepEqual(agendaLines('Velkomst\n12. marts: opfølgning\n13. marts: status'), ['Velkomst', '12. marts: opfølgning', '13. marts: status']);
+    assert.deepEqual(agendaLines('**Vigtigt**\n- punkt'), ['**Vigtigt**', 'punkt']);
+  });
+
   it('records answers: accept, apologies with reason, substitute', () => {
     let m = scheduled();
     const colleague = m.invitations[1]!.contactId;
