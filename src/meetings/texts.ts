@@ -71,6 +71,7 @@ export const da = {
     reminderAfter: 'Påmindelse: koordinationsmødet var i går. Ikke afkrydset endnu: {items}',
     invitationText: 'Invitation til koordinationsmøde\n\nDu inviteres til koordinationsmøde {when}. {where}\n\nDagsorden:\n{agenda}\n\nSvar venligst {organiser}.',
     cancellationText: 'Aflysning af koordinationsmøde\n\nKoordinationsmødet {when} er aflyst. {where}\n\nVenlig hilsen {organiser}.',
+    icsDescription: 'Dagsorden og praktiske oplysninger står i invitationen i den sikre mail.',
     response: { pending: 'Mangler svar', accepted: 'Kommer', apologies: 'Afbud', substitute: 'Sender en anden' },
     agendaItems: {
       welcome: 'Velkomst, præsentationsrunde og rammen for mødet',
@@ -172,6 +173,7 @@ export const en: TextsOf<typeof da> = {
     reminderAfter: 'Reminder: the coordination meeting was yesterday. Not ticked yet: {items}',
     invitationText: 'Invitation to a coordination meeting\n\nYou are invited to a coordination meeting {when}. {where}\n\nAgenda:\n{agenda}\n\nPlease reply to {organiser}.',
     cancellationText: 'Cancellation of a coordination meeting\n\nThe coordination meeting {when} has been cancelled. {where}\n\nKind regards, {organiser}.',
+    icsDescription: 'The agenda and practical details are in the invitation in the secure mail.',
     response: { pending: 'Not answered', accepted: 'Coming', apologies: 'Apologies', substitute: 'Sending someone else' },
     agendaItems: {
       welcome: 'Welcome, introductions and the frame of the meeting',
@@ -273,6 +275,7 @@ export const sv: TextsOf<typeof da> = {
     reminderAfter: 'Påminnelse: SIP-mötet var i går. Inte avbockat än: {items}',
     invitationText: 'Inbjudan till SIP-möte\n\nDu bjuds in till SIP-möte {when}. {where}\n\nDagordning:\n{agenda}\n\nSvara gärna till {organiser}.',
     cancellationText: 'Inställt SIP-möte\n\nSIP-mötet {when} är inställt. {where}\n\nVänliga hälsningar, {organiser}.',
+    icsDescription: 'Dagordning och praktiska uppgifter finns i inbjudan i det säkra mejlet.',
     response: { pending: 'Inte svarat', accepted: 'Kommer', apologies: 'Återbud', substitute: 'Skickar någon annan' },
     agendaItems: {
       welcome: 'Välkomnande, presentationsrunda och ramarna för mötet',

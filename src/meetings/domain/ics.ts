@@ -10,6 +10,11 @@
  * autumn change, 02:00-03:00) is written in UTC instead: RFC 5545 §3.3.5 says a
  * TZID time there means the first occurrence, but clients differ (ical.js
  * takes the second), and a UTC time cannot be misread.
+ *
+ * Scheduling (RFC 5546, iTIP): every METHOD needs an ORGANIZER with a real
+ * address (clients reject placeholders such as invalid:nomail); REQUEST also
+ * needs ATTENDEEs, PUBLISH allows none. Without an organiser address the file
+ * has no METHOD: a plain calendar object, not a scheduling message.
  */
 import { z } from 'zod';
 import { LIMITS } from '../../plans/domain/carePlan';
@@ -23,7 +28,8 @@ const MINUTE = 60_000;
 const MAX_OCTETS = 75;
 
 const name = z.string().trim().min(1).max(LIMITS.name);
-const email = z.string().trim().max(LIMITS.email).email().optional();
+const email = z.string().trim().max(LIMITS.email).email();
+/** A CAL-ADDRESS is a URI: only people with an e-mail address can be named. */
 const person = z.object({ name, email });
 /** ISO instant with an explicit zone (Z or ±hh:mm); local times are ambiguous. */
 const instant = z
@@ -35,30 +41,43 @@ const instant = z
   }, 'outOfRange');
 
 /** A coordination meeting as the invitation needs it. */
-export const icsMeetingSchema = z.object({
-  /** Stable per meeting: every update and the cancellation carry the same UID. */
-  uid: z.string().regex(/^[A-Za-z0-9@._:-]{1,200}$/),
-  /** Must increase with every change that is sent (time, place, cancellation). */
-  sequence: z.number().int().min(0).max(1_000_000),
-  method: z.enum(['REQUEST', 'CANCEL']),
-  start: instant,
-  durationMinutes: z.number().int().min(1).max(24 * 60),
-  timeZone: z.enum(ICS_TIME_ZONES).default('Europe/Copenhagen'),
-  summary: z.string().trim().min(1).max(255),
-  description: z.string().max(8000).default(''),
-  location: z.string().trim().max(255).optional(),
-  /** Teams join link; https only. */
-  joinUrl: z.string().max(2048).url().startsWith('https://').optional(),
-  organizer: person,
-  attendees: z.array(person).max(60),
-  /** DTSTAMP: when the file is made. */
-  now: z.date(),
-});
+export const icsMeetingSchema = z
+  .object({
+    /** Stable per meeting: every update and the cancellation carry the same UID. */
+    uid: z.string().regex(/^[A-Za-z0-9@._:-]{1,200}$/),
+    /** Must increase with every change that is sent (time, place, cancellation). */
+    sequence: z.number().int().min(0).max(1_000_000),
+    /** iTIP method; absent: a plain calendar object (no ORGANIZER needed). */
+    method: z.enum(['REQUEST', 'PUBLISH', 'CANCEL']).optional(),
+    /** STATUS; a CANCEL is always CANCELLED. Default: CANCELLED for CANCEL, else CONFIRMED. */
+    status: z.enum(['CONFIRMED', 'CANCELLED']).optional(),
+    start: instant,
+    durationMinutes: z.number().int().min(1).max(24 * 60),
+    timeZone: z.enum(ICS_TIME_ZONES).default('Europe/Copenhagen'),
+    summary: z.string().trim().min(1).max(255),
+    description: z.string().max(8000).default(''),
+    location: z.string().trim().max(255).optional(),
+    /** Teams join link; https only. */
+    joinUrl: z.string().max(2048).url().startsWith('https://').optional(),
+    organizer: person.optional(),
+    attendees: z.array(person).max(60).default([]),
+    /** DTSTAMP: when the file is made. */
+    now: z.date(),
+  })
+  .superRefine((m, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (m.method && !m.organizer) issue('organizer', `METHOD:${m.method} needs an ORGANIZER (RFC 5546)`);
+    if (!m.method && m.attendees.length) issue('attendees', 'ATTENDEEs belong to a scheduling message (a METHOD)');
+    if (m.method === 'REQUEST' && m.attendees.length === 0) issue('attendees', 'METHOD:REQUEST needs at least one ATTENDEE');
+    if (m.method === 'PUBLISH' && m.attendees.length) issue('attendees', 'METHOD:PUBLISH must not name ATTENDEEs');
+    if (m.method === 'CANCEL' && m.status === 'CONFIRMED') issue('status', 'a CANCEL is CANCELLED');
+  });
 export type IcsMeeting = z.input<typeof icsMeetingSchema>;
+export type IcsMethod = NonNullable<IcsMeeting['method']>;
 
-/** The MIME type for an invitation file or mail part. */
-export function icsMediaType(method: 'REQUEST' | 'CANCEL'): string {
-  return `text/calendar; charset=utf-8; method=${method}`;
+/** The MIME type for an invitation file or mail part: names the METHOD when there is one (RFC 5545 §3.7.2). */
+export function icsMediaType(method?: IcsMethod): string {
+  return method ? `text/calendar; charset=utf-8; method=${method}` : 'text/calendar; charset=utf-8';
 }
 
 /** Builds the invitation (or its cancellation) as CRLF-terminated iCalendar text; throws a ZodError on bad input. */
@@ -67,12 +86,13 @@ export function meetingToIcs(input: IcsMeeting): string {
   const startMs = Date.parse(m.start);
   const endMs = startMs + m.durationMinutes * MINUTE;
   const location = m.location || m.joinUrl;
+  const status = m.status ?? (m.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED');
   const lines = [
     'BEGIN:VCALENDAR',
     `PRODID:${PRODID}`,
     'VERSION:2.0',
     'CALSCALE:GREGORIAN',
-    `METHOD:${m.method}`,
+    ...(m.method ? [`METHOD:${m.method}`] : []),
     ...vtimezone(m.timeZone),
     'BEGIN:VEVENT',
     `UID:${m.uid}`,
@@ -86,12 +106,10 @@ export function meetingToIcs(input: IcsMeeting): string {
     ...(m.joinUrl ? [`URL:${m.joinUrl}`] : []),
     // Private: delegates and shared calendars see the time, not what the meeting is about.
     'CLASS:PRIVATE',
-    `STATUS:${m.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`,
+    `STATUS:${status}`,
     'TRANSP:OPAQUE',
-    `ORGANIZER;CN=${paramValue(m.organizer.name)}:${calAddress(m.organizer.email)}`,
-    ...m.attendees.map(
-      (a) => `ATTENDEE;CN=${paramValue(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:${calAddress(a.email)}`,
-    ),
+    ...(m.organizer ? [`ORGANIZER;CN=${paramValue(m.organizer.name)}:mailto:${m.organizer.email}`] : []),
+    ...m.attendees.map((a) => `ATTENDEE;CN=${paramValue(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:${a.email}`),
     'END:VEVENT',
     'END:VCALENDAR',
   ];
@@ -151,11 +169,6 @@ function paramValue(value: string): string {
     .replace(/\n/g, '^n')
     .replace(/"/g, "^'");
   return /[;:,]/.test(encoded) ? `"${encoded}"` : encoded;
-}
-
-/** A CAL-ADDRESS must be a URI: mailto when the e-mail is known, else the conventional placeholder. */
-function calAddress(emailAddress: string | undefined): string {
-  return emailAddress ? `mailto:${emailAddress}` : 'invalid:nomail';
 }
 
 // --- time ---------------------------------------------------------------

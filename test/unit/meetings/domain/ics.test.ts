@@ -19,7 +19,7 @@ const base: IcsMeeting = {
   summary: 'Koordinationsmøde',
   description: 'Vi laver planen sammen.',
   organizer: { name: 'Anne Sørensen', email: 'anne@kommune.dk' },
-  attendees: [{ name: 'Mor', email: 'mor@example.dk' }, { name: 'Borger' }],
+  attendees: [{ name: 'Mor', email: 'mor@example.dk' }, { name: 'Bror', email: 'bror@example.dk' }],
   now: new Date('2026-06-01T09:30:15.123Z'),
 };
 
@@ -159,8 +159,43 @@ describe('domain/ics', () => {
       assert.equal(meetingToIcs(base), meetingToIcs({ ...base }));
     });
 
-    it('names the method in the MIME type', () => {
+    it('names the method in the MIME type, and none without a METHOD', () => {
       assert.equal(icsMediaType('CANCEL'), 'text/calendar; charset=utf-8; method=CANCEL');
+      assert.equal(icsMediaType(undefined), 'text/calendar; charset=utf-8');
     });
+  });
+
+  describe('scheduling rules (RFC 5546)', () => {
+    const published: IcsMeeting = { ...base, method: 'PUBLISH', attendees: [] };
+
+    it('PUBLISH: an ORGANIZER and no ATTENDEE, which ical.js reads back', () => {
+      const { calendar, vevent } = parse(meetingToIcs(published));
+      assert.equal(calendar.getFirstPropertyValue('method'), 'PUBLISH');
+      assert.equal(vevent.getFirstPropertyValue('organizer'), 'mailto:anne@kommune.dk');
+      assert.equal(vevent.getAllProperties('attendee').length, 0);
+      assert.equal(vevent.getFirstPropertyValue('status'), 'CONFIRMED');
+    });
+
+    it('without an organiser: no METHOD and no ORGANIZER, a cancellation as STATUS:CANCELLED', () => {
+      const ics = meetingToIcs({ ...published, method: undefined, organizer: undefined, status: 'CANCELLED', sequence: 1 });
+      const { calendar, vevent, event } = parse(ics);
+      assert.equal(calendar.getFirstPropertyValue('method'), null);
+      assert.equal(vevent.getFirstPropertyValue('organizer'), null);
+      assert.equal(vevent.getFirstPropertyValue('status'), 'CANCELLED');
+      assert.equal(event.sequence, 1);
+      assert.doesNotMatch(ics, /METHOD|ORGANIZER|ATTENDEE/);
+    });
+
+    const refused: Array<[string, Partial<IcsMeeting>]> = [
+      ['a METHOD without an ORGANIZER', { method: 'PUBLISH', organizer: undefined }],
+      ['a CANCEL without an ORGANIZER', { method: 'CANCEL', organizer: undefined }],
+      ['a REQUEST without an ATTENDEE', { method: 'REQUEST', attendees: [] }],
+      ['a PUBLISH with ATTENDEEs', { method: 'PUBLISH' }],
+      ['ATTENDEEs without a METHOD', { method: undefined }],
+      ['a CANCEL that is CONFIRMED', { method: 'CANCEL', status: 'CONFIRMED' }],
+    ];
+    for (const [label, patch] of refused) {
+      it(`refuses ${label}`, () => assert.throws(() => meetingToIcs({ ...base, ...patch }), { name: 'ZodError' }));
+    }
   });
 });

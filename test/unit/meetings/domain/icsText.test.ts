@@ -11,7 +11,7 @@ import type { IcsMeeting } from '../../../../src/meetings/domain/ics';
 const base: IcsMeeting = {
   uid: 'meeting-1@samspil',
   sequence: 3,
-  method: 'REQUEST',
+  method: 'PUBLISH',
   start: '2026-02-10T09:00:00Z',
   durationMinutes: 60,
   timeZone: 'Europe/Copenhagen',
@@ -69,7 +69,7 @@ describe('domain/ics text', () => {
       const ics = meetingToIcs({ ...base, summary: 'Møde\r\nATTENDEE:mailto:evil@example.com', description: 'x\nMETHOD:CANCEL' });
       const parsed = vevent(ics);
       assert.equal(parsed.getAllProperties('attendee').length, 0);
-      assert.equal(new ICAL.Component(ICAL.parse(ics)).getFirstPropertyValue('method'), 'REQUEST');
+      assert.equal(new ICAL.Component(ICAL.parse(ics)).getFirstPropertyValue('method'), 'PUBLISH');
       assert.equal(parsed.getFirstPropertyValue('summary'), 'Møde\nATTENDEE:mailto:evil@example.com');
     });
 
@@ -82,10 +82,11 @@ describe('domain/ics text', () => {
   describe('organizer and attendees', () => {
     const people: IcsMeeting = {
       ...base,
+      method: 'REQUEST',
       organizer: { name: 'Hansen, Anne (sygeplejerske)', email: 'anne@kommune.dk' },
       attendees: [
         { name: 'Mor', email: 'mor@example.dk' },
-        { name: 'Jens "JJ" Jensen; borger' },
+        { name: 'Jens "JJ" Jensen; borger', email: 'jj@example.dk' },
         { name: 'Dr. Ærø: læge', email: 'laege@region.dk' },
       ],
     };
@@ -101,9 +102,14 @@ describe('domain/ics text', () => {
       assert.deepEqual(names, ['Mor', 'Jens "JJ" Jensen; borger', 'Dr. Ærø: læge']);
     });
 
-    it('uses mailto only when an e-mail is known', () => {
-      const values = vevent(meetingToIcs(people)).getAllProperties('attendee').map((p) => p.getFirstValue());
-      assert.deepEqual(values, ['mailto:mor@example.dk', 'invalid:nomail', 'mailto:laege@region.dk']);
+    it('names people by mailto only, and refuses a person without an e-mail rather than writing a placeholder such as invalid:nomail', () => {
+      const parsed = vevent(meetingToIcs(people));
+      const values = parsed.getAllProperties('attendee').map((p) => p.getFirstValue());
+      assert.deepEqual(values, ['mailto:mor@example.dk', 'mailto:jj@example.dk', 'mailto:laege@region.dk']);
+      assert.equal(parsed.getFirstPropertyValue('organizer'), 'mailto:anne@kommune.dk');
+      assert.throws(() => meetingToIcs({ ...people, attendees: [{ name: 'Mor' } as never] }), { name: 'ZodError' });
+      assert.throws(() => meetingToIcs({ ...people, organizer: { name: 'Anne' } as never }), { name: 'ZodError' });
+      assert.ok(!meetingToIcs(people).includes('invalid:'));
     });
   });
 
@@ -156,7 +162,7 @@ describe('domain/ics text', () => {
     it('rejects a UID with spaces or line breaks', () => rejects({ uid: 'a b\r\nX' }));
     it('rejects a join link that is not https', () => rejects({ joinUrl: 'javascript:alert(1)' }));
     it('rejects a blank name and a zero duration', () => {
-      rejects({ organizer: { name: '  ' } });
+      rejects({ organizer: { name: '  ', email: 'anne@kommune.dk' } });
       rejects({ durationMinutes: 0 });
     });
     it('accepts an offset other than Z and converts it', () => {
