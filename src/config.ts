@@ -74,6 +74,8 @@ const envSchema = z
     PUBLIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
     /** Signs the .ics download links (at least 32 characters). Required in production; random per process locally. */
     ICS_LINK_SECRET: secret(32),
+    /** ORGANIZER of .ics files when the organiser has no e-mail in the plan; without it such files have no ORGANIZER/METHOD. */
+    CALENDAR_ORGANIZER_EMAIL: optionalString.pipe(z.string().email('must be an e-mail address').max(254).optional()),
     /** The connector address for tenants the bot has not heard from yet (creating a 1:1 chat). */
     DEFAULT_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/emea/'),
     /** Microsoft Graph (online meetings, delivery checks): tenant and app, with a secret or a managed identity. */
@@ -166,6 +168,7 @@ export type Config = Readonly<{
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   publicBaseUrl: string;
   icsLinkSecret?: string;
+  calendarOrganizerEmail?: string;
   defaultServiceUrl: string;
   graph?: { tenantId: string; clientId?: string; clientSecret?: string; managedIdentity: boolean; baseUrl?: string };
   localLocale?: string;
@@ -205,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     icsLinkSecret: e.ICS_LINK_SECRET,
+    calendarOrganizerEmail: e.CALENDAR_ORGANIZER_EMAIL,
     defaultServiceUrl: e.DEFAULT_SERVICE_URL,
     graph:
       e.GRAPH_TENANT_ID && (e.GRAPH_CLIENT_ID || e.GRAPH_USE_MANAGED_IDENTITY)

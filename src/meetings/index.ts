@@ -14,6 +14,7 @@ import { meetingSummary } from './bot/meetingViews';
 import { InvitationService } from './domain/invitationService';
 import { MeetingService } from './domain/meetingService';
 import { graphOnlineMeetingProvider } from './graph/onlineMeetingProvider';
+import type { IcsLinkTarget } from './domain/invitationFile';
 import { IcsLinks } from './http/icsLinks';
 import { registerIcsRoute } from './http/icsRoute';
 import { OutboxMeetingNotifier } from './notify/meetingNotifier';
@@ -32,7 +33,7 @@ export function createMeetings(p: Platform, plans: Plans) {
   const meetings = new CosmosMeetingStore(p.store.containers.meetings!);
   // Locally a fresh secret per process: download links then last until a restart.
   const links = new IcsLinks(config.icsLinkSecret ? Buffer.from(config.icsLinkSecret) : randomBytes(32), config.publicBaseUrl, () => env.now());
-  const icsUrl = (tenantId: string, meetingId: string, contactId: string) => links.url({ tenantId, meetingId, contactId });
+  const icsUrl = (target: IcsLinkTarget) => links.url(target);
   const notifier = new OutboxMeetingNotifier({ outbox: p.outbox, directory: p.directory, adapter: p.proactive, botAppId: p.botAppId, icsUrl, now: () => env.now(), logger });
   const reminders = new JobMeetingReminders(p.jobs, () => env.now());
   const onlineMeetings = p.graph && graphOnlineMeetingProvider({ tokens: p.graph.tokens, logger, baseUrl: p.graph.baseUrl });
@@ -70,7 +71,8 @@ export function createMeetings(p: Platform, plans: Plans) {
       { verb: 'invitation', handle: (turn, _context, data) => handlers.answer(turn, data) },
     ],
     jobs: reminderHandlers({ plans: plans.store, audit: p.audit, meetings, notifier, directory: p.directory, outbox: p.outbox, logger }),
-    routes: (server) => registerIcsRoute(server, { links, plans: plans.store, meetings, audit: p.audit, env, logger }),
+    routes: (server) =>
+      registerIcsRoute(server, { links, plans: plans.store, meetings, audit: p.audit, env, logger, fallbackOrganizerEmail: config.calendarOrganizerEmail }),
     // A finally failed invitation shows on the organiser's card at once (idempotent: a re-render).
     onOutboxFailed: async (failure) => {
       const meetingId = /^meeting:([^:]+):/.exec(failure.messageKey)?.[1];

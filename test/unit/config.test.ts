@@ -39,6 +39,7 @@ describe('config', () => {
       logLevel: 'info',
       publicBaseUrl: 'http://localhost:3978',
       icsLinkSecret: undefined,
+      calendarOrganizerEmail: undefined,
       defaultServiceUrl: 'https://smba.trafficmanager.net/emea/',
       graph: undefined,
       localLocale: undefined,
@@ -51,6 +52,14 @@ describe('config', () => {
     assert.match(configError({ ...BOT, LOCAL_LOCALE: 'da-DK' }).message, /LOCAL_LOCALE/);
     assert.equal(loadConfig({ ...LOCAL, LOCAL_LOCALE: 'da-DK' }).localLocale, 'da-DK');
     assert.match(configError({ ...LOCAL, ICS_LINK_SECRET: 'short' }).message, /ICS_LINK_SECRET/);
+  });
+
+  it('CALENDAR_ORGANIZER_EMAIL is an optional e-mail address, named when it is not one', () => {
+    assert.equal(loadConfig({ ...LOCAL, CALENDAR_ORGANIZER_EMAIL: ' kalender@samspil.example ' }).calendarOrganizerEmail, 'kalender@samspil.example');
+    assert.equal(loadConfig({ ...LOCAL, CALENDAR_ORGANIZER_EMAIL: '' }).calendarOrganizerEmail, undefined);
+    for (const bad of ['kalender', 'a@b@c.dk', 'x@y.dk\r\nATTENDEE:mailto:z@w.dk']) {
+      assert.match(configError({ ...LOCAL, CALENDAR_ORGANIZER_EMAIL: bad }).message, /CALENDAR_ORGANIZER_EMAIL/, bad);
+    }
   });
 
   it('is frozen', () => {

@@ -11,6 +11,7 @@ import type { AdaptiveCardJson } from '../../platform/cards/render';
 import { errorText, noticeCard } from '../../platform/cards/views';
 import type { Texts } from '../../platform/i18n';
 import type { Answer } from '../domain/meeting';
+import type { IcsLinkTarget } from '../domain/invitationFile';
 import { scheduleInputSchema } from '../domain/meeting';
 import { errorCodes } from '../../platform/validation';
 import type { InvitationOutcome, InvitationService } from '../domain/invitationService';
@@ -23,8 +24,8 @@ import { canCallMeeting } from '../../plans/domain/carePlan';
 
 export interface MeetingHandlerOptions {
   onlineMeetingsAvailable: boolean;
-  /** A signed, expiring link to a contact's .ics file. */
-  icsUrl(tenantId: string, meetingId: string, contactId: string): string;
+  /** A signed, expiring link to one contact's .ics file of the meeting as it is now. */
+  icsUrl(target: IcsLinkTarget): string;
   now(): Date;
 }
 
@@ -160,7 +161,7 @@ export class MeetingHandlers {
         : undefined;
     return organiserCard(r.plan, r.meeting, r, turn.loc, {
       now: this.opts.now(),
-      icsUrl: (contactId) => this.opts.icsUrl(turn.user.tenantId, r.meeting.id, contactId),
+      icsUrl: this.opts.icsUrl,
       notice: errorNotice ?? notice ?? staleNotice,
       noticeColor: errorNotice || staleNotice ? 'Attention' : 'Good',
       viewerIsOrganiser: r.meeting.organiser.userId === turn.user.userId,

@@ -1,6 +1,8 @@
 /**
  * View models of the coordination-meeting cards: scheduling, the organiser's
- * live view, a contact's invitation, the checklist. Pure: no I/O.
+ * live view, a contact's invitation, the checklist. Pure: no I/O. Every value
+ * that goes into a TextBlock or a Fact (what people typed, names, dates) is
+ * escaped with plainText/inlineText: Teams renders markdown there.
  */
 import type { CarePlan, Contact } from '../../plans/domain/carePlan';
 import { CHECKLIST, ChecklistPhase, checklistOf } from '../domain/checklist';
@@ -11,7 +13,9 @@ import { Locale, format, formatDate, formatDateTime, todayIn } from '../../platf
 import type { Fact, NoticeColor } from '../../platform/cards/models';
 import { AdaptiveCardJson, templateRenderer } from '../../platform/cards/render';
 import { errorText } from '../../platform/cards/views';
+import { bulletList, inlineText, markdownLink, plainText } from '../../platform/cards/markdown';
 import { MeetingSummary, contactSummary } from '../../plans/bot/planViews';
+import { IcsLinkTarget, icsLinkTarget } from '../domain/invitationFile';
 import { ChecklistRow, DETAIL_FIELDS, MeetingCardModels, SCHEDULE_FIELDS } from './cardModels';
 
 const render = templateRenderer<MeetingCardModels>();
@@ -19,7 +23,8 @@ const render = templateRenderer<MeetingCardModels>();
 /** Teams identifies users in card refresh by MRI; for Azure AD users that is 8:orgid:<object id>. */
 export const mriOf = (aadObjectId: string): string => `8:orgid:${aadObjectId}`;
 
-const bulletList = (lines: string[]): string => lines.map((l) => `- ${l}`).join('\n');
+/** The agenda as a markdown list of what the organiser typed. */
+const agendaList = (agenda: string[]): string => bulletList(agenda.map(inlineText));
 
 function when(meeting: CoordinationMeeting, loc: Locale): string {
   const end = new Date(new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000).toISOString();
@@ -34,12 +39,12 @@ function where(meeting: CoordinationMeeting, loc: Locale): string {
 function meetingFacts(meeting: CoordinationMeeting, loc: Locale): Fact[] {
   const { t } = loc;
   const facts: Fact[] = [
-    { title: t.meeting.when, value: when(meeting, loc) },
-    { title: t.meeting.where, value: where(meeting, loc) },
+    { title: t.meeting.when, value: plainText(when(meeting, loc)) },
+    { title: t.meeting.where, value: plainText(where(meeting, loc)) },
   ];
-  if (meeting.joinUrl) facts.push({ title: t.meeting.join, value: `[${t.meeting.join}](${meeting.joinUrl})` });
+  if (meeting.joinUrl) facts.push({ title: t.meeting.join, value: markdownLink(t.meeting.join, meeting.joinUrl) });
   else if (meeting.onlineStatus && meeting.status !== 'cancelled') facts.push({ title: t.meeting.teamsMeeting, value: meeting.onlineStatus === 'creating' ? t.meeting.onlineCreating : t.meeting.onlineFailed });
-  facts.push({ title: t.meeting.organiser, value: meeting.organiser.name });
+  facts.push({ title: t.meeting.organiser, value: plainText(meeting.organiser.name) });
   return facts;
 }
 
@@ -66,7 +71,7 @@ export function meetingScheduleCard(
     t,
     notice: opts.notice ?? '',
     formError: hasErrors ? t.errors.formHeading : '',
-    reference: plan.reference,
+    reference: plainText(plan.reference),
     planId: plan.id,
     formId: opts.formId,
     today: todayIn(loc, opts.now),
@@ -94,25 +99,25 @@ function tallyLine(meeting: CoordinationMeeting, loc: Locale): string {
   return format(loc.t.meeting.tally, { accepted: n.accepted, apologies: n.apologies, substitute: n.substitute, pending: n.pending });
 }
 
-/** A line about the latest meeting for the plan's overview card. */
+/** A line about the latest meeting for the plan's overview card (markdown-safe: it starts with a date). */
 export function meetingSummary(plan: CarePlan, meeting: CoordinationMeeting, delivered: number, loc: Locale): MeetingSummary {
   const line = meeting.status === 'cancelled' ? `${when(meeting, loc)} – ${loc.t.meeting.cancelled}` : `${when(meeting, loc)} · ${tallyLine(meeting, loc)}`;
-  return { meetingId: meeting.id, line, checklistLine: checklistLine(plan, meeting, delivered, loc) };
+  return { meetingId: meeting.id, line: plainText(line), checklistLine: plainText(checklistLine(plan, meeting, delivered, loc)) };
 }
 
-/** "Kommer", "Afbud (ferie)", "Sender en anden (Bo, kontaktperson)". */
+/** "Kommer", "Afbud (ferie)", "Sender en anden (Bo, kontaktperson)": markdown-safe, what the invitee typed escaped. */
 function answerText(i: Invitation, loc: Locale): string {
   const extra =
     i.response === 'substitute' && i.substitute
-      ? ` (${[i.substitute.name, i.substitute.role].filter(Boolean).join(', ')})`
+      ? ` (${inlineText([i.substitute.name, i.substitute.role].filter(Boolean).join(', '))})`
       : i.response === 'apologies' && i.reason
-        ? ` (${i.reason})`
+        ? ` (${inlineText(i.reason)})`
         : '';
   return `${loc.t.meeting.response[i.response]}${extra}`;
 }
 
 function responseLine(contact: Contact | undefined, i: Invitation, loc: Locale): string {
-  return `**${contact?.name ?? '—'}** – ${answerText(i, loc)}`;
+  return `**${inlineText(contact?.name ?? '—')}** – ${answerText(i, loc)}`;
 }
 
 /** The organiser's view: time and place, the live tally, manual invitations, failures, checklist progress. */
@@ -121,7 +126,7 @@ export function organiserCard(
   meeting: CoordinationMeeting,
   delivery: { delivered: number; failedContactIds: string[] },
   loc: Locale,
-  opts: { now: Date; icsUrl: (contactId: string) => string; notice?: string; noticeColor?: NoticeColor; viewerIsOrganiser: boolean },
+  opts: { now: Date; icsUrl: (target: IcsLinkTarget) => string; notice?: string; noticeColor?: NoticeColor; viewerIsOrganiser: boolean },
 ): AdaptiveCardJson {
   const { t } = loc;
   const contact = (id: string) => plan.contacts.find((c) => c.id === id);
@@ -130,10 +135,11 @@ export function organiserCard(
     .filter((i) => i.channel === 'manual')
     .map((i) => ({
       contactId: i.contactId,
-      name: contact(i.contactId)?.name ?? '—',
-      icsUrl: opts.icsUrl(i.contactId),
+      name: inlineText(contact(i.contactId)?.name ?? '—'),
+      // The link names this version of the meeting: after a move or a cancellation the card offers a new one.
+      icsUrl: opts.icsUrl(icsLinkTarget(meeting, i.contactId)),
       isSent: !!i.manualSentAt,
-      sentLabel: i.manualSentAt ? `– ${format(t.meeting.sentOn, { date: formatDate(instantToZoned(new Date(i.manualSentAt), loc.timeZone).date, loc) })}` : '',
+      sentLabel: i.manualSentAt ? `– ${inlineText(format(t.meeting.sentOn, { date: formatDate(instantToZoned(new Date(i.manualSentAt), loc.timeZone).date, loc) }))}` : '',
     }));
   // The change form is read in the meeting's own zone, so it is filled in that zone too.
   const local = instantToZoned(new Date(meeting.startsAt), meeting.timeZone);
@@ -143,20 +149,26 @@ export function organiserCard(
     noticeColor: opts.noticeColor ?? 'Attention',
     meetingId: meeting.id,
     sequence: meeting.sequence,
-    reference: plan.reference,
-    citizenName: plan.citizen.name,
+    reference: plainText(plan.reference),
+    citizenName: plainText(plan.citizen.name),
     cancelled: meeting.status === 'cancelled',
     canChange: opts.viewerIsOrganiser && meeting.status !== 'cancelled',
     facts: meetingFacts(meeting, loc),
-    agendaList: bulletList(meeting.agenda),
+    agendaList: agendaList(meeting.agenda),
     tallyLine: tallyLine(meeting, loc),
     answerList: bulletList(meeting.invitations.map((i) => responseLine(contact(i.contactId), i, loc))),
     hasFailed: delivery.failedContactIds.length > 0,
-    failedList: bulletList(delivery.failedContactIds.map((id) => `**${contact(id)?.name ?? '—'}** – ${contact(id) ? contactSummary(contact(id)!, loc, true) : ''}`)),
+    failedList: bulletList(
+      delivery.failedContactIds.map((id) => {
+        const c = contact(id);
+        return `**${inlineText(c?.name ?? '—')}** – ${c ? inlineText(contactSummary(c, loc, true)) : ''}`;
+      }),
+    ),
     // The secure-mail list with its download links is the organiser's task, shown to them only.
     hasManual: opts.viewerIsOrganiser && manual.length > 0,
     manual,
-    invitationText: invitationText(meeting, loc),
+    // Shown to be copied: what the card shows is the text itself, not markdown (a date at a line's start stays a date).
+    invitationText: plainText(invitationText(meeting, loc)),
     checklistLine: checklistLine(plan, meeting, delivery.delivered, loc),
     date: local.date,
     time: local.time,
@@ -167,13 +179,18 @@ export function organiserCard(
   return render('meetingOrganiser', model);
 }
 
-/** The text the organiser sends by secure mail to contacts not in Teams: the invitation, or its cancellation. */
+/**
+ * The text the organiser sends by secure mail to contacts not in Teams: the
+ * invitation, or its cancellation. Plain text, the same for every recipient:
+ * time, place or join link, the agenda and the organiser's name, as the
+ * organiser entered them; nothing about the citizen is added (README, Privacy).
+ */
 export function invitationText(meeting: CoordinationMeeting, loc: Locale): string {
   const place = meeting.mode === 'virtual' ? `${loc.t.meeting.virtual}${meeting.joinUrl ? `: ${meeting.joinUrl}` : ''}` : `${loc.t.meeting.where}: ${meeting.place ?? ''}`;
   return format(meeting.status === 'cancelled' ? loc.t.meeting.cancellationText : loc.t.meeting.invitationText, {
     when: when(meeting, loc),
     where: place,
-    agenda: bulletList(meeting.agenda),
+    agenda: meeting.agenda.map((line) => `- ${line}`).join('\n'),
     organiser: meeting.organiser.name,
   });
 }
@@ -189,12 +206,12 @@ export function invitationCard(
 ): AdaptiveCardJson {
   const { t } = loc;
   const details: Fact[] = [
-    { title: t.network.name, value: contact.name },
-    { title: t.network.role, value: contact.role },
+    { title: t.network.name, value: plainText(contact.name) },
+    { title: t.network.role, value: plainText(contact.role) },
   ];
-  if (contact.organisation) details.push({ title: t.network.organisation, value: contact.organisation });
-  if (contact.email) details.push({ title: t.network.email, value: contact.email });
-  if (contact.phone) details.push({ title: t.network.phone, value: contact.phone });
+  if (contact.organisation) details.push({ title: t.network.organisation, value: plainText(contact.organisation) });
+  if (contact.email) details.push({ title: t.network.email, value: plainText(contact.email) });
+  if (contact.phone) details.push({ title: t.network.phone, value: plainText(contact.phone) });
   const hasErrors = !!opts.errors && Object.keys(opts.errors).length > 0;
   const cancelled = meeting.status === 'cancelled';
   return render('meetingInvitation', {
@@ -205,11 +222,11 @@ export function invitationCard(
     meetingId: meeting.id,
     contactId: contact.id,
     sequence: meeting.sequence,
-    intro: format(t.meeting.invitedIntro, { citizen: plan.citizen.name }),
+    intro: format(t.meeting.invitedIntro, { citizen: inlineText(plan.citizen.name) }),
     statusLine: cancelled ? t.meeting.cancelled : '',
     open: !cancelled,
     facts: meetingFacts(meeting, loc),
-    agendaList: bulletList(meeting.agenda),
+    agendaList: agendaList(meeting.agenda),
     answerLabel: answerText(invitation, loc),
     details,
     fields: fieldsOf(DETAIL_FIELDS, opts.fields ?? { name: contact.name, role: contact.role, organisation: contact.organisation, email: contact.email, phone: contact.phone }),
@@ -236,7 +253,7 @@ export function checklistCard(plan: CarePlan, meeting: CoordinationMeeting, deli
     notice,
     meetingId: meeting.id,
     drawn: Object.keys(meeting.checklist).sort().join(','),
-    when: when(meeting, loc),
+    when: plainText(when(meeting, loc)),
     progress: { before: progress('before'), during: progress('during'), after: progress('after') },
     before: rows('before'),
     during: rows('during'),

@@ -1,22 +1,22 @@
 /**
- * Signed, expiring links to a contact's .ics invitation: the organiser
- * downloads the file from the card and sends it by secure mail. The link is
- * the only credential, so it carries ids only, is HMAC-signed, and expires.
+ * Signed, expiring links to a contact's .ics file: the organiser downloads the
+ * file from the card and sends it by secure mail. The link is the only
+ * credential, so it carries ids only, is HMAC-signed, and expires. It names
+ * the meeting's sequence and whether it is the invitation or the cancellation,
+ * so a move or a cancellation revokes it (see isLinkCurrent).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { IcsLinkTarget } from '../domain/invitationFile';
 
 const claimsSchema = z.object({
   t: z.string().min(1).max(256),
   m: z.string().uuid(),
-  c: z.string().uuid(),
+  c: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+  s: z.number().int().min(0).max(1_000_000),
+  k: z.enum(['i', 'c']),
   e: z.number().int().positive(),
 });
-export interface IcsLinkClaims {
-  tenantId: string;
-  meetingId: string;
-  contactId: string;
-}
 
 /** Seven days: long enough to send the invitation, short enough not to linger in mail archives. */
 export const ICS_LINK_TTL_MS = 7 * 24 * 3600_000;
@@ -28,16 +28,22 @@ export class IcsLinks {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** The download link for one contact's invitation file. */
-  url(claims: IcsLinkClaims): string {
-    const payload = Buffer.from(
-      JSON.stringify({ t: claims.tenantId, m: claims.meetingId, c: claims.contactId, e: this.now().getTime() + ICS_LINK_TTL_MS }),
-    ).toString('base64url');
+  /** The download link for one contact's file of one version of the meeting. */
+  url(target: IcsLinkTarget): string {
+    const claims: z.infer<typeof claimsSchema> = {
+      t: target.tenantId,
+      m: target.meetingId,
+      c: target.contactId,
+      s: target.sequence,
+      k: target.kind === 'cancellation' ? 'c' : 'i',
+      e: this.now().getTime() + ICS_LINK_TTL_MS,
+    };
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${this.baseUrl.replace(/\/$/, '')}/ics/${payload}/${this.sign(payload)}`;
   }
 
-  /** The claims of a valid, unexpired token; undefined for anything else. */
-  verify(payload: string, signature: string): IcsLinkClaims | undefined {
+  /** What a valid, unexpired link is for; undefined for anything else. */
+  verify(payload: string, signature: string): IcsLinkTarget | undefined {
     if (!/^[A-Za-z0-9_-]{1,1000}$/.test(payload) || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return undefined;
     const expected = Buffer.from(this.sign(payload));
     const given = Buffer.from(signature);
@@ -50,7 +56,8 @@ export class IcsLinks {
     }
     const claims = claimsSchema.safeParse(json);
     if (!claims.success || claims.data.e < this.now().getTime()) return undefined;
-    return { tenantId: claims.data.t, meetingId: claims.data.m, contactId: claims.data.c };
+    const { t, m, c, s, k } = claims.data;
+    return { tenantId: t, meetingId: m, contactId: c, sequence: s, kind: k === 'c' ? 'cancellation' : 'invitation' };
   }
 
   private sign(payload: string): string {

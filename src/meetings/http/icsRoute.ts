@@ -1,17 +1,21 @@
 /**
- * GET /ics/{payload}/{signature}: the invitation file for one contact not in Teams. The
- * summary names the plan's reference, never the citizen: the file travels by mail.
+ * GET /ics/{payload}/{signature}: the calendar file for one contact not in
+ * Teams (see domain/invitationFile for what it carries: never the citizen).
+ * 404 for a link that is unknown, forged or expired, 410 for one that was
+ * revoked (the meeting moved or was cancelled, the contact left, the plan was
+ * locked or closed), 429 past the rate limit; the answers say no more than that.
  */
-import type { Server } from 'restify';
+import type { Request, Server } from 'restify';
 import { auditEntry } from '../../platform/audit/audit';
 import type { Environment } from '../../platform/identity';
-import { meetingToIcs, icsMediaType, ICS_TIME_ZONES, IcsTimeZone } from '../domain/ics';
 import type { AuditLog } from '../../platform/ports';
 import type { MeetingStore } from '../domain/ports';
 import type { PlanStore } from '../../plans/domain/ports';
 import { localeOf } from '../../platform/i18n';
 import { errorFields, Logger } from '../../platform/logger';
+import { invitationFile, isLinkCurrent } from '../domain/invitationFile';
 import type { IcsLinks } from './icsLinks';
+import { RateLimit } from './rateLimit';
 
 export interface IcsRouteDeps {
   links: IcsLinks;
@@ -20,51 +24,73 @@ export interface IcsRouteDeps {
   audit: AuditLog;
   env: Environment;
   logger: Logger;
+  /** The ORGANIZER's address when the organiser has none in the plan (CALENDAR_ORGANIZER_EMAIL). */
+  fallbackOrganizerEmail?: string;
+  /** Requests per client IP and per link; default 30 and 10 a minute, in this process's memory. */
+  limits?: { perIp: RateLimit; perLink: RateLimit };
 }
+
+// Opened from a card in any of the three languages: say it in all of them, and never why.
+const NOT_VALID = 'Linket er udløbet eller ugyldigt. / The link has expired or is invalid. / Länken har gått ut eller är ogiltig.\n';
+const TOO_MANY = 'For mange forsøg. Prøv igen om lidt. / Too many requests. Please try again shortly. / För många försök. Försök igen om en stund.\n';
+const FAILED = 'Noget gik galt. Prøv igen om lidt. / Something went wrong. Please try again shortly.\n';
 
 /** Registers the route on the server. */
 export function registerIcsRoute(server: Server, d: IcsRouteDeps): void {
+  const limits = d.limits ?? { perIp: new RateLimit(30, 60_000), perLink: new RateLimit(10, 60_000) };
   server.get('/ics/:payload/:signature', async (req, res) => {
+    const text = (status: number, body: string) => {
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.setHeader('cache-control', 'no-store');
+      res.sendRaw(status, body);
+    };
+    const payload = String(req.params.payload ?? '');
+    const signature = String(req.params.signature ?? '');
+    // Per IP first (guessing links), then per link (a link passed around); a request refused per IP does not count for the link.
+    let limited = limits.perIp.take(clientIp(req));
+    if (limited.ok) limited = limits.perLink.take(signature.slice(0, 64));
+    if (!limited.ok) {
+      res.setHeader('retry-after', String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))));
+      text(429, TOO_MANY);
+      return;
+    }
     try {
-      const claims = d.links.verify(String(req.params.payload ?? ''), String(req.params.signature ?? ''));
-      const meeting = claims && (await d.meetings.get(claims.tenantId, claims.meetingId));
+      const target = d.links.verify(payload, signature);
+      const meeting = target && (await d.meetings.get(target.tenantId, target.meetingId));
       const plan = meeting && (await d.plans.get(meeting.tenantId, meeting.planId));
-      const contact = plan?.contacts.find((c) => c.id === claims?.contactId);
-      if (!claims || !meeting || !plan || !contact) {
-        // Opened from a card in any of the three languages: say it in all of them.
-        res.setHeader('content-type', 'text/plain; charset=utf-8');
-        res.sendRaw(404, 'Linket er udløbet eller ugyldigt. / The link has expired or is invalid. / Länken har gått ut eller är ogiltig.\n');
-        return;
-      }
+      if (!target || !meeting || !plan) return text(404, NOT_VALID);
+      if (!isLinkCurrent(target, meeting, plan)) return text(410, NOT_VALID);
       const loc = localeOf(meeting.organiserCard?.locale);
-      const method = meeting.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
-      const zone: IcsTimeZone = (ICS_TIME_ZONES as readonly string[]).includes(meeting.timeZone) ? (meeting.timeZone as IcsTimeZone) : 'Europe/Copenhagen';
-      const ics = meetingToIcs({
-        uid: `${meeting.id}@samspil`,
-        sequence: meeting.sequence,
-        method,
-        start: meeting.startsAt,
-        durationMinutes: meeting.durationMinutes,
-        timeZone: zone,
-        summary: `${loc.t.meeting.title} (${plan.reference})`,
-        description: meeting.agenda.map((a) => `- ${a}`).join('\n'),
-        location: meeting.mode === 'inPerson' ? meeting.place : undefined,
-        joinUrl: meeting.joinUrl,
-        organizer: { name: meeting.organiser.name },
-        attendees: [{ name: contact.name, email: contact.email }],
+      const file = invitationFile(plan, meeting, { title: loc.t.meeting.title, description: loc.t.meeting.icsDescription }, {
+        fallbackOrganizerEmail: d.fallbackOrganizerEmail,
         now: d.env.now(),
       });
       await d.audit.record([
         auditEntry(d.env.newId(), d.env.now(), { tenantId: meeting.tenantId, userId: `link:${meeting.organiser.userId}` }, plan.id, 'meeting.read', { meetingId: meeting.id, via: 'ics' }),
       ]);
-      res.setHeader('content-type', icsMediaType(method));
-      res.setHeader('content-disposition', `attachment; filename="${plan.reference}.ics"`);
+      res.setHeader('content-type', file.mediaType);
+      res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
       res.setHeader('cache-control', 'no-store');
-      res.sendRaw(200, ics);
+      res.sendRaw(200, file.ics);
     } catch (err) {
       d.logger.error('ics.failed', errorFields(err));
-      res.setHeader('content-type', 'text/plain; charset=utf-8');
-      res.sendRaw(500, 'Noget gik galt. Prøv igen om lidt. / Something went wrong. Please try again shortly.\n');
+      text(500, FAILED);
     }
   });
+}
+
+/**
+ * The client's address: the last X-Forwarded-For entry when there is one (App
+ * Service's front end appends the address it saw, with a port), else the
+ * socket's peer. Without a proxy in front, a client could choose this key;
+ * the per-link limit holds regardless.
+ */
+export function clientIp(req: Pick<Request, 'headers' | 'socket'>): string {
+  const header = req.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim()).filter(Boolean).pop();
+  const address = forwarded ?? req.socket?.remoteAddress ?? 'unknown';
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracketed) return bracketed[1]!;
+  // IPv4 with a port (one colon); a bare IPv6 address has several.
+  return /^[^:]+:\d+$/.test(address) ? address.slice(0, address.lastIndexOf(':')) : address;
 }

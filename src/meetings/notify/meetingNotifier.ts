@@ -8,6 +8,7 @@ import { CardFactory, CloudAdapter, MessageFactory } from 'botbuilder';
 import { invitationCard, organiserCard } from '../bot/meetingViews';
 import type { CarePlan } from '../../plans/domain/carePlan';
 import type { CoordinationMeeting } from '../domain/meeting';
+import type { IcsLinkTarget } from '../domain/invitationFile';
 import type { MeetingNotice, MeetingNotifier } from '../domain/ports';
 import { localeOf } from '../../platform/i18n';
 import { errorFields, Logger } from '../../platform/logger';
@@ -21,7 +22,8 @@ export interface MeetingNotifierOptions {
   /** For updating the organiser's card in place (not a new message, so not through the outbox). */
   adapter: CloudAdapter;
   botAppId: string;
-  icsUrl(tenantId: string, meetingId: string, contactId: string): string;
+  /** A signed, expiring link to one contact's .ics file of the meeting as it is now. */
+  icsUrl(target: IcsLinkTarget): string;
   now(): Date;
   logger: Logger;
 }
@@ -81,7 +83,7 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
     const status = await this.deliveryStatus(plan, meeting);
     const card = organiserCard(plan, meeting, status, loc, {
       now: this.o.now(),
-      icsUrl: (contactId) => this.o.icsUrl(plan.tenantId, meeting.id, contactId),
+      icsUrl: this.o.icsUrl,
       viewerIsOrganiser: true,
     });
     const reference: Partial<ConversationReference> = {
