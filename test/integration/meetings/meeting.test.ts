@@ -7,6 +7,8 @@
 import { strict as assert } from 'node:assert';
 import ICAL from 'ical.js';
 import { NINA, OLE, TestBot, TestUser, actionData, cardsOf, textOf, walkGuide } from '../../support/testBot';
+import { CosmosPlanStore } from '../../../src/plans/storage/planRepository';
+import type { CarePlan } from '../../../src/plans/domain/carePlan';
 
 const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const today = new Date().toISOString().slice(0, 10);
@@ -227,5 +229,121 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     assert.doesNotMatch(ics, /Jens Jensen/, 'the file names the plan reference, never the citizen');
     const forged = await fetch(urls[0]!.replace(/^http:\/\/localhost:\d+/, `http://127.0.0.1:${bot.bot!.http.port}`).slice(0, -3) + 'AAA');
     assert.equal(forged.status, 404);
+  });
+
+  /** The .ics links on a card (the organiser's list of contacts outside Teams). */
+  function icsLinksOn(card: Card): string[] {
+    const urls: string[] = [];
+    JSON.stringify(card, (k, v) => {
+      if (k === 'url' && typeof v === 'string' && v.includes('/ics/')) urls.push(v);
+      return v;
+    });
+    return urls;
+  }
+  const download = (url: string, headers: Record<string, string> = {}) =>
+    fetch(url.replace(/^http:\/\/localhost:\d+/, `http://127.0.0.1:${bot.bot!.http.port}`), { headers });
+  const NOT_VALID = /Linket er udløbet eller ugyldigt\. \/ The link has expired or is invalid\. \/ Länken har gått ut eller är ogiltig\./;
+
+  /** Changes Nina's plan in the store (the bot has no buttons yet to lock, close or shrink a plan). */
+  async function planChanger(): Promise<(change: (plan: CarePlan) => CarePlan) => Promise<void>> {
+    const plans = new CosmosPlanStore(bot.bot!.store.containers.plans!);
+    const [overview] = cardsOf(await bot.say(NINA, 'mine planer'));
+    const planId = String(actionData(overview!, 'prepare').planId);
+    return async (change) => assert.ok(await plans.update(NINA.tenantId, planId, change), 'the plan was changed');
+  }
+
+  it('the .ics carries nothing about the mother or the citizen, no attendees, and names the organiser validly or not at all', async () => {
+    const [link] = icsLinksOn(await schedule());
+    const ics = await (await download(link!)).text();
+    const vevent = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
+    for (const value of ['Jens Jensen', 'Jensen', 'Mor', 'Pårørende', 'Psykiatri', 'Et arbejde', '1990', 'Velkomst', 'Situationsrunde']) {
+      assert.ok(!ics.replace(/\r\n /g, '').includes(value), `"${value}" is in the file`);
+    }
+    assert.equal(vevent.getAllProperties('attendee').length, 0);
+    assert.ok(!ics.includes('invalid:'), 'no placeholder ORGANIZER');
+    const organizer = vevent.getFirstPropertyValue('organizer');
+    const method = new ICAL.Component(ICAL.parse(ics)).getFirstPropertyValue('method');
+    assert.ok((organizer === null && method === null) || (String(organizer).startsWith('mailto:') && method === 'PUBLISH'), `${String(organizer)} / ${String(method)}`);
+  });
+
+  it('a moved meeting: the old link answers 410, the organiser’s card has a new link with the new time', async () => {
+    const organiser = await schedule();
+    const [before] = icsLinksOn(organiser);
+    assert.equal((await download(before!)).status, 200);
+    const later = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const moved = await click(bot, NINA, 'meeting', organiser, 'reschedule', { date: later, time: '13:00', durationMinutes: '60' });
+    const [after] = icsLinksOn(moved);
+    assert.ok(after && after !== before, 'a new link');
+    const old = await download(before!);
+    assert.equal(old.status, 410);
+    assert.match(await old.text(), NOT_VALID);
+    const fresh = await download(after);
+    assert.equal(fresh.status, 200);
+    const ics = await fresh.text();
+    assert.match(ics, new RegExp(`DTSTART;TZID=Europe/Copenhagen:${later.replace(/-/g, '')}T130000`));
+    assert.equal(new ICAL.Event(new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!).sequence, 1);
+  });
+
+  it('a cancelled meeting: the invitation link answers 410, the card offers the file that cancels it', async () => {
+    const organiser = await schedule();
+    const [invitation] = icsLinksOn(organiser);
+    const uid = new ICAL.Event(new ICAL.Component(ICAL.parse(await (await download(invitation!)).text())).getFirstSubcomponent('vevent')!).uid;
+    const cancelled = await click(bot, NINA, 'meeting', organiser, 'cancel');
+    assert.match(textOf(cancelled), /Aflysning af koordinationsmøde/, 'the secure-mail text is now the cancellation');
+    const [cancellation] = icsLinksOn(cancelled);
+    assert.ok(cancellation && cancellation !== invitation);
+    assert.equal((await download(invitation!)).status, 410);
+    const res = await download(cancellation);
+    assert.equal(res.status, 200);
+    const ics = await res.text();
+    const calendar = new ICAL.Component(ICAL.parse(ics));
+    const vevent = calendar.getFirstSubcomponent('vevent')!;
+    assert.equal(vevent.getFirstPropertyValue('status'), 'CANCELLED');
+    assert.ok([null, 'CANCEL'].includes(calendar.getFirstPropertyValue('method') as string | null));
+    assert.equal(new ICAL.Event(vevent).uid, uid, 'the same event, so calendars remove it');
+    assert.equal(new ICAL.Event(vevent).sequence, 1);
+  });
+
+  it('the link stops while the plan is locked or closed, and once the contact is removed (410)', async () => {
+    const [link] = icsLinksOn(await schedule());
+    assert.equal((await download(link!)).status, 200);
+    const changePlan = await planChanger();
+    let consent: CarePlan['consent'] | undefined;
+    await changePlan((p) => {
+      consent = p.consent;
+      return { ...p, consent: { ...p.consent, status: 'withdrawn' } };
+    });
+    assert.equal((await download(link!)).status, 410, 'consent withdrawn');
+    await changePlan((p) => ({ ...p, consent: consent! }));
+    assert.equal((await download(link!)).status, 200, 'the same link again once the plan is open: it was the lock');
+    await changePlan((p) => ({ ...p, status: 'closed' }));
+    assert.equal((await download(link!)).status, 410, 'plan closed');
+    await changePlan((p) => ({ ...p, status: 'draft' }));
+    assert.equal((await download(link!)).status, 200);
+    await changePlan((p) => ({ ...p, contacts: p.contacts.filter((c) => c.name !== 'Mor Jensen') }));
+    const gone = await download(link!);
+    assert.equal(gone.status, 410, 'contact removed');
+    assert.match(await gone.text(), NOT_VALID);
+  });
+
+  it('limits downloads: 10 a minute per link, 30 a minute per client address (429 with Retry-After)', async () => {
+    const [link] = icsLinksOn(await schedule());
+    for (let i = 1; i <= 10; i++) assert.equal((await download(link!)).status, 200, `download ${i}`);
+    const limited = await download(link!);
+    assert.equal(limited.status, 429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1 && retryAfter <= 6, `Retry-After ${retryAfter}`);
+    assert.match(await limited.text(), /For mange forsøg/);
+    // Another client address (as App Service reports it) is not held up by this one.
+    assert.equal((await download(link!, { 'x-forwarded-for': '203.0.113.7:50000' })).status, 429, 'still the same link');
+    // Guessing links from one address: refused after 30 requests a minute (with a little slack for the refill while the test runs).
+    let refusedAfter = 0;
+    for (let i = 1; i <= 40 && !refusedAfter; i++) {
+      const forged = link!.slice(0, -3) + String(i).padStart(3, 'A');
+      const res = await download(forged, { 'x-forwarded-for': '198.51.100.9' });
+      if (res.status === 429) refusedAfter = i;
+      else assert.equal(res.status, 404);
+    }
+    assert.ok(refusedAfter >= 31 && refusedAfter <= 33, `refused after ${refusedAfter}`);
   });
 });
