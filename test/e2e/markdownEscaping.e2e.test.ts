@@ -24,10 +24,10 @@ const TYPED = {
 /** What the Playground made of the card: lists, links, bold text and images in it, and its text (no-break spaces as spaces). */
 async function rendered(card: Locator) {
   return card.evaluate((el) => ({
-    orderedItems: [...el.querySelectorAll('ol li')].map((li) => (li as HTMLElement).innerText),
-    listItems: [...el.querySelectorAll('li')].map((li) => (li as HTMLElement).innerText.replace(/\u00A0/g, ' ')),
-    links: [...el.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? ''),
-    bold: [...el.querySelectorAll('strong, b')].map((b) => (b as HTMLElement).innerText),
+    orderedItems: Array.from(el.querySelectorAll('ol li')).map((li) => (li as HTMLElement).innerText),
+    listItems: Array.from(el.querySelectorAll('li')).map((li) => (li as HTMLElement).innerText.replace(/\u00A0/g, ' ')),
+    links: Array.from(el.querySelectorAll('a[href]')).map((a) => a.getAttribute('href') ?? ''),
+    bold: Array.from(el.querySelectorAll('strong, b')).map((b) => (b as HTMLElement).innerText),
     images: el.querySelectorAll('.ac-textBlock img, .ac-factset img').length,
     text: (el as HTMLElement).innerText.replace(/\u00A0/g, ' '),
   }));

@@ -7,6 +7,7 @@ import { guideCard } from '../../../../src/guide/bot/guideViews';
 import { planOverviewCard } from '../../../../src/plans/bot/planViews';
 import { localeOf } from '../../../../src/platform/i18n';
 import { draftAt, samplePlan } from '../../fixtures';
+import { plainText } from '../../../../src/platform/cards/markdown';
 import { cardProblems, visibleTexts } from './adaptiveCardCheck';
 
 const SRC = path.resolve(__dirname, '..', '..', '..', '..', 'src');
@@ -46,7 +47,9 @@ describe('cards/render', () => {
     const tricky = { ...d, citizen: { ...d.citizen!, name: '${draftId} ${$root.t.review.create}', dreams: '**fed** <at>x</at> ${rev}' } };
     const texts = visibleTexts(guideCard(tricky, localeOf('da')));
     assert.ok(texts.includes('${draftId} ${$root.t.review.create}'));
-    assert.ok(texts.includes('**fed** <at>x</at> ${rev}'));
+    // Escaped for markdown (src/platform/cards/markdown.ts), which Teams shows as typed: not bold, not a mention.
+    assert.ok(texts.includes(plainText('**fed** <at>x</at> ${rev}')));
+    assert.ok(texts.includes('\\*\\*fed\\*\\* \\<at>x\\</at> ${rev}'));
     assert.ok(!texts.includes(d.id), 'no data from the model leaks in');
   });
 
