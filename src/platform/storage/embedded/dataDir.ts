@@ -13,14 +13,15 @@ export const SNAPSHOT_FILE = 'cosmos-snapshot.json';
 export const LOCK_FILE = 'cosmos-snapshot.lock';
 const TEMP_PREFIX = `${SNAPSHOT_FILE}.tmp-`;
 
-/** A snapshot file exists but cannot be restored; the file is left untouched. */
+/** A snapshot (or journal) file exists but cannot be restored; the file is left untouched. */
 export class EmbeddedCosmosSnapshotError extends Error {
   constructor(
     readonly file: string,
     reason: string,
+    what: 'snapshot' | 'journal' = 'snapshot',
   ) {
     super(
-      `Cannot restore embedded Cosmos snapshot "${file}": ${reason}. ` +
+      `Cannot restore embedded Cosmos ${what} "${file}": ${reason}. ` +
         'The file was left untouched; fix it, restore a backup or move it aside to start with an empty store.',
     );
     this.name = 'EmbeddedCosmosSnapshotError';
@@ -139,8 +140,8 @@ export async function writeFileAtomic(file: string, content: string): Promise<nu
   return data.length;
 }
 
-// Without this the rename itself may be lost on power failure (the old snapshot would reappear).
-async function fsyncDir(dir: string): Promise<void> {
+/** Makes a rename or a new file in `dir` durable (without it, power loss may undo the rename). */
+export async function fsyncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return; // directories cannot be opened for fsync there
   const handle = await fs.open(dir, 'r');
   try {

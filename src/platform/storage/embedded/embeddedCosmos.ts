@@ -1,13 +1,13 @@
 /**
  * Embedded, Cosmos-compatible store for development and tests: @vercel/cosmosdb-server
- * running in-process on loopback, made durable with a JSON snapshot in `dataDir`.
+ * running in-process on loopback, made durable with a journal and a snapshot in `dataDir`.
  *
- * Durability contract: every mutating request schedules a snapshot at most `flushDelayMs`
- * later (a fixed window, not a sliding one, so a steady write stream cannot postpone it),
- * so a crash loses at most the writes of that window plus one snapshot write. Snapshots are
- * replaced atomically, so a crash never leaves a half-written file.
- * The CALLER must call `flush()` or `close()` on shutdown (SIGINT/SIGTERM/beforeExit);
- * this module installs no process signal handlers.
+ * Durability contract: a request is answered only once every change it could have seen is
+ * fsynced to the journal (group commit, durability.ts), so an acknowledged write survives
+ * a crash or kill -9. A change that cannot be persisted is undone and refused (503), and
+ * `health()` says so until a later write succeeds. The journal is compacted into the
+ * snapshot (atomic replace) when it grows past `compactAfterBytes`, and on `close()`.
+ * This module installs no process signal handlers; `close()` is still the clean way out.
  *
  * Not a security boundary: the server ignores the key (any local process that can reach the
  * port can read everything), so it only listens on loopback and must never hold production data.
@@ -19,27 +19,37 @@
 import http from 'http';
 import https from 'https';
 import path from 'path';
-import { readFileSync } from 'fs';
+import { promises as fs, readFileSync } from 'fs';
 import { randomBytes } from 'crypto';
 import type { AddressInfo } from 'net';
 import type { CosmosClientOptions } from '@azure/cosmos';
 import Account from '@vercel/cosmosdb-server/lib/account';
 import { createLogger, errorFields, type Logger } from '../../logger';
-import { assertSupportedServer, captureSnapshot, restoreSnapshot, type SnapshotStats } from './snapshot';
-import { lockDataDir, prepareDataDir, readSnapshotFile, SNAPSHOT_FILE, writeFileAtomic } from './dataDir';
+import { assertSupportedServer, restoreSnapshot, type SnapshotStats } from './snapshot';
+import { lockDataDir, prepareDataDir, readSnapshotFile, SNAPSHOT_FILE } from './dataDir';
+import { ChangeTracker } from './changeTracker';
+import { Durability, type StoreHealth } from './durability';
+import { listJournals, openJournalFile, replayJournal, type OpenJournal } from './journal';
 import { createRequestHandler } from './requestHandler';
 
 export { EmbeddedCosmosSnapshotError, SNAPSHOT_FILE } from './dataDir';
+export { journalName } from './journal';
+export type { JournalFile, OpenJournal } from './journal';
+export type { StoreHealth } from './durability';
 
 export interface EmbeddedCosmosOptions {
-  /** Directory for the snapshot (created 0700). Undefined = memory only, nothing is written. */
+  /** Directory for the journal and snapshot (created 0700). Undefined = memory only, nothing is written. */
   dataDir?: string;
   /** Loopback address to listen on; default 127.0.0.1. Non-loopback addresses are rejected. */
   host?: string;
   /** TCP port; 0 (default) picks a free one. */
   port?: number;
-  /** Longest time a change stays unsaved; default 500 ms. */
-  flushDelayMs?: number;
+  /** Journal size that triggers writing a new snapshot; default 8 MiB. */
+  compactAfterBytes?: number;
+  /** While unhealthy, how often to try writing again without waiting for a request; default 2 s. */
+  retryUnhealthyMs?: number;
+  /** Opens journal files; tests inject a failing disk here. Default: the real file system. */
+  openJournal?: OpenJournal;
   /** `http` (default) or `https` with the package's bundled self-signed (and expired) certificate. */
   protocol?: 'http' | 'https';
   logger?: Logger;
@@ -54,7 +64,9 @@ export interface EmbeddedCosmos {
   readonly snapshotPath: string | undefined;
   /** Options for `new CosmosClient(...)` that work against this server. */
   clientOptions(): CosmosClientOptions;
-  /** Writes a snapshot now if anything changed since the last one. */
+  /** Whether new writes can be persisted (always ok in memory-only mode). */
+  health(): StoreHealth;
+  /** Writes a snapshot now and starts a new journal (writes are durable without it). */
   flush(): Promise<void>;
   /** Stops the server, writes a final snapshot and releases the data directory. */
   close(): Promise<void>;
@@ -62,20 +74,22 @@ export interface EmbeddedCosmos {
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 
-/** Starts the embedded store, restoring `dataDir`'s snapshot before the first request is served. */
+/** Starts the embedded store, restoring `dataDir`'s snapshot and journals before the first request is served. */
 export async function startEmbeddedCosmos(opts: EmbeddedCosmosOptions = {}): Promise<EmbeddedCosmos> {
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK.test(host)) throw new Error(`Embedded Cosmos must listen on loopback only, not "${host}"`);
   const protocol = opts.protocol ?? 'http';
-  const flushDelayMs = opts.flushDelayMs ?? 500;
   const logger = (opts.logger ?? createLogger('info')).child({ component: 'embedded-cosmos' });
   const dataDir = opts.dataDir === undefined ? undefined : path.resolve(opts.dataDir);
   const snapshotPath = dataDir && path.join(dataDir, SNAPSHOT_FILE);
 
   const account = new Account(host, 0);
   assertSupportedServer(account);
+  let durability: Durability | undefined;
+  const tracker = new ChangeTracker((change) => durability?.record(change));
   let releaseLock = async (): Promise<void> => undefined;
   let stats: SnapshotStats = { databases: 0, containers: 0, items: 0 };
+  let replayed = 0;
   const restoreStarted = Date.now();
   if (dataDir && snapshotPath) {
     await prepareDataDir(dataDir, logger);
@@ -83,55 +97,51 @@ export async function startEmbeddedCosmos(opts: EmbeddedCosmosOptions = {}): Pro
     try {
       const snapshot = await readSnapshotFile(snapshotPath, logger);
       if (snapshot) stats = restoreSnapshot(account, snapshot);
+      const journalFrom = snapshot?.journalFrom ?? 0;
+      let replayedBytes = 0;
+      let next = journalFrom;
+      for (const journal of await listJournals(dataDir)) {
+        // Older ones are in the snapshot already (a compaction stopped before deleting them).
+        if (journal.n < journalFrom) {
+          await fs.rm(journal.file, { force: true });
+          continue;
+        }
+        const result = await replayJournal(account, journal.file, logger);
+        replayed += result.entries;
+        replayedBytes += result.bytes;
+        next = journal.n + 1;
+      }
+      tracker.attach(account);
+      durability = await Durability.open({
+        account,
+        tracker,
+        dataDir,
+        snapshotPath,
+        firstJournal: next,
+        replayedBytes,
+        compactAfterBytes: opts.compactAfterBytes ?? 8 * 1024 * 1024,
+        retryUnhealthyMs: opts.retryUnhealthyMs ?? 2_000,
+        openJournal: opts.openJournal ?? openJournalFile,
+        logger,
+      });
     } catch (err) {
       await releaseLock();
       throw err;
     }
+  } else {
+    tracker.attach(account);
   }
   const restoreMs = Date.now() - restoreStarted;
-
-  // Change bookkeeping: `changes` counts mutations, `saved` is the count the file reflects.
-  let changes = 0;
-  let saved = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let queue: Promise<void> = Promise.resolve();
   let closing = false;
   let closed: Promise<void> | undefined;
-  let lockReleased = false;
 
-  const writeIfDirty = async (): Promise<void> => {
-    // After close() another process may own the directory; our final state is already on disk.
-    if (!snapshotPath || changes === saved || lockReleased) return;
-    const target = changes;
-    const started = Date.now();
-    // Capture and serialise in one synchronous step so the snapshot is a consistent point in time.
-    const json = JSON.stringify(captureSnapshot(account));
-    const bytes = await writeFileAtomic(snapshotPath, json);
-    saved = target;
-    logger.debug('embedded_cosmos.snapshot_written', { bytes, durationMs: Date.now() - started });
-  };
-
-  const flush = (): Promise<void> => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const run = queue.then(writeIfDirty);
-    queue = run.catch(() => undefined);
-    return run;
-  };
-
-  const onMutation = (): void => {
-    changes += 1;
-    if (!snapshotPath || timer || closing) return;
-    timer = setTimeout(() => {
-      flush().catch((err: unknown) => {
-        // Left dirty on purpose: the next change, flush() or close() retries.
-        logger.error('embedded_cosmos.snapshot_failed', errorFields(err));
-      });
-    }, flushDelayMs);
-    timer.unref();
-  };
-
-  const handler = createRequestHandler({ account, logger, onMutation, isClosing: () => closing });
+  const handler = createRequestHandler({
+    account,
+    logger,
+    partitionOf: (documents, value) => tracker.partition(documents, value),
+    durable: durability,
+    isClosing: () => closing,
+  });
   let agent: https.Agent | undefined;
   let server: http.Server;
   try {
@@ -153,6 +163,7 @@ export async function startEmbeddedCosmos(opts: EmbeddedCosmosOptions = {}): Pro
       });
     });
   } catch (err) {
+    await durability?.close();
     await releaseLock();
     throw err;
   }
@@ -169,6 +180,7 @@ export async function startEmbeddedCosmos(opts: EmbeddedCosmosOptions = {}): Pro
     endpoint,
     persistent: Boolean(snapshotPath),
     ...stats,
+    journalEntries: replayed,
     restoreMs,
   });
 
@@ -186,11 +198,10 @@ export async function startEmbeddedCosmos(opts: EmbeddedCosmosOptions = {}): Pro
       });
       agent?.destroy();
       try {
-        await flush();
+        await durability?.close();
       } finally {
-        lockReleased = true;
         await releaseLock();
-        logger.info('embedded_cosmos.stopped', { unsavedChanges: changes - saved });
+        logger.info('embedded_cosmos.stopped', { healthy: durability?.health().ok ?? true });
       }
     })();
     return closed;
@@ -207,7 +218,8 @@ export async function startEmbeddedCosmos(opts: EmbeddedCosmosOptions = {}): Pro
       connectionPolicy: { enableEndpointDiscovery: false },
       ...(agent ? { agent } : {}),
     }),
-    flush,
+    health: () => durability?.health() ?? { ok: true },
+    flush: async () => durability?.flush(),
     close,
   };
 }

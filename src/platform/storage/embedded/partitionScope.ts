@@ -6,12 +6,19 @@
  * Real Cosmos scopes such requests to one partition, and Samspil relies on that for tenant
  * isolation, so we hand the package's handler a view of the account whose document map
  * holds only that partition. Everything else (parsing, paging, ordering) stays the package's.
+ * The map is the tracker's live per-partition index (changeTracker.ts), so a scoped query
+ * costs the size of its partition, not of the container: nothing is copied or filtered.
  */
 import type { IncomingMessage } from 'http';
 import type Account from '@vercel/cosmosdb-server/lib/account';
 import type Collection from '@vercel/cosmosdb-server/lib/account/collection';
 import type Database from '@vercel/cosmosdb-server/lib/account/database';
+import type { AnyItems, PartitionValue } from './changeTracker';
+import type Item from '@vercel/cosmosdb-server/lib/account/item';
 import { isMutatingRequest } from './requestKind';
+
+/** One partition's documents of a container (a live index, never a copy). */
+export type PartitionLookup = (documents: AnyItems, value: PartitionValue) => ReadonlyMap<string, Item>;
 
 const NO_SCOPE = Symbol('no partition scope');
 
@@ -32,7 +39,12 @@ function requestedPartition(req: IncomingMessage): unknown {
 }
 
 /** For a document feed/query carrying a partition key header, an account view limited to that partition. */
-export function scopeToRequestedPartition(account: Account, req: IncomingMessage, params: Record<string, string>): Account {
+export function scopeToRequestedPartition(
+  account: Account,
+  req: IncomingMessage,
+  params: Record<string, string>,
+  partitionOf: PartitionLookup,
+): Account {
   // A scoped view must never see writes: they would land in the filtered copy and be lost.
   if (isMutatingRequest(req) || !params.collId || params.docId !== undefined) return account;
   const partition = requestedPartition(req);
@@ -41,7 +53,8 @@ export function scopeToRequestedPartition(account: Account, req: IncomingMessage
   const scopeCollection = (collection: Collection): Collection => {
     const documents = collection.documents;
     if (!collection.read()) return collection;
-    const visible = new Map([...documents._data].filter(([, doc]) => documents._getPartition(doc.read()) === partition));
+    // The package only iterates `_data` for queries and feeds; the view is read-only by the guard above.
+    const visible = partitionOf(documents as unknown as AnyItems, partition);
     const scopedDocuments = Object.create(documents, { _data: { value: visible } }) as typeof documents;
     return Object.create(collection, { documents: { value: scopedDocuments } }) as Collection;
   };

@@ -11,8 +11,7 @@ import { randomUUID } from 'crypto';
 import type Account from '@vercel/cosmosdb-server/lib/account';
 import routes from '@vercel/cosmosdb-server/lib/routes';
 import { errorFields, type Logger } from '../../logger';
-import { scopeToRequestedPartition } from './partitionScope';
-import { isMutatingRequest } from './requestKind';
+import { scopeToRequestedPartition, type PartitionLookup } from './partitionScope';
 
 type RouteHandler = (
   account: Account,
@@ -25,11 +24,20 @@ type RouteHandler = (
 export interface RequestHandlerHooks {
   account: Account;
   logger: Logger;
-  /** Called after a request that may have changed data, before its response is sent. */
-  onMutation(): void;
+  partitionOf: PartitionLookup;
+  /** Persistent mode: responses wait until what they saw is on disk (durability.ts). */
+  durable?: {
+    currentSeq(): number;
+    waitFor(seq: number): Promise<void> | undefined;
+  };
   /** True once shutdown began, so keep-alive connections get closed. */
   isClosing(): boolean;
 }
+
+const UNAVAILABLE = {
+  code: 'ServiceUnavailable',
+  message: 'The embedded store could not save to disk, so this request changed nothing. See GET /healthz and the log.',
+};
 
 const QUERY_METRICS =
   'totalExecutionTimeInMs=0.00;queryCompileTimeInMs=0.00;queryLogicalPlanBuildTimeInMs=0.00;' +
@@ -47,17 +55,26 @@ export function createRequestHandler(hooks: RequestHandlerHooks): (req: Incoming
       res.statusCode = 400;
       body = { message: 'no route' };
     } else {
-      // Counted even when the handler fails: batches are not atomic and may have half-applied.
-      const mutating = isMutatingRequest(req);
       const [params, routeHandler] = route;
       try {
-        body = await routeHandler(scopeToRequestedPartition(hooks.account, req, params), req, res, params);
+        body = await routeHandler(scopeToRequestedPartition(hooks.account, req, params, hooks.partitionOf), req, res, params);
       } catch (err) {
         hooks.logger.error('embedded_cosmos.request_failed', { method: req.method, ...errorFields(err) });
         res.statusCode = 500;
         body = { message: err instanceof Error ? err.message : 'internal error' };
-      } finally {
-        if (mutating) hooks.onMutation();
+      }
+      // Writes, failed writes (a batch may have half-applied) and reads alike: whatever this answer
+      // reflects must be on disk first. If it had to be undone instead, the answer is a refusal.
+      const waiting = hooks.durable?.waitFor(hooks.durable.currentSeq());
+      if (waiting) {
+        try {
+          await waiting;
+        } catch {
+          res.statusCode = 503;
+          res.removeHeader('x-ms-continuation');
+          res.removeHeader('x-ms-item-count');
+          body = { ...UNAVAILABLE };
+        }
       }
       const record = body as { message?: unknown } | undefined;
       if (res.statusCode > 399 && record && typeof record === 'object' && !record.message) record.message = '';

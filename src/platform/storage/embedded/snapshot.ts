@@ -15,7 +15,8 @@ import type Items from '@vercel/cosmosdb-server/lib/account/items';
 import type Item from '@vercel/cosmosdb-server/lib/account/item';
 
 export const SNAPSHOT_FORMAT = 'samspil.embedded-cosmos.snapshot';
-export const SNAPSHOT_VERSION = 1;
+/** 2 added `journalFrom`; version 1 files (no journal yet) are still read. */
+export const SNAPSHOT_VERSION = 2;
 
 const resourceSchema = z
   .object({ id: z.string().min(1), _rid: z.string().min(1), _self: z.string() })
@@ -38,8 +39,10 @@ const databaseSchema = z.object({
 
 const snapshotSchema = z.object({
   format: z.literal(SNAPSHOT_FORMAT),
-  version: z.literal(SNAPSHOT_VERSION),
+  version: z.union([z.literal(1), z.literal(SNAPSHOT_VERSION)]),
   savedAt: z.string(),
+  /** The first journal file not contained in this snapshot (see journal.ts). */
+  journalFrom: z.number().int().nonnegative().default(0),
   databaseRidCount: z.number().int().nonnegative(),
   databases: z.array(databaseSchema),
 });
@@ -73,11 +76,12 @@ export function assertSupportedServer(account: Account): void {
 }
 
 /** Copies the whole account into a plain, JSON-serialisable snapshot (synchronously, so it is consistent). */
-export function captureSnapshot(account: Account): CosmosSnapshot {
+export function captureSnapshot(account: Account, journalFrom = 0): CosmosSnapshot {
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     savedAt: new Date().toISOString(),
+    journalFrom,
     databaseRidCount: account.databases._ridCount,
     databases: [...account.databases._data.values()].map((db) => ({
       resource: db.read(),

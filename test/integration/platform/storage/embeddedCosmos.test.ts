@@ -7,6 +7,7 @@ import sinon from 'sinon';
 import { CosmosClient, type Container, type ErrorResponse } from '@azure/cosmos';
 import {
   EmbeddedCosmosSnapshotError,
+  journalName,
   SNAPSHOT_FILE,
   startEmbeddedCosmos,
   type EmbeddedCosmos,
@@ -211,28 +212,30 @@ describe('embedded Cosmos store (real @azure/cosmos client)', function () {
     assert.equal((await db2.container('carePlans').read()).resource?.id, 'carePlans');
   });
 
-  it('saves on its own within flushDelayMs of a change, with private permissions', async () => {
+  it('has a write on disk (in the journal) when it acknowledges it, with private permissions', async () => {
     const parent = await tempDir();
     const dataDir = path.join(parent, 'nested', 'data');
-    const { client, store } = await start({ dataDir, flushDelayMs: 30 });
+    const { client, store } = await start({ dataDir });
     const container = await carePlans(client);
-    await container.items.create({ id: 'auto', tenantId: 't1', title: 'saved without flush', version: 1 });
-    const deadline = Date.now() + 3_000;
-    let text = '';
-    while (Date.now() < deadline && !text.includes('saved without flush')) {
-      await new Promise((r) => setTimeout(r, 20));
-      text = await fs.readFile(path.join(dataDir, SNAPSHOT_FILE), 'utf8').catch(() => '');
-    }
-    assert.ok(text.includes('saved without flush'), 'snapshot written by the debounce timer');
-    const snapshot = JSON.parse(text) as { format: string; version: number };
-    assert.equal(snapshot.format, 'samspil.embedded-cosmos.snapshot');
-    assert.equal(snapshot.version, 1);
+    await container.items.create({ id: 'auto', tenantId: 't1', title: 'saved before the answer', version: 1 });
+    // No waiting: the create's answer came only after the fsync.
+    const journal = path.join(dataDir, journalName(0));
+    assert.ok((await fs.readFile(journal, 'utf8')).includes('saved before the answer'), 'the journal holds the write');
     assert.equal(store.snapshotPath, path.join(dataDir, SNAPSHOT_FILE));
     if (isPosix) {
-      assert.equal((await fs.stat(path.join(dataDir, SNAPSHOT_FILE))).mode & 0o777, 0o600);
+      assert.equal((await fs.stat(journal)).mode & 0o777, 0o600);
       assert.equal((await fs.stat(dataDir)).mode & 0o777, 0o700);
       assert.equal((await fs.stat(path.join(parent, 'nested'))).mode & 0o777, 0o700);
     }
+    await store.flush();
+    const text = await fs.readFile(path.join(dataDir, SNAPSHOT_FILE), 'utf8');
+    assert.ok(text.includes('saved before the answer'), 'flush() compacts the journal into the snapshot');
+    const snapshot = JSON.parse(text) as { format: string; version: number; journalFrom: number };
+    assert.equal(snapshot.format, 'samspil.embedded-cosmos.snapshot');
+    assert.equal(snapshot.version, 2);
+    assert.equal(snapshot.journalFrom, 1);
+    assert.deepEqual((await fs.readdir(dataDir)).filter((f) => f.startsWith('cosmos-journal')), [journalName(1)], 'the compacted journal is gone');
+    if (isPosix) assert.equal((await fs.stat(path.join(dataDir, SNAPSHOT_FILE))).mode & 0o777, 0o600);
   });
 
   it('ignores and removes a temp file left by a snapshot write that crashed', async () => {
@@ -254,7 +257,7 @@ describe('embedded Cosmos store (real @azure/cosmos client)', function () {
       ['truncated JSON', '{"format":"samspil.embedded-cosmos.snapshot","version":1,"databases":[{"resource":{"id":"secret-cpr', /not valid JSON/],
       ['an empty file', '', /is empty/],
       ['a foreign JSON file', '{"hello":"world"}', /not an embedded Cosmos snapshot/],
-      ['a newer format version', '{"format":"samspil.embedded-cosmos.snapshot","version":2}', /newer version/],
+      ['a newer format version', '{"format":"samspil.embedded-cosmos.snapshot","version":3}', /newer version/],
       [
         'an item without id',
         JSON.stringify({
@@ -416,7 +419,7 @@ describe('embedded Cosmos store: known gaps vs. real Cosmos DB (canaries)', () =
   });
 });
 
-/** Node `-e` program: writes, flushes, then keeps writing (with 5 ms snapshots) until killed. */
+/** Node `-e` program: writes, flushes, then keeps writing (compacting every 64 KiB) until killed. */
 function crashChildScript(dataDir: string, round: number): string {
   const src = JSON.stringify(path.join(ROOT, 'src/platform/storage/embedded/embeddedCosmos.ts'));
   const logger = JSON.stringify(path.join(ROOT, 'src/platform/logger.ts'));
@@ -425,7 +428,7 @@ function crashChildScript(dataDir: string, round: number): string {
     const { silentLogger } = require(${logger});
     const { CosmosClient } = require('@azure/cosmos');
     (async () => {
-      const store = await startEmbeddedCosmos({ dataDir: ${JSON.stringify(dataDir)}, flushDelayMs: 5, logger: silentLogger });
+      const store = await startEmbeddedCosmos({ dataDir: ${JSON.stringify(dataDir)}, compactAfterBytes: 64 * 1024, logger: silentLogger });
       const client = new CosmosClient(store.clientOptions());
       const { database } = await client.databases.createIfNotExists({ id: 'crash' });
       const { container } = await database.containers.createIfNotExists({ id: 'items', partitionKey: { paths: ['/tenantId'] } });
