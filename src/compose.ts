@@ -100,6 +100,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
       port: config.port,
       messages: botEdge({ adapter, app, audit, allowedTenantIds: config.allowedTenantIds, env, logger }),
       logger,
+      health: () => store.health(),
       routes: (server) => capabilities.forEach((m) => m.routes?.(server)),
     });
   } catch (err) {

@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Further routes (e.g. the .ics downloads). */
   routes?: (server: restify.Server) => void;
+  /** Readiness of what the bot depends on (the store); /healthz answers 503 while not ok. */
+  health?: () => { ok: boolean };
 }
 
 /** Starts restify and resolves once it listens. */
@@ -29,7 +31,9 @@ export function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   opts.routes?.(server);
 
   server.get('/healthz', (_req, res, next) => {
-    res.send(200, { status: 'ok' });
+    // The reason stays in the log: this endpoint may be reachable from outside.
+    if (opts.health && !opts.health().ok) res.send(503, { status: 'unhealthy' });
+    else res.send(200, { status: 'ok' });
     return next();
   });
 

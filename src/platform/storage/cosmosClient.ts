@@ -7,10 +7,12 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { Config } from '../../config';
 import type { Logger } from '../logger';
 import { ContainerDef, Containers, ensureContainers } from './containers';
-import { startEmbeddedCosmos } from './embedded/embeddedCosmos';
+import { startEmbeddedCosmos, type StoreHealth } from './embedded/embeddedCosmos';
 
 export interface Store {
   containers: Containers;
+  /** Whether writes can be kept: the embedded store says no while its folder cannot be written; Azure is always ok. */
+  health(): StoreHealth;
   /** Writes any pending local data and releases the connection. */
   close(): Promise<void>;
 }
@@ -23,7 +25,7 @@ export async function openStore(config: Config['cosmos'], defs: readonly Contain
       : new CosmosClient({ endpoint: config.endpoint, aadCredentials: new DefaultAzureCredential() });
     const containers = await ensureContainers(client, config.databaseId, defs);
     logger.info('store.opened', { mode: 'azure', auth: config.key ? 'key' : 'managedIdentity' });
-    return { containers, close: async () => client.dispose() };
+    return { containers, health: () => ({ ok: true }), close: async () => client.dispose() };
   }
   const embedded = await startEmbeddedCosmos({ dataDir: config.dataDir, logger });
   const client = new CosmosClient(embedded.clientOptions());
@@ -31,6 +33,7 @@ export async function openStore(config: Config['cosmos'], defs: readonly Contain
   logger.info('store.opened', { mode: 'embedded', persistent: !!config.dataDir });
   return {
     containers,
+    health: () => embedded.health(),
     close: async () => {
       client.dispose();
       await embedded.close();

@@ -74,6 +74,7 @@ export class Durability {
   private nextCompactionAt: number;
   private compaction: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
+  private scheduled: NodeJS.Immediate | undefined;
   private probe = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -126,7 +127,7 @@ export class Durability {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
-    while (this.loop) await this.loop;
+    await this.idle();
     await this.compaction;
     const from = this.nextJournal;
     try {
@@ -143,14 +144,23 @@ export class Durability {
     return path.join(this.opts.dataDir, journalName(n));
   }
 
+  // The loop starts in a later macrotask, never synchronously from `record`: the request whose
+  // change this is registers its waiter first (same microtask drain), so a failure reaches it.
   private kick(): void {
-    if (this.loop) return;
-    this.loop = this.run()
-      .catch((err: unknown) => this.opts.logger.error('embedded_cosmos.commit_loop_failed', errorFields(err)))
-      .finally(() => {
-        this.loop = undefined;
-        if (this.pending.length || this.flushes.length) this.kick();
-      });
+    if (this.loop || this.scheduled) return;
+    this.scheduled = setImmediate(() => {
+      this.scheduled = undefined;
+      this.loop = this.run()
+        .catch((err: unknown) => this.opts.logger.error('embedded_cosmos.commit_loop_failed', errorFields(err)))
+        .finally(() => {
+          this.loop = undefined;
+          if (this.pending.length || this.flushes.length || this.probe) this.kick();
+        });
+    });
+  }
+
+  private async idle(): Promise<void> {
+    while (this.loop || this.scheduled) await (this.loop ?? new Promise((resolve) => setImmediate(resolve)));
   }
 
   private async run(): Promise<void> {

@@ -12,6 +12,7 @@ import type Account from '@vercel/cosmosdb-server/lib/account';
 import routes from '@vercel/cosmosdb-server/lib/routes';
 import { errorFields, type Logger } from '../../logger';
 import { scopeToRequestedPartition, type PartitionLookup } from './partitionScope';
+import { isQueryPlanRequest } from './requestKind';
 
 type RouteHandler = (
   account: Account,
@@ -54,6 +55,13 @@ export function createRequestHandler(hooks: RequestHandlerHooks): (req: Incoming
     if (!route) {
       res.statusCode = 400;
       body = { message: 'no route' };
+    } else if (isQueryPlanRequest(req)) {
+      // The SDK asks for a plan alongside every query and uses it only if the query itself is
+      // refused as needing one, which this server never does. The package would "answer" by
+      // running the query over the whole container (it ignores the header), so every scoped
+      // query would cost the container. Refused here instead, without touching data.
+      res.statusCode = 400;
+      body = { code: 'BadRequest', message: 'The embedded store runs queries directly and serves no query plans.' };
     } else {
       const [params, routeHandler] = route;
       try {

@@ -18,3 +18,8 @@ export function isMutatingRequest(req: IncomingMessage): boolean {
     (headerIsTrue(req, 'x-ms-documentdb-isquery') || req.headers['content-type'] === 'application/query+json');
   return !isQuery;
 }
+
+/** The SDK's query-plan request (sent alongside every query; see requestHandler.ts). */
+export function isQueryPlanRequest(req: IncomingMessage): boolean {
+  return headerIsTrue(req, 'x-ms-cosmos-is-query-plan-request');
+}
