@@ -44,6 +44,8 @@ export class TestBot {
   connector = new FakeConnector();
   bot?: RunningBot;
   serviceUrl = '';
+  /** Port of a bot in another process (see attach). */
+  private remotePort?: number;
 
   constructor(
     private readonly dataDir?: string,
@@ -51,6 +53,7 @@ export class TestBot {
   ) {}
 
   async start(): Promise<this> {
+    this.remotePort = undefined;
     if (!this.serviceUrl) this.serviceUrl = await this.connector.start();
     const { issuer } = this.options;
     const auth = issuer
@@ -72,7 +75,7 @@ export class TestBot {
 
   /** The bot's address, e.g. for /healthz. */
   get url(): string {
-    return `http://127.0.0.1:${this.bot!.http.port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   /** The Authorization header the Bot Connector would send with this activity (none without an issuer). */
@@ -86,6 +89,18 @@ export class TestBot {
   async postRaw(body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
     const res = await fetch(`${this.url}/api/messages`, { method: 'POST', headers, body });
     return { status: res.status, text: await res.text() };
+  }
+
+  /** Talks to a bot another process runs on `port` (e.g. test/support/botChild.ts) instead of starting one. */
+  async attach(port: number): Promise<this> {
+    if (!this.serviceUrl) this.serviceUrl = await this.connector.start();
+    this.remotePort = port;
+    return this;
+  }
+
+  /** The port requests go to: the attached process's, else our own bot's. */
+  get port(): number {
+    return this.remotePort ?? this.bot!.http.port;
   }
 
   /** Stops the bot (and its store) but keeps the fake connector. */
