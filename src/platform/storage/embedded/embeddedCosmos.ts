@@ -99,6 +99,7 @@ export async function startEmbeddedCosmos(opts: EmbeddedCosmosOptions = {}): Pro
       if (snapshot) stats = restoreSnapshot(account, snapshot);
       const journalFrom = snapshot?.journalFrom ?? 0;
       let replayedBytes = 0;
+      let replayedFiles = 0;
       let next = journalFrom;
       for (const journal of await listJournals(dataDir)) {
         // Older ones are in the snapshot already (a compaction stopped before deleting them).
@@ -109,6 +110,7 @@ export async function startEmbeddedCosmos(opts: EmbeddedCosmosOptions = {}): Pro
         const result = await replayJournal(account, journal.file, logger);
         replayed += result.entries;
         replayedBytes += result.bytes;
+        replayedFiles += 1;
         next = journal.n + 1;
       }
       tracker.attach(account);
@@ -124,6 +126,10 @@ export async function startEmbeddedCosmos(opts: EmbeddedCosmosOptions = {}): Pro
         openJournal: opts.openJournal ?? openJournalFile,
         logger,
       });
+      // Every start opens a new journal; after several unclean stops, fold them into the snapshot.
+      if (replayedFiles > 4) {
+        durability.flush().catch((err: unknown) => logger.error('embedded_cosmos.compaction_failed', errorFields(err)));
+      }
     } catch (err) {
       await releaseLock();
       throw err;

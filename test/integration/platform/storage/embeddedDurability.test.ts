@@ -18,7 +18,9 @@ import {
   type JournalFile,
   type OpenJournal,
 } from '../../../../src/platform/storage/embedded/embeddedCosmos';
-import { openJournalFile } from '../../../../src/platform/storage/embedded/journal';
+import Account from '@vercel/cosmosdb-server/lib/account';
+import { ChangeTracker, type Change } from '../../../../src/platform/storage/embedded/changeTracker';
+import { openJournalFile, serialiseChanges } from '../../../../src/platform/storage/embedded/journal';
 import { silentLogger } from '../../../../src/platform/logger';
 
 interface Doc {
@@ -234,5 +236,29 @@ describe('embedded Cosmos store: durability', function () {
       }
       await fs.rm(crashed, { recursive: true, force: true });
     }
+  });
+
+  it('replays several journals in order and folds them into the snapshot when there are many', async () => {
+    // Six journals as six unclean stops would leave them: setup first, then one change each.
+    const changes: Change[] = [];
+    const account = new Account('127.0.0.1', 0);
+    new ChangeTracker((c) => changes.push(c)).attach(account);
+    account.databases.create({ id: 'samspil' });
+    account.database('samspil').collections.create({ id: 'plans', partitionKey: { paths: ['/tenantId'] } });
+    const docs = account.database('samspil').collection('plans').documents;
+    const files = [serialiseChanges(changes.splice(0))];
+    for (let i = 0; i < 5; i += 1) {
+      if (i === 3) docs.delete('j1', 't1');
+      else docs.upsert({ id: i === 4 ? 'j0' : `j${i}`, tenantId: 't1', n: i });
+      files.push(serialiseChanges(changes.splice(0)));
+    }
+    for (const [n, data] of files.entries()) await fs.writeFile(path.join(dataDir, journalName(n)), data);
+
+    const { container } = await start();
+    assert.deepEqual(await ids(container), ['j0', 'j2']);
+    assert.equal((await container.item('j0', 't1').read<Doc>()).resource?.n, 4, 'later journals win');
+    await until(async () => (await fs.readdir(dataDir)).includes(SNAPSHOT_FILE), 'the start-up compaction');
+    await until(async () => !(await fs.readdir(dataDir)).includes(journalName(0)), 'the old journals to go');
+    assert.deepEqual(await ids(await restart()), ['j0', 'j2']);
   });
 });
