@@ -166,7 +166,9 @@ export class Durability {
   private async run(): Promise<void> {
     for (;;) {
       const flushes = this.flushes.splice(0);
-      if (!this.pending.length && !flushes.length && !this.probe) return;
+      const probe = this.probe;
+      this.probe = false;
+      if (!this.pending.length && !flushes.length && !probe) return;
       if (!this.journal) await this.recover();
       if (this.journal && this.pending.length) await this.commitBatch();
       if (!this.journal) {
@@ -251,7 +253,6 @@ export class Durability {
 
   /** A new journal plus a full snapshot of the durable state: the old journal may be gone. */
   private async recover(): Promise<boolean> {
-    this.probe = false;
     const n = this.nextJournal++;
     let journal: JournalFile | undefined;
     try {
@@ -267,6 +268,8 @@ export class Durability {
     this.journalBytes = 0;
     this.nextCompactionAt = this.opts.compactAfterBytes;
     this.state = { ok: true };
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.opts.logger.info('embedded_cosmos.recovered', { journal: n });
     await this.dropJournalsBefore(n).catch(() => undefined);
     return true;

@@ -150,6 +150,19 @@ describe('embedded Cosmos store: durability', function () {
     await until(() => store.health().ok, 'health to return');
   });
 
+  it('stays responsive when its retry timer fires after a write already recovered it', async () => {
+    const disk = new FaultyDisk();
+    const { store, container } = await start({ openJournal: disk.open, retryUnhealthyMs: 50 });
+    disk.failing = eio();
+    await rejectsWithStatus(container.items.create({ id: 'refused', tenantId: 't1' }), 503);
+    disk.failing = undefined;
+    await container.items.create({ id: 'recovered', tenantId: 't1' });
+    await new Promise((r) => setTimeout(r, 150)); // past the retry timer
+    await container.items.create({ id: 'later', tenantId: 't1' });
+    assert.deepEqual(store.health(), { ok: true });
+    assert.deepEqual(await ids(container), ['later', 'recovered']);
+  });
+
   it('answers a read that saw a change in flight only once it is durable, and refuses it if the change is undone', async () => {
     const disk = new FaultyDisk();
     const { container } = await start({ openJournal: disk.open, retryUnhealthyMs: 60_000 });
