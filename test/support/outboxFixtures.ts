@@ -2,7 +2,7 @@
  * Recipients, cards and clocks for outbox tests; pure, so the kill test's child process can
  * build exactly the same fan-out as the test.
  */
-import type { OutboxActivity, OutboxRecipient } from '../../src/platform/outbox/model';
+import type { OutboxActivity, PersonRecipient } from '../../src/platform/outbox/model';
 import type { Clock } from '../../src/platform/outbox/clock';
 
 export const OUTBOX_TENANT = '72f988bf-0000-4000-8000-0000000000aa';
@@ -31,7 +31,7 @@ export function invitation(text = SECRET_TEXT): OutboxActivity {
 }
 
 /** `count` recipients, each in their own 1:1 chat with the bot at `serviceUrl`. */
-export function recipients(count: number, serviceUrl: string, opts: { prefix?: string; tenantId?: string; activity?: OutboxActivity } = {}): OutboxRecipient[] {
+export function recipients(count: number, serviceUrl: string, opts: { prefix?: string; tenantId?: string; activity?: OutboxActivity } = {}): PersonRecipient[] {
   return Array.from({ length: count }, (_, i) => {
     const user = userId(i + 1, opts.prefix);
     return {

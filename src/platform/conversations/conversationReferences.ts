@@ -18,15 +18,21 @@
  *   creating at once converge on one conversation; the first stored reference wins;
  * - the serviceUrl is the tenant's region, taken from the newest stored reference in
  *   that tenant, else a configured default (e.g. https://smba.trafficmanager.net/emea/);
- * - Teams refuses (403) when the app is not installed for the user:
- *   `ConversationUnavailableError` with code `not_installed`. Installing it for the
- *   user through Microsoft Graph is a separate, later step.
+ * - Teams refuses (403) when the app is not installed for the user, and answers 404
+ *   when the user is gone: `ConversationUnavailableError` (`not_installed`,
+ *   `user_not_found`), a permanent answer. Anything else (429, 5xx, network) is thrown
+ *   as botbuilder threw it, so the outbox retries it like a send. Installing the app
+ *   for the user through Microsoft Graph is a separate, later step.
+ *
+ * The directory is the outbox's ConversationResolver: the dispatcher calls `find` and,
+ * only when nothing is stored, `create` – at send time, never inside a user's click.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Container } from '@azure/cosmos';
 import type { CloudAdapter, ConversationParameters, ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../logger';
+import { RecipientUnavailableError, type ConversationResolver } from '../outbox/sender';
 import { isConflict, isNotFound, isPreconditionFailed, stripSystem } from '../storage/cosmosErrors';
 
 const idString = z.string().trim().min(1).max(1024);
@@ -157,10 +163,16 @@ export class ConversationReferenceStore {
   }
 }
 
-/** The bot cannot open a personal chat with the user (`not_installed`: the app is not installed for them). */
-export class ConversationUnavailableError extends Error {
-  constructor(readonly code: 'not_installed') {
-    super(`personal conversation unavailable: ${code}`);
+const OUTBOX_CODES = { not_installed: { code: 'notInstalled', status: 403 }, user_not_found: { code: 'userNotFound', status: 404 } } as const;
+
+/**
+ * The bot cannot open a personal chat with the user, for good: `not_installed` (403, the app is
+ * not installed for them) or `user_not_found` (404). The outbox fails such a recipient at once.
+ */
+export class ConversationUnavailableError extends RecipientUnavailableError {
+  constructor(readonly code: 'not_installed' | 'user_not_found') {
+    super(OUTBOX_CODES[code].code, OUTBOX_CODES[code].status);
+    this.message = `personal conversation unavailable: ${code}`;
     this.name = 'ConversationUnavailableError';
   }
 }
@@ -202,7 +214,9 @@ export class ConnectorConversationCreator implements PersonalConversationCreator
         },
       );
     } catch (err) {
-      if ((err as { statusCode?: unknown } | null)?.statusCode === 403) throw new ConversationUnavailableError('not_installed');
+      const status = (err as { statusCode?: unknown } | null)?.statusCode;
+      if (status === 403) throw new ConversationUnavailableError('not_installed');
+      if (status === 404) throw new ConversationUnavailableError('user_not_found');
       throw err;
     }
     return personalReferenceSchema.parse({
@@ -216,17 +230,25 @@ export class ConnectorConversationCreator implements PersonalConversationCreator
 }
 
 /** A personal conversation for any user: the stored one, or a new one which it then stores. */
-export class ConversationDirectory {
+export class ConversationDirectory implements ConversationResolver {
   constructor(
     private readonly store: Pick<ConversationReferenceStore, 'get' | 'save' | 'serviceUrlOf'>,
     private readonly creator: PersonalConversationCreator,
     private readonly options: { defaultServiceUrl: string; logger: Logger },
   ) {}
 
+  /** The user's stored personal conversation reference (no request to Teams), or undefined. */
+  async find(tenantId: string, userAadId: string): Promise<PersonalReference | undefined> {
+    return this.store.get(tenantId, userAadId);
+  }
+
   /** The user's personal conversation reference, creating the chat when none is stored. */
   async getOrCreatePersonalConversation(tenantId: string, userAadId: string): Promise<PersonalReference> {
-    const stored = await this.store.get(tenantId, userAadId);
-    if (stored) return stored;
+    return (await this.find(tenantId, userAadId)) ?? this.create(tenantId, userAadId);
+  }
+
+  /** Creates the 1:1 chat (Teams returns the existing one if there is one) and stores its reference. */
+  async create(tenantId: string, userAadId: string): Promise<PersonalReference> {
     const serviceUrl = (await this.store.serviceUrlOf(tenantId)) ?? this.options.defaultServiceUrl;
     const created = await this.creator.createPersonalConversation(serviceUrl, tenantId, userAadId);
     // A reference that arrived meanwhile from the user's own activity is better (it has their 29: id).

@@ -1,31 +1,63 @@
 /**
- * Polls the outbox's shards for due items and processes them (itemProcessor.ts). Safe with any
- * number of dispatchers on the same container: every step is an ETag-conditioned write.
+ * Finds due outbox documents and hands them to the processors (itemProcessor.ts for messages,
+ * updateProcessor.ts for updates). Safe with any number of dispatchers on the same container:
+ * every step is an ETag-conditioned write.
  *
- * `tick()` is one pass (tests drive it directly); `start()`/`stop()` poll in production: a pass
- * every `pollIntervalMs`, at once again after a full batch, and at once after `wake()` (called on
- * a local enqueue). Idle cost: one single-partition query per shard per interval.
+ * Lanes: urgent documents are looked for first on every pass, may take any of the `concurrency`
+ * slots, and `urgentSlots` of them are never given to bulk; while bulk work runs, the urgent lane
+ * is queried again every `urgentPollMs`, and at once when this process enqueues urgent work.
+ *
+ * Idle cost: one cross-partition due query (two Cosmos requests) per idle pass; the wait between
+ * idle passes doubles from `pollIntervalMs` up to `idlePollMaxMs` (defaults 1 s → 8 s: about 0.25
+ * requests per second). Work enqueued in this process wakes the dispatcher at once; work enqueued
+ * by another instance is picked up within `idlePollMaxMs` plus one pass.
+ *
+ * A document that fails parsing is set aside (`status: 'quarantined'`, no `dueAt`, logged with its
+ * id only), so it can never block the lane it sits in.
+ *
+ * `tick()` is one pass that waits for everything it took (tests drive it); `start()`/`stop()` run
+ * the continuous loop in production.
  */
 import { errorFields, type Logger } from '../logger';
-import type { Clock } from './clock';
-import { ItemProcessor, type ProcessOutcome } from './itemProcessor';
-import type { OutboxItem, Versioned } from './model';
-import type { OutboxStore } from './outboxStore';
+import type { Clock, Random } from './clock';
+import type { ItemProcessor, ProcessOutcome } from './itemProcessor';
+import { isUpdate, parseDue, type OutboxItem, type OutboxUpdateItem, type Priority, type Versioned } from './model';
+import type { OutboxStore, RawDoc } from './outboxStore';
+import type { UpdateProcessor } from './updateProcessor';
+
+/** Whether this instance may send now (limit sharing, limitSharing.ts). */
+export interface SendGate {
+  ready(): boolean;
+  /** How long until it may be ready (a hint for sleeping). */
+  readyInMs(): number;
+}
 
 export interface DispatcherOptions {
   store: OutboxStore;
-  processor: ItemProcessor;
+  items: ItemProcessor;
+  updates: UpdateProcessor;
   clock: Clock;
+  random: Random;
   logger: Logger;
-  shards: string[];
-  /** Items taken per shard per pass. */
+  /** Documents taken per query. */
   batchSize: number;
-  /** Items processed at once. */
+  /** Documents processed at once. */
   concurrency: number;
+  /** Slots bulk may never occupy (at least 1, less than concurrency). */
+  urgentSlots: number;
+  /** First wait when idle; doubles while idle. */
   pollIntervalMs: number;
+  /** Longest wait when idle: bounds how late another instance's work is picked up. */
+  idlePollMaxMs: number;
+  /** While busy with bulk work, how often the urgent lane is queried. */
+  urgentPollMs: number;
+  gate?: SendGate;
 }
 
-export type TickSummary = Record<ProcessOutcome, number> & { due: number };
+export type TickSummary = Record<ProcessOutcome | 'quarantined', number> & { due: number };
+
+const emptySummary = (): TickSummary => ({ due: 0, sent: 0, retried: 0, deferred: 0, failed: 0, reported: 0, skipped: 0, quarantined: 0 });
+const laneOf = (doc: Versioned<RawDoc>): Priority => (doc.value.lane === 'urgent' ? 'urgent' : 'bulk');
 
 /** Runs `fn` over `items` with at most `limit` at once. */
 export async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -36,72 +68,220 @@ export async function forEachLimited<T>(items: T[], limit: number, fn: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Finds due items and hands them to the processor. */
+/** Slots for processing, some kept for urgent work. */
+class Slots {
+  private active = { urgent: 0, bulk: 0 };
+  private readonly running = new Set<Promise<void>>();
+  private changed?: () => void;
+
+  constructor(
+    private readonly total: number,
+    private readonly reserved: number,
+  ) {}
+
+  free(lane: Priority): number {
+    const used = this.active.urgent + this.active.bulk;
+    return lane === 'urgent' ? this.total - used : Math.min(this.total - used, this.total - this.reserved - this.active.bulk);
+  }
+
+  busy(): boolean {
+    return this.running.size > 0;
+  }
+
+  start(lane: Priority, work: () => Promise<void>): void {
+    this.active[lane]++;
+    const run = work().finally(() => {
+      this.active[lane]--;
+      this.running.delete(run);
+      this.changed?.();
+    });
+    this.running.add(run);
+  }
+
+  /** Resolves when a slot frees (or at once if nothing runs). */
+  freed(): Promise<void> {
+    if (!this.running.size) return Promise.resolve();
+    return new Promise((resolve) => (this.changed = resolve));
+  }
+
+  async drained(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running]);
+  }
+}
+
+/** Finds due documents and hands them to the processors. */
 export class OutboxDispatcher {
-  private round = 0;
   private loop?: Promise<void>;
   private stopping?: AbortController;
   private waking?: AbortController;
   private wakeRequested = false;
+  private urgentRequested = false;
+  private readonly inFlight = new Set<string>();
+  private readonly unwritable = new Set<string>();
 
-  constructor(private readonly o: DispatcherOptions) {}
+  constructor(private readonly o: DispatcherOptions) {
+    if (o.urgentSlots < 1 || o.urgentSlots >= o.concurrency) throw new Error('outbox: urgentSlots must be at least 1 and below concurrency');
+  }
 
-  /** One pass over every shard; resolves when every item it took is finished. */
+  /** One pass: the urgent lane, then everything due; resolves when every document it took is finished. */
   async tick(signal?: AbortSignal): Promise<TickSummary> {
-    const summary: TickSummary = { due: 0, sent: 0, retried: 0, deferred: 0, failed: 0, reported: 0, skipped: 0 };
+    const summary = emptySummary();
     const now = this.o.clock.now();
-    const start = this.round++ % this.o.shards.length;
-    const shards = [...this.o.shards.slice(start), ...this.o.shards.slice(0, start)];
-    const due: Versioned<OutboxItem>[] = [];
-    for (const shard of shards) due.push(...(await this.o.store.due(shard, now, this.o.batchSize)));
-    summary.due = due.length;
-    await forEachLimited(due, this.o.concurrency, async (item) => {
-      if (signal?.aborted) return void summary.skipped++;
-      try {
-        summary[await this.o.processor.process(item, signal)]++;
-      } catch (err) {
-        // A store error mid-item: the item stays due (or its lease runs out) and is taken again.
-        summary.skipped++;
-        this.o.logger.error('outbox.itemError', { itemId: item.value.id, ...errorFields(err) });
-      }
-    });
+    const urgent = await this.o.store.due(now, this.o.batchSize, 'urgent');
+    const all = await this.o.store.due(now, this.o.batchSize);
+    const docs = dedupe([...urgent, ...all]);
+    summary.due = docs.length;
+    const slots = new Slots(this.o.concurrency, this.o.urgentSlots);
+    for (const doc of docs) {
+      while (slots.free(laneOf(doc)) <= 0) await slots.freed();
+      slots.start(laneOf(doc), () => this.handle(doc, summary, signal));
+    }
+    await slots.drained();
     if (summary.due > 0) this.o.logger.info('outbox.tick', { ...summary });
     return summary;
   }
 
-  /** Starts polling (idempotent). */
+  /** Starts the loop (idempotent). */
   start(): void {
     if (this.loop) return;
     this.stopping = new AbortController();
     this.loop = this.run(this.stopping.signal);
   }
 
-  /** Stops polling; resolves when the pass in progress has finished. */
+  /** Stops the loop; resolves when the documents in progress are finished. */
   async stop(): Promise<void> {
     this.stopping?.abort();
+    this.waking?.abort();
     await this.loop;
     this.loop = undefined;
   }
 
-  /** Cuts the current idle wait short (new work was enqueued in this process). */
-  wake(): void {
+  /** New work was enqueued in this process: look now (the urgent lane at once, even while busy). */
+  wake(lane: Priority = 'bulk'): void {
     this.wakeRequested = true;
+    if (lane === 'urgent') this.urgentRequested = true;
     this.waking?.abort();
   }
 
   private async run(signal: AbortSignal): Promise<void> {
+    const slots = new Slots(this.o.concurrency, this.o.urgentSlots);
+    let buffer: Versioned<RawDoc>[] = [];
+    let idleWait = this.o.pollIntervalMs;
+    let lastUrgent = -Infinity;
+    let lastRefill = -Infinity;
+    let lastRefillFound = false;
+    let summary = emptySummary();
     while (!signal.aborted) {
-      let full = false;
-      this.wakeRequested = false;
-      try {
-        const summary = await this.tick(signal);
-        full = summary.due >= this.o.batchSize && summary.skipped < summary.due;
-      } catch (err) {
-        this.o.logger.error('outbox.tickFailed', errorFields(err));
+      let wait: number;
+      const gate = this.o.gate;
+      if (gate && !gate.ready()) {
+        wait = Math.max(50, Math.min(gate.readyInMs(), this.o.idlePollMaxMs));
+      } else {
+        try {
+          const now = this.o.clock.now();
+          // While bulk work runs, the urgent lane gets its own query (an idle pass's query covers both).
+          if (slots.busy() && slots.free('urgent') > 0 && (this.urgentRequested || now - lastUrgent >= this.o.urgentPollMs)) {
+            this.urgentRequested = false;
+            lastUrgent = now;
+            for (const doc of await this.o.store.due(now, this.o.batchSize, 'urgent')) this.startOne(doc, slots, summary, signal);
+          }
+          const throttle = Math.min(this.o.urgentPollMs, this.o.pollIntervalMs);
+          if (buffer.length === 0 && slots.free('bulk') > 0 && (!slots.busy() || this.wakeRequested || lastRefillFound || now - lastRefill >= throttle)) {
+            this.wakeRequested = false;
+            this.urgentRequested = false;
+            lastRefill = now;
+            const found = (await this.o.store.due(now, this.o.batchSize)).filter((d) => !this.inFlight.has(d.value.id) && !this.unwritable.has(d.value.id));
+            lastRefillFound = found.length > 0;
+            // Urgent first; bulk shuffled so that instances polling together claim different documents.
+            buffer = [...found.filter((d) => laneOf(d) === 'urgent'), ...shuffle(found.filter((d) => laneOf(d) === 'bulk'), this.o.random)];
+          }
+          while (buffer.length && slots.free(laneOf(buffer[0]!)) > 0) this.startOne(buffer.shift()!, slots, summary, signal);
+        } catch (err) {
+          this.o.logger.error('outbox.pollFailed', errorFields(err));
+        }
+        if (slots.busy() || buffer.length) {
+          idleWait = this.o.pollIntervalMs;
+          wait = this.o.urgentPollMs;
+        } else {
+          if (summary.due > 0) this.o.logger.info('outbox.drained', { ...summary });
+          summary = emptySummary();
+          wait = this.wakeRequested ? 0 : idleWait;
+          idleWait = Math.min(this.o.idlePollMaxMs, idleWait * 2);
+        }
       }
-      if (signal.aborted || full || this.wakeRequested) continue;
-      this.waking = new AbortController();
-      await this.o.clock.sleep(this.o.pollIntervalMs, AbortSignal.any([signal, this.waking.signal]));
+      if (signal.aborted || wait <= 0) continue;
+      const sleeping = new AbortController();
+      this.waking = sleeping;
+      // A freed slot also ends the wait, so the next document starts at once.
+      await Promise.race([this.o.clock.sleep(wait, AbortSignal.any([signal, sleeping.signal])), ...(slots.busy() ? [slots.freed()] : [])]);
+      if (sleeping.signal.aborted) idleWait = this.o.pollIntervalMs;
+      sleeping.abort();
+    }
+    await slots.drained();
+  }
+
+  private startOne(doc: Versioned<RawDoc>, slots: Slots, summary: TickSummary, signal: AbortSignal): void {
+    if (this.inFlight.has(doc.value.id)) return;
+    this.inFlight.add(doc.value.id);
+    summary.due++;
+    slots.start(laneOf(doc), async () => {
+      try {
+        await this.handle(doc, summary, signal);
+      } finally {
+        this.inFlight.delete(doc.value.id);
+      }
+    });
+  }
+
+  private async handle(doc: Versioned<RawDoc>, summary: TickSummary, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return void summary.skipped++;
+    const item = parseDue(doc.value);
+    if (!item) return void summary[await this.quarantine(doc)]++;
+    try {
+      const outcome = isUpdate(item)
+        ? await this.o.updates.process({ value: item, etag: doc.etag } as Versioned<OutboxUpdateItem>, signal)
+        : await this.o.items.process({ value: item, etag: doc.etag } as Versioned<OutboxItem>, signal);
+      summary[outcome]++;
+    } catch (err) {
+      // A store error mid-item: the item stays due (or its lease runs out) and is taken again.
+      summary.skipped++;
+      this.o.logger.error('outbox.itemError', { itemId: doc.value.id, ...errorFields(err) });
     }
   }
+
+  /** Sets a malformed document aside: no longer due, marked, logged with its id only. */
+  private async quarantine(doc: Versioned<RawDoc>): Promise<'quarantined' | 'skipped'> {
+    const { dueAt, ...rest } = doc.value;
+    void dueAt;
+    const shard = doc.value.shard;
+    if (typeof shard !== 'string') {
+      // Cannot be addressed for a write: at least this process will not take it again.
+      if (this.unwritable.size < 10_000) this.unwritable.add(doc.value.id);
+      this.o.logger.error('outbox.malformed', { itemId: doc.value.id, reason: 'noShard' });
+      return 'skipped';
+    }
+    try {
+      const etag = await this.o.store.replace({ ...rest, shard, status: 'quarantined', quarantinedAt: this.o.clock.now() }, doc.etag);
+      if (etag === 'conflict') return 'skipped';
+      this.o.logger.error('outbox.quarantined', { itemId: doc.value.id });
+      return 'quarantined';
+    } catch (err) {
+      if (this.unwritable.size < 10_000) this.unwritable.add(doc.value.id);
+      this.o.logger.error('outbox.malformed', { itemId: doc.value.id, ...errorFields(err) });
+      return 'skipped';
+    }
+  }
+}
+
+function dedupe(docs: Versioned<RawDoc>[]): Versioned<RawDoc>[] {
+  const seen = new Set<string>();
+  return docs.filter((d) => !seen.has(d.value.id) && !!seen.add(d.value.id));
+}
+
+function shuffle<T>(list: T[], random: Random): T[] {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  return list;
 }

@@ -1,28 +1,36 @@
 /**
- * DeliveryVerifier over Microsoft Graph: looks in the recipient's 1:1 chat with the bot for a
+ * DeliveryVerifier over Microsoft Graph: looks in the conversation the item was sent to for a
  * message from the bot's application whose adaptive card carries the outbox item id (marker.ts).
  *
- * Calls (v1.0):
- * - `GET /users/{aadId}/teamwork/installedApps?$expand=teamsApp&$filter=teamsApp/externalId eq '{teamsAppId}'`
- *   then `GET /users/{aadId}/teamwork/installedApps/{installationId}/chat` – the 1:1 chat's id
- *   (cached; skipped when the conversation id already is a Graph chat id, `19:…`).
- * - `GET /chats/{chatId}/messages?$top=50&$orderby=lastModifiedDateTime desc&$filter=lastModifiedDateTime gt {since}`
- *   (Graph filters only on lastModifiedDateTime with `gt`; ≥ createdDateTime, so nothing is missed),
- *   following `@odata.nextLink` up to `maxPages`.
+ * Where it looks (v1.0), by the item's conversation:
+ * - a person's 1:1 chat: `GET /users/{aadId}/teamwork/installedApps?$expand=teamsApp&$filter=teamsApp/externalId eq '{teamsAppId}'`
+ *   then `GET /users/{aadId}/teamwork/installedApps/{installationId}/chat` for the chat's id
+ *   (cached; skipped when the conversation id already is a Graph chat id, `19:…`);
+ * - a chat (1:1 by chat id, group chat, meeting chat; conversation id `19:…`): the chat itself;
+ *   then `GET /chats/{chatId}/messages?$top=50&$orderby=lastModifiedDateTime desc&$filter=lastModifiedDateTime gt {since}`
+ *   (Graph filters only on lastModifiedDateTime with `gt`; ≥ createdDateTime, so nothing is missed);
+ * - a new channel post (needs the team's AAD group id, `teamId` on the recipient):
+ *   `GET /teams/{teamId}/channels/{channelId}/messages/delta?$filter=lastModifiedDateTime gt {since}`
+ *   (root posts only; the plain list endpoint has no filter);
+ * - a thread reply (`<channelId>;messageid=<root>`): `GET /teams/{teamId}/channels/{channelId}/messages/{root}/replies?$top=50`
+ *   (no filter or order is supported there, so every page up to `maxPages` is read).
+ * Pages are followed through `@odata.nextLink` up to `maxPages`. A channel item without `teamId`,
+ * a text-only message and a conversation Graph cannot name are 'unverifiable' (re-sent and logged).
  *
- * Application permissions (admin consent): `TeamsAppInstallation.ReadForUser.All` for the chat id,
- * and `Chat.Read.All` to read the chat's messages. The documented least-privileged alternative,
- * the resource-specific `ChatMessage.Read.Chat`, is granted per chat the app is installed in; whether
- * it covers the personal (1:1) scope must be checked in a tenant before relying on it. Chat.Read.All
- * can read every chat in the tenant: a data-protection decision to record before enabling this.
- * Reading chat messages with application permissions has been on Microsoft's "protected APIs in
- * Microsoft Teams" list (an access request form); check the current list before deploying.
+ * Application permissions (admin consent): `TeamsAppInstallation.ReadForUser.All` for the 1:1 chat
+ * id, `Chat.Read.All` to read chats (or the resource-specific `ChatMessage.Read.Chat`, granted per
+ * chat the app is installed in – whether it covers the personal scope must be checked in a tenant),
+ * and for channels `ChannelMessage.Read.All` (or the resource-specific `ChannelMessage.Read.Group`
+ * per team). Chat.Read.All can read every chat in the tenant: a data-protection decision to record
+ * before enabling this. Reading messages with application permissions has been on Microsoft's
+ * "protected APIs in Microsoft Teams" list (an access request form); check the current list.
  * Not verified against a real tenant: that Teams keeps unknown keys in a card's `metadata` as sent
  * (the marker) and how soon a message shows in Graph (`settleMs` assumes well under 30 s).
  */
 import { z } from 'zod';
 import type { GraphTokenProvider } from '../graph/tokenProvider';
 import type { DeliveryCheck, DeliveryVerifier } from './deliveryVerifier';
+import { baseConversationId, threadRootOf } from './keys';
 import { cardCarriesMarker, isVerifiable } from './marker';
 import type { OutboxItem } from './model';
 
@@ -63,11 +71,12 @@ const messagesPage = z.object({
       .passthrough(),
   ),
   '@odata.nextLink': z.string().optional(),
+  '@odata.deltaLink': z.string().optional(),
 });
 const installations = z.object({ value: z.array(z.object({ id: z.string() }).passthrough()) });
 const chat = z.object({ id: z.string() }).passthrough();
 
-/** Verifies delivery by reading the recipient's chat with the bot through Microsoft Graph. */
+/** Verifies delivery by reading the conversation through Microsoft Graph. */
 export class GraphDeliveryVerifier implements DeliveryVerifier {
   private readonly base: string;
   private readonly chatIds = new Map<string, string>();
@@ -78,15 +87,11 @@ export class GraphDeliveryVerifier implements DeliveryVerifier {
 
   async check(item: OutboxItem): Promise<DeliveryCheck> {
     if (!isVerifiable(item.activity)) return { delivered: 'unverifiable' };
-    const chatId = await this.chatIdFor(item);
-    if (!chatId) return { delivered: false };
     const since = new Date(item.createdAt - (this.opts.lookbackMs ?? 600_000)).toISOString();
-    const query = new URLSearchParams({
-      $top: String(Math.min(50, this.opts.pageSize ?? 50)),
-      $orderby: 'lastModifiedDateTime desc',
-      $filter: `lastModifiedDateTime gt ${since}`,
-    });
-    let url: string | undefined = `${this.base}/chats/${encodeURIComponent(chatId)}/messages?${query}`;
+    const place = await this.placeOf(item, since);
+    if (place === 'unverifiable') return { delivered: 'unverifiable' };
+    if (!place) return { delivered: false };
+    let url: string | undefined = place;
     for (let page = 0; url && page < (this.opts.maxPages ?? 10); page++) {
       const body = messagesPage.parse(await this.get(url));
       const found = body.value.find(
@@ -99,10 +104,31 @@ export class GraphDeliveryVerifier implements DeliveryVerifier {
     return { delivered: false };
   }
 
-  /** The Graph id of the chat the item was sent to; undefined when the app is not installed for the user. */
-  private async chatIdFor(item: OutboxItem): Promise<string | undefined> {
-    if (item.conversationId.startsWith('19:')) return item.conversationId;
-    const userId = item.reference.user?.aadObjectId ?? item.recipientId;
+  /** The first Graph page to read for the item's conversation; undefined when the app is not installed for the user. */
+  private async placeOf(item: OutboxItem, since: string): Promise<string | undefined | 'unverifiable'> {
+    const top = String(Math.min(50, this.opts.pageSize ?? 50));
+    const conversationId = item.conversationId || item.reference?.conversation?.id || '';
+    const isChannel = item.reference?.conversation?.conversationType === 'channel' || item.teamId !== undefined;
+    if (isChannel) {
+      if (!item.teamId) return 'unverifiable';
+      const channel = `${this.base}/teams/${encodeURIComponent(item.teamId)}/channels/${encodeURIComponent(baseConversationId(conversationId))}/messages`;
+      const root = threadRootOf(conversationId);
+      if (root) return `${channel}/${encodeURIComponent(root)}/replies?${new URLSearchParams({ $top: top })}`;
+      return `${channel}/delta?${new URLSearchParams({ $filter: `lastModifiedDateTime gt ${since}` })}`;
+    }
+    let chatId: string | undefined = conversationId.startsWith('19:') ? conversationId : undefined;
+    if (!chatId) {
+      const userId = item.reference?.user?.aadObjectId ?? (item.recipientId.startsWith('conversation:') ? undefined : item.recipientId);
+      if (!userId) return 'unverifiable';
+      chatId = await this.personalChatIdOf(userId);
+      if (!chatId) return undefined;
+    }
+    const query = new URLSearchParams({ $top: top, $orderby: 'lastModifiedDateTime desc', $filter: `lastModifiedDateTime gt ${since}` });
+    return `${this.base}/chats/${encodeURIComponent(chatId)}/messages?${query}`;
+  }
+
+  /** The Graph id of a user's 1:1 chat with the bot; undefined when the app is not installed for the user. */
+  private async personalChatIdOf(userId: string): Promise<string | undefined> {
     const cached = this.chatIds.get(userId);
     if (cached) return cached;
     const appId = (this.opts.teamsAppId ?? this.opts.botAppId).replace(/'/g, "''");

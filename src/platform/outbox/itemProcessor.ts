@@ -1,7 +1,8 @@
 /**
- * One due item, one attempt: claim it with its ETag; verify first if an earlier attempt may have
- * reached Teams; take a rate-limit slot (or give the item back if the wait is longer than the lease
- * allows); send; record the outcome with the claim's ETag.
+ * One due message item, one attempt: claim it with its ETag; verify first if an earlier attempt may
+ * have reached Teams; find (or create) a person's 1:1 chat if the item names only the person; take
+ * a rate-limit slot (or give the item back if the wait is longer than the lease allows); send;
+ * record the outcome with the claim's ETag.
  *
  * Exactly once per recipient rests on three things:
  * 1. The claim is an ETag-conditioned replace, so of several dispatchers (or a slow one and its
@@ -14,21 +15,30 @@
  * Without a verifier, an in-doubt item is sent again and `outbox.possibleDuplicate` is logged: the
  * crash window then gives at-least-once, never lost messages. Wall-clock leases assume instances'
  * clocks agree to well within the lease.
+ *
+ * Creating a 1:1 chat is idempotent (Teams answers with the existing chat), so it is simply retried
+ * like a send: 429 with Retry-After, 5xx, network. Only a permanent refusal (not installed, user
+ * gone) fails the item, which then shows in status() and onFailed like any failed delivery.
+ * onFailed is retried with backoff `maxReportAttempts` times, then given up with an error log.
  */
+import type { ConversationReference } from 'botbuilder';
 import { errorFields, type Logger } from '../logger';
-import { failureCode, type Sender, type SendFailure, type SendResult } from './sender';
+import { failureCode, RecipientUnavailableError, type ConversationResolver, type Sender, type SendFailure, type SendResult } from './sender';
 import type { Clock, Random } from './clock';
 import type { DeliveryCheck, DeliveryVerifier } from './deliveryVerifier';
+import { baseConversationId } from './keys';
 import { withMarker } from './marker';
-import type { OutboxError, OutboxFailure, OutboxItem, Versioned } from './model';
+import { conversationReferenceSchema, type OutboxError, type OutboxFailure, type OutboxItem, type Versioned } from './model';
 import type { OutboxStore } from './outboxStore';
 import type { RateLimiter } from './rateLimiter';
-import { backoffMs, decideRetry, type RetryOptions } from './retryPolicy';
-import { claimed, deferred, delivered, failed, reported, reporting, retrying } from './transitions';
+import { backoffMs, decideRetry, reportDelayMs, type RetryOptions } from './retryPolicy';
+import { classifySendError } from './senderErrors';
+import { claimed, deferred, delivered, failed, reported, reporting, reportRetrying, retrying } from './transitions';
 
 export interface ProcessorDeps {
   store: OutboxStore;
   sender: Sender;
+  resolver?: ConversationResolver;
   verifier?: DeliveryVerifier;
   onFailed?: (failure: OutboxFailure) => void | Promise<void>;
   limiter: RateLimiter;
@@ -42,14 +52,15 @@ export interface ProcessorDeps {
   sendTimeoutMs: number;
   verifyTimeoutMs: number;
   ttlSeconds: number;
+  shardCount: number;
 }
 
 export type ProcessOutcome = 'sent' | 'retried' | 'deferred' | 'failed' | 'reported' | 'skipped';
 
-const TIMED_OUT = Symbol('timed out');
+export const TIMED_OUT = Symbol('timed out');
 
 /** Races `work` against a real-time watchdog (not the injected clock: a virtual clock must not time out real I/O). */
-async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+export async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
   const watchdog = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
   try {
@@ -59,7 +70,10 @@ async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED
   }
 }
 
-/** Processes single due items for a dispatcher. */
+type Reference = Partial<ConversationReference> & { conversation: { id: string } };
+type Resolved = { reference: Reference } | { outcome: ProcessOutcome };
+
+/** Processes single due message items for a dispatcher. */
 export class ItemProcessor {
   constructor(private readonly d: ProcessorDeps) {}
 
@@ -71,7 +85,7 @@ export class ItemProcessor {
     const item = claimed(before, this.d.instanceId, this.d.newId(), this.d.clock.now(), this.d.leaseMs);
     const etag = await this.d.store.replace(item, due.etag);
     if (etag === 'conflict') return 'skipped';
-    const held = { value: item, etag };
+    let held: Versioned<OutboxItem> = { value: item, etag };
     const log = this.d.logger.child({ itemId: item.id, messageKey: item.messageKey, attempt: item.attempts });
 
     let unverified: string | undefined;
@@ -90,16 +104,59 @@ export class ItemProcessor {
       }
     }
     if (item.attempts > this.d.retry.maxAttempts) return this.fail(held, item.lastError ?? { code: 'abandoned' });
+    const stillInDoubt = before.inDoubt && unverified !== undefined;
 
+    if (!item.reference) {
+      const resolved = await this.resolve(held, stillInDoubt, log, signal);
+      if ('outcome' in resolved) return resolved.outcome;
+      held = { value: { ...item, reference: resolved.reference, conversationId: resolved.reference.conversation.id }, etag };
+    }
     // Counted right before sending, so the limiter sees send times; a wait the lease cannot cover goes back to Cosmos.
-    const budget = (item.leaseUntil ?? 0) - this.d.clock.now() - this.d.sendTimeoutMs - 1_000;
-    const slot = await this.d.limiter.acquire(item.tenantId, item.conversationId, { maxWaitMs: Math.max(0, budget), signal });
+    const slot = await this.d.limiter.acquire(item.tenantId, baseConversationId(held.value.conversationId), { maxWaitMs: this.budget(held.value), signal, lane: item.lane });
     if (!slot.acquired) {
-      const stillInDoubt = before.inDoubt && unverified !== undefined;
-      return this.write(held, deferred(item, before.attempts, stillInDoubt, this.d.clock.now() + slot.retryInMs, this.d.clock.now()), 'deferred');
+      const now = this.d.clock.now();
+      return this.write(held, deferred(held.value, before.attempts, stillInDoubt, now + slot.retryInMs, now), 'deferred');
     }
     if (unverified) log.warn('outbox.possibleDuplicate', { reason: unverified });
     return this.send(held, log);
+  }
+
+  /** Time left for waiting on the limiter: what the lease allows after a send's timeout. */
+  private budget(item: OutboxItem): number {
+    return Math.max(0, (item.leaseUntil ?? 0) - this.d.clock.now() - this.d.sendTimeoutMs - 1_000);
+  }
+
+  /** The person's 1:1 chat: the stored one, else created now (a request to Teams, rate-limited like a send). */
+  private async resolve(held: Versioned<OutboxItem>, inDoubt: boolean, log: Logger, signal?: AbortSignal): Promise<Resolved> {
+    const item = held.value;
+    const resolver = this.d.resolver;
+    if (!resolver) return { outcome: await this.fail(held, { code: 'noConversation' }) };
+    const found = conversationReferenceSchema.safeParse(await resolver.find(item.tenantId, item.recipientId));
+    if (found.success) return { reference: found.data };
+    const slot = await this.d.limiter.acquire(item.tenantId, `create|${item.recipientId}`, { maxWaitMs: this.budget(item), signal, lane: item.lane });
+    if (!slot.acquired) {
+      const now = this.d.clock.now();
+      return { outcome: await this.write(held, deferred(item, item.attempts - 1, inDoubt, now + slot.retryInMs, now), 'deferred') };
+    }
+    let failure: SendFailure;
+    try {
+      const created = await within(resolver.create(item.tenantId, item.recipientId), this.d.sendTimeoutMs + 1_000);
+      if (created === TIMED_OUT) {
+        failure = { kind: 'timeout', delivery: 'notDelivered' };
+      } else {
+        log.info('outbox.conversationCreated');
+        return { reference: conversationReferenceSchema.parse(created) };
+      }
+    } catch (err) {
+      if (err instanceof RecipientUnavailableError) return { outcome: await this.fail(held, { code: err.outboxCode, ...(err.httpStatus ? { httpStatus: err.httpStatus } : {}) }) };
+      // Creating a chat is idempotent: whatever happened, trying again cannot duplicate anything.
+      failure = { ...classifySendError(err, this.d.clock.now()), delivery: 'notDelivered' };
+    }
+    const error: OutboxError = { code: failureCode(failure), httpStatus: failure.httpStatus, connectorCode: failure.connectorCode };
+    const decision = decideRetry(failure, item.attempts, this.d.retry, this.d.random, false);
+    if (decision.action === 'fail') return { outcome: await this.fail(held, error) };
+    log.info('outbox.retry', { code: error.code, delayMs: decision.delayMs, stage: 'conversation' });
+    return { outcome: await this.write(held, retrying(item, error, inDoubt, decision.delayMs, this.d.clock.now()), 'retried') };
   }
 
   private async check(item: OutboxItem): Promise<DeliveryCheck | 'noVerifier' | 'error'> {
@@ -116,7 +173,7 @@ export class ItemProcessor {
 
   private async send(held: Versioned<OutboxItem>, log: Logger): Promise<ProcessOutcome> {
     const item = held.value;
-    if (!item.activity) return this.fail(held, { code: 'noContent' });
+    if (!item.activity || !item.reference) return this.fail(held, { code: 'noContent' });
     const started = this.d.clock.now();
     // A Sender should not throw; if one does, the outcome is unknown like a broken connection.
     const sending = this.d.sender.send(item.reference, withMarker(item.activity, item.id)).catch(
@@ -125,7 +182,7 @@ export class ItemProcessor {
     const result = await within(sending, this.d.sendTimeoutMs + 1_000);
     const now = this.d.clock.now();
     if (result !== TIMED_OUT && result.ok) {
-      log.info('outbox.sent', { ms: now - started });
+      log.info('outbox.sent', { ms: now - started, lane: item.lane ?? 'bulk' });
       return this.write(held, delivered(item, result.activityId, false, now, this.d.ttlSeconds), 'sent');
     }
     const failure: SendFailure = result === TIMED_OUT ? { kind: 'timeout', delivery: 'unknown' } : result.failure;
@@ -147,7 +204,7 @@ export class ItemProcessor {
     return 'failed';
   }
 
-  /** A failed item whose report did not run yet (a crash after the 'failed' write): claim it and report. */
+  /** A failed item whose report did not run yet (a crash, or onFailed threw): claim it and report. */
   private async report(due: Versioned<OutboxItem>): Promise<ProcessOutcome> {
     const item = reporting(due.value, this.d.clock.now(), this.d.leaseMs);
     const etag = await this.d.store.replace(item, due.etag);
@@ -167,8 +224,16 @@ export class ItemProcessor {
         attempts: item.attempts,
       });
     } catch (err) {
-      // Left due at the end of the reporting lease: onFailed runs again then.
-      this.d.logger.error('outbox.onFailedError', { itemId: item.id, ...errorFields(err) });
+      const calls = (item.reportAttempts ?? 0) + 1;
+      const now = this.d.clock.now();
+      if (calls >= this.d.retry.maxReportAttempts) {
+        // Bounded: a handler that keeps failing must not keep a dispatcher busy forever.
+        this.d.logger.error('outbox.onFailedGaveUp', { itemId: item.id, messageKey: item.messageKey, calls, ...errorFields(err) });
+        await this.write(held, reported(item, now, true), 'reported');
+        return false;
+      }
+      this.d.logger.error('outbox.onFailedError', { itemId: item.id, calls, ...errorFields(err) });
+      await this.write(held, reportRetrying(item, reportDelayMs(calls, this.d.retry, this.d.random), now), 'skipped');
       return false;
     }
     return (await this.write(held, reported(item, this.d.clock.now()), 'reported')) === 'reported';

@@ -1,13 +1,20 @@
 /**
- * Durable proactive sending. Everything the bot sends on its own initiative (invitations, notices
- * of changes, reminders) is enqueued here as one Cosmos item per recipient and delivered by the
- * dispatcher exactly once per recipient (see outbox/itemProcessor.ts for how and its limits),
- * retried with backoff, kept under Teams' rate limits, and never dropped silently: a recipient that
- * finally fails shows up in `status()` and in `onFailed`.
+ * Durable proactive sending to any Teams conversation. Everything the bot sends or updates on its
+ * own initiative (invitations, notices, reminders, live cards, urgent posts) goes through here:
  *
- * Wiring (compose.ts): `createOutbox({ container: store.containers.outbox, sender: new
- * BotFrameworkSender(createProactiveAdapter(auth), appId), verifier, onFailed, logger })`, then
- * `start()` with the bot and `stop()` before the store closes.
+ * - `enqueue(key, tenant, recipients, { priority })`: one NEW message per recipient, stored as one
+ *   Cosmos item each and delivered exactly once per recipient (itemProcessor.ts), retried with
+ *   backoff, under Teams' rate limits (shared by all instances, limitSharing.ts), never dropped
+ *   silently: a recipient that finally fails shows in `status()` and `onFailed`. A recipient is a
+ *   person (their 1:1 chat; found or created at send time when no reference is given) or any
+ *   conversation: group or meeting chat, channel post, thread reply (keys.ts threadConversationId).
+ * - `update(tenant, { target, version, activity })`: replaces a message the bot sent, through the
+ *   same limits and retries; versions only move forward (updateProcessor.ts).
+ * - priority 'urgent' overtakes bulk work (dispatcher.ts, rateLimiter.ts).
+ *
+ * Wiring (compose.ts): `createOutbox({ container, sender: new BotFrameworkSender(adapter, appId),
+ * resolver: directory, verifier, onFailed, logger, sharing: {} })`, then `start()` with the bot and
+ * `stop()` before the store closes.
  */
 import { randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
@@ -16,49 +23,71 @@ import type { Logger } from '../logger';
 import { systemClock, type Clock, type Random } from './clock';
 import type { DeliveryVerifier } from './deliveryVerifier';
 import { OutboxDispatcher, forEachLimited, type TickSummary } from './dispatcher';
-import { ItemProcessor } from './itemProcessor';
-import { allShards, DEFAULT_SHARD_COUNT, outboxItemId, shardOf } from './keys';
+import { FanOutRecords } from './fanOutRecords';
+import { ItemProcessor, type ProcessorDeps } from './itemProcessor';
 import {
-  messageKeySchema,
-  recipientSchema,
-  type OutboxFailure,
-  type OutboxRecipient,
-  type OutboxReport,
-  type OutboxStatus,
+  conversationTargetKey, DEFAULT_SHARD_COUNT, outboxItemId, personTargetKey, shardOf, targetFingerprint, updateItemId,
+} from './keys';
+import { LimitSharing, type SharingOptions } from './limitSharing';
+import {
+  conversationReferenceSchema, messageKeySchema, outboxActivitySchema, prioritySchema, recipientSchema, storedMessageSchema, storedUpdateSchema, tenantIdSchema,
+  type OutboxFailure, type OutboxItem, type OutboxRecipient, type OutboxReport, type OutboxStatus, type OutboxUpdateItem, type ParsedRecipient, type Priority, type UpdateTarget,
 } from './model';
 import { CosmosOutboxStore, type OutboxStore } from './outboxStore';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
 import { DEFAULT_RETRY, type RetryOptions } from './retryPolicy';
-import { newItem } from './transitions';
-import type { Sender } from './sender';
+import { newItem, newestVersion, newUpdate, withNewVersion } from './transitions';
+import type { ConversationResolver, Sender } from './sender';
+import { UpdateProcessor } from './updateProcessor';
 
 export interface OutboxOptions {
   store: OutboxStore;
+  /** Sends and (for updates) replaces messages: BotFrameworkSender. */
   sender: Sender;
+  /** Finds or creates a person's 1:1 chat at send time (ConversationDirectory); needed for recipients without a reference. */
+  resolver?: ConversationResolver;
   /** Strongly recommended in production (GraphDeliveryVerifier); without it a crash mid-send may duplicate. */
   verifier?: DeliveryVerifier;
-  /** Runs at least once per finally failed recipient (idempotent by itemId, please). */
+  /** Runs at least once per finally failed recipient (idempotent by itemId, please); retried `retry.maxReportAttempts` times. */
   onFailed?: (failure: OutboxFailure) => void | Promise<void>;
   logger: Logger;
   clock?: Clock;
   random?: Random;
   newId?: () => string;
-  /** Names this process in claims (`claimedBy`). */
+  /** Names this process in claims (`claimedBy`) and in the instance registry. */
   instanceId?: string;
-  /** Per-instance limits; see rateLimiter.ts for several instances. */
+  /** Teams' limits for the whole deployment; each instance takes its share when `sharing` is on. */
   limits?: RateLimits;
+  /** Share the limits with every instance on this store (limitSharing.ts); off: this process alone keeps them. */
+  sharing?: SharingOptions | false;
+  /** Part of a tenant's budget bulk may not use, kept for urgent sends (default 0.1). */
+  urgentReserve?: number;
   retry?: Partial<RetryOptions>;
   /** How long a claim lasts; must exceed verify + send timeouts comfortably (default 60 s). */
   leaseMs?: number;
   /** Must match the adapter's request timeout (createProactiveAdapter; default 15 s). */
   sendTimeoutMs?: number;
   verifyTimeoutMs?: number;
+  /** First idle wait between polls (default 1 s); doubles while idle up to `idlePollMaxMs` (default 8 s). */
   pollIntervalMs?: number;
+  idlePollMaxMs?: number;
+  /** While busy, how often the urgent lane is queried (default 250 ms). */
+  urgentPollMs?: number;
+  /** Documents per due query (default 50). */
   batchSize?: number;
+  /** Documents processed at once (default 8), of which `urgentSlots` (default 1) are never used by bulk. */
   concurrency?: number;
+  urgentSlots?: number;
   shardCount?: number;
   /** How long finished items stay (needs container TTL enabled); default 30 days. */
   retentionDays?: number;
+}
+
+export interface EnqueueOptions {
+  /** Not before this time (a reminder scheduled ahead). */
+  notBefore?: Date;
+  /** 'urgent' overtakes bulk work in the same tenant; default 'bulk'. */
+  priority?: Priority;
 }
 
 export interface EnqueueResult {
@@ -67,13 +96,56 @@ export interface EnqueueResult {
   existing: number;
 }
 
-const tenantIdSchema = z.string().trim().min(1).max(100);
+/**
+ * Which message an update replaces: one this outbox sent under `messageKey` to a person
+ * (`userId`) or a conversation (`conversationId`), or any message by its conversation and activity id.
+ */
+export type UpdateTargetInput =
+  | { messageKey: string; userId: string }
+  | { messageKey: string; conversationId: string }
+  | { reference: z.input<typeof conversationReferenceSchema>; activityId: string };
 
-/** The outbox: enqueue fan-outs, ask how they stand, run the dispatcher. */
+export interface UpdateRequest {
+  target: UpdateTargetInput;
+  /** Must grow with every render (e.g. the document's updatedAt in ms); an older or equal one is dropped. */
+  version: number;
+  activity: z.input<typeof outboxActivitySchema>;
+  priority?: Priority;
+}
+
+export interface UpdateResult {
+  itemId: string;
+  /** False when a version at least as new was already accepted: nothing was queued. */
+  queued: boolean;
+}
+
+const idSchema = z.string().trim().min(1).max(400);
+const updateRequestSchema = z
+  .object({
+    target: z.union([
+      z.object({ messageKey: messageKeySchema, userId: idSchema }).strict(),
+      z.object({ messageKey: messageKeySchema, conversationId: idSchema }).strict(),
+      z.object({ reference: conversationReferenceSchema, activityId: idSchema }).strict(),
+    ]),
+    version: z.number().finite().nonnegative(),
+    activity: outboxActivitySchema,
+    priority: prioritySchema.default('bulk'),
+  })
+  .strict();
+
+/** The target key of a parsed recipient (keys.ts). */
+export function targetKeyOf(recipient: ParsedRecipient): string {
+  return 'conversation' in recipient ? conversationTargetKey(recipient.conversation.conversation.id) : personTargetKey(recipient.userId);
+}
+
+/** The outbox: enqueue fan-outs and updates, ask how they stand, run the dispatcher. */
 export class Outbox {
   readonly dispatcher: OutboxDispatcher;
+  /** Present when limits are shared between instances. */
+  readonly sharing?: LimitSharing;
   private readonly clock: Clock;
   private readonly shardCount: number;
+  private readonly records: FanOutRecords;
 
   constructor(private readonly o: OutboxOptions) {
     this.clock = o.clock ?? systemClock;
@@ -82,72 +154,124 @@ export class Outbox {
     const sendTimeoutMs = o.sendTimeoutMs ?? 15_000;
     const verifyTimeoutMs = o.verifyTimeoutMs ?? 15_000;
     if (sendTimeoutMs + verifyTimeoutMs + 1_000 >= leaseMs) throw new Error('outbox: leaseMs must exceed sendTimeoutMs + verifyTimeoutMs + 1 s');
-    const processor = new ItemProcessor({
-      store: o.store,
-      sender: o.sender,
-      verifier: o.verifier,
-      onFailed: o.onFailed,
-      limiter: new RateLimiter(o.limits ?? DEFAULT_LIMITS, this.clock),
-      clock: this.clock,
-      random: o.random ?? Math.random,
-      newId: o.newId ?? randomUUID,
-      instanceId: o.instanceId ?? randomUUID(),
-      logger: o.logger,
-      retry: { ...DEFAULT_RETRY, ...o.retry },
-      leaseMs,
-      sendTimeoutMs,
-      verifyTimeoutMs,
-      ttlSeconds: Math.round((o.retentionDays ?? 30) * 86_400),
-    });
+    const limits = o.limits ?? DEFAULT_LIMITS;
+    const limiter = new RateLimiter(limits, this.clock, { urgentReserve: o.urgentReserve ?? 0.1 });
+    const instanceId = o.instanceId ?? randomUUID();
+    const random = o.random ?? Math.random;
+    const deps: ProcessorDeps = {
+      store: o.store, sender: o.sender, resolver: o.resolver, verifier: o.verifier, onFailed: o.onFailed, limiter,
+      clock: this.clock, random, newId: o.newId ?? randomUUID, instanceId, logger: o.logger,
+      retry: { ...DEFAULT_RETRY, ...o.retry }, leaseMs, sendTimeoutMs, verifyTimeoutMs,
+      ttlSeconds: Math.round((o.retentionDays ?? 30) * 86_400), shardCount: this.shardCount,
+    };
+    if (o.sharing) this.sharing = new LimitSharing({ ...o.sharing, store: o.store, limiter, limits, instanceId, clock: this.clock, logger: o.logger });
+    this.records = new FanOutRecords(o.store, this.shardCount, o.logger);
     this.dispatcher = new OutboxDispatcher({
       store: o.store,
-      processor,
+      items: new ItemProcessor(deps),
+      updates: new UpdateProcessor(deps),
       clock: this.clock,
+      random,
       logger: o.logger,
-      shards: allShards(this.shardCount),
       batchSize: o.batchSize ?? 50,
       concurrency: o.concurrency ?? 8,
+      urgentSlots: o.urgentSlots ?? 1,
       pollIntervalMs: o.pollIntervalMs ?? 1_000,
+      idlePollMaxMs: o.idlePollMaxMs ?? 8_000,
+      urgentPollMs: o.urgentPollMs ?? 250,
+      gate: this.sharing,
     });
   }
 
   /**
    * Enqueues one message per recipient under `messageKey`. Idempotent: the same (tenant, key,
-   * recipient) always maps to the same item, so a retried activity or a double click adds nothing
-   * (the first enqueue's content wins). Throws a ZodError for invalid input, before writing anything.
+   * target) always maps to the same item, and a fan-out's record remembers its targets after the
+   * items expired, so a retried activity, a double click or a repeat weeks later adds nothing (the
+   * first enqueue's content wins). Throws a ZodError for invalid input, before writing anything.
    */
-  async enqueue(messageKey: string, tenantId: string, recipients: OutboxRecipient[], options: { notBefore?: Date } = {}): Promise<EnqueueResult> {
+  async enqueue(messageKey: string, tenantId: string, recipients: OutboxRecipient[], options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const key = messageKeySchema.parse(messageKey);
     const tenant = tenantIdSchema.parse(tenantId);
+    const lane = prioritySchema.parse(options.priority ?? 'bulk');
     const parsed = z
-      .array(recipientSchema.refine((r) => (r.reference.conversation.tenantId ?? tenant) === tenant, 'conversation belongs to another tenant'))
+      .array(recipientSchema.refine((r) => ((('conversation' in r ? r.conversation : r.reference)?.conversation.tenantId ?? tenant) === tenant), 'conversation belongs to another tenant'))
       .max(5_000)
       .parse(recipients);
-    const unique = [...new Map(parsed.map((r) => [r.userId, r])).values()];
+    const unique = [...new Map(parsed.map((r) => [targetKeyOf(r), r])).entries()];
     const shard = shardOf(tenant, key, this.shardCount);
     const now = this.clock.now();
-    const result: EnqueueResult = { itemIds: [], created: 0, existing: 0 };
-    await forEachLimited(unique, 16, async (r) => {
-      const id = outboxItemId(tenant, key, r.userId);
-      const item = newItem({ id, shard, tenantId: tenant, messageKey: key, recipientId: r.userId, reference: r.reference, activity: r.activity }, now, options.notBefore?.getTime());
+    const done = await this.records.enqueued(tenant, key);
+    const fresh = unique.filter(([target]) => !done.has(targetFingerprint(target)));
+    const result: EnqueueResult = { itemIds: unique.map(([target]) => outboxItemId(tenant, key, target)), created: 0, existing: unique.length - fresh.length };
+    await forEachLimited(fresh, 16, async ([target, r]) => {
+      const fields = 'conversation' in r ? { reference: r.conversation, ...(r.teamId ? { teamId: r.teamId } : {}) } : r.reference ? { reference: r.reference } : {};
+      const item = newItem({ id: outboxItemId(tenant, key, target), shard, tenantId: tenant, messageKey: key, recipientId: target, activity: r.activity, ...fields }, now, options.notBefore?.getTime(), lane);
       result[(await this.o.store.create(item)) === 'created' ? 'created' : 'existing']++;
     });
-    result.itemIds = unique.map((r) => outboxItemId(tenant, key, r.userId));
-    this.o.logger.info('outbox.enqueued', { messageKey: key, tenantId: tenant, created: result.created, existing: result.existing });
-    this.dispatcher.wake();
+    if (fresh.length) await this.records.add(tenant, key, fresh.map(([target]) => targetFingerprint(target)), now);
+    this.o.logger.info('outbox.enqueued', { messageKey: key, tenantId: tenant, lane, created: result.created, existing: result.existing });
+    this.dispatcher.wake(lane);
     return result;
+  }
+
+  /**
+   * Queues a new version of a message the bot sent. Only moves forward: a version not newer than
+   * the newest this target has accepted is dropped (`queued: false`), so a late, older render never
+   * overwrites a newer one. Goes through the same rate limits and retries as sends.
+   */
+  async update(tenantId: string, request: UpdateRequest): Promise<UpdateResult> {
+    const tenant = tenantIdSchema.parse(tenantId);
+    const r = updateRequestSchema.parse(request);
+    if ('reference' in r.target && (r.target.reference.conversation.tenantId ?? tenant) !== tenant) throw new z.ZodError([{ code: 'custom', path: ['target'], message: 'conversation belongs to another tenant' }]);
+    const t = r.target;
+    const target: UpdateTarget = 'reference' in t
+      ? { conversationId: t.reference.conversation.id, activityId: t.activityId }
+      : { messageKey: t.messageKey, recipientId: 'userId' in t ? personTargetKey(t.userId) : conversationTargetKey(t.conversationId) };
+    const targetKey = 'activityId' in target ? `activity:${target.conversationId}|${target.activityId}` : `key:${target.messageKey}|${target.recipientId}`;
+    const id = updateItemId(tenant, targetKey);
+    const shard = shardOf(tenant, targetKey, this.shardCount);
+    const given = 'reference' in t ? { reference: t.reference, activityId: t.activityId } : {};
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const now = this.clock.now();
+      const current = await this.o.store.read(id, shard);
+      const parsed = current && storedUpdateSchema.safeParse(current.value);
+      const doc = parsed?.success ? (parsed.data as unknown as OutboxUpdateItem) : undefined;
+      if (doc && r.version <= newestVersion(doc)) {
+        this.o.logger.debug('outbox.updateStale', { itemId: id, version: r.version });
+        return { itemId: id, queued: false };
+      }
+      const next = doc
+        ? { ...withNewVersion(doc, r.version, r.activity, r.priority, now), ...given }
+        : newUpdate({ id, shard, tenantId: tenant, targetKey, target, ...given }, r.version, r.activity, r.priority, now);
+      // A document that does not parse is replaced: an update carries everything it needs.
+      const ok = current ? (await this.o.store.replace(next, current.etag)) !== 'conflict' : (await this.o.store.create(next)) === 'created';
+      if (ok) {
+        this.o.logger.info('outbox.updateQueued', { itemId: id, version: r.version, lane: r.priority });
+        this.dispatcher.wake(r.priority);
+        return { itemId: id, queued: true };
+      }
+    }
+    throw new Error('outbox: update kept conflicting');
   }
 
   /** How a fan-out stands: counts per status and every finally failed recipient (ids and error codes). */
   async status(tenantId: string, messageKey: string): Promise<OutboxReport> {
-    const items = await this.o.store.forMessage(tenantIdSchema.parse(tenantId), messageKeySchema.parse(messageKey));
+    const raw = await this.o.store.forMessage(tenantIdSchema.parse(tenantId), messageKeySchema.parse(messageKey));
     const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
-    for (const item of items) counts[item.status]++;
-    const failed = items
-      .filter((i) => i.status === 'failed')
-      .map((i) => ({ recipientId: i.recipientId, itemId: i.id, error: i.lastError ?? { code: 'unknown' } }))
-      .sort((a, b) => a.recipientId.localeCompare(b.recipientId));
-    return { messageKey, total: items.length, recipientIds: items.map((i) => i.recipientId), counts, failed };
+    const failed: OutboxReport['failed'] = [];
+    const recipientIds: string[] = [];
+    for (const doc of raw) {
+      const parsed = storedMessageSchema.safeParse(doc);
+      const item = parsed.success ? (parsed.data as unknown as OutboxItem) : undefined;
+      // A malformed (quarantined) item will not be delivered: the organiser must see that.
+      const recipientId = item?.recipientId ?? (typeof doc.recipientId === 'string' ? doc.recipientId : doc.id);
+      recipientIds.push(recipientId);
+      const status = item?.status ?? 'failed';
+      counts[status]++;
+      if (status === 'failed') failed.push({ recipientId, itemId: doc.id, error: item ? (item.lastError ?? { code: 'unknown' }) : { code: 'malformed' } });
+    }
+    failed.sort((a, b) => a.recipientId.localeCompare(b.recipientId));
+    return { messageKey, total: raw.length, recipientIds, counts, failed };
   }
 
   /** One dispatcher pass (tests; production uses start/stop). */
@@ -155,14 +279,16 @@ export class Outbox {
     return this.dispatcher.tick();
   }
 
-  /** Starts polling for due items. */
+  /** Joins the instance registry (if sharing) and starts the dispatcher. */
   start(): void {
+    this.sharing?.start();
     this.dispatcher.start();
   }
 
-  /** Stops polling after the pass in progress. */
-  stop(): Promise<void> {
-    return this.dispatcher.stop();
+  /** Stops the dispatcher after the work in progress, then leaves the instance registry. */
+  async stop(): Promise<void> {
+    await this.dispatcher.stop();
+    await this.sharing?.stop();
   }
 }
 

@@ -1,43 +1,56 @@
 /**
- * Outbox items in Cosmos (container `outbox`).
+ * Outbox documents in Cosmos (container `outbox`, partition key `/shard`).
  *
- * Partition key `/shard`: `shardOf(tenantId, messageKey)`, one of a fixed, small set (`s00`…`s07`).
- * - The dispatcher's due query (`dueAt <= now ORDER BY dueAt`) runs once per shard, each a
- *   single-partition query on the `dueAt` range index. It never fans out across the container
- *   and does not need to know which tenants exist (with `/tenantId` it would).
- * - All items of one fan-out share a shard, so `status(tenantId, messageKey)` is a single-partition
- *   query, and a fan-out's writes stay in one logical partition (hundreds of ~2–30 KB items, far
+ * - Message items: shard `shardOf(tenantId, messageKey)`, one of a fixed, small set (`s00`…`s07`).
+ *   All items of one fan-out share a shard, so `status(tenantId, messageKey)` is a single-partition
+ *   query and a fan-out's writes stay in one logical partition (hundreds of ~2–30 KB items, far
  *   below 20 GB; content is removed once an item is finished).
- * - Different fan-outs and tenants spread over the shards, so no single partition is hot for long.
- * The shard count must never shrink (items in dropped shards would not be polled); it may grow
- * only if every dispatcher polls the larger set first.
+ * - Update documents: shard `shardOf(tenantId, targetKey)`; fan-out records: their fan-out's shard;
+ *   the instance registry (limitSharing.ts): shard `meta`. None of them has a top-level
+ *   `messageKey`, so fan-out queries never see them, and only items and updates carry `dueAt`.
+ * - The due query is ONE cross-partition query (`dueAt <= now ORDER BY dueAt`, TOP n), with
+ *   `lane = 'urgent'` for the urgent lane: two requests (query plan + one per physical partition;
+ *   a small outbox container has one), instead of one query per shard. Its cost while idle is what
+ *   keeps an idle instance under 1 request/s (dispatcher.ts).
+ * The shard count must never shrink (status() would look in the wrong partition for old fan-outs).
  *
- * Finished items carry `ttl`; it takes effect only when the container is created with
- * `defaultTtl: -1` (see the report: `ensureContainers` does not set it yet).
+ * Finished items carry `ttl`; the container is created with `defaultTtl: -1` (containers.ts), so
+ * documents without `ttl` (fan-out records, the registry) never expire.
  */
 import type { Container } from '@azure/cosmos';
 import { isConflict, isNotFound, isPreconditionFailed } from '../storage/cosmosErrors';
 import { shardOf } from './keys';
-import type { OutboxItem, Versioned } from './model';
+import type { Versioned } from './model';
+
+/** Any outbox document: addressed by id and shard. */
+export interface StoredDoc {
+  id: string;
+  shard: string;
+}
+
+/** A raw document as Cosmos returns it: parsed by the caller (malformed ones are set aside). */
+export type RawDoc = Record<string, unknown> & { id: string };
 
 /** What the outbox needs from storage. */
 export interface OutboxStore {
-  /** Creates the item unless one with its id exists (idempotent enqueue). */
-  create(item: OutboxItem): Promise<'created' | 'exists'>;
-  /** Items of one shard whose `dueAt` has come, earliest first. */
-  due(shard: string, now: number, limit: number): Promise<Versioned<OutboxItem>[]>;
-  /** Replaces the item if it still has `etag`; the new ETag, or 'conflict'. */
-  replace(item: OutboxItem, etag: string): Promise<string | 'conflict'>;
-  /** Every item of one fan-out. */
-  forMessage(tenantId: string, messageKey: string): Promise<OutboxItem[]>;
+  /** Creates the document unless one with its id exists (idempotent enqueue). */
+  create<T extends StoredDoc>(doc: T): Promise<'created' | 'exists'>;
+  /** Due documents (`dueAt <= now`), earliest first, all lanes or the urgent lane only; unparsed. */
+  due(now: number, limit: number, lane?: 'urgent'): Promise<Versioned<RawDoc>[]>;
+  /** One document by id and shard, unparsed. */
+  read(id: string, shard: string): Promise<Versioned<RawDoc> | undefined>;
+  /** Replaces the document if it still has `etag`; the new ETag, or 'conflict'. */
+  replace<T extends StoredDoc>(doc: T, etag: string): Promise<string | 'conflict'>;
+  /** Every message item of one fan-out, unparsed. */
+  forMessage(tenantId: string, messageKey: string): Promise<RawDoc[]>;
 }
 
-type Doc = OutboxItem & { _etag?: string; _rid?: unknown; _self?: unknown; _attachments?: unknown; _ts?: unknown };
+type Doc = RawDoc & { _etag?: string; _rid?: unknown; _self?: unknown; _attachments?: unknown; _ts?: unknown };
 
-function strip(doc: Doc): Versioned<OutboxItem> {
-  const { _etag, _rid, _self, _attachments, _ts, ...item } = doc;
+function strip(doc: Doc): Versioned<RawDoc> {
+  const { _etag, _rid, _self, _attachments, _ts, ...value } = doc;
   void _rid; void _self; void _attachments; void _ts;
-  return { value: item, etag: _etag ?? '' };
+  return { value: value as RawDoc, etag: _etag ?? '' };
 }
 
 /** The outbox over a Cosmos container partitioned by `/shard`. */
@@ -47,9 +60,9 @@ export class CosmosOutboxStore implements OutboxStore {
     private readonly shardCount?: number,
   ) {}
 
-  async create(item: OutboxItem): Promise<'created' | 'exists'> {
+  async create<T extends StoredDoc>(doc: T): Promise<'created' | 'exists'> {
     try {
-      await this.container.items.create(item);
+      await this.container.items.create(doc);
       return 'created';
     } catch (err) {
       if (isConflict(err)) return 'exists';
@@ -57,19 +70,37 @@ export class CosmosOutboxStore implements OutboxStore {
     }
   }
 
-  async due(shard: string, now: number, limit: number): Promise<Versioned<OutboxItem>[]> {
+  async due(now: number, limit: number, lane?: 'urgent'): Promise<Versioned<RawDoc>[]> {
+    const filter = lane ? ' AND c.lane = @lane' : '';
     const { resources } = await this.container.items
       .query<Doc>(
-        { query: 'SELECT * FROM c WHERE c.dueAt <= @now ORDER BY c.dueAt', parameters: [{ name: '@now', value: now }] },
-        { partitionKey: shard, maxItemCount: limit },
+        {
+          query: `SELECT TOP @limit * FROM c WHERE c.dueAt <= @now${filter} ORDER BY c.dueAt`,
+          parameters: [
+            { name: '@limit', value: limit },
+            { name: '@now', value: now },
+            ...(lane ? [{ name: '@lane', value: lane }] : []),
+          ],
+        },
+        { maxItemCount: limit },
       )
       .fetchNext();
     return resources.slice(0, limit).map(strip);
   }
 
-  async replace(item: OutboxItem, etag: string): Promise<string | 'conflict'> {
+  async read(id: string, shard: string): Promise<Versioned<RawDoc> | undefined> {
     try {
-      const res = await this.container.item(item.id, item.shard).replace(item, { accessCondition: { type: 'IfMatch', condition: etag } });
+      const { resource } = await this.container.item(id, shard).read<Doc>();
+      return resource ? strip(resource) : undefined;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async replace<T extends StoredDoc>(doc: T, etag: string): Promise<string | 'conflict'> {
+    try {
+      const res = await this.container.item(doc.id, doc.shard).replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } });
       return res.etag;
     } catch (err) {
       if (isPreconditionFailed(err) || isNotFound(err)) return 'conflict';
@@ -77,7 +108,7 @@ export class CosmosOutboxStore implements OutboxStore {
     }
   }
 
-  async forMessage(tenantId: string, messageKey: string): Promise<OutboxItem[]> {
+  async forMessage(tenantId: string, messageKey: string): Promise<RawDoc[]> {
     const { resources } = await this.container.items
       .query<Doc>(
         {

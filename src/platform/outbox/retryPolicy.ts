@@ -18,9 +18,11 @@ export interface RetryOptions {
    * message Teams did accept has time to show up in Graph before we look (default 30 s).
    */
   settleMs: number;
+  /** onFailed calls that may throw before the report is given up with an error log (default 5). */
+  maxReportAttempts: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 300_000, settleMs: 30_000 };
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 300_000, settleMs: 30_000, maxReportAttempts: 5 };
 
 const MAX_RETRY_AFTER_MS = 3_600_000;
 
@@ -38,6 +40,16 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 export function backoffMs(attempt: number, opts: RetryOptions, random: Random): number {
   const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
+}
+
+/**
+ * When to run onFailed again after its `attempt`-th call threw: a ceiling of 4·base doubling per
+ * attempt, half of it fixed and half jittered (default base 1 s: about 2–4, 4–8, 8–16, 16–32 s), so
+ * a handler that fails because Cosmos or Teams is briefly unavailable gets about a minute.
+ */
+export function reportDelayMs(attempt: number, opts: RetryOptions, random: Random): number {
+  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (Math.max(1, attempt) + 1));
+  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
 }
 
 /** Whether a failure is worth another attempt. */

@@ -1,5 +1,6 @@
 /**
- * Sends through botbuilder's CloudAdapter.continueConversationAsync, on an adapter of its own.
+ * Sends (POST) and updates (PUT) through botbuilder's CloudAdapter.continueConversationAsync, on an
+ * adapter of its own; the same adapter creates 1:1 chats for the ConversationDirectory.
  *
  * The connector client normally retries 429 and 5xx itself (three times, in memory). For the
  * outbox that is wrong twice over: a 504 retried blindly can post a message twice, and a wait
@@ -68,6 +69,17 @@ export class BotFrameworkSender implements Sender {
     try {
       await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
         activityId = (await context.sendActivity(activity))?.id;
+      });
+      return { ok: true, activityId };
+    } catch (err) {
+      return { ok: false, failure: classifySendError(err, this.clock.now()) };
+    }
+  }
+
+  async update(reference: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<SendResult> {
+    try {
+      await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+        await context.updateActivity({ ...activity, id: activityId });
       });
       return { ok: true, activityId };
     } catch (err) {
