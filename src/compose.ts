@@ -70,6 +70,9 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
     onFailed,
     container: c.outbox!,
     sender: new BotFrameworkSender(proactive, botAppId),
+    resolver: directory,
+    // Every instance on this store keeps Teams' limits together with the others (limitSharing.ts).
+    sharing: {},
     verifier: graph && new GraphDeliveryVerifier({ tokens: graph.tokens, botAppId, baseUrl: graph.baseUrl }),
     logger,
   });

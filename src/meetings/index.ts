@@ -34,7 +34,7 @@ export function createMeetings(p: Platform, plans: Plans) {
   // Locally a fresh secret per process: download links then last until a restart.
   const links = new IcsLinks(config.icsLinkSecret ? Buffer.from(config.icsLinkSecret) : randomBytes(32), config.publicBaseUrl, () => env.now());
   const icsUrl = (target: IcsLinkTarget) => links.url(target);
-  const notifier = new OutboxMeetingNotifier({ outbox: p.outbox, directory: p.directory, adapter: p.proactive, botAppId: p.botAppId, icsUrl, now: () => env.now(), logger });
+  const notifier = new OutboxMeetingNotifier({ outbox: p.outbox, directory: p.directory, icsUrl, now: () => env.now(), logger });
   const reminders = new JobMeetingReminders(p.jobs, () => env.now());
   const onlineMeetings = p.graph && graphOnlineMeetingProvider({ tokens: p.graph.tokens, logger, baseUrl: p.graph.baseUrl });
   const onlineJobs = new JobOnlineMeetings(p.jobs, () => service);

@@ -71,7 +71,7 @@ export interface ReminderHandlerDeps {
   audit: AuditLog;
   meetings: MeetingStore;
   notifier: MeetingNotifier;
-  directory: ConversationDirectory;
+  directory: Pick<ConversationDirectory, 'find'>;
   outbox: Outbox;
   logger: Logger;
 }
@@ -123,14 +123,14 @@ export function reminderHandlers(d: ReminderHandlerDeps): Record<string, JobHand
     if (open.length === 0) return;
     // The reminder reads the plan on the organiser's behalf: audited like any read.
     await d.audit.record([auditEntry(randomUUID(), now, { tenantId: plan.tenantId, userId: 'system:reminder' }, plan.id, 'meeting.read', { meetingId, phase })]);
-    const ref = await d.directory.getOrCreatePersonalConversation(plan.tenantId, meeting.organiser.userId);
-    const loc = localeOf(ref.locale);
+    // The stored chat gives the locale; the outbox finds or creates the chat itself when it sends.
+    const loc = localeOf((await d.directory.find(plan.tenantId, meeting.organiser.userId))?.locale);
     const items = open.map((k) => loc.t.meeting.items[k]).join(', ');
     const text = format(phase === 'before' ? loc.t.meeting.reminderBefore : loc.t.meeting.reminderAfter, { items });
     // A card, not plain text: the outbox can verify delivery of a card after a crash (exactly once).
     const card = noticeCard(`${text} (${plan.reference})`, 'Warning', loc.t.meeting.checklist);
     await d.outbox.enqueue(`reminder:${job.id}`, plan.tenantId, [
-      { userId: meeting.organiser.userId, reference: ref, activity: { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] } },
+      { userId: meeting.organiser.userId, activity: { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] } },
     ]);
     d.logger.info('meeting.reminder.queued', { meetingId, phase, open: open.length });
   };

@@ -12,7 +12,6 @@ import type { Activity, ConversationReference } from 'botbuilder';
 import type { CarePlan } from '../../../../src/plans/domain/carePlan';
 import { CoordinationMeeting, cancelMeeting, rescheduleMeeting, scheduleInputSchema, scheduleMeeting } from '../../../../src/meetings/domain/meeting';
 import { silentLogger } from '../../../../src/platform/logger';
-import type { ConversationDirectory } from '../../../../src/platform/conversations/conversationReferences';
 import { OutboxMeetingNotifier } from '../../../../src/meetings/notify/meetingNotifier';
 import { JobMeetingReminders, reminderHandlers } from '../../../../src/meetings/notify/meetingReminders';
 import { createOutbox } from '../../../../src/platform/outbox/outbox';
@@ -58,18 +57,18 @@ describe('meeting reminders (scheduler + outbox over Cosmos)', function () {
     const plans = new CosmosPlanStore(c.plans);
     const meetings = new CosmosMeetingStore(c.meetings);
     const sender = new RecordingSender();
-    const outbox = createOutbox({ container: c.outbox, sender, logger: silentLogger, clock: { now: () => clock.now().getTime(), sleep: async () => undefined } });
-    const directory = {
-      getOrCreatePersonalConversation: async (tenantId: string, userId: string) => ({
-        channelId: 'msteams' as const,
-        serviceUrl: 'http://127.0.0.1:9/',
-        conversation: { id: `a:${userId}`, conversationType: 'personal' as const, tenantId },
-        bot: { id: '28:bot' },
-        user: { id: `29:${userId}`, aadObjectId: userId },
-        locale: 'da-DK',
-      }),
-    } as unknown as ConversationDirectory;
-    const notifier = new OutboxMeetingNotifier({ outbox, directory, adapter: undefined as never, botAppId: '', icsUrl: () => 'http://x', now: () => clock.now(), logger: silentLogger });
+    const reference = (tenantId: string, userId: string) => ({
+      channelId: 'msteams' as const,
+      serviceUrl: 'http://127.0.0.1:9/',
+      conversation: { id: `a:${userId}`, conversationType: 'personal' as const, tenantId },
+      bot: { id: '28:bot' },
+      user: { id: `29:${userId}`, aadObjectId: userId },
+      locale: 'da-DK',
+    });
+    // Every user has a stored 1:1 chat: the outbox finds it when it sends.
+    const directory = { find: async (tenantId: string, userId: string) => reference(tenantId, userId), create: async (tenantId: string, userId: string) => reference(tenantId, userId) };
+    const outbox = createOutbox({ container: c.outbox, sender, resolver: directory, logger: silentLogger, clock: { now: () => clock.now().getTime(), sleep: async () => undefined } });
+    const notifier = new OutboxMeetingNotifier({ outbox, directory, icsUrl: () => 'http://x', now: () => clock.now(), logger: silentLogger });
     const jobs = new CosmosJobStore(c.schedule);
     const reminders = new JobMeetingReminders(new JobQueue(jobs, clock), () => clock.now());
     const log = recordingLogger();
