@@ -69,3 +69,40 @@ export class VirtualClock implements Clock {
     this.current += ms;
   }
 }
+
+/**
+ * A clock that moves only when the test says so: `sleep` resolves once `advance` has passed its
+ * end (or its signal aborts). For long idle periods measured without waiting for them.
+ */
+export class ManualClock implements Clock {
+  private sleepers: { until: number; resolve: () => void }[] = [];
+
+  constructor(public current = Date.now()) {}
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const sleeper = { until: this.current + Math.max(0, ms), resolve };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener('abort', () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        resolve();
+      }, { once: true });
+    });
+  }
+
+  /** Moves time forward and wakes every sleeper whose time has come. */
+  advance(ms: number): void {
+    this.current += ms;
+    const due = this.sleepers.filter((s) => s.until <= this.current);
+    this.sleepers = this.sleepers.filter((s) => s.until > this.current);
+    for (const s of due) s.resolve();
+  }
+}
+
+/** Real time for pending I/O (Cosmos round trips on loopback) to finish. */
+export const settleIo = (ms = 25): Promise<void> => new Promise((r) => setTimeout(r, ms));

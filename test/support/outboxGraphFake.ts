@@ -1,10 +1,13 @@
 /**
- * A loopback fake of the Microsoft Graph calls the outbox's delivery verifier makes, serving each
- * user's 1:1 chat with the bot from the messages the connector fake recorded, in Graph's shape:
+ * A loopback fake of the Microsoft Graph calls the outbox's delivery verifier makes, serving chats
+ * and channels from the messages the connector fake recorded, in Graph's shape:
  * - `GET /v1.0/users/{id}/teamwork/installedApps?$expand=teamsApp&$filter=teamsApp/externalId eq '{appId}'`
  * - `GET /v1.0/users/{id}/teamwork/installedApps/{installationId}/chat`
  * - `GET /v1.0/chats/{chatId}/messages?$top&$orderby=lastModifiedDateTime desc&$filter=lastModifiedDateTime gt {t}`
  *   → `{ value: [{ id, from: { application: { id } }, body, attachments, createdDateTime, … }], @odata.nextLink }`
+ *   (a user's 1:1 chat, or a group/meeting chat whose Graph id is its conversation id)
+ * - `GET /v1.0/teams/{teamId}/channels/{channelId}/messages/delta?$filter=lastModifiedDateTime gt {t}` (root posts)
+ * - `GET /v1.0/teams/{teamId}/channels/{channelId}/messages/{rootId}/replies?$top` (a thread's replies)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +23,10 @@ export class OutboxGraphFake {
   private server?: http.Server;
   private base = '';
   private readonly conversationOfUser = new Map<string, string>();
+  /** Chats Graph knows by their conversation id (group and meeting chats). */
+  private readonly chats = new Set<string>();
+  /** Channels by `teamId|channelId`. */
+  private readonly channels = new Set<string>();
 
   constructor(
     private readonly connector: OutboxConnectorFake,
@@ -29,6 +36,16 @@ export class OutboxGraphFake {
   /** The user has the app installed; their 1:1 chat with the bot is this connector conversation. */
   addUser(userId: string, conversationId: string): void {
     this.conversationOfUser.set(userId, conversationId);
+  }
+
+  /** A group or meeting chat with the bot: its Graph id is the conversation id. */
+  addChat(conversationId: string): void {
+    this.chats.add(conversationId);
+  }
+
+  /** A channel of a team (AAD group id) the bot is in. */
+  addChannel(teamId: string, channelId: string): void {
+    this.channels.add(`${teamId}|${channelId}`);
   }
 
   /** The Graph id of the user's 1:1 chat with the bot. */
@@ -71,19 +88,29 @@ export class OutboxGraphFake {
     }
     const messages = /^\/v1\.0\/chats\/([^/]+)\/messages$/.exec(path);
     if (messages) return this.messagesPage(messages[1]!, url);
+    const delta = /^\/v1\.0\/teams\/([^/]+)\/channels\/([^/]+)\/messages\/delta$/.exec(path);
+    if (delta && this.channels.has(`${delta[1]}|${delta[2]}`)) return this.page(delta[2]!, delta[2]!, url, 'delta');
+    const replies = /^\/v1\.0\/teams\/([^/]+)\/channels\/([^/]+)\/messages\/([^/]+)\/replies$/.exec(path);
+    if (replies && this.channels.has(`${replies[1]}|${replies[2]}`)) return this.page(`${replies[2]};messageid=${replies[3]}`, replies[2]!, url, 'replies');
     return undefined;
   }
 
   private messagesPage(chatId: string, url: URL): unknown {
     const userId = [...this.conversationOfUser.keys()].find((u) => this.chatIdOf(u) === chatId);
-    if (!userId) return undefined;
+    const conversationId = userId ? this.conversationOfUser.get(userId)! : this.chats.has(chatId) ? chatId : undefined;
+    if (!conversationId) return undefined;
+    return this.page(conversationId, chatId, url, 'chat');
+  }
+
+  /** One page of a conversation's messages, newest first; `delta` filters like Graph, `replies` only pages. */
+  private page(conversationId: string, chatId: string, url: URL, kind: 'chat' | 'delta' | 'replies'): unknown {
     const top = Math.min(50, Number(url.searchParams.get('$top') ?? 20));
     const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
-    let all = this.connector.deliveredTo(this.conversationOfUser.get(userId)!).map((m) => this.toChatMessage(m, chatId));
+    let all = this.connector.deliveredTo(conversationId).map((m) => this.toChatMessage(m, chatId));
     all.sort((a, b) => b.lastModifiedDateTime.localeCompare(a.lastModifiedDateTime));
-    // Like Graph: the filter applies only together with $orderby on the same property.
+    // Like Graph: in chats the filter applies only together with $orderby on the same property; replies take no filter.
     const since = /^lastModifiedDateTime gt (\S+)$/.exec(url.searchParams.get('$filter') ?? '')?.[1];
-    if (since && url.searchParams.get('$orderby') === 'lastModifiedDateTime desc') all = all.filter((m) => m.lastModifiedDateTime > since);
+    if (since && (kind === 'delta' || url.searchParams.get('$orderby') === 'lastModifiedDateTime desc')) all = all.filter((m) => m.lastModifiedDateTime > since);
     const page = all.slice(skip, skip + top);
     const next = new URL(url);
     next.searchParams.set('$skiptoken', String(skip + top));

@@ -4,6 +4,7 @@
  * the real Bot Framework sender, and a logger that keeps its lines for assertions.
  */
 import { CosmosClient, type Container } from '@azure/cosmos';
+import { ConnectorConversationCreator, ConversationDirectory, ConversationReferenceStore } from '../../src/platform/conversations/conversationReferences';
 import { createLogger, silentLogger, type Logger } from '../../src/platform/logger';
 import { createOutbox, type Outbox, type OutboxOptions } from '../../src/platform/outbox/outbox';
 import { GraphDeliveryVerifier } from '../../src/platform/outbox/graphDeliveryVerifier';
@@ -29,6 +30,10 @@ export interface OutboxHarness {
   /** An outbox on the shared store with test-friendly timings; `verifier: false` leaves it out. */
   outbox(overrides?: Partial<Omit<OutboxOptions, 'verifier'>> & { verifier?: false }): Outbox;
   verifier(): GraphDeliveryVerifier;
+  /** The real ConversationDirectory over the store's `conversations` container, creating chats at the connector fake. */
+  directory(): ConversationDirectory;
+  /** The store's `conversations` container (stored 1:1 references). */
+  conversations: ConversationReferenceStore;
   /** Recipients registered with the Graph fake (their 1:1 chats exist). */
   recipients(count: number, prefix?: string): ReturnType<typeof recipients>;
   close(): Promise<void>;
@@ -38,7 +43,8 @@ export interface OutboxHarness {
 export async function startOutboxHarness(databaseId = 'outbox-test'): Promise<OutboxHarness> {
   const cosmos = await startEmbeddedCosmos({ logger: silentLogger });
   const client = new CosmosClient(cosmos.clientOptions());
-  const { outbox: container } = await ensureContainers(client, databaseId);
+  const { outbox: container, conversations: conversationsContainer } = await ensureContainers(client, databaseId);
+  const conversations = new ConversationReferenceStore(conversationsContainer);
   const connector = new OutboxConnectorFake();
   const serviceUrl = await connector.start();
   const graph = new OutboxGraphFake(connector, OUTBOX_BOT_APP_ID);
@@ -48,8 +54,10 @@ export async function startOutboxHarness(databaseId = 'outbox-test'): Promise<Ou
   const adapter = createProactiveAdapter({}, 2_000);
   const verifier = (): GraphDeliveryVerifier =>
     new GraphDeliveryVerifier({ baseUrl: graphUrl, tokens: { getToken: async () => OUTBOX_GRAPH_TOKEN }, botAppId: OUTBOX_BOT_APP_ID, timeoutMs: 2_000 });
+  const directory = (): ConversationDirectory =>
+    new ConversationDirectory(conversations, new ConnectorConversationCreator(adapter, { appId: '', id: `28:${OUTBOX_BOT_APP_ID}` }), { defaultServiceUrl: serviceUrl, logger });
   return {
-    cosmos, client, container, databaseId, connector, graph, serviceUrl, graphUrl, logs, logger, verifier,
+    cosmos, client, container, databaseId, connector, graph, serviceUrl, graphUrl, logs, logger, verifier, directory, conversations,
     outbox: (overrides = {}) => {
       const { verifier: withVerifier, ...rest } = overrides;
       return createOutbox({

@@ -2,8 +2,8 @@
  * The outbox's documents, and the shapes callers hand in (parsed once, with zod, at the edge).
  *
  * What may be sent is deliberately narrow: text and/or adaptive cards, Teams' notification flag,
- * and @mentions of people and Teams tags (activity `entities`, or `msteams.entities` inside a
- * card). Any other activity field is refused, so a caller cannot smuggle e.g. a `replyToId` or
+ * and @mentions: of people in the text (activity `entities`), of people and Teams tags inside a
+ * card (`msteams.entities`). Any other activity field is refused, so a caller cannot smuggle e.g. a `replyToId` or
  * `channelData` that changes where or how Teams delivers a message.
  */
 import type { ConversationReference } from 'botbuilder';
@@ -39,21 +39,37 @@ export const conversationReferenceSchema = z
   // continueConversationAsync needs only these.
   .transform((r) => r as unknown as Partial<ConversationReference> & { conversation: { id: string; tenantId?: string } });
 
+const mentionText = z.string().regex(/^<at>[^<>]{1,256}<\/at>$/, 'mention text must be <at>…</at>');
+
 /**
- * An @mention: `text` is the `<at>…</at>` run that must appear in the message (or card) text;
- * `mentioned` names a person (`id`: AAD object id, UPN or `29:` id) or a Teams tag (`type: 'tag'`).
+ * An @mention of a person in a message's text: `text` is the `<at>…</at>` run that must appear in
+ * the text; `mentioned.id` is the person's AAD object id, UPN or `29:` id.
+ * Tag mentions are refused here on purpose: botbuilder's connector serialises `mentioned` as a
+ * ChannelAccount and drops `type: 'tag'` (checked against the connector fake), so Teams would
+ * read the tag as a person. Put tag mentions in an adaptive card (`msteams.entities`).
  */
 export const mentionSchema = z
   .object({
     type: z.literal('mention'),
-    text: z.string().regex(/^<at>[^<>]{1,256}<\/at>$/, 'mention text must be <at>…</at>'),
-    mentioned: z.object({ id: idSchema, name: z.string().min(1).max(256), type: z.enum(['person', 'tag']).optional() }).strict(),
+    text: mentionText,
+    mentioned: z.object({ id: idSchema, name: z.string().min(1).max(256), type: z.literal('tag', { errorMap: () => ({ message: 'tag mentions go in an adaptive card (msteams.entities)' }) }).optional() })
+      .strict()
+      .refine((m) => m.type === undefined, 'tag mentions go in an adaptive card (msteams.entities)'),
   })
   .strict();
-export type Mention = z.infer<typeof mentionSchema>;
+
+/** An @mention inside an adaptive card: a person, or a Teams tag (`mentioned.type: 'tag'`). */
+export const cardMentionSchema = z
+  .object({
+    type: z.literal('mention'),
+    text: mentionText,
+    mentioned: z.object({ id: idSchema, name: z.string().min(1).max(256), type: z.literal('tag').optional() }).strict(),
+  })
+  .strict();
+export type Mention = z.infer<typeof cardMentionSchema>;
 
 /** Teams' own keys inside a card: mentions, and the full-width layout. */
-const cardTeamsSchema = z.object({ entities: z.array(mentionSchema).max(50).optional(), width: z.literal('Full').optional() }).strict();
+const cardTeamsSchema = z.object({ entities: z.array(cardMentionSchema).max(50).optional(), width: z.literal('Full').optional() }).strict();
 
 const cardAttachmentSchema = z.object({
   contentType: z.literal(ADAPTIVE_CARD),

@@ -91,8 +91,9 @@ export class UpdateProcessor {
     if (item.status === 'sent') {
       return item.activityId && item.reference ? { kind: 'found', reference: item.reference, activityId: item.activityId } : { kind: 'gone', code: 'targetWithoutActivityId' };
     }
-    // Not sent yet (a fan-out still going out): come back about when it is due.
-    return { kind: 'wait', delayMs: Math.max(1_000, (item.dueAt ?? 0) - this.d.clock.now()) };
+    // Not sent yet: being sent (look again shortly), or waiting for its next attempt (come back then).
+    const untilDue = item.status === 'pending' ? (item.dueAt ?? 0) - this.d.clock.now() : 0;
+    return { kind: 'wait', delayMs: Math.max(1_000, untilDue) };
   }
 
   /**
