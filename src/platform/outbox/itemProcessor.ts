@@ -112,13 +112,13 @@ export class ItemProcessor {
       held = { value: { ...item, reference: resolved.reference, conversationId: resolved.reference.conversation.id }, etag };
     }
     // Counted right before sending, so the limiter sees send times; a wait the lease cannot cover goes back to Cosmos.
-    const slot = await this.d.limiter.acquire(item.tenantId, baseConversationId(held.value.conversationId), { maxWaitMs: this.budget(held.value), signal, lane: item.lane });
+    const slot = await this.d.limiter.acquire(item.tenantId, baseConversationId(held.value.conversationId), { maxWaitMs: this.budget(held.value), signal, lane: item.lane, track: true });
     if (!slot.acquired) {
       const now = this.d.clock.now();
       return this.write(held, deferred(held.value, before.attempts, stillInDoubt, now + slot.retryInMs, now), 'deferred');
     }
     if (unverified) log.warn('outbox.possibleDuplicate', { reason: unverified });
-    return this.send(held, log);
+    return this.send(held, log, slot.release);
   }
 
   /** Time left for waiting on the limiter: what the lease allows after a send's timeout. */
@@ -133,14 +133,14 @@ export class ItemProcessor {
     if (!resolver) return { outcome: await this.fail(held, { code: 'noConversation' }) };
     const found = conversationReferenceSchema.safeParse(await resolver.find(item.tenantId, item.recipientId));
     if (found.success) return { reference: found.data };
-    const slot = await this.d.limiter.acquire(item.tenantId, `create|${item.recipientId}`, { maxWaitMs: this.budget(item), signal, lane: item.lane });
+    const slot = await this.d.limiter.acquire(item.tenantId, `create|${item.recipientId}`, { maxWaitMs: this.budget(item), signal, lane: item.lane, track: true });
     if (!slot.acquired) {
       const now = this.d.clock.now();
       return { outcome: await this.write(held, deferred(item, item.attempts - 1, inDoubt, now + slot.retryInMs, now), 'deferred') };
     }
     let failure: SendFailure;
     try {
-      const created = await within(resolver.create(item.tenantId, item.recipientId), this.d.sendTimeoutMs + 1_000);
+      const created = await within(resolver.create(item.tenantId, item.recipientId), this.d.sendTimeoutMs + 1_000).finally(slot.release);
       if (created === TIMED_OUT) {
         failure = { kind: 'timeout', delivery: 'notDelivered' };
       } else {
@@ -171,15 +171,19 @@ export class ItemProcessor {
     }
   }
 
-  private async send(held: Versioned<OutboxItem>, log: Logger): Promise<ProcessOutcome> {
+  private async send(held: Versioned<OutboxItem>, log: Logger, release?: () => void): Promise<ProcessOutcome> {
     const item = held.value;
-    if (!item.activity || !item.reference) return this.fail(held, { code: 'noContent' });
+    if (!item.activity || !item.reference) {
+      release?.();
+      return this.fail(held, { code: 'noContent' });
+    }
     const started = this.d.clock.now();
     // A Sender should not throw; if one does, the outcome is unknown like a broken connection.
     const sending = this.d.sender.send(item.reference, withMarker(item.activity, item.id)).catch(
       (): SendResult => ({ ok: false, failure: { kind: 'network', delivery: 'unknown' } }),
     );
-    const result = await within(sending, this.d.sendTimeoutMs + 1_000);
+    // Answered (or given up on): from now on it counts at this time, not as still arriving.
+    const result = await within(sending, this.d.sendTimeoutMs + 1_000).finally(release);
     const now = this.d.clock.now();
     if (result !== TIMED_OUT && result.ok) {
       log.info('outbox.sent', { ms: now - started, lane: item.lane ?? 'bulk' });

@@ -155,7 +155,7 @@ export class Outbox {
     const verifyTimeoutMs = o.verifyTimeoutMs ?? 15_000;
     if (sendTimeoutMs + verifyTimeoutMs + 1_000 >= leaseMs) throw new Error('outbox: leaseMs must exceed sendTimeoutMs + verifyTimeoutMs + 1 s');
     const limits = o.limits ?? DEFAULT_LIMITS;
-    const limiter = new RateLimiter(limits, this.clock, { urgentReserve: o.urgentReserve ?? 0.1 });
+    const limiter = new RateLimiter(limits, this.clock, { urgentReserve: o.urgentReserve ?? 0.1, inFlightCapMs: sendTimeoutMs + 1_000 });
     const instanceId = o.instanceId ?? randomUUID();
     const random = o.random ?? Math.random;
     const deps: ProcessorDeps = {

@@ -15,6 +15,12 @@
  * Several instances: `setLimits` installs this instance's share (limitSharing.ts). A lower limit
  * applies at once (the log already holds the last window's sends, so the next window obeys it); a
  * higher one only after the window's length, since instances that just left may have sent in it.
+ *
+ * Arrival, not departure: Teams counts a request when it arrives, somewhere between our acquire and
+ * its answer. A request acquired with `track` counts as "arriving as late as it still could"
+ * (acquire + `inFlightCapMs`) until `release()` says it was answered; it then counts at the answer's
+ * time. So every window of arrival times holds at most the limit, whatever the latency (measured:
+ * without this, three processes on two busy cores put 48 arrivals in one second at a limit of 45).
  */
 import type { Clock } from './clock';
 import type { Priority } from './model';
@@ -48,6 +54,17 @@ export function shareLimits(limits: RateLimits, instances: number): RateLimits {
 export interface LimiterOptions {
   /** Part of each tenant window that bulk may not use (default 0; the outbox uses 0.1). */
   urgentReserve?: number;
+  /** The longest a tracked request can take to be answered (default 16 s: the send timeout and a margin). */
+  inFlightCapMs?: number;
+}
+
+/** An acquired slot; `release` (tracked slots only) tells the limiter the request was answered. */
+export type Slot = { acquired: true; release?: () => void } | { acquired: false; retryInMs: number };
+
+/** One counted request: `t` is when it counts as having arrived (provisional while in flight). */
+interface Sent {
+  t: number;
+  released?: Promise<void>;
 }
 
 type Group = 'perConversation' | 'perTenant';
@@ -67,7 +84,7 @@ const YIELD_MS = 20;
 
 /** Sliding-window limiter over the injected clock. */
 export class RateLimiter {
-  private readonly logs = new Map<string, number[]>();
+  private readonly logs = new Map<string, Sent[]>();
   private readonly urgentWaiting = new Map<string, number>();
   private limits: RateLimits;
   private held: Record<Group, Held[][]>;
@@ -118,8 +135,8 @@ export class RateLimiter {
   async acquire(
     tenantId: string,
     conversationId: string,
-    opts: { maxWaitMs: number; signal?: AbortSignal; lane?: Priority },
-  ): Promise<{ acquired: true } | { acquired: false; retryInMs: number }> {
+    opts: { maxWaitMs: number; signal?: AbortSignal; lane?: Priority; track?: boolean },
+  ): Promise<Slot> {
     const lane = opts.lane ?? 'bulk';
     const keys: Key[] = [
       { key: `t|${tenantId}`, group: 'perTenant' },
@@ -130,11 +147,15 @@ export class RateLimiter {
     try {
       for (;;) {
         const now = this.clock.now();
-        const wait = Math.max(...keys.map((k) => this.waitMs(k, now, lane)));
+        const waits = keys.map((k) => this.waitFor(k, now, lane));
+        const wait = Math.max(...waits.map((w) => w.ms));
         if (opts.signal?.aborted) return { acquired: false, retryInMs: Math.max(wait, YIELD_MS) };
-        if (wait <= 0) {
-          this.record(keys, now);
-          return { acquired: true };
+        if (wait <= 0) return this.record(keys, now, opts.track === true);
+        const inFlight = waits.map((w) => w.inFlight).filter((p): p is Promise<void> => !!p);
+        if (inFlight.length && now < deadline) {
+          // Blocked by a request still in flight: its answer (a real event, whatever the clock) frees the slot sooner.
+          await Promise.race([Promise.all(inFlight), realDelay(Math.min(wait, 1_000), opts.signal)]);
+          continue;
         }
         if (now + wait > deadline) return { acquired: false, retryInMs: wait };
         await this.clock.sleep(wait, opts.signal);
@@ -158,36 +179,67 @@ export class RateLimiter {
     return limit - reserve - (this.urgentWaiting.get(k.key) ?? 0);
   }
 
-  /** How long until one more request fits every window of `k` (0: now). */
-  private waitMs(k: Key, now: number, lane: Priority): number {
+  /** How long until one more request fits every window of `k` (0: now), and the in-flight request it waits for, if any. */
+  private waitFor(k: Key, now: number, lane: Priority): { ms: number; inFlight?: Promise<void> } {
     const log = this.logs.get(k.key) ?? [];
-    let wait = 0;
+    let ms = 0;
+    let inFlight: Promise<void> | undefined;
     this.limits[k.group].forEach((w, i) => {
       const limit = this.laneLimit(k, i, now, lane);
-      const inWindow = log.filter((t) => t > now - w.windowMs);
-      if (limit <= 0) wait = Math.max(wait, YIELD_MS);
-      else if (inWindow.length >= limit) wait = Math.max(wait, inWindow[inWindow.length - limit]! + w.windowMs - now);
+      const inWindow = log.filter((e) => e.t > now - w.windowMs);
+      if (limit <= 0) return void (ms = Math.max(ms, YIELD_MS));
+      if (inWindow.length < limit) return;
+      const blocking = inWindow[inWindow.length - limit]!;
+      ms = Math.max(ms, blocking.t + w.windowMs - now);
+      if (blocking.t > now && blocking.released) inFlight = blocking.released;
     });
-    return wait;
+    return { ms, inFlight };
   }
 
-  private record(keys: Key[], now: number): void {
+  private record(keys: Key[], now: number, track: boolean): Slot {
+    let release: (() => void) | undefined;
+    const released = track ? new Promise<void>((resolve) => (release = resolve)) : undefined;
+    const entry: Sent = { t: track ? now + (this.opts.inFlightCapMs ?? 16_000) : now, released };
     for (const k of keys) {
       const longest = Math.max(...this.limits[k.group].map((w) => w.windowMs));
-      const log = (this.logs.get(k.key) ?? []).filter((t) => t > now - longest);
-      log.push(now);
+      const log = (this.logs.get(k.key) ?? []).filter((e) => e.t > now - longest);
+      log.push(entry);
+      log.sort((a, b) => a.t - b.t);
       this.logs.set(k.key, log.slice(-this.keep));
     }
     if (++this.recordsSinceSweep >= 1_000) this.sweep(now);
+    if (!track) return { acquired: true };
+    return {
+      acquired: true,
+      release: () => {
+        // Answered now: it arrived by now. Keep the logs sorted for waitFor.
+        entry.t = Math.min(entry.t, this.clock.now());
+        for (const k of keys) this.logs.get(k.key)?.sort((a, b) => a.t - b.t);
+        release?.();
+      },
+    };
   }
 
   /** Forgets keys with nothing left in any window, so memory follows recent traffic only. */
   private sweep(now: number): void {
     this.recordsSinceSweep = 0;
     const longest = Math.max(...[...this.limits.perConversation, ...this.limits.perTenant].map((w) => w.windowMs));
-    for (const [key, log] of this.logs) if ((log[log.length - 1] ?? 0) <= now - longest) this.logs.delete(key);
+    for (const [key, log] of this.logs) if ((log[log.length - 1]?.t ?? 0) <= now - longest) this.logs.delete(key);
     for (const [key, n] of this.urgentWaiting) if (n <= 0) this.urgentWaiting.delete(key);
   }
+}
+
+/** A real-time pause (for waiting on real I/O, whatever clock the limiter runs on). */
+function realDelay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function maxLimit(limits: RateLimits): number {

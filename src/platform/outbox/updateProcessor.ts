@@ -55,13 +55,13 @@ export class UpdateProcessor {
       return this.finish(held, (d) => updateSettled(d, { applied: false, error: { code: update ? 'noContent' : 'updateUnsupported' } }, now(), ttl), 'failed', log);
     }
     const budget = Math.max(0, (doc.leaseUntil ?? 0) - now() - this.d.sendTimeoutMs - 1_000);
-    const slot = await this.d.limiter.acquire(doc.tenantId, baseConversationId(reference.conversation.id), { maxWaitMs: budget, signal, lane: doc.lane });
+    const slot = await this.d.limiter.acquire(doc.tenantId, baseConversationId(reference.conversation.id), { maxWaitMs: budget, signal, lane: doc.lane, track: true });
     if (!slot.acquired) return this.finish(held, (d) => updateDeferred(d, before.attempts, now() + slot.retryInMs, now()), 'deferred', log);
 
     const result = await within(
       update(reference, activityId, activity).catch((): SendResult => ({ ok: false, failure: { kind: 'network', delivery: 'unknown' } })),
       this.d.sendTimeoutMs + 1_000,
-    );
+    ).finally(slot.release);
     if (result !== TIMED_OUT && result.ok) {
       log.info('outbox.updated', { lane: doc.lane ?? 'bulk' });
       return this.finish(held, (d) => updateSettled(d, { applied: true }, now(), ttl), 'sent', log);
