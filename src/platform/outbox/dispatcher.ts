@@ -210,10 +210,11 @@ export class OutboxDispatcher {
         }
       }
       if (signal.aborted || wait <= 0) continue;
+      // stop() and wake() abort this controller (no AbortSignal.any per pass: the loop may pass often).
       const sleeping = new AbortController();
       this.waking = sleeping;
       // A freed slot also ends the wait, so the next document starts at once.
-      await Promise.race([this.o.clock.sleep(wait, AbortSignal.any([signal, sleeping.signal])), ...(slots.busy() ? [slots.freed()] : [])]);
+      await Promise.race([this.o.clock.sleep(wait, sleeping.signal), ...(slots.busy() ? [slots.freed()] : [])]);
       if (sleeping.signal.aborted) idleWait = this.o.pollIntervalMs;
       sleeping.abort();
     }

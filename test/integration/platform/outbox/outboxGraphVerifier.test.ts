@@ -1,12 +1,13 @@
 /**
  * The Graph delivery verifier against the Graph fake (real request and response shapes), alone
- * and inside the dispatcher: paging, foreign links, Graph being down, text-only messages.
+ * and inside the dispatcher: paging, foreign links, Graph being down, text-only messages, and
+ * conversations other than 1:1 chats (group chat, channel post, thread reply).
  */
 import { strict as assert } from 'node:assert';
-import { outboxItemId } from '../../../../src/platform/outbox/keys';
+import { conversationTargetKey, outboxItemId, threadConversationId } from '../../../../src/platform/outbox/keys';
 import { GraphDeliveryVerifier, GraphRequestError } from '../../../../src/platform/outbox/graphDeliveryVerifier';
 import type { OutboxItem } from '../../../../src/platform/outbox/model';
-import { conversationOf, OUTBOX_BOT_APP_ID, OUTBOX_TENANT } from '../../../support/outboxFixtures';
+import { conversationOf, invitation, OUTBOX_BOT_APP_ID, OUTBOX_TENANT } from '../../../support/outboxFixtures';
 import { OUTBOX_GRAPH_TOKEN } from '../../../support/outboxGraphFake';
 import { events, startOutboxHarness, tickUntil, type OutboxHarness } from '../../../support/outboxHarness';
 
@@ -105,5 +106,50 @@ describe('outbox Graph delivery verifier', function () {
     assert.equal(h.connector.deliveredTo(conversationOf(r!.userId)).length, 2);
     const warned = events(h.logs, 'outbox.possibleDuplicate').find((e) => e.itemId === outboxItemId(OUTBOX_TENANT, 'notice:text', r!.userId));
     assert.equal(warned?.reason, 'unverifiable');
+  });
+
+  const TEAM = '0d2f6b1e-0000-4000-8000-0000000000aa';
+  const conversation = (id: string, conversationType: string) => ({
+    serviceUrl: h.serviceUrl, channelId: 'msteams', conversation: { id, conversationType, tenantId: OUTBOX_TENANT }, bot: { id: `28:${OUTBOX_BOT_APP_ID}` },
+  });
+
+  it('finds a message Teams took without answering in a group chat, a channel and a thread, and does not send it again', async () => {
+    const group = '19:verify-group@thread.v2';
+    const channel = '19:verify-channel@thread.tacv2';
+    const thread = threadConversationId(channel, '1700000000123');
+    h.graph.addChat(group);
+    h.graph.addChannel(TEAM, channel);
+    h.connector.fault = (c) => (c.kind === 'send' && c.attemptNo === 1 && [group, channel, thread].includes(c.conversationId) ? { status: 504, deliver: true } : undefined);
+    const outbox = h.outbox();
+    const key = 'urgent:verify-many';
+    await outbox.enqueue(key, OUTBOX_TENANT, [
+      { conversation: conversation(group, 'groupChat'), activity: invitation('Gruppen') },
+      { conversation: conversation(channel, 'channel'), teamId: TEAM, activity: invitation('Kanalen') },
+      { conversation: conversation(thread, 'channel'), teamId: TEAM, activity: invitation('Tråden') },
+    ]);
+    const before = h.graph.requests.length;
+    await tickUntil(outbox, async () => (await outbox.status(OUTBOX_TENANT, key)).counts.sent === 3);
+    for (const c of [group, channel, thread]) {
+      assert.equal(h.connector.deliveredTo(c).length, 1, c);
+      const verified = await item(key, conversationTargetKey(c));
+      assert.equal(verified.verifiedDelivery, true, c);
+      assert.equal(verified.activityId, h.connector.deliveredTo(c)[0]!.activityId);
+    }
+    const asked = h.graph.requests.slice(before).map((u) => decodeURIComponent(u));
+    assert.ok(asked.some((u) => u.startsWith(`/v1.0/chats/${group}/messages`)), 'the group chat by its id');
+    assert.ok(asked.some((u) => u.startsWith(`/v1.0/teams/${TEAM}/channels/${channel}/messages/delta`) && u.includes('lastModifiedDateTime+gt')), 'root posts through delta');
+    assert.ok(asked.some((u) => u.startsWith(`/v1.0/teams/${TEAM}/channels/${channel}/messages/1700000000123/replies`)), 'replies of the thread');
+    assert.equal(events(h.logs, 'outbox.possibleDuplicate').filter((e) => String(e.messageKey) === key).length, 0);
+  });
+
+  it('cannot verify a channel message without its team id: sends it again and logs why', async () => {
+    const channel = '19:verify-no-team@thread.tacv2';
+    h.connector.fault = (c) => (c.kind === 'send' && c.attemptNo === 1 && c.conversationId === channel ? { status: 504, deliver: true } : undefined);
+    const outbox = h.outbox();
+    await outbox.enqueue('urgent:verify-no-team', OUTBOX_TENANT, [{ conversation: conversation(channel, 'channel'), activity: invitation('Kanalen') }]);
+    await tickUntil(outbox, async () => (await outbox.status(OUTBOX_TENANT, 'urgent:verify-no-team')).counts.sent === 1);
+    assert.equal(h.connector.deliveredTo(channel).length, 2);
+    const itemId = outboxItemId(OUTBOX_TENANT, 'urgent:verify-no-team', conversationTargetKey(channel));
+    assert.equal(events(h.logs, 'outbox.possibleDuplicate').find((e) => e.itemId === itemId)?.reason, 'unverifiable');
   });
 });
