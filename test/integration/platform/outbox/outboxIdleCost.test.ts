@@ -10,7 +10,7 @@ import { CosmosClient } from '@azure/cosmos';
 import type { Activity, ConversationReference } from 'botbuilder';
 import { createOutbox, type Outbox } from '../../../../src/platform/outbox/outbox';
 import type { Sender, SendResult } from '../../../../src/platform/outbox/sender';
-import { CosmosRequestCounter } from '../../../support/cosmosRequestCounter';
+import { startCosmosRequestCounter, type CosmosRequestCounter } from '../../../support/cosmosRequestCounter';
 import { ManualClock, OUTBOX_TENANT, settleIo } from '../../../support/outboxFixtures';
 import { startOutboxHarness, type OutboxHarness } from '../../../support/outboxHarness';
 
@@ -31,13 +31,13 @@ describe('outbox idle cost (Cosmos requests counted at the wire)', function () {
 
   before(async () => {
     h = await startOutboxHarness('outbox-idle');
-    counter = new CosmosRequestCounter(h.cosmos.endpoint);
-    client = new CosmosClient({ ...h.cosmos.clientOptions(), endpoint: await counter.start() });
+    counter = await startCosmosRequestCounter(h.cosmos.clientOptions());
+    client = new CosmosClient(counter.clientOptions());
   });
   after(async () => {
     await outbox?.stop();
     client.dispose();
-    await counter.stop();
+    await counter.close();
     await h.close();
   });
 
@@ -63,7 +63,7 @@ describe('outbox idle cost (Cosmos requests counted at the wire)', function () {
     await idleFor(clock, 120);
     const idle = counter.requests.slice(before);
     const perSecond = idle.length / 120;
-    process.stdout.write(`      idle: ${idle.length} Cosmos requests in 120 s (${perSecond.toFixed(2)}/s; ${idle.filter((r) => r.queryPlan).length} query plans)\n`);
+    process.stdout.write(`      idle: ${idle.length} Cosmos requests in 120 s (${perSecond.toFixed(2)}/s; ${idle.filter((r) => r.kind === 'queryPlan').length} query plans)\n`);
     assert.ok(perSecond <= 1, `${perSecond.toFixed(2)} requests per second while idle`);
     assert.ok(idle.length > 0, 'the loop is alive (it does poll and heartbeat)');
 
