@@ -68,7 +68,10 @@ export class LimitSharing implements SendGate {
   }
 
   readyInMs(): number {
-    return Math.max(0, this.readyAt - this.o.clock.now()) || this.heartbeatMs;
+    const now = this.o.clock.now();
+    // Waiting for a (first, or renewed) heartbeat: look again soon; else until the join wait is over.
+    if (this.readyAt === Infinity || now - this.lastOk > this.fenceAfterMs()) return 100;
+    return Math.max(0, this.readyAt - now);
   }
 
   /** Registers this instance and keeps its heartbeat going. */

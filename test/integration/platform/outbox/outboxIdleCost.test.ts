@@ -41,23 +41,31 @@ describe('outbox idle cost (Cosmos requests counted at the wire)', function () {
     await h.close();
   });
 
-  /** Moves the clock `seconds` seconds, one at a time, letting the loop's Cosmos round trips finish in between. */
-  async function idleFor(clock: ManualClock, seconds: number, until?: () => boolean): Promise<number> {
-    for (let s = 1; s <= seconds; s++) {
-      clock.advance(1_000);
+  /** Moves the clock `seconds` seconds in steps, letting the loop's Cosmos round trips finish in between; returns when `until` holds. */
+  async function idleFor(clock: ManualClock, seconds: number, until?: () => boolean, stepMs = 1_000): Promise<number> {
+    for (let ms = stepMs; ms <= seconds * 1_000; ms += stepMs) {
+      clock.advance(stepMs);
       await settleIo(15);
-      if (until?.()) return s;
+      if (until?.()) return ms / 1_000;
     }
     return seconds;
   }
 
-  it('makes at most 1 request per second while idle, and still sends local work at once and other instances’ work within 10 s', async () => {
+  it('makes at most 1 request per second while idle, and still sends waiting and local work at once and other instances’ work within 10 s', async () => {
     const clock = new ManualClock(Date.now());
     const sender = new RecordingSender();
     // Production defaults: 1 s → 8 s idle backoff, 5 s heartbeats, limits shared.
     outbox = createOutbox({ container: client.database(h.databaseId).container('outbox'), sender, logger: h.logger, clock, sharing: {}, instanceId: 'idle' });
+    const recipient = (id: string) => ({
+      conversation: { serviceUrl: 'http://127.0.0.1:9/', channelId: 'msteams', conversation: { id, conversationType: 'groupChat', tenantId: OUTBOX_TENANT } },
+      activity: { type: 'message' as const, text: 'Husk mødet i morgen' },
+    });
+    // Work left in the store before start-up goes out as soon as this (only) instance has registered.
+    await createOutbox({ container: h.container, sender, logger: h.logger, instanceId: 'earlier' }).enqueue('notice:idle-waiting', OUTBOX_TENANT, [recipient('19:waiting@thread.v2')]);
     outbox.start();
-    await idleFor(clock, 30); // started, registered, backed off
+    const startup = await idleFor(clock, 10, () => sender.sent.includes('19:waiting@thread.v2'), 100);
+    assert.ok(sender.sent.includes('19:waiting@thread.v2') && startup <= 1, `sent ${startup} s after start`);
+    await idleFor(clock, 30); // registered, backed off
 
     const before = counter.requests.length;
     await idleFor(clock, 120);
@@ -67,10 +75,6 @@ describe('outbox idle cost (Cosmos requests counted at the wire)', function () {
     assert.ok(perSecond <= 1, `${perSecond.toFixed(2)} requests per second while idle`);
     assert.ok(idle.length > 0, 'the loop is alive (it does poll and heartbeat)');
 
-    const recipient = (id: string) => ({
-      conversation: { serviceUrl: 'http://127.0.0.1:9/', channelId: 'msteams', conversation: { id, conversationType: 'groupChat', tenantId: OUTBOX_TENANT } },
-      activity: { type: 'message' as const, text: 'Husk mødet i morgen' },
-    });
     // Enqueued here: woken at once, without the clock moving.
     await outbox.enqueue('notice:idle-local', OUTBOX_TENANT, [recipient('19:local@thread.v2')]);
     const deadline = Date.now() + 5_000;
