@@ -2,6 +2,7 @@
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDateTime } from '../../platform/i18n';
 import type { CarePlan } from '../domain/carePlan';
+import { agreedVersion } from '../domain/planDocument';
 import type { DocumentLink } from '../document/documentService';
 import type { PlanCardModels } from './cardModels';
 import { contactSummary } from './planViews';
@@ -14,8 +15,8 @@ export function planDocumentCard(plan: CarePlan, links: DocumentLink[], expiresA
   const own = links.find((l) => l.contact?.teamsUserId === viewerId);
   return render('planDocument', {
     t,
-    intro: format(t.document.cardIntro, { reference: plan.reference, version: plan.version }),
-    validity: format(t.document.validity, { date: formatDateTime(expiresAt.toISOString(), loc), version: plan.version }),
+    intro: format(t.document.cardIntro, { reference: plan.reference, version: agreedVersion(plan) }),
+    validity: format(t.document.validity, { date: formatDateTime(expiresAt.toISOString(), loc), version: agreedVersion(plan) }),
     ownUrl: own?.url ?? '',
     citizenUrl: links.find((l) => l.recipient.kind === 'citizen')?.url ?? '',
     contacts: links

@@ -9,6 +9,7 @@ import type { Environment, UserIdentity } from '../../platform/identity';
 import type { AuditLog } from '../../platform/ports';
 import { CarePlan, Contact, isMember } from '../domain/carePlan';
 import {
+  agreedVersion,
   DocumentLanguage,
   DocumentLinkTarget,
   DocumentRecipient,
@@ -69,12 +70,12 @@ export class PlanDocumentService {
     if (!documentsAvailable(plan)) return { kind: 'unavailable', plan };
     let expiresAt = at;
     const links = documentRecipients(plan, user.userId).map((recipient): DocumentLink => {
-      const link = this.d.links.url({ tenantId: plan.tenantId, planId: plan.id, version: plan.version, recipient, language });
+      const link = this.d.links.url({ tenantId: plan.tenantId, planId: plan.id, version: agreedVersion(plan), recipient, language });
       expiresAt = link.expiresAt;
       const contact = recipient.kind === 'contact' ? plan.contacts.find((c) => c.id === recipient.contactId) : undefined;
       return { recipient, contact, url: link.url };
     });
-    await this.d.audit.record([auditEntry(this.d.env.newId(), at, user, plan.id, 'plan.documentLinked', { version: plan.version, links: links.length })]);
+    await this.d.audit.record([auditEntry(this.d.env.newId(), at, user, plan.id, 'plan.documentLinked', { version: agreedVersion(plan), links: links.length })]);
     return { kind: 'ok', plan, links, expiresAt };
   }
 
@@ -97,7 +98,7 @@ export class PlanDocumentService {
     const model = await planDocumentModel({ plan, audience: access.audience, recipient: access.contact, loc: documentLocale(target.language), now }, this.d.sections);
     const file = await writeDocx(model);
     await this.d.audit.record([
-      auditEntry(this.d.env.newId(), now, who, plan.id, 'plan.documentRead', { via: 'docx', version: plan.version, audience: access.audience }),
+      auditEntry(this.d.env.newId(), now, who, plan.id, 'plan.documentRead', { via: 'docx', version: agreedVersion(plan), audience: access.audience }),
     ]);
     return { kind: 'ok', file, fileName: documentFileName(plan) };
   }

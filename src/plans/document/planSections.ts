@@ -6,7 +6,7 @@
  */
 import { format, formatDate, localeOf, type Locale } from '../../platform/i18n';
 import type { Consent } from '../domain/carePlan';
-import { contactsShown, showsContactDetails, type DocumentLanguage } from '../domain/planDocument';
+import { agreedVersion, contactsShown, showsContactDetails, type DocumentLanguage } from '../domain/planDocument';
 import type { Block, PlanDocumentModel, PlanDocumentSections, SectionContext } from './documentModel';
 
 const DOCUMENT_TAGS: Record<DocumentLanguage, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
@@ -89,11 +89,11 @@ export async function planDocumentModel(ctx: SectionContext, sections: PlanDocum
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: ctx.loc.timeZone }).format(ctx.now);
   return {
     title: `${t.plan.title} ${plan.reference}`,
-    header: format(t.document.header, { title: t.plan.title, reference: plan.reference, version: plan.version }),
+    header: format(t.document.header, { title: t.plan.title, reference: plan.reference, version: agreedVersion(plan) }),
     footer: { confidential: t.document.confidential, generated: format(t.document.generated, { date: formatDate(today, ctx.loc) }), page: t.document.page, of: t.document.of },
     facts: [
       { label: t.plan.reference, value: plan.reference },
-      { label: t.document.version, value: String(plan.version) },
+      { label: t.document.version, value: String(agreedVersion(plan)) },
       { label: t.plan.status, value: t.enums.planStatus[plan.status] },
       { label: t.document.copy, value: t.document.copyFor[ctx.audience] },
     ],

@@ -32,6 +32,16 @@ export interface DocumentLinkTarget {
   language: DocumentLanguage;
 }
 
+/**
+ * The plan's agreed version: the guide makes version 1, each coordination
+ * meeting that approves the plan the next (`versions`, oldest first, once the
+ * plans capability records them). `CarePlan.version` is the store's write
+ * counter and goes up on every change, so it is not what a document names.
+ */
+export function agreedVersion(plan: Pick<CarePlan, 'reference'> & { versions?: ReadonlyArray<{ number: number }> }): number {
+  return plan.versions?.at(-1)?.number ?? 1;
+}
+
 /** A recipient id as it travels in a link: 'citizen' or a contact id. */
 export const recipientIdSchema = z.string().regex(/^(citizen|[A-Za-z0-9-]{1,64})$/);
 
@@ -63,8 +73,8 @@ export type DocumentAccess =
 /** What a (validly signed, unexpired) link gives now, under the plan as it is now. */
 export function documentAccess(plan: CarePlan, target: Pick<DocumentLinkTarget, 'version' | 'recipient'>): DocumentAccess {
   if (!documentsAvailable(plan)) return { kind: 'gone' };
-  // A link is for one version: the header names it, and the organiser sent what they saw.
-  if (plan.version !== target.version) return { kind: 'gone' };
+  // A link is for one agreed version: the header names it; once a meeting makes a new one, old links are gone.
+  if (agreedVersion(plan) !== target.version) return { kind: 'gone' };
   if (target.recipient.kind === 'citizen') return { kind: 'ok', audience: 'citizen' };
   const { contactId } = target.recipient;
   const contact = plan.contacts.find((c) => c.id === contactId);
@@ -99,7 +109,7 @@ export function showsContactDetails(audience: DocumentAudience, shown: Contact, 
   return audience !== 'relative' || shown.sector !== 'relative' || shown.id === recipient?.id;
 }
 
-/** The file name: the plan's reference and version, never the citizen. */
-export function documentFileName(plan: Pick<CarePlan, 'reference' | 'version'>): string {
-  return `${plan.reference.replace(/[^A-Za-z0-9-]/g, '')}-v${plan.version}.docx`;
+/** The file name: the plan's reference and agreed version, never the citizen. */
+export function documentFileName(plan: Pick<CarePlan, 'reference'> & { versions?: ReadonlyArray<{ number: number }> }): string {
+  return `${plan.reference.replace(/[^A-Za-z0-9-]/g, '')}-v${agreedVersion(plan)}.docx`;
 }

@@ -14,6 +14,8 @@ import { readDocx } from '../../../support/docxReader';
 import { InMemoryAuditLog, InMemoryPlanStore } from '../../fakes';
 import { OTHER_USER, OWNER, T0, TENANT, planWithTeamsNetwork, testEnvironment } from '../../fixtures';
 
+const atVersion = (plan: CarePlan, n: number): CarePlan => Object.assign({ ...plan }, { versions: Array.from({ length: n }, (_, i) => ({ number: i + 1 })) });
+
 function setUp(plan: CarePlan = { ...planWithTeamsNetwork(), memberIds: memberIdsOf(planWithTeamsNetwork().contacts) }) {
   const env = testEnvironment(T0, 50_000);
   const plans = new InMemoryPlanStore();
@@ -90,7 +92,9 @@ describe('plans/document/documentService', () => {
     plans.put({ ...plan, contacts: plan.contacts.filter((c) => c.id !== 'relative-1') });
     assert.deepEqual(await open(mother), { kind: 'gone' });
 
-    plans.put({ ...plan, version: 2 });
+    plans.put({ ...plan, version: 5 });
+    assert.equal((await open(citizen)).kind, 'ok', 'a stored change that makes no new version keeps the links');
+    plans.put(atVersion(plan, 2));
     assert.deepEqual(await open(citizen), { kind: 'gone' });
 
     plans.put({ ...plan, status: 'closed' });

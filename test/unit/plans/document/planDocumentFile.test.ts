@@ -66,7 +66,7 @@ describe('plans/document: the plan as a Word file', () => {
   });
 
   it('has the reference and version in the header, and "confidential", the date generated and page numbers in the footer', async () => {
-    const plan = { ...samplePlan(), version: 4 };
+    const plan = Object.assign({ ...samplePlan(), version: 9 }, { versions: [1, 2, 3, 4].map((number) => ({ number })) });
     const d = await docx(plan);
     assert.equal(d.header, `Koordinerende indsatsplan · ${plan.reference} · version 4`);
     assert.match(d.footer, /^Fortroligt – indeholder helbredsoplysninger · Dannet 10\. marts 2026 · Side +af $/);

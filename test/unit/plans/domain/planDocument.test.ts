@@ -6,6 +6,9 @@ import { OWNER, planWithTeamsNetwork, samplePlan, T0 } from '../../fixtures';
 const contact = (contactId: string) => ({ kind: 'contact' as const, contactId });
 const citizen = { kind: 'citizen' as const };
 
+/** The plan once meetings have made versions up to n (the plans capability records them in `versions`). */
+const atVersion = (plan: CarePlan, n: number): CarePlan => Object.assign({ ...plan }, { versions: Array.from({ length: n }, (_, i) => ({ number: i + 1 })) });
+
 describe('plans/domain/planDocument', () => {
   describe('documentAccess: what a valid link gives now', () => {
     const plan = planWithTeamsNetwork();
@@ -35,10 +38,11 @@ describe('plans/domain/planDocument', () => {
       for (const r of [citizen, contact(colleague.id), contact(mother.id)]) {
         assert.deepEqual(documentAccess(withdrawn, { version: 1, recipient: r }), { kind: 'gone' });
         assert.deepEqual(documentAccess({ ...plan, status: 'closed' }, { version: 1, recipient: r }), { kind: 'gone' });
-        assert.deepEqual(documentAccess({ ...plan, version: 2 }, { version: 1, recipient: r }), { kind: 'gone' });
+        assert.deepEqual(documentAccess(atVersion(plan, 2), { version: 1, recipient: r }), { kind: 'gone' });
       }
       assert.deepEqual(documentAccess(plan, { version: 1, recipient: contact('no-such-contact') }), { kind: 'gone' });
-      assert.equal(documentAccess({ ...plan, version: 2 }, { version: 2, recipient: citizen }).kind, 'ok', 'a link for the new version works');
+      assert.equal(documentAccess({ ...plan, version: 7 }, { version: 1, recipient: citizen }).kind, 'ok', 'the store’s write counter is not the plan’s version');
+      assert.equal(documentAccess(atVersion(plan, 2), { version: 2, recipient: citizen }).kind, 'ok', 'a link for the new version works');
     });
   });
 
@@ -82,6 +86,7 @@ describe('plans/domain/planDocument', () => {
   it('names the file by reference and version, never the citizen', () => {
     const plan = samplePlan();
     assert.equal(documentFileName(plan), `${plan.reference}-v1.docx`);
+    assert.equal(documentFileName(atVersion({ ...plan, version: 9 }, 3)), `${plan.reference}-v3.docx`);
     assert.ok(!documentFileName(plan).includes('Jens'));
   });
 });
