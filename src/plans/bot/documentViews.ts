@@ -1,11 +1,15 @@
 /** The card with the links to the plan as a Word document. Pure: no I/O. */
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDateTime } from '../../platform/i18n';
-import type { CarePlan } from '../domain/carePlan';
+import type { CarePlan, Contact } from '../domain/carePlan';
 import { agreedVersion } from '../domain/planDocument';
 import type { DocumentLink } from '../document/documentService';
 import type { PlanCardModels } from './cardModels';
-import { contactSummary } from './planViews';
+
+/** Role and sector, once when they say the same ("Egen læge · Egen læge"). */
+function who(c: Contact, loc: Locale): string {
+  return [...new Set([c.role, loc.t.enums.sector[c.sector]])].join(' · ');
+}
 
 const render = templateRenderer<PlanCardModels>();
 
@@ -22,6 +26,6 @@ export function planDocumentCard(plan: CarePlan, links: DocumentLink[], expiresA
     contacts: links
       .filter((l) => l !== own && l.contact)
       // One short line and a short button per contact: a full network (30) stays well under Teams' 28 KB.
-      .map((l) => ({ line: `**${l.contact!.name}** – ${contactSummary(l.contact!, loc, false)}`, url: l.url })),
+      .map((l) => ({ line: `**${l.contact!.name}** – ${who(l.contact!, loc)}`, url: l.url })),
   });
 }
