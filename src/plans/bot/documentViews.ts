@@ -1,4 +1,5 @@
 /** The card with the links to the plan as a Word document. Pure: no I/O. */
+import { inlineText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDateTime } from '../../platform/i18n';
 import type { CarePlan, Contact } from '../domain/carePlan';
@@ -26,6 +27,6 @@ export function planDocumentCard(plan: CarePlan, links: DocumentLink[], expiresA
     contacts: links
       .filter((l) => l !== own && l.contact)
       // One short line and a short button per contact: a full network (30) stays well under Teams' 28 KB.
-      .map((l) => ({ line: `**${l.contact!.name}** – ${who(l.contact!, loc)}`, url: l.url })),
+      .map((l) => ({ line: `**${inlineText(l.contact!.name)}** – ${inlineText(who(l.contact!, loc))}`, url: l.url })),
   });
 }

@@ -56,7 +56,7 @@ describe('plans/http/documentLinks', () => {
   it('is not an .ics link and an .ics link is not one of these, though both use the same secret', () => {
     const docs = new DocumentLinks(SECRET, 'http://x', 3600_000);
     const ics = new IcsLinks(SECRET, 'http://x');
-    const icsUrl = ics.url({ tenantId: TARGET.tenantId, meetingId: TARGET.planId, contactId: '00000000-0000-4000-8000-000000000456' });
+    const icsUrl = ics.url({ tenantId: TARGET.tenantId, meetingId: TARGET.planId, contactId: '00000000-0000-4000-8000-000000000456', sequence: 0, kind: 'invitation' });
     const [ip, is] = /\/ics\/([^/]+)\/([^/]+)$/.exec(icsUrl)!.slice(1) as [string, string];
     assert.ok(ics.verify(ip, is), 'the .ics link itself still works');
     assert.equal(docs.verify(ip, is), undefined);
