@@ -149,6 +149,16 @@ describe('the plan as a Word document, through the bot', function () {
     assert.ok(refused.every((e) => e.details?.reason === 'gone'));
   });
 
+  it('limits one link to 10 downloads a minute (429 with Retry-After, not audited); other links still work', async () => {
+    const urls = openUrls(await linksCard()).map((u) => u.url);
+    for (let i = 0; i < 10; i++) assert.equal((await download(urls[3]!)).res.status, 200, `download ${i + 1}`);
+    const limited = await download(urls[3]!);
+    assert.equal(limited.res.status, 429);
+    assert.ok(Number(limited.res.headers.get('retry-after')) >= 1);
+    assert.equal((await download(urls[2]!)).res.status, 200, 'another link');
+    assert.equal((await auditOf()).filter((e) => e.action === 'plan.documentRead').length, 11);
+  });
+
   it('refuses the button for a plan the user is not in, like a missing one', async () => {
     const plan = await thePlan();
     const stranger = { ...OLE, aadObjectId: '00000000-0000-4000-8000-00000000d004', name: 'Fremmed' };
