@@ -76,6 +76,8 @@ const envSchema = z
     ICS_LINK_SECRET: secret(32),
     /** ORGANIZER of .ics files when the organiser has no e-mail in the plan; without it such files have no ORGANIZER/METHOD. */
     CALENDAR_ORGANIZER_EMAIL: optionalString.pipe(z.string().email('must be an e-mail address').max(254).optional()),
+    /** How long a link to the plan as a document works (hours, 1–168; default 72: over a weekend, shorter than the .ics links' 7 days). */
+    DOCUMENT_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(168).default(72),
     /** The connector address for tenants the bot has not heard from yet (creating a 1:1 chat). */
     DEFAULT_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/emea/'),
     /** Microsoft Graph (online meetings, delivery checks): tenant and app, with a secret or a managed identity. */
@@ -169,6 +171,7 @@ export type Config = Readonly<{
   publicBaseUrl: string;
   icsLinkSecret?: string;
   calendarOrganizerEmail?: string;
+  documentLinkTtlHours: number;
   defaultServiceUrl: string;
   graph?: { tenantId: string; clientId?: string; clientSecret?: string; managedIdentity: boolean; baseUrl?: string };
   localLocale?: string;
@@ -209,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     icsLinkSecret: e.ICS_LINK_SECRET,
     calendarOrganizerEmail: e.CALENDAR_ORGANIZER_EMAIL,
+    documentLinkTtlHours: e.DOCUMENT_LINK_TTL_HOURS,
     defaultServiceUrl: e.DEFAULT_SERVICE_URL,
     graph:
       e.GRAPH_TENANT_ID && (e.GRAPH_CLIENT_ID || e.GRAPH_USE_MANAGED_IDENTITY)

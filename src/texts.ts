@@ -8,9 +8,10 @@ import { da as coreDa } from './platform/i18n/da';
 import { en as coreEn } from './platform/i18n/en';
 import { sv as coreSv } from './platform/i18n/sv';
 import type { TextsOf } from './platform/i18n/da';
+import { documentTexts } from './plans/document/texts';
 import { plansTexts } from './plans/texts';
 
-const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...meetingsTexts.da };
+const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...meetingsTexts.da };
 
 /** The shape every language has. */
 export type Texts = TextsOf<typeof da>;
@@ -18,6 +19,6 @@ export type Texts = TextsOf<typeof da>;
 /** Every text by language. */
 export const TEXTS: Record<'da' | 'en' | 'sv', Texts> = {
   da,
-  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...meetingsTexts.en },
-  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...meetingsTexts.sv },
+  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...meetingsTexts.en },
+  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...meetingsTexts.sv },
 };

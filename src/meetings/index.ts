@@ -11,6 +11,7 @@ import type { ContainerDef } from '../platform/storage/containers';
 import type { Plans } from '../plans';
 import { MeetingHandlers } from './bot/meetingHandlers';
 import { meetingSummary } from './bot/meetingViews';
+import { meetingBlocks } from './document/meetingSection';
 import { InvitationService } from './domain/invitationService';
 import { MeetingService } from './domain/meetingService';
 import { graphOnlineMeetingProvider } from './graph/onlineMeetingProvider';
@@ -52,6 +53,9 @@ export function createMeetings(p: Platform, plans: Plans) {
     const latest = await service.latestFor(plan);
     return latest && meetingSummary(plan, latest.meeting, latest.delivered, loc);
   };
+
+  // The plan document's meetings section: the next meeting and those held.
+  plans.document.sections.fill('meetings', async (ctx) => meetingBlocks(await meetings.listForPlan(ctx.plan.tenantId, ctx.plan.id), ctx));
 
   const module: CapabilityModule = {
     name: 'meetings',

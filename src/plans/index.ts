@@ -1,21 +1,32 @@
 /**
- * The plans capability: the care plan, who may see it, "mine planer", and
- * linking Teams users to the plans that list them.
+ * The plans capability: the care plan, who may see it, "mine planer",
+ * linking Teams users to the plans that list them, and the plan as a Word
+ * document behind signed links.
  */
+import { randomBytes } from 'node:crypto';
 import { MessageFactory } from 'botbuilder';
 import type { CapabilityModule } from '../platform/bot/capability';
 import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
 import { askToConfirm, offerLinksByTeamsEmail } from './bot/identityLink';
+import { DocumentHandlers } from './bot/documentHandlers';
 import { LinkHandlers } from './bot/linkHandlers';
 import { PlanHandlers } from './bot/planHandlers';
 import { PlanService } from './domain/planService';
+import { PlanDocumentSections } from './document/documentModel';
+import { PlanDocumentService } from './document/documentService';
+import { fillPlanSections } from './document/planSections';
+import { DocumentLinks } from './http/documentLinks';
+import { registerDocumentRoute } from './http/documentRoute';
 import { CosmosPlanStore } from './storage/planRepository';
 
 /** Care plans, one logical partition per tenant (README, "Storage and partitioning"). */
 export const PLAN_CONTAINERS = [{ id: 'plans', partitionKey: '/tenantId' }] as const satisfies readonly ContainerDef[];
 
-export const PLAN_COMMAND_WORDS = { myPlans: ['mine planer', 'mina planer', 'my plans'] } as const;
+export const PLAN_COMMAND_WORDS = {
+  myPlans: ['mine planer', 'mina planer', 'my plans'],
+  downloadPlan: ['hent plan', 'hent planen', 'hent som word', 'download plan', 'download the plan', 'download as word', 'ladda ner plan', 'ladda ner planen', 'ladda ner som word'],
+} as const;
 
 /** What other capabilities use of plans. */
 export type Plans = ReturnType<typeof createPlans>;
@@ -26,6 +37,13 @@ export function createPlans(p: Platform) {
   const service = new PlanService(store, p.audit, p.env);
   const handlers = new PlanHandlers(service);
   const links = new LinkHandlers(service, handlers, p.logger);
+  // The document's sections: the plan's own here; later capabilities fill the rest (plans.document.sections).
+  const sections = fillPlanSections(new PlanDocumentSections());
+  // Locally a fresh secret per process (as for the .ics links): document links then last until a restart.
+  const linkSecret = p.config.icsLinkSecret ? Buffer.from(p.config.icsLinkSecret) : randomBytes(32);
+  const documentLinks = new DocumentLinks(linkSecret, p.config.publicBaseUrl, p.config.documentLinkTtlHours * 3600_000, () => p.env.now());
+  const documents = new PlanDocumentService({ plans: store, audit: p.audit, env: p.env, links: documentLinks, sections });
+  const documentHandlers = new DocumentHandlers(documents, handlers, p.logger);
   /** Asks the user to confirm the contacts the network listed with their verified e-mail (nothing is linked before they do). */
   const link = async (context: Parameters<typeof offerLinksByTeamsEmail>[0], turn: Parameters<typeof offerLinksByTeamsEmail>[1]) =>
     askToConfirm(context, turn, await offerLinksByTeamsEmail(context, turn, service, p.logger));
@@ -41,10 +59,23 @@ export function createPlans(p: Platform) {
           await context.sendActivity(MessageFactory.carousel(attachments, text));
         },
       },
+      {
+        name: 'downloadPlan',
+        words: PLAN_COMMAND_WORDS.downloadPlan,
+        run: async (context, turn) => {
+          await link(context, turn);
+          const { attachments, text } = await documentHandlers.command(turn);
+          await context.sendActivity(MessageFactory.carousel(attachments, text));
+        },
+      },
     ],
-    verbs: [{ verb: 'planLink', handle: (turn, _context, data) => links.act(turn, data) }],
+    verbs: [
+      { verb: 'planLink', handle: (turn, _context, data) => links.act(turn, data) },
+      { verb: 'planDocument', handle: (turn, _context, data) => documentHandlers.act(turn, data) },
+    ],
+    routes: (server) => registerDocumentRoute(server, { links: documentLinks, documents, logger: p.logger }),
     // A new or changed personal chat (install, first message): ask about plans that list the user's e-mail.
     onNewConversation: (context, turn) => link(context, turn),
   };
-  return { store, service, handlers, link, module };
+  return { store, service, handlers, link, document: { sections }, module };
 }

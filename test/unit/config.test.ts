@@ -40,6 +40,7 @@ describe('config', () => {
       publicBaseUrl: 'http://localhost:3978',
       icsLinkSecret: undefined,
       calendarOrganizerEmail: undefined,
+      documentLinkTtlHours: 72,
       defaultServiceUrl: 'https://smba.trafficmanager.net/emea/',
       graph: undefined,
       localLocale: undefined,
@@ -60,6 +61,11 @@ describe('config', () => {
     for (const bad of ['kalender', 'a@b@c.dk', 'x@y.dk\r\nATTENDEE:mailto:z@w.dk']) {
       assert.match(configError({ ...LOCAL, CALENDAR_ORGANIZER_EMAIL: bad }).message, /CALENDAR_ORGANIZER_EMAIL/, bad);
     }
+  });
+
+  it('document links live 1 to 168 hours (72 by default)', () => {
+    assert.equal(loadConfig({ ...LOCAL, DOCUMENT_LINK_TTL_HOURS: '24' }).documentLinkTtlHours, 24);
+    for (const bad of ['0', '169', '1.5', 'three']) assert.match(configError({ ...LOCAL, DOCUMENT_LINK_TTL_HOURS: bad }).message, /DOCUMENT_LINK_TTL_HOURS/, bad);
   });
 
   it('is frozen', () => {

@@ -5,7 +5,7 @@
  * revoked (the meeting moved or was cancelled, the contact left, the plan was
  * locked or closed), 429 past the rate limit; the answers say no more than that.
  */
-import type { Request, Server } from 'restify';
+import type { Server } from 'restify';
 import { auditEntry } from '../../platform/audit/audit';
 import type { Environment } from '../../platform/identity';
 import type { AuditLog } from '../../platform/ports';
@@ -15,7 +15,7 @@ import { localeOf } from '../../platform/i18n';
 import { errorFields, Logger } from '../../platform/logger';
 import { invitationFile, isLinkCurrent } from '../domain/invitationFile';
 import type { IcsLinks } from './icsLinks';
-import { RateLimit } from './rateLimit';
+import { clientIp, RateLimit } from '../../platform/http/rateLimit';
 
 export interface IcsRouteDeps {
   links: IcsLinks;
@@ -77,20 +77,4 @@ export function registerIcsRoute(server: Server, d: IcsRouteDeps): void {
       text(500, FAILED);
     }
   });
-}
-
-/**
- * The client's address: the last X-Forwarded-For entry when there is one (App
- * Service's front end appends the address it saw, with a port), else the
- * socket's peer. Without a proxy in front, a client could choose this key;
- * the per-link limit holds regardless.
- */
-export function clientIp(req: Pick<Request, 'headers' | 'socket'>): string {
-  const header = req.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim()).filter(Boolean).pop();
-  const address = forwarded ?? req.socket?.remoteAddress ?? 'unknown';
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracketed) return bracketed[1]!;
-  // IPv4 with a port (one colon); a bare IPv6 address has several.
-  return /^[^:]+:\d+$/.test(address) ? address.slice(0, address.lastIndexOf(':')) : address;
 }

@@ -13,11 +13,23 @@ export interface PlanCardModels {
     networkList: string;
     nextStep: string;
     canInvite: boolean;
+    /** "Hent som Word": only for a member of the network while the plan's documents are available. */
+    canDownload: boolean;
     meetingId: string;
     meetingLine: string;
     checklistLine: string;
     /** Contacts linked to a Teams user, with an undo – only on the organiser's own view. */
     links: { contactId: string; name: string; confirmText: string }[];
+  };
+  /** The plan as a Word document: the links the member gets (their own; the organiser's also for the citizen and contacts outside Teams). */
+  planDocument: {
+    t: Texts;
+    intro: string;
+    validity: string;
+    /** '' when there is none. */
+    ownUrl: string;
+    citizenUrl: string;
+    contacts: { line: string; url: string }[];
   };
   planLinkConfirm: {
     t: Texts;
@@ -28,4 +40,4 @@ export interface PlanCardModels {
   };
 }
 
-export const PLAN_TEMPLATES = ['planOverview', 'planLinkConfirm'] as const satisfies readonly (keyof PlanCardModels)[];
+export const PLAN_TEMPLATES = ['planOverview', 'planLinkConfirm', 'planDocument'] as const satisfies readonly (keyof PlanCardModels)[];

@@ -7,6 +7,7 @@ import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDate } from '../../platform/i18n';
 import { CarePlan, Citizen, Consent, Contact, LANGUAGES, SECTORS, canCallMeeting, nextStepOf } from '../domain/carePlan';
+import { documentRecipients } from '../domain/planDocument';
 import { canManageNetwork } from '../domain/teamsLink';
 import type { PlanCardModels } from './cardModels';
 
@@ -87,6 +88,7 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     notice,
     planId: plan.id,
     canInvite: canCallMeeting(plan),
+    canDownload: viewerId !== undefined && documentRecipients(plan, viewerId).length > 0,
     meetingId: meeting?.meetingId ?? '',
     meetingLine: meeting?.line ?? '',
     checklistLine: meeting?.checklistLine ?? '',

@@ -14,6 +14,10 @@ export const AUDIT_ACTIONS = [
   'plan.linkOffered',
   'plan.linkDeclined',
   'plan.unlinked',
+  /** A member asked for the plan as a document: links made (to the member, and for the organiser to the citizen and contacts outside Teams). */
+  'plan.documentLinked',
+  /** The plan was downloaded as a document through a link (actor: the Teams user, or link:<contactId> / link:citizen). */
+  'plan.documentRead',
   'access.denied',
   /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge. */
   'access.refused',

@@ -14,6 +14,9 @@ import { errorText, helpCard, noticeCard, welcomeCard } from '../../../../src/pl
 import { plainText } from '../../../../src/platform/cards/markdown';
 import { guideCard } from '../../../../src/guide/bot/guideViews';
 import { planOverviewCard } from '../../../../src/plans/bot/planViews';
+import { documentPayloadSchema } from '../../../../src/plans/bot/documentHandlers';
+import { planDocumentCard } from '../../../../src/plans/bot/documentViews';
+import { memberIdsOf, type CarePlan } from '../../../../src/plans/domain/carePlan';
 import { LIMITS } from '../../../../src/plans/domain/carePlan';
 import { FieldErrors, GuideDraft, GuideResult, applyGuideAction } from '../../../../src/guide/domain/guide';
 import { Language, Locale, formatDate, localeOf, todayIn } from '../../../../src/platform/i18n';
@@ -25,6 +28,7 @@ import {
   fullNetworkDraft,
   fullPlan,
   masterDataFields,
+  planWithTeamsNetwork,
   realisticFullNetworkDraft,
   samplePlan,
   testEnvironment,
@@ -65,6 +69,19 @@ function scenarios(): Scenario[] {
   const alone = draftAt('network');
   const review = reviewDraft();
   const locked = { ...samplePlan(), consent: { ...samplePlan().consent, status: 'withdrawn' as const } };
+  const teamsNetwork = planWithTeamsNetwork();
+  const documentPlan = { ...teamsNetwork, memberIds: memberIdsOf(teamsNetwork.contacts) };
+  const full = fullPlan();
+  // A realistic link: an origin, then a signed token about 300 characters long.
+  const url = (n: number) => `https://samspil.example.org/documents/${'x'.repeat(220)}${n}/${'s'.repeat(43)}`;
+  const documentLinks = (plan: CarePlan, organiser: boolean) =>
+    organiser
+      ? [
+          { recipient: { kind: 'contact' as const, contactId: plan.contacts[0]!.id }, contact: { ...plan.contacts[0]!, teamsUserId: OWNER.userId }, url: url(0) },
+          { recipient: { kind: 'citizen' as const }, url: url(1) },
+          ...plan.contacts.slice(1).map((c, i) => ({ recipient: { kind: 'contact' as const, contactId: c.id }, contact: { ...c, teamsUserId: undefined }, url: url(i + 2) })),
+        ]
+      : [{ recipient: { kind: 'contact' as const, contactId: plan.contacts[1]!.id }, contact: plan.contacts[1]!, url: url(0) }];
   const g = (name: string, draft: GuideDraft, opts: Parameters<typeof guideCard>[2] = {}): Scenario => ({
     name,
     draft,
@@ -109,6 +126,10 @@ function scenarios(): Scenario[] {
     { name: 'plan overview', render: (loc) => planOverviewCard(samplePlan(), loc) },
     { name: 'plan overview, just created', render: (loc) => planOverviewCard(samplePlan(), loc, loc.t.notices.planCreated) },
     { name: 'plan overview, locked', render: (loc) => planOverviewCard(locked, loc) },
+    { name: 'plan overview, as the organiser (with "Hent som Word")', render: (loc) => planOverviewCard(samplePlan(), loc, '', undefined, OWNER.userId) },
+    { name: 'plan document links, organiser', render: (loc) => planDocumentCard(documentPlan, documentLinks(documentPlan, true), now, loc, OWNER.userId) },
+    { name: 'plan document links, full network', render: (loc) => planDocumentCard(full, documentLinks(full, true), now, loc, OWNER.userId) },
+    { name: 'plan document links, another member', render: (loc) => planDocumentCard(documentPlan, documentLinks(documentPlan, false), now, loc, 'aad-colleague') },
   ];
 }
 
@@ -160,6 +181,8 @@ describe('cards/views', () => {
                 assert.equal(a.data.draftId, s.draft.id);
                 assert.equal(a.data.rev, s.draft.revision);
                 assert.ok(guidePayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
+              } else if (a.verb === 'planDocument') {
+                assert.ok(documentPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else if (a.verb === 'meeting') {
                 assert.ok(meetingPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else {

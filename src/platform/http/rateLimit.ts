@@ -1,3 +1,5 @@
+import type { Request } from 'restify';
+
 /**
  * A per-key request limit in memory (this process only): `limit` requests
  * per `windowMs`, refilled evenly, as a generic cell rate algorithm (GCRA):
@@ -51,4 +53,20 @@ export class RateLimit {
       this.tat.delete(key);
     }
   }
+}
+
+/**
+ * The client's address: the last X-Forwarded-For entry when there is one (App
+ * Service's front end appends the address it saw, with a port), else the
+ * socket's peer. Without a proxy in front, a client could choose this key;
+ * the per-link limit holds regardless.
+ */
+export function clientIp(req: Pick<Request, 'headers' | 'socket'>): string {
+  const header = req.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim()).filter(Boolean).pop();
+  const address = forwarded ?? req.socket?.remoteAddress ?? 'unknown';
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracketed) return bracketed[1]!;
+  // IPv4 with a port (one colon); a bare IPv6 address has several.
+  return /^[^:]+:\d+$/.test(address) ? address.slice(0, address.lastIndexOf(':')) : address;
 }

@@ -1,7 +1,6 @@
 /** The in-memory request limit of the .ics route, on a fake clock, and how the client's address is read. */
 import assert from 'node:assert/strict';
-import { RateLimit } from '../../../../src/meetings/http/rateLimit';
-import { clientIp } from '../../../../src/meetings/http/icsRoute';
+import { clientIp, RateLimit } from '../../../../src/platform/http/rateLimit';
 
 describe('http/rateLimit', () => {
   let now = 0;
