@@ -59,6 +59,35 @@ describe('outbox to any conversation (channels, threads, group chats, 1:1 create
     assert.ok(!h.logs.some((l) => l.includes('Nattevagt') || l.includes('Bostøtte')), 'logs carry ids only');
   });
 
+  it('a channel post, a group chat post and an update of each are retried on 429, never before Retry-After, each delivered once', async () => {
+    const outbox = h.outbox();
+    const channel = '19:housing-unit-9@thread.tacv2';
+    const group = '19:d4e5f6-group@thread.v2';
+    const throttled = new Set([channel, group]);
+    h.connector.fault = (c) => (throttled.has(c.conversationId) && c.attemptNo === 1 ? { status: 429, headers: { 'Retry-After': '1' } } : undefined);
+    await outbox.enqueue('notice:429', OUTBOX_TENANT, [
+      { conversation: conversation(channel, 'channel'), activity: card('kanal') },
+      { conversation: conversation(group, 'groupChat'), activity: card('gruppe') },
+    ]);
+    await tickUntil(outbox, async () => (await outbox.status(OUTBOX_TENANT, 'notice:429')).counts.sent === 2);
+    for (const id of [channel, group]) {
+      const tries = h.connector.attempts.filter((a) => a.kind === 'send' && a.conversationId === id);
+      assert.equal(tries.length, 2, `${id}: one 429, one success`);
+      assert.ok(tries[1]!.at - tries[0]!.at >= 1_000, `${id}: Retry-After was honoured`);
+      assert.equal(h.connector.deliveredTo(id).length, 1, `${id}: delivered once`);
+    }
+    for (const id of [channel, group]) {
+      await outbox.update(OUTBOX_TENANT, { target: { messageKey: 'notice:429', conversationId: id }, version: 2, activity: card(`${id} opdateret`) });
+    }
+    await tickUntil(outbox, () => (h.connector.updatesTo(channel).length === 1 && h.connector.updatesTo(group).length === 1 ? true : undefined));
+    for (const id of [channel, group]) {
+      const tries = h.connector.attempts.filter((a) => a.kind === 'update' && a.conversationId === id);
+      assert.equal(tries.length, 2, `${id}: the update met one 429, then went through`);
+      assert.ok(tries[1]!.at - tries[0]!.at >= 1_000, `${id}: Retry-After was honoured for the update`);
+      assert.equal(h.connector.updatesTo(id)[0]!.activityId, h.connector.deliveredTo(id)[0]!.activityId, `${id}: the message sent is the one updated`);
+    }
+  });
+
   it('refuses a mention whose <at> text is not in the message, and any activity field beyond the allowed ones', async () => {
     const outbox = h.outbox();
     const to = { conversation: conversation(GROUP, 'groupChat') };
