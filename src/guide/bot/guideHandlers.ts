@@ -40,9 +40,8 @@ export class GuideHandlers {
       this.log.warn('card.payload.invalid', { verb: 'guide', issues: parsed.error.issues.length });
       const loose = z.object({ draftId: z.string().uuid(), rev: z.coerce.number().int().positive() }).safeParse(data);
       if (!loose.success) return noticeCard(turn.loc.t.notices.invalidPayload, 'Attention');
-      await this.guide.recordInvalidPayload(turn.user, loose.data.draftId);
       // The user's own guide (e.g. a field far over any limit): keep them on their step, saying nothing was saved.
-      const outcome = await this.guide.view(turn.user, loose.data.draftId, loose.data.rev);
+      const outcome = await this.guide.refuseInvalidPayload(turn.user, loose.data.draftId, loose.data.rev);
       return outcome.kind === 'ok'
         ? guideCard(outcome.draft, turn.loc, { notice: turn.loc.t.notices.invalidPayload })
         : noticeCard(turn.loc.t.notices.invalidPayload, 'Attention');
