@@ -74,7 +74,7 @@ export class GuideHandlers {
       case 'stale':
         return this.ended(turn, outcome.draft) ?? guideCard(outcome.draft, turn.loc, { notice: t.notices.stale });
       case 'ok':
-        if (outcome.plan) return planOverviewCard(outcome.plan, turn.loc, t.notices.planCreated);
+        if (outcome.plan) return planOverviewCard(outcome.plan, turn.loc, t.notices.planCreated, undefined, turn.user.userId);
         return this.ended(turn, outcome.draft) ?? guideCard(outcome.draft, turn.loc);
     }
   }
@@ -86,7 +86,7 @@ export class GuideHandlers {
     if (draft.endReason === 'cancelled') return noticeCard(t.notices.cancelled);
     if (draft.endReason === 'created' && draft.planId) {
       return this.plans.view(turn.user, draft.planId).then((v) =>
-        v.kind === 'ok' ? planOverviewCard(v.plan, turn.loc, t.notices.alreadyCreated) : noticeCard(t.notices.denied, 'Attention'),
+        v.kind === 'ok' ? planOverviewCard(v.plan, turn.loc, t.notices.alreadyCreated, undefined, turn.user.userId) : noticeCard(t.notices.denied, 'Attention'),
       );
     }
     return undefined;

@@ -70,6 +70,10 @@ export const DENIAL_REASONS = [
   'stale',
   /** The card's data did not parse (forged, broken, or far over a limit). */
   'invalidPayload',
+  /** A document link that no longer holds: the plan closed or locked, a newer version, the recipient gone (src/plans/document). */
+  'gone',
+  /** A document link for a recipient the consent does not cover (src/plans/document). */
+  'notCovered',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
