@@ -38,7 +38,22 @@ export class InvitationService {
   /** The invitation as the contact sees it now (opened, or refreshed by Teams): a look, once per window. */
   async view(user: UserIdentity, meetingId: string, contactId: string): Promise<InvitationOutcome> {
     const found = await this.own(user, meetingId, contactId, 'look');
-    if (found.kind === 'ok') await this.trail.read(user, found.plan.id, 'invitation.read', `invitation:${meetingId}:${contactId}`, { meetingId });
+    if (found.kind === 'ok') await this.lookedAt(user, found.plan.id, meetingId, contactId);
+    return found;
+  }
+
+  private lookedAt(user: UserIdentity, planId: string, meetingId: string, contactId: string): Promise<void> {
+    return this.trail.read(user, planId, 'invitation.read', `invitation:${meetingId}:${contactId}`, { meetingId });
+  }
+
+  /**
+   * A card payload for this invitation that did not parse (forged, or far
+   * over a limit): refused, recorded once as such, and the user's own
+   * invitation is shown as it is.
+   */
+  async refuseInvalidPayload(user: UserIdentity, meetingId: string, contactId: string): Promise<InvitationOutcome> {
+    const found = await this.own(user, meetingId, contactId, 'change');
+    if (found.kind === 'ok') await this.trail.refused(user, found.plan.id, 'invalidPayload', `invitation:${meetingId}:${contactId}`);
     return found;
   }
 
@@ -80,9 +95,10 @@ export class InvitationService {
     // Name, role and details are theirs to correct; the sector and Teams identity are not.
     const parsed = contactInputSchema.safeParse({ ...fields, sector: found.contact.sector });
     if (!parsed.success) {
-      // Invalid input changed nothing and refused nothing: the card comes back with what was typed, and no entry.
+      // Invalid input changed nothing and refused nothing: the card comes back with what was typed – a look at it, nothing more.
       const errors = errorCodes(parsed.error.issues);
       const { plan, meeting, contact, invitation } = found;
+      await this.lookedAt(user, plan.id, meetingId, contactId);
       return { kind: 'invalid', plan, meeting, contact, invitation, errors };
     }
     if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', target, { kind: 'denied' });

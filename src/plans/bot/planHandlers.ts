@@ -1,4 +1,5 @@
 /** "mine planer": the plans the user belongs to, one overview card each; "adgangslog": who has seen a plan. */
+import { z } from 'zod';
 import type { Attachment, TurnContext } from 'botbuilder';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { AdaptiveCardJson } from '../../platform/cards/render';
@@ -80,6 +81,8 @@ export class PlanHandlers {
     const parsed = planPayloadSchema.safeParse(data);
     if (!parsed.success) {
       this.log?.warn('card.payload.invalid', { verb: 'plan', issues: parsed.error.issues.length });
+      const loose = z.object({ planId: z.string().uuid() }).safeParse(data);
+      if (loose.success) await this.plans.refuseInvalidPayload(turn.user, loose.data.planId);
       return noticeCard(t.notices.invalidPayload, 'Attention');
     }
     const r = await this.plans.accessLog(turn.user, parsed.data.planId);

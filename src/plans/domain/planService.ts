@@ -160,6 +160,13 @@ export class PlanService {
     return { kind: 'notCoordinator' };
   }
 
+  /** A plan card's payload that did not parse (forged or broken): one refusal, filed under the plan when the user is in its network. */
+  async refuseInvalidPayload(user: UserIdentity, planId: string): Promise<void> {
+    const plan = await this.plans.get(user.tenantId, planId);
+    const reason = !plan ? 'notFound' : isMember(plan, user.userId) ? 'invalidPayload' : 'notMember';
+    await this.trail.refused(user, planId, reason, 'plan');
+  }
+
   private async logOf(user: UserIdentity, plan: CarePlan): Promise<AccessLog | { kind: 'notCoordinator' }> {
     if (!canReadAccessLog(plan, user.userId)) {
       await this.trail.refused(user, plan.id, 'notCoordinator', 'accessLog');

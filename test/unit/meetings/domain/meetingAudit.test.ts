@@ -260,13 +260,14 @@ describe('meetings: the audit trail of every invitation action', () => {
     assert.equal(s.meetings.docs.get(m.id)!.invitations.find((i) => i.contactId === colleagueContact(s))!.response, 'pending');
   });
 
-  it('correct details: exactly [contact.corrected]; the same details again: nothing; bad input: nothing', async () => {
+  it('correct details: exactly [contact.corrected]; the same details again: nothing; bad input: only the look at the card shown again', async () => {
     const s = setup();
     const m = await scheduled(s);
     const fields = { name: 'Kollega Hansen', role: 'Bostøtte', organisation: 'Kommunen', email: 'kollega@kommune.dk', phone: '' };
     assert.deepEqual(await written(s, () => s.invitations.correctDetails(COLLEAGUE, m.id, colleagueContact(s), fields)), ['contact.corrected']);
     assert.deepEqual(await written(s, () => s.invitations.correctDetails(COLLEAGUE, m.id, colleagueContact(s), fields)), []);
-    assert.deepEqual(await written(s, () => s.invitations.correctDetails(COLLEAGUE, m.id, colleagueContact(s), { ...fields, email: 'nope' })), []);
+    assert.deepEqual(await written(s, () => s.invitations.correctDetails(COLLEAGUE, m.id, colleagueContact(s), { ...fields, email: 'nope' })), ['invitation.read']);
+    assert.deepEqual(await written(s, () => s.invitations.correctDetails(COLLEAGUE, m.id, colleagueContact(s), { ...fields, email: 'nope' })), [], 'the same look');
     assert.ok(!JSON.stringify(s.audit.entries).includes('Kollega Hansen'), 'names never in the trail');
   });
 
@@ -277,5 +278,15 @@ describe('meetings: the audit trail of every invitation action', () => {
     assert.deepEqual(await written(s, () => s.invitations.correctDetails(OWNER, m.id, colleagueContact(s), fields)), ['access.denied:notInvited']);
     locked(s);
     assert.deepEqual(await written(s, () => s.invitations.correctDetails(COLLEAGUE, m.id, colleagueContact(s), fields)), ['access.denied:locked']);
+  });
+
+  it('a forged or unreadable payload on the contact’s own invitation: exactly [access.denied:invalidPayload], every time; on somebody else’s: notInvited', async () => {
+    const s = setup();
+    const m = await scheduled(s);
+    let kind = '';
+    assert.deepEqual(await written(s, async () => (kind = (await s.invitations.refuseInvalidPayload(COLLEAGUE, m.id, colleagueContact(s))).kind)), ['access.denied:invalidPayload']);
+    assert.equal(kind, 'ok', 'their card is shown as it is');
+    assert.deepEqual(await written(s, () => s.invitations.refuseInvalidPayload(COLLEAGUE, m.id, colleagueContact(s))), ['access.denied:invalidPayload']);
+    assert.deepEqual(await written(s, () => s.invitations.refuseInvalidPayload(OWNER, m.id, colleagueContact(s))), ['access.denied:notInvited']);
   });
 });

@@ -52,6 +52,13 @@ describe('plans: the audit trail of every action', () => {
     assert.deepEqual(await written(s, () => s.service.view({ ...OWNER, tenantId: 'other' }, s.plan.id)), ['access.denied:notFound']);
   });
 
+  it('a forged or unreadable plan card payload: exactly one refusal – invalidPayload for a member, notMember or notFound otherwise', async () => {
+    const s = setup();
+    assert.deepEqual(await written(s, () => s.service.refuseInvalidPayload(COLLEAGUE, s.plan.id)), ['access.denied:invalidPayload']);
+    assert.deepEqual(await written(s, () => s.service.refuseInvalidPayload(OTHER_USER, s.plan.id)), ['access.denied:notMember']);
+    assert.deepEqual(await written(s, () => s.service.refuseInvalidPayload(OWNER, uuidOf(999))), ['access.denied:notFound']);
+  });
+
   const anne = { tenantId: OWNER.tenantId, userId: 'aad-anne', name: 'Anne Jensen' };
   /** A plan listing Anne Jensen (anne.jensen@aarhus.dk), not linked to a Teams user yet. */
   const withAnne = (s: Setup) => {

@@ -8,9 +8,9 @@
  * refused and the refusal is recorded.
  */
 import { strict as assert } from 'node:assert';
-import { CosmosAuditLog } from '../../../src/platform/audit/auditRepository';
-import type { AuditEntry } from '../../../src/platform/audit/audit';
-import { NINA, OLE, TestBot, TestUser, actionData, cardsOf, textOf, walkGuide } from '../../support/testBot';
+import { CosmosAuditLog } from '../../../../src/platform/audit/auditRepository';
+import type { AuditEntry } from '../../../../src/platform/audit/audit';
+import { NINA, OLE, TestBot, TestUser, actionData, cardsOf, textOf, walkGuide } from '../../../support/testBot';
 
 type Card = Record<string, unknown>;
 const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
@@ -100,6 +100,18 @@ describe('audit trail and access log through the bot (several users, real Cosmos
     assert.deepEqual(await added(() => bot.say(OLE, 'mine planer')), [], 'the same look');
   });
 
+  it('a forged or oversized guide payload is one refusal, and nothing of the step it tried', async () => {
+    const [consent] = cardsOf(await bot.say(NINA, 'ny plan'));
+    const data = actionData(consent, 'consent');
+    const draftTrail = () => new CosmosAuditLog(bot.bot!.store.containers.audit!).listForPlan(NINA.tenantId, String(data.draftId));
+    assert.deepEqual((await draftTrail()).map((e) => e.action), ['guide.started']);
+    const answer = await bot.execute(NINA, 'guide', { ...data, status: 'given', note: 'x'.repeat(20_000) });
+    assert.match(textOf(answer.card), /Kortet kunne ikke læses/);
+    assert.deepEqual((await draftTrail()).map((e) => [e.action, e.details?.reason]), [['guide.started', undefined], ['access.denied', 'invalidPayload']]);
+    await bot.execute(OLE, 'guide', { ...data, status: 'given' });
+    assert.deepEqual((await draftTrail()).map((e) => [e.action, e.details?.reason, e.actorId]).slice(2), [['access.denied', 'notOwner', OLE.aadObjectId]]);
+  });
+
   it('a refresh storm of 100 views of the organiser’s card is one meeting.read', async () => {
     const organiser = await schedule();
     const view = actionData(organiser, 'cancel');
@@ -122,6 +134,11 @@ describe('audit trail and access log through the bot (several users, real Cosmos
     assert.deepEqual(storm, [['invitation.read', OLE.aadObjectId]]);
     assert.deepEqual(await added(() => click(OLE, 'invitation', invitation, 'accept')), [['invitation.answered', OLE.aadObjectId]]);
     assert.deepEqual(await added(() => click(OLE, 'invitation', invitation, 'accept')), [], 'the same answer again');
+    // A forged answer (a reason far over any limit) on his own invitation: one refusal, his card stays.
+    let card: Card = {};
+    const forged = await added(async () => (card = (await bot.execute(OLE, 'invitation', { ...actionData(invitation, 'apologies'), reason: 'x'.repeat(10_001) })).card as Card));
+    assert.deepEqual(forged, [['access.denied:invalidPayload', OLE.aadObjectId]]);
+    assert.match(textOf(card), /Kortet kunne ikke læses/);
   });
 
   it('Ole pressing "cancel meeting" on Nina’s card: exactly one access.denied (notOrganiser), never meeting.cancelled', async () => {
