@@ -31,7 +31,7 @@ export class AuditTrail {
    * from it, so a replayed click or a retry after a crash records it once;
    * `at` is then when the change happened.
    */
-  async changed(who: AuditActor, planId: string, action: Exclude<AuditAction, ReadAction | 'access.denied'>, details?: Details, once?: { key: string[]; at?: string }): Promise<void> {
+  async changed(who: AuditActor, planId: string, action: Exclude<AuditAction, ReadAction | 'access.denied' | 'access.refused'>, details?: Details, once?: { key: string[]; at?: string }): Promise<void> {
     const id = once ? stableUuid('audit', who.tenantId, planId, action, ...once.key) : this.clock.newId();
     const at = once?.at ? new Date(once.at) : this.clock.now();
     await this.log.record([auditEntry(id, at, who, planId, action, details)]);
