@@ -23,6 +23,7 @@ const isReason = (r: unknown): r is DenialReason => typeof r === 'string' && (DE
 export function actorName(plan: CarePlan, entry: Pick<AuditEntry, 'actorId' | 'details'>, loc: Locale): string {
   const actor = accessLogActor(plan, entry.actorId);
   if (actor.kind === 'contact') return actor.name;
+  if (actor.kind === 'notLinked') return format(loc.t.accessLog.who.notLinked, { name: actor.name });
   const linkFor = actor.kind === 'link' && plan.contacts.find((c) => c.id === entry.details?.contactId);
   return linkFor ? `${loc.t.accessLog.who.link} (${linkFor.name})` : loc.t.accessLog.who[actor.kind];
 }

@@ -19,8 +19,18 @@ export function canReadAccessLog(plan: Pick<CarePlan, 'createdBy' | 'memberIds'>
   return isMember(plan, userId) && canManageNetwork(plan, userId);
 }
 
-/** Who an entry's actor is: a contact of the plan (by Teams id), the reminder job, a signed download link, or somebody the plan does not know. */
-export type AccessLogActor = { kind: 'contact'; name: string } | { kind: 'reminder' } | { kind: 'link' } | { kind: 'unknown' };
+/**
+ * Who an entry's actor is: a contact of the plan (by Teams id), the reminder
+ * job, a signed download link, a Teams user the plan knows only as not (or no
+ * longer) linked to a contact – asked, said no, or unlinked by the organiser –
+ * or somebody the plan does not know.
+ */
+export type AccessLogActor =
+  | { kind: 'contact'; name: string }
+  | { kind: 'reminder' }
+  | { kind: 'link' }
+  | { kind: 'notLinked'; name: string }
+  | { kind: 'unknown' };
 
 /** Resolves an audit entry's actor id against the plan's network. */
 export function accessLogActor(plan: Pick<CarePlan, 'contacts' | 'createdBy'>, actorId: string): AccessLogActor {
@@ -30,5 +40,8 @@ export function accessLogActor(plan: Pick<CarePlan, 'contacts' | 'createdBy'>, a
   if (contact) return { kind: 'contact', name: contact.name };
   // The creator's own entries from before the plan existed (the guide) name the creator, who is always a contact; this is the fallback.
   if (plan.createdBy.userId === actorId) return { kind: 'contact', name: plan.createdBy.name };
+  // Somebody who saw the plan and was unlinked later is exactly whom the coordinator must be able to tell apart.
+  const asked = plan.contacts.find((c) => c.pendingTeamsUserId === actorId || c.declinedTeamsUserIds?.includes(actorId));
+  if (asked) return { kind: 'notLinked', name: asked.name };
   return { kind: 'unknown' };
 }

@@ -178,6 +178,16 @@ describe('audit trail and access log through the bot (several users, real Cosmos
     assert.deepEqual(await added(() => bot.say(NINA, 'hvem har set planen')), [], 'one look');
   });
 
+  it('after Nina undoes Ole’s link, his earlier looks stay in the log, named by the contact he is no longer linked to', async () => {
+    await bot.say(OLE, 'mine planer');
+    const [ninas] = cardsOf(await bot.say(NINA, 'mine planer'));
+    const undone = await added(() => click(NINA, 'planLink', ninas!, 'undo'));
+    assert.deepEqual(undone, [['plan.unlinked', NINA.aadObjectId]]);
+    const text = textOf(cardsOf(await bot.say(NINA, 'adgangslog'))[0]);
+    assert.match(text, /Ukendt bruger \(ikke koblet til Ole Bostøtte\) – Så planen/);
+    assert.match(text, /Nina Sygeplejerske – Fjernede en kontaktpersons kobling til Teams/);
+  });
+
   it('the button is on Nina’s overview only; it sends the log as its own message and keeps the overview', async () => {
     const [ninas] = cardsOf(await bot.say(NINA, 'mine planer'));
     const [oles] = cardsOf(await bot.say(OLE, 'mine planer'));

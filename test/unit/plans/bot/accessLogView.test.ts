@@ -97,6 +97,15 @@ for (const tag of ['da-DK', 'en-GB', 'sv-SE']) {
       assert.ok(!texts.some((t) => t.includes(loc.t.accessLog.empty)), 'no "empty" note');
     });
 
+    it('somebody who saw the plan and was unlinked since (or was asked and said no) is named by the contact they are not', () => {
+      const p = plan();
+      const unlinked = { ...p, contacts: p.contacts.map((c, i) => (i === 1 ? { ...c, teamsUserId: undefined, declinedTeamsUserIds: ['aad-wrong-person'] } : c)) };
+      const texts = visibleTexts(accessLogCard(unlinked, [entry(1, 'aad-wrong-person', 'plan.read'), entry(2, 'aad-nobody', 'plan.read')], 2, loc));
+      const name = p.contacts[1]!.name;
+      assert.ok(texts.includes(`${loc.t.accessLog.who.notLinked.replace('{name}', name)} – ${loc.t.accessLog.actions.plan.read}`), texts.join('\n'));
+      assert.ok(texts.includes(`${loc.t.accessLog.who.unknown} – ${loc.t.accessLog.actions.plan.read}`));
+    });
+
     it('says when there are more entries than shown, and when there are none', () => {
       const p = plan();
       const some = accessLogCard(p, [entry(1, OWNER.userId, 'plan.read')], 73, loc);
