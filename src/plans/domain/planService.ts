@@ -23,6 +23,7 @@ export type LinkOutcome = { kind: 'ok'; plan: CarePlan } | { kind: 'denied' };
 
 /** A plan's access log as its coordinator sees it: the newest entries, newest first, and how many there are. */
 export type AccessLog = { kind: 'ok'; plan: CarePlan; entries: AuditEntry[]; total: number };
+/** The access log, or why not: the user is in the network but not its coordinator, or not in it at all. */
 export type AccessLogView = AccessLog | { kind: 'notCoordinator' } | { kind: 'denied' };
 /** "adgangslog" without a plan: the one log the user may read, the plans to choose from, or why not. */
 export type AccessLogRequest = AccessLog | { kind: 'choose'; plans: CarePlan[] } | { kind: 'notCoordinator' } | { kind: 'noPlans' };
