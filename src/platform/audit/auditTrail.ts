@@ -62,10 +62,11 @@ export class AuditTrail {
     const now = this.clock.now();
     const window = readWindowOf(now, this.windowMs);
     const idOf = (w: number) => stableUuid('audit', who.tenantId, planId, who.userId, action, target, String(w));
-    // Two point reads in parallel: in a refresh storm the first finds the entry (no failed create per view).
+    // A refresh storm finds this window's entry with one point read (1 RU), never a failed create per view.
+    if (await this.log.get(who.tenantId, planId, idOf(window))) return;
     // Fixed windows would split one look that straddles a boundary in two: the previous window's entry covers it while it is recent.
-    const [current, previous] = await Promise.all([this.log.get(who.tenantId, planId, idOf(window)), this.log.get(who.tenantId, planId, idOf(window - 1))]);
-    if (current || (previous && now.getTime() - new Date(previous.at).getTime() < this.windowMs)) return;
+    const previous = await this.log.get(who.tenantId, planId, idOf(window - 1));
+    if (previous && now.getTime() - new Date(previous.at).getTime() < this.windowMs) return;
     // Create-once: another instance that saw the same look at the same moment makes this a 409, i.e. already recorded.
     await this.log.record([auditEntry(idOf(window), now, who, planId, action, details)]);
   }
