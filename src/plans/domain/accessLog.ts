@@ -21,21 +21,30 @@ export function canReadAccessLog(plan: Pick<CarePlan, 'createdBy' | 'memberIds'>
 
 /**
  * Who an entry's actor is: a contact of the plan (by Teams id), the reminder
- * job, a signed download link, a Teams user the plan knows only as not (or no
+ * job, a signed link (a calendar file; a contact's or the citizen's copy of
+ * the plan), a Teams user the plan knows only as not (or no
  * longer) linked to a contact – asked, said no, or unlinked by the organiser –
  * or somebody the plan does not know.
  */
 export type AccessLogActor =
   | { kind: 'contact'; name: string }
   | { kind: 'reminder' }
+  /** A calendar-file link (`link:<organiser>`). */
   | { kind: 'link' }
+  /** A document link for a contact (`link:<contactId>`) or for the citizen (`link:citizen`). */
+  | { kind: 'documentLink'; name: string }
+  | { kind: 'citizenLink' }
   | { kind: 'notLinked'; name: string }
   | { kind: 'unknown' };
 
 /** Resolves an audit entry's actor id against the plan's network. */
 export function accessLogActor(plan: Pick<CarePlan, 'contacts' | 'createdBy'>, actorId: string): AccessLogActor {
   if (actorId === 'system:reminder') return { kind: 'reminder' };
-  if (actorId.startsWith('link:')) return { kind: 'link' };
+  if (actorId === 'link:citizen') return { kind: 'citizenLink' };
+  if (actorId.startsWith('link:')) {
+    const forContact = plan.contacts.find((c) => `link:${c.id}` === actorId);
+    return forContact ? { kind: 'documentLink', name: forContact.name } : { kind: 'link' };
+  }
   const contact = plan.contacts.find((c) => c.teamsUserId === actorId);
   if (contact) return { kind: 'contact', name: contact.name };
   // The creator's own entries from before the plan existed (the guide) name the creator, who is always a contact; this is the fallback.

@@ -106,6 +106,25 @@ for (const tag of ['da-DK', 'en-GB', 'sv-SE']) {
       assert.ok(texts.includes(`${loc.t.accessLog.who.unknown} – ${loc.t.accessLog.actions.plan.read}`));
     });
 
+    it('a document download names whose copy it was: a contact’s link, the citizen’s link, or the Teams user', () => {
+      const p = plan();
+      const mother = p.contacts.find((c) => c.id === 'relative-1')!;
+      const entries = [
+        entry(1, 'link:citizen', 'plan.documentRead'),
+        entry(2, `link:${mother.id}`, 'plan.documentRead'),
+        entry(3, `link:${mother.id}`, 'access.denied', { target: 'document', reason: 'gone' }),
+        entry(4, p.contacts[1]!.teamsUserId!, 'plan.documentRead'),
+      ];
+      const texts = visibleTexts(accessLogCard(p, entries, entries.length, loc));
+      const { who, actions, reasons } = loc.t.accessLog;
+      for (const row of [
+        `${who.citizenLink} – ${actions.plan.documentRead}`,
+        `${who.documentLink.replace('{name}', mother.name)} – ${actions.plan.documentRead}`,
+        `${who.documentLink.replace('{name}', mother.name)} – ${actions.access.denied.replace('{reason}', reasons.gone)}`,
+        `${p.contacts[1]!.name} – ${actions.plan.documentRead}`,
+      ]) assert.ok(texts.includes(row), `${row}\n${texts.join('\n')}`);
+    });
+
     it('says when there are more entries than shown, and when there are none', () => {
       const p = plan();
       const some = accessLogCard(p, [entry(1, OWNER.userId, 'plan.read')], 73, loc);
