@@ -90,6 +90,8 @@ export const da = {
     } satisfies ActionTexts,
     /** Older or unknown codes in the trail. */
     otherAction: 'Anden registrering ({code})',
+    /** A refusal recorded without a reason (older entries). */
+    refused: 'Blev afvist',
     reasons: {
       notFound: 'det fandtes ikke',
       notMember: 'ikke i planens netværk',
@@ -190,6 +192,7 @@ export const en: TextsOf<typeof da> = {
       },
     },
     otherAction: 'Other entry ({code})',
+    refused: 'Was refused',
     reasons: {
       notFound: 'it did not exist',
       notMember: 'not in the plan’s network',
@@ -290,6 +293,7 @@ export const sv: TextsOf<typeof da> = {
       },
     },
     otherAction: 'Annan registrering ({code})',
+    refused: 'Nekades',
     reasons: {
       notFound: 'det fanns inte',
       notMember: 'inte i planens nätverk',

@@ -36,7 +36,8 @@ export function actionText(entry: Pick<AuditEntry, 'action' | 'details'>, loc: L
   if (!isAction(action)) return format(accessLog.otherAction, { code: action });
   if (action === 'access.denied') {
     const reason = entry.details?.reason;
-    return format(accessLog.actions.access.denied, { reason: isReason(reason) ? accessLog.reasons[reason] : String(reason ?? '') });
+    if (reason === undefined) return accessLog.refused;
+    return format(accessLog.actions.access.denied, { reason: isReason(reason) ? accessLog.reasons[reason] : String(reason) });
   }
   const [area, verb] = action.split('.') as [string, string];
   const words = (accessLog.actions as Record<string, Record<string, string>>)[area]?.[verb];

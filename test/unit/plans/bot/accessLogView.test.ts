@@ -142,6 +142,7 @@ for (const tag of ['da-DK', 'en-GB', 'sv-SE']) {
       const reasons = DENIAL_REASONS.map((reason) => actionText({ action: 'access.denied', details: { reason } }, loc));
       assert.equal(new Set(reasons).size, DENIAL_REASONS.length);
       assert.equal(actionText({ action: 'card.stale' as AuditEntry['action'] }, loc), loc.t.accessLog.otherAction.replace('{code}', 'card.stale'));
+      assert.equal(actionText({ action: 'access.denied', details: { target: 'plan' } }, loc), loc.t.accessLog.refused, 'an older refusal without a reason');
     });
 
     it('shows names and times as typed, never as markdown (emphasis, links, a list starting "12.")', () => {
