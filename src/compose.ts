@@ -77,7 +77,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
     logger,
   });
   const jobStore = new CosmosJobStore(c.schedule!, logger);
-  const audit = new CosmosAuditLog(c.audit!);
+  const audit = new CosmosAuditLog(c.audit!, { retentionDays: config.auditRetentionDays });
   const platform: Platform = {
     config, logger, env, store, botAppId, proactive, directory, outbox, graph, audit,
     jobs: new JobQueue(jobStore),

@@ -3,6 +3,7 @@
  * A missing or invalid setting stops start-up with a message naming it.
  */
 import { z } from 'zod';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from './platform/audit/audit';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -88,6 +89,8 @@ const envSchema = z
     GRAPH_BASE_URL: optionalString.pipe(z.string().url().optional()),
     /** Local only: answer in this locale whatever the client says (the Playground always says en-US). */
     LOCAL_LOCALE: optionalString.pipe(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as da-DK').optional()),
+    /** Days each audit entry is kept (Cosmos ttl); each data controller decides (README, "Privacy"). At least a year; at most what Cosmos's ttl holds (2^31 s). */
+    AUDIT_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(365).max(24_855).default(DEFAULT_AUDIT_RETENTION_DAYS)),
     NODE_ENV: z.string().default('development'),
   })
   .superRefine((env, ctx) => {
@@ -175,6 +178,7 @@ export type Config = Readonly<{
   defaultServiceUrl: string;
   graph?: { tenantId: string; clientId?: string; clientSecret?: string; managedIdentity: boolean; baseUrl?: string };
   localLocale?: string;
+  auditRetentionDays: number;
 }>;
 
 export class ConfigError extends Error {
@@ -219,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { tenantId: e.GRAPH_TENANT_ID, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET, managedIdentity: e.GRAPH_USE_MANAGED_IDENTITY, baseUrl: e.GRAPH_BASE_URL }
         : undefined,
     localLocale: e.LOCAL_LOCALE,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
   return Object.freeze(config);
 }

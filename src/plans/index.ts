@@ -1,7 +1,7 @@
 /**
  * The plans capability: the care plan, who may see it, "mine planer",
- * linking Teams users to the plans that list them, and the plan as a Word
- * document behind signed links.
+ * linking Teams users to the plans that list them, the plan as a Word
+ * document behind signed links, and "who has seen my plan".
  */
 import { randomBytes } from 'node:crypto';
 import { MessageFactory } from 'botbuilder';
@@ -26,6 +26,7 @@ export const PLAN_CONTAINERS = [{ id: 'plans', partitionKey: '/tenantId' }] as c
 export const PLAN_COMMAND_WORDS = {
   myPlans: ['mine planer', 'mina planer', 'my plans'],
   downloadPlan: ['hent plan', 'hent planen', 'hent som word', 'download plan', 'download the plan', 'download as word', 'ladda ner plan', 'ladda ner planen', 'ladda ner som word'],
+  accessLog: ['adgangslog', 'hvem har set planen', 'access log', 'who has seen the plan', 'åtkomstlogg', 'vem har sett planen'],
 } as const;
 
 /** What other capabilities use of plans. */
@@ -35,7 +36,7 @@ export type Plans = ReturnType<typeof createPlans>;
 export function createPlans(p: Platform) {
   const store = new CosmosPlanStore(p.store.containers.plans!);
   const service = new PlanService(store, p.audit, p.env);
-  const handlers = new PlanHandlers(service);
+  const handlers = new PlanHandlers(service, p.logger);
   const links = new LinkHandlers(service, handlers, p.logger);
   // The document's sections: the plan's own here; later capabilities fill the rest (plans.document.sections).
   const sections = fillPlanSections(new PlanDocumentSections());
@@ -68,10 +69,19 @@ export function createPlans(p: Platform) {
           await context.sendActivity(MessageFactory.carousel(attachments, text));
         },
       },
+      {
+        name: 'accessLog',
+        words: PLAN_COMMAND_WORDS.accessLog,
+        run: async (context, turn) => {
+          const { attachments, text } = await handlers.accessLogCommand(turn);
+          await context.sendActivity(MessageFactory.carousel(attachments, text));
+        },
+      },
     ],
     verbs: [
       { verb: 'planLink', handle: (turn, _context, data) => links.act(turn, data) },
       { verb: 'planDocument', handle: (turn, _context, data) => documentHandlers.act(turn, data) },
+      { verb: 'plan', handle: (turn, context, data) => handlers.act(turn, context, data) },
     ],
     routes: (server) => registerDocumentRoute(server, { links: documentLinks, documents, logger: p.logger }),
     // A new or changed personal chat (install, first message): ask about plans that list the user's e-mail.

@@ -1,5 +1,10 @@
 /** The plans capability's texts in Danish (the default), English and Swedish. */
+import type { AuditAction, DenialReason } from '../platform/audit/audit';
 import type { TextsOf } from '../platform/i18n/da';
+
+type Area<A> = A extends `${infer G}.${string}` ? G : never;
+/** One text per audit action, grouped by its area ("plan.read" → actions.plan.read): every action has its words. */
+type ActionTexts = { [G in Area<AuditAction>]: { [A in AuditAction as A extends `${G}.${infer V}` ? V : never]: string } };
 
 export const da = {
   plan: {
@@ -31,6 +36,76 @@ export const da = {
     role: 'Rolle',
     organisation: 'Organisation',
     email: 'E-mail',
+  },
+  accessLog: {
+    button: 'Hvem har set planen?',
+    title: 'Hvem har set planen?',
+    intro: 'Al adgang til planen {reference} logges: hvem, hvornår og hvad. Nyeste først.',
+    more: 'Viser de {n} nyeste af {total} registreringer.',
+    empty: 'Der er ingen registreringer endnu.',
+    choose: 'Vælg den plan, du vil se adgangsloggen for.',
+    notAllowed: 'Kun planens koordinator kan se, hvem der har set planen. Indtil netværket har valgt en koordinator, er det den, der oprettede planen. Din forespørgsel er logget.',
+    who: { reminder: 'Samspil (påmindelse)', link: 'Link til kalenderfil', unknown: 'Ukendt bruger', notLinked: 'Ukendt bruger (ikke koblet til {name})', documentLink: 'Dokumentlink ({name})', citizenLink: 'Borgerens dokumentlink' },
+    actions: {
+      guide: {
+        started: 'Startede guiden til planen',
+        resumed: 'Åbnede den påbegyndte plan',
+        stepSaved: 'Arbejdede videre i guiden',
+        cancelled: 'Afbrød guiden',
+        consentRefused: 'Registrerede, at borgeren ikke gav samtykke',
+      },
+      plan: {
+        created: 'Oprettede planen',
+        read: 'Så planen',
+        linked: 'Bekræftede at være en kontaktperson i planen (koblet via sin e-mailadresse)',
+        linkOffered: 'Blev spurgt, om vedkommende er kontaktpersonen med samme e-mailadresse',
+        linkDeclined: 'Svarede nej til at være kontaktpersonen',
+        unlinked: 'Fjernede en kontaktpersons kobling til Teams',
+        documentLinked: 'Bad om links til planen som Word-dokument',
+        documentRead: 'Hentede planen som Word-dokument',
+        accessLogRead: 'Så, hvem der har set planen',
+      },
+      access: {
+        denied: 'Blev afvist: {reason}',
+        refused: 'Blev afvist ved indgangen (ikke en Teams-organisation, Samspil betjener)',
+      },
+      meeting: {
+        scheduled: 'Indkaldte til koordinationsmøde',
+        read: 'Så koordinationsmødet',
+        changed: 'Flyttede koordinationsmødet',
+        cancelled: 'Aflyste koordinationsmødet',
+        icsDownloaded: 'Kalenderfilen til mødet blev hentet',
+      },
+      invitation: {
+        read: 'Så sin mødeindkaldelse',
+        answered: 'Svarede på mødeindkaldelsen',
+        manualSent: 'Markerede en indkaldelse som sendt med sikker post',
+      },
+      contact: {
+        corrected: 'Rettede sine kontaktoplysninger',
+      },
+      checklist: {
+        updated: 'Opdaterede mødets tjekliste',
+      },
+    } satisfies ActionTexts,
+    /** Older or unknown codes in the trail. */
+    otherAction: 'Anden registrering ({code})',
+    /** A refusal recorded without a reason (older entries). */
+    refused: 'Blev afvist',
+    reasons: {
+      notFound: 'det fandtes ikke',
+      notMember: 'ikke i planens netværk',
+      notOwner: 'en andens påbegyndte plan',
+      notOrganiser: 'kun mødets indkalder kan gøre det',
+      notInvited: 'indkaldelsen var til en anden',
+      notCoordinator: 'kun planens koordinator må det',
+      locked: 'planen er låst eller lukket',
+      cancelled: 'mødet var aflyst',
+      stale: 'kortet var forældet, intet blev ændret',
+      invalidPayload: 'kortets data kunne ikke læses',
+      gone: 'linket gælder ikke længere',
+      notCovered: 'samtykket dækker ikke modtageren',
+    } satisfies Record<DenialReason, string>,
   },
 };
 
@@ -65,6 +140,74 @@ export const en: TextsOf<typeof da> = {
     organisation: 'Organisation',
     email: 'E-mail',
   },
+  accessLog: {
+    button: 'Who has seen the plan?',
+    title: 'Who has seen the plan?',
+    intro: 'Every access to plan {reference} is logged: who, when and what. Newest first.',
+    more: 'Showing the newest {n} of {total} entries.',
+    empty: 'There are no entries yet.',
+    choose: 'Choose the plan whose access log you want to see.',
+    notAllowed: 'Only the plan’s coordinator can see who has seen the plan. Until the network chooses a coordinator, that is the person who created the plan. Your request has been logged.',
+    who: { reminder: 'Samspil (reminder)', link: 'Calendar file link', unknown: 'Unknown user', notLinked: 'Unknown user (not linked to {name})', documentLink: 'Document link ({name})', citizenLink: 'The citizen’s document link' },
+    actions: {
+      guide: {
+        started: 'Started the guide for the plan',
+        resumed: 'Opened the unfinished plan',
+        stepSaved: 'Worked on the guide',
+        cancelled: 'Cancelled the guide',
+        consentRefused: 'Recorded that the citizen did not consent',
+      },
+      plan: {
+        created: 'Created the plan',
+        read: 'Viewed the plan',
+        linked: 'Confirmed being a contact in the plan (linked by their e-mail address)',
+        linkOffered: 'Was asked whether they are the contact with this e-mail address',
+        linkDeclined: 'Said they are not the contact',
+        unlinked: 'Removed a contact’s link to Teams',
+        documentLinked: 'Asked for links to the plan as a Word document',
+        documentRead: 'Downloaded the plan as a Word document',
+        accessLogRead: 'Viewed who has seen the plan',
+      },
+      access: {
+        denied: 'Was refused: {reason}',
+        refused: 'Was refused at the door (not a Teams organisation Samspil serves)',
+      },
+      meeting: {
+        scheduled: 'Called a coordination meeting',
+        read: 'Viewed the coordination meeting',
+        changed: 'Moved the coordination meeting',
+        cancelled: 'Cancelled the coordination meeting',
+        icsDownloaded: 'The meeting’s calendar file was downloaded',
+      },
+      invitation: {
+        read: 'Viewed their meeting invitation',
+        answered: 'Answered the meeting invitation',
+        manualSent: 'Marked an invitation as sent by secure mail',
+      },
+      contact: {
+        corrected: 'Corrected their contact details',
+      },
+      checklist: {
+        updated: 'Updated the meeting checklist',
+      },
+    },
+    otherAction: 'Other entry ({code})',
+    refused: 'Was refused',
+    reasons: {
+      notFound: 'it did not exist',
+      notMember: 'not in the plan’s network',
+      notOwner: 'somebody else’s unfinished plan',
+      notOrganiser: 'only the meeting’s organiser can do that',
+      notInvited: 'the invitation was for somebody else',
+      notCoordinator: 'only the plan’s coordinator may do that',
+      locked: 'the plan is locked or closed',
+      cancelled: 'the meeting was cancelled',
+      stale: 'the card was out of date, nothing was changed',
+      invalidPayload: 'the card’s data could not be read',
+      gone: 'the link is no longer valid',
+      notCovered: 'the consent does not cover the recipient',
+    },
+  },
 };
 
 export const sv: TextsOf<typeof da> = {
@@ -97,6 +240,74 @@ export const sv: TextsOf<typeof da> = {
     role: 'Roll',
     organisation: 'Organisation',
     email: 'E-post',
+  },
+  accessLog: {
+    button: 'Vem har sett planen?',
+    title: 'Vem har sett planen?',
+    intro: 'All åtkomst till planen {reference} loggas: vem, när och vad. Nyaste först.',
+    more: 'Visar de {n} nyaste av {total} registreringar.',
+    empty: 'Det finns inga registreringar ännu.',
+    choose: 'Välj den plan vars åtkomstlogg du vill se.',
+    notAllowed: 'Bara planens samordnare kan se vem som har sett planen. Tills nätverket har valt en samordnare är det den som skapade planen. Din förfrågan har loggats.',
+    who: { reminder: 'Samspil (påminnelse)', link: 'Länk till kalenderfil', unknown: 'Okänd användare', notLinked: 'Okänd användare (inte kopplad till {name})', documentLink: 'Dokumentlänk ({name})', citizenLink: 'Brukarens dokumentlänk' },
+    actions: {
+      guide: {
+        started: 'Startade guiden för planen',
+        resumed: 'Öppnade den påbörjade planen',
+        stepSaved: 'Arbetade vidare i guiden',
+        cancelled: 'Avbröt guiden',
+        consentRefused: 'Registrerade att brukaren inte gav samtycke',
+      },
+      plan: {
+        created: 'Skapade planen',
+        read: 'Såg planen',
+        linked: 'Bekräftade att vara en kontaktperson i planen (kopplad via sin e-postadress)',
+        linkOffered: 'Tillfrågades om kopplingen till kontaktpersonen med samma e-postadress',
+        linkDeclined: 'Svarade nej till att vara kontaktpersonen',
+        unlinked: 'Tog bort en kontaktpersons koppling till Teams',
+        documentLinked: 'Bad om länkar till planen som Word-dokument',
+        documentRead: 'Hämtade planen som Word-dokument',
+        accessLogRead: 'Såg vem som har sett planen',
+      },
+      access: {
+        denied: 'Nekades: {reason}',
+        refused: 'Nekades vid ingången (inte en Teams-organisation som Samspil betjänar)',
+      },
+      meeting: {
+        scheduled: 'Kallade till SIP-möte',
+        read: 'Såg SIP-mötet',
+        changed: 'Flyttade SIP-mötet',
+        cancelled: 'Ställde in SIP-mötet',
+        icsDownloaded: 'Mötets kalenderfil hämtades',
+      },
+      invitation: {
+        read: 'Såg sin kallelse',
+        answered: 'Svarade på kallelsen',
+        manualSent: 'Markerade en kallelse som skickad med säker post',
+      },
+      contact: {
+        corrected: 'Rättade sina kontaktuppgifter',
+      },
+      checklist: {
+        updated: 'Uppdaterade mötets checklista',
+      },
+    },
+    otherAction: 'Annan registrering ({code})',
+    refused: 'Nekades',
+    reasons: {
+      notFound: 'det fanns inte',
+      notMember: 'inte i planens nätverk',
+      notOwner: 'någon annans påbörjade plan',
+      notOrganiser: 'bara mötets sammankallande kan göra det',
+      notInvited: 'kallelsen var till någon annan',
+      notCoordinator: 'bara planens samordnare får göra det',
+      locked: 'planen är låst eller avslutad',
+      cancelled: 'mötet var inställt',
+      stale: 'kortet var inaktuellt, inget ändrades',
+      invalidPayload: 'kortets data kunde inte läsas',
+      gone: 'länken gäller inte längre',
+      notCovered: 'samtycket omfattar inte mottagaren',
+    },
   },
 };
 

@@ -44,7 +44,16 @@ describe('config', () => {
       defaultServiceUrl: 'https://smba.trafficmanager.net/emea/',
       graph: undefined,
       localLocale: undefined,
+      auditRetentionDays: 1826,
     });
+  });
+
+  it('AUDIT_RETENTION_DAYS: five years by default, whole days from a year up to what Cosmos ttl holds', () => {
+    assert.equal(loadConfig({ ...LOCAL, AUDIT_RETENTION_DAYS: '' }).auditRetentionDays, 1826);
+    assert.equal(loadConfig({ ...LOCAL, AUDIT_RETENTION_DAYS: '3653' }).auditRetentionDays, 3653);
+    for (const bad of ['5', '364', '1.5', 'ten years', '24856']) {
+      assert.match(configError({ ...LOCAL, AUDIT_RETENTION_DAYS: bad }).message, /AUDIT_RETENTION_DAYS/, bad);
+    }
   });
 
   it('Graph needs a tenant and a secret or a managed identity; LOCAL_LOCALE is for local use only', () => {

@@ -10,6 +10,8 @@ import { GuideDraft, isFinished } from '../../src/guide/domain/guide';
 import type { AuditLog, Versioned } from '../../src/platform/ports';
 import type { DraftStore } from '../../src/guide/domain/ports';
 import type { PlanStore } from '../../src/plans/domain/ports';
+import type { CoordinationMeeting } from '../../src/meetings/domain/meeting';
+import type { MeetingStore } from '../../src/meetings/domain/ports';
 
 const copy = <T>(v: T): T => structuredClone(v);
 const key = (tenantId: string, id: string) => `${tenantId}/${id}`;
@@ -125,18 +127,64 @@ export class InMemoryPlanStore implements PlanStore {
   }
 }
 
+/** Meetings by id; `update` hands back the same object as before when nothing changed, as the Cosmos store does. */
+export class InMemoryMeetingStore implements MeetingStore {
+  readonly docs = new Map<string, CoordinationMeeting>();
+  async create(m: CoordinationMeeting) {
+    if (this.docs.has(m.id)) return 'exists' as const;
+    this.docs.set(m.id, structuredClone(m));
+    return 'created' as const;
+  }
+  async get(tenantId: string, id: string) {
+    const m = this.docs.get(id);
+    return m && m.tenantId === tenantId ? structuredClone(m) : undefined;
+  }
+  async update(tenantId: string, id: string, change: (m: CoordinationMeeting) => CoordinationMeeting | undefined) {
+    const before = this.docs.get(id);
+    if (!before || before.tenantId !== tenantId) return undefined;
+    const after = change(structuredClone(before));
+    if (!after) return { before, after: before };
+    this.docs.set(id, structuredClone(after));
+    return { before, after };
+  }
+  async listForPlan(tenantId: string, planId: string) {
+    return [...this.docs.values()].filter((m) => m.tenantId === tenantId && m.planId === planId);
+  }
+}
+
 export class InMemoryAuditLog implements AuditLog {
   readonly entries: AuditEntry[] = [];
 
+  /** Create-once by id, like Cosmos: an id already there (a replay, a repeated look) adds nothing. */
   async record(entries: AuditEntry[]): Promise<void> {
-    this.entries.push(...entries.map(copy));
+    for (const e of entries) if (!this.entries.some((x) => x.planId === e.planId && x.id === e.id)) this.entries.push(copy(e));
+  }
+
+  async get(tenantId: string, planId: string, id: string): Promise<AuditEntry | undefined> {
+    const e = this.entries.find((x) => x.tenantId === tenantId && x.planId === planId && x.id === id);
+    return e && copy(e);
   }
 
   async listForPlan(tenantId: string, planId: string): Promise<AuditEntry[]> {
-    return this.entries.filter((e) => e.tenantId === tenantId && e.planId === planId).map(copy);
+    return this.entries.filter((e) => e.tenantId === tenantId && e.planId === planId).sort((a, b) => a.at.localeCompare(b.at)).map(copy);
+  }
+
+  async latestForPlan(tenantId: string, planId: string, limit: number): Promise<{ entries: AuditEntry[]; total: number }> {
+    const all = (await this.listForPlan(tenantId, planId)).reverse();
+    return { entries: all.slice(0, limit), total: all.length };
   }
 
   actions(): string[] {
     return this.entries.map((e) => e.action);
+  }
+
+  /** Each entry as "action" or "access.denied:reason", in order: what a test compares with the exact list it expects. */
+  written(): string[] {
+    return this.entries.map((e) => (e.action === 'access.denied' ? `access.denied:${String(e.details?.reason)}` : e.action));
+  }
+
+  /** Forgets what was written so far (a test's set-up is not what it asserts on). */
+  clear(): void {
+    this.entries.length = 0;
   }
 }

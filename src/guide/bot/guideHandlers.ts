@@ -40,9 +40,8 @@ export class GuideHandlers {
       this.log.warn('card.payload.invalid', { verb: 'guide', issues: parsed.error.issues.length });
       const loose = z.object({ draftId: z.string().uuid(), rev: z.coerce.number().int().positive() }).safeParse(data);
       if (!loose.success) return noticeCard(turn.loc.t.notices.invalidPayload, 'Attention');
-      await this.guide.recordInvalidPayload(turn.user, loose.data.draftId);
       // The user's own guide (e.g. a field far over any limit): keep them on their step, saying nothing was saved.
-      const outcome = await this.guide.view(turn.user, loose.data.draftId, loose.data.rev);
+      const outcome = await this.guide.refuseInvalidPayload(turn.user, loose.data.draftId, loose.data.rev);
       return outcome.kind === 'ok'
         ? guideCard(outcome.draft, turn.loc, { notice: turn.loc.t.notices.invalidPayload })
         : noticeCard(turn.loc.t.notices.invalidPayload, 'Attention');
@@ -75,7 +74,7 @@ export class GuideHandlers {
       case 'stale':
         return this.ended(turn, outcome.draft) ?? guideCard(outcome.draft, turn.loc, { notice: t.notices.stale });
       case 'ok':
-        if (outcome.plan) return planOverviewCard(outcome.plan, turn.loc, t.notices.planCreated);
+        if (outcome.plan) return planOverviewCard(outcome.plan, turn.loc, t.notices.planCreated, undefined, turn.user.userId);
         return this.ended(turn, outcome.draft) ?? guideCard(outcome.draft, turn.loc);
     }
   }
@@ -87,7 +86,7 @@ export class GuideHandlers {
     if (draft.endReason === 'cancelled') return noticeCard(t.notices.cancelled);
     if (draft.endReason === 'created' && draft.planId) {
       return this.plans.view(turn.user, draft.planId).then((v) =>
-        v.kind === 'ok' ? planOverviewCard(v.plan, turn.loc, t.notices.alreadyCreated) : noticeCard(t.notices.denied, 'Attention'),
+        v.kind === 'ok' ? planOverviewCard(v.plan, turn.loc, t.notices.alreadyCreated, undefined, turn.user.userId) : noticeCard(t.notices.denied, 'Attention'),
       );
     }
     return undefined;

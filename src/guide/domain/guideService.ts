@@ -1,9 +1,11 @@
 /**
  * Use cases of the guided start: start, resume, act on a step. Stores drafts
  * with ETags, so a double click or a retried activity can never apply a step
- * twice or create two plans.
+ * twice or create two plans. The audit entry is written once the outcome is
+ * known: a step that was saved, or the refusal, never both.
  */
-import { auditEntry } from '../../platform/audit/audit';
+import type { DenialReason } from '../../platform/audit/audit';
+import { AuditTrail } from '../../platform/audit/auditTrail';
 import type { CarePlan } from '../../plans/domain/carePlan';
 import { FieldErrors, GuideAction, GuideDraft, RawFields, applyGuideAction, isFinished, startGuide } from './guide';
 import type { Environment, UserIdentity } from '../../platform/identity';
@@ -20,66 +22,79 @@ export type GuideOutcome =
   | { kind: 'denied' };
 
 const MAX_ATTEMPTS = 5;
+/** "Create" is only possible on the review step. */
+const CREATED_DETAILS = { step: 'review', action: 'create' };
 
 export class GuideService {
+  private readonly trail: AuditTrail;
+
   constructor(
     private readonly drafts: DraftStore,
     private readonly plans: PlanStore,
-    private readonly audit: AuditLog,
+    audit: AuditLog,
     private readonly env: Environment,
-  ) {}
+  ) {
+    this.trail = new AuditTrail(audit, env);
+  }
 
   /** Starts a guide; the same activity (a Teams retry) gives the same guide. */
   async start(user: UserIdentity, activityId: string): Promise<GuideDraft> {
     const id = this.env.stableId('guide', user.tenantId, user.userId, activityId);
     const draft = startGuide(id, user.tenantId, { userId: user.userId, name: user.name }, this.env.now());
-    if ((await this.drafts.create(draft)) === 'created') {
-      await this.record(user, id, 'guide.started');
-      return draft;
+    let started = draft;
+    if ((await this.drafts.create(draft)) === 'exists') {
+      const existing = await this.drafts.get(user.tenantId, id);
+      if (!existing || existing.value.owner.userId !== user.userId) throw new Error('guide id collision');
+      started = existing.value;
     }
-    const existing = await this.drafts.get(user.tenantId, id);
-    if (!existing || existing.value.owner.userId !== user.userId) throw new Error('guide id collision');
-    return existing.value;
+    // Keyed by the guide: a retried activity records the start once, also when the first attempt died before writing it.
+    await this.trail.changed(user, id, 'guide.started', undefined, { key: [], at: started.createdAt });
+    return started;
   }
 
-  /** The user's unfinished guide, if any. */
+  /** The user's unfinished guide, if any; a look at it (once per window). */
   async resume(user: UserIdentity): Promise<GuideDraft | undefined> {
     const draft = await this.drafts.latestOpen(user.tenantId, user.userId);
-    if (draft) await this.record(user, draft.id, 'guide.resumed', { step: draft.step });
+    if (draft) await this.trail.read(user, draft.id, 'guide.resumed', 'guide', { step: draft.step });
     return draft;
   }
 
   /** Reads a guide for showing a card of it (e.g. the edit form of one contact), checking owner and revision. */
   async view(user: UserIdentity, draftId: string, revision: number): Promise<GuideOutcome> {
-    const found = await this.drafts.get(user.tenantId, draftId);
-    if (!found || found.value.owner.userId !== user.userId) return this.deny(user, draftId);
-    const draft = found.value.pendingPlan ? await this.completePlan(found.value) : found.value;
-    if (draft.revision !== revision || isFinished(draft)) {
-      await this.record(user, draftId, 'card.stale', { step: draft.step });
-      return { kind: 'stale', draft };
-    }
-    return { kind: 'ok', draft };
+    const outcome = await this.current(user, draftId, revision);
+    if (outcome.kind === 'denied') await this.trail.refused(user, draftId, outcome.reason, 'guide');
+    if (outcome.kind === 'stale') await this.trail.refused(user, draftId, 'stale', 'guide', { step: outcome.draft.step });
+    return outcome.kind === 'denied' ? { kind: 'denied' } : outcome;
+  }
+
+  /**
+   * A card payload for this guide that did not parse (forged, or far over a
+   * limit): refused, recorded once as such, and the user's own guide is shown
+   * as it is now (whether or not the card was also old).
+   */
+  async refuseInvalidPayload(user: UserIdentity, draftId: string, revision: number): Promise<GuideOutcome> {
+    const outcome = await this.current(user, draftId, revision);
+    await this.trail.refused(user, draftId, outcome.kind === 'denied' ? outcome.reason : 'invalidPayload', 'guide');
+    return outcome.kind === 'denied' ? { kind: 'denied' } : outcome;
   }
 
   /** Applies a step submitted from a card made at `revision`. */
   async act(user: UserIdentity, draftId: string, revision: number, action: GuideAction): Promise<GuideOutcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const found = await this.drafts.get(user.tenantId, draftId);
-      if (!found || found.value.owner.userId !== user.userId) return this.deny(user, draftId);
+      if (!found || found.value.owner.userId !== user.userId) {
+        await this.trail.refused(user, draftId, found ? 'notOwner' : 'notFound', 'guide', { action: action.type });
+        return { kind: 'denied' };
+      }
       const draft = found.value.pendingPlan ? await this.completePlan(found.value) : found.value;
-      if (draft.revision !== revision || isFinished(draft)) {
-        await this.record(user, draftId, 'card.stale', { step: draft.step, action: action.type });
-        return { kind: 'stale', draft };
-      }
-      const result = applyGuideAction(draft, action, this.env);
+      const result = draft.revision !== revision || isFinished(draft) ? ({ kind: 'notAllowedHere' } as const) : applyGuideAction(draft, action, this.env);
       if (result.kind === 'notAllowedHere') {
-        await this.record(user, draftId, 'card.stale', { step: draft.step, action: action.type });
+        // An old card, or a button of another step: nothing changed.
+        await this.trail.refused(user, draftId, 'stale', 'guide', { step: draft.step, action: action.type });
         return { kind: 'stale', draft };
       }
-      if (result.kind === 'invalid') {
-        await this.record(user, draftId, 'card.invalid', { step: draft.step, fields: Object.keys(result.errors).join(',') });
-        return { kind: 'invalid', draft, errors: result.errors, fields: result.fields, contactId: result.contactId };
-      }
+      // Invalid input changed nothing and refused nothing: the form comes back with what was typed, and no entry.
+      if (result.kind === 'invalid') return { kind: 'invalid', draft, errors: result.errors, fields: result.fields, contactId: result.contactId };
       // Win the draft first (ETag): a concurrent Back, Cancel or second Create then sees a stale card.
       if ((await this.drafts.replace(result.draft, found.etag)) === 'conflict') continue;
       let plan: CarePlan | undefined;
@@ -87,7 +102,11 @@ export class GuideService {
         await this.completePlan(result.draft);
         plan = await this.plans.get(user.tenantId, result.draft.pendingPlan.id);
       }
-      await this.record(user, draftId, auditActionFor(action, result.draft), { step: draft.step, action: action.type });
+      // Keyed by the revision the step made: one entry per change, whoever retries.
+      await this.trail.changed(user, draftId, auditActionFor(action, result.draft), { step: draft.step, action: action.type }, {
+        key: [String(result.draft.revision)],
+        at: result.draft.updatedAt,
+      });
       const { pendingPlan: _stored, ...ended } = result.draft;
       return { kind: 'ok', draft: ended, plan };
     }
@@ -107,6 +126,11 @@ export class GuideService {
     const pending = draft.pendingPlan;
     if (!pending) return draft;
     await this.plans.create(pending);
+    // The same entry the click that ended the guide writes (same key): a crash before it was written is healed here, once.
+    await this.trail.changed({ tenantId: draft.tenantId, userId: draft.owner.userId }, draft.id, 'plan.created', CREATED_DETAILS, {
+      key: [String(draft.revision)],
+      at: draft.updatedAt,
+    });
     const { pendingPlan: _done, ...rest } = draft;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.drafts.get(draft.tenantId, draft.id);
@@ -117,18 +141,16 @@ export class GuideService {
     return rest;
   }
 
-  /** Records a card payload for this guide that did not parse (forged or broken). */
-  async recordInvalidPayload(user: UserIdentity, draftId: string): Promise<void> {
-    await this.record(user, draftId, 'card.invalid', { reason: 'payload' });
-  }
-
-  private async deny(user: UserIdentity, draftId: string): Promise<GuideOutcome> {
-    await this.record(user, draftId, 'access.denied', { target: 'guide' });
-    return { kind: 'denied' };
-  }
-
-  private async record(user: UserIdentity, planId: string, action: Parameters<typeof auditEntry>[4], details?: Record<string, string>) {
-    await this.audit.record([auditEntry(this.env.newId(), this.env.now(), user, planId, action, details)]);
+  /** The user's guide as it is now, compared with the card's revision; nothing is recorded here. */
+  private async current(
+    user: UserIdentity,
+    draftId: string,
+    revision: number,
+  ): Promise<{ kind: 'ok' | 'stale'; draft: GuideDraft } | { kind: 'denied'; reason: DenialReason }> {
+    const found = await this.drafts.get(user.tenantId, draftId);
+    if (!found || found.value.owner.userId !== user.userId) return { kind: 'denied', reason: found ? 'notOwner' : 'notFound' };
+    const draft = found.value.pendingPlan ? await this.completePlan(found.value) : found.value;
+    return { kind: draft.revision !== revision || isFinished(draft) ? 'stale' : 'ok', draft };
   }
 }
 

@@ -129,7 +129,7 @@ export class MeetingHandlers {
       // Their own invitation (e.g. a reason far over any limit): the card stays, saying nothing was saved.
       const ids = z.object({ meetingId: z.string().uuid(), contactId: z.string().uuid() }).safeParse(data);
       if (!ids.success) return noticeCard(t.notices.invalidPayload, 'Attention');
-      const r = await this.invitations.view(turn.user, ids.data.meetingId, ids.data.contactId);
+      const r = await this.invitations.refuseInvalidPayload(turn.user, ids.data.meetingId, ids.data.contactId);
       return r.kind === 'ok' ? this.invitation(turn, r, t.notices.invalidPayload, undefined, 'Attention') : noticeCard(t.notices.invalidPayload, 'Attention');
     }
     const p = parsed.data;

@@ -1,10 +1,13 @@
 /**
  * A contact answers their invitation on a card: accept, apologies, a
  * substitute, or corrected details. Only the contact the invitation is for
- * can answer it; old cards and cancelled meetings change nothing.
+ * can answer it; old cards and cancelled meetings change nothing. The audit
+ * entry is written once the outcome is known: the answer (once), a look at
+ * the card (once per window), or the refusal, never more than one of them.
  */
-import { auditEntry, AuditAction } from '../../platform/audit/audit';
-import { CarePlan, Contact, ContactInput, canChange, contactInputSchema } from '../../plans/domain/carePlan';
+import type { DenialReason } from '../../platform/audit/audit';
+import { AuditTrail } from '../../platform/audit/auditTrail';
+import { CarePlan, Contact, ContactInput, canChange, contactInputSchema, isMember } from '../../plans/domain/carePlan';
 import type { Environment, UserIdentity } from '../../platform/identity';
 import { errorCodes } from '../../platform/validation';
 import { Answer, CoordinationMeeting, Invitation, answerInvitation } from './meeting';
@@ -20,86 +23,134 @@ export type InvitationOutcome =
   | { kind: 'denied' };
 
 export class InvitationService {
+  private readonly trail: AuditTrail;
+
   constructor(
     private readonly plans: PlanStore,
     private readonly meetings: MeetingStore,
-    private readonly audit: AuditLog,
+    audit: AuditLog,
     private readonly notifier: MeetingNotifier,
     private readonly env: Environment,
-  ) {}
+  ) {
+    this.trail = new AuditTrail(audit, env);
+  }
 
-  /** The invitation as the contact sees it now (card refresh). */
+  /** The invitation as the contact sees it now (opened, or refreshed by Teams): a look, once per window. */
   async view(user: UserIdentity, meetingId: string, contactId: string): Promise<InvitationOutcome> {
-    const found = await this.own(user, meetingId, contactId, 'meeting.read');
+    const found = await this.own(user, meetingId, contactId, 'look');
+    if (found.kind === 'ok') await this.lookedAt(user, found.plan.id, meetingId, contactId);
     return found;
   }
 
-  /** Records the contact's answer and updates the organiser's tally. */
+  private lookedAt(user: UserIdentity, planId: string, meetingId: string, contactId: string): Promise<void> {
+    return this.trail.read(user, planId, 'invitation.read', `invitation:${meetingId}:${contactId}`, { meetingId });
+  }
+
+  /**
+   * A card payload for this invitation that did not parse (forged, or far
+   * over a limit): refused, recorded once as such, and the user's own
+   * invitation is shown as it is.
+   */
+  async refuseInvalidPayload(user: UserIdentity, meetingId: string, contactId: string): Promise<InvitationOutcome> {
+    const found = await this.own(user, meetingId, contactId, 'change');
+    if (found.kind === 'ok') await this.trail.refused(user, found.plan.id, 'invalidPayload', `invitation:${meetingId}:${contactId}`);
+    return found;
+  }
+
+  /**
+   * Records the contact's answer and updates the organiser's tally. The same
+   * answer again (a double click, a retried activity) changes nothing and
+   * writes nothing new.
+   */
   async answer(user: UserIdentity, meetingId: string, contactId: string, sequence: number, answer: Answer): Promise<InvitationOutcome> {
-    const found = await this.own(user, meetingId, contactId, 'invitation.answered');
+    const found = await this.own(user, meetingId, contactId, 'change');
     if (found.kind !== 'ok') return found;
-    if (found.meeting.status === 'cancelled') return { kind: 'cancelled' };
-    if (!canChange(found.plan)) return { kind: 'denied' };
-    let stale = false;
+    const target = `invitation:${meetingId}:${contactId}`;
+    if (found.meeting.status === 'cancelled') return this.refuse(user, found.plan.id, 'cancelled', target, { kind: 'cancelled' });
+    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', target, { kind: 'denied' });
+    const state: { result: 'answered' | 'same' | 'stale' | 'cancelled' } = { result: 'stale' };
     const updated = await this.meetings.update(user.tenantId, meetingId, (m) => {
       const r = answerInvitation(m, contactId, sequence, answer, this.env.now());
-      stale = r.kind !== 'ok';
-      return r.kind === 'ok' ? r.meeting : undefined;
+      const before = invitationOf(m, contactId);
+      state.result = r.kind === 'ok' ? (before && sameAnswer(before, r.invitation) ? 'same' : 'answered') : r.kind === 'cancelled' ? 'cancelled' : 'stale';
+      return state.result === 'answered' && r.kind === 'ok' ? r.meeting : undefined;
     });
-    if (!updated) return { kind: 'denied' };
-    const invitation = invitationOf(updated.after, contactId)!;
-    if (updated.after.status === 'cancelled') return { kind: 'cancelled' };
-    if (stale) return { kind: 'stale', plan: found.plan, meeting: updated.after, contact: found.contact, invitation };
-    await this.record(user, found.plan.id, 'invitation.answered', { meetingId, response: answer.response });
+    if (!updated) return this.refuse(user, meetingId, 'notFound', target, { kind: 'denied' });
+    const outcome = (kind: 'ok' | 'stale') => ({ kind, plan: found.plan, meeting: updated.after, contact: found.contact, invitation: invitationOf(updated.after, contactId)! });
+    if (state.result === 'cancelled') return this.refuse(user, found.plan.id, 'cancelled', target, { kind: 'cancelled' });
+    if (state.result === 'stale') return this.refuse(user, found.plan.id, 'stale', target, outcome('stale'), { sequence });
+    // The same answer again changed nothing: no second entry, no second update of the organiser's card.
+    if (state.result === 'same') return outcome('ok');
+    const given = invitationOf(updated.after, contactId)!;
+    await this.trail.changed(user, found.plan.id, 'invitation.answered', { meetingId, response: given.response });
     await this.notifier.refreshOrganiser(found.plan, updated.after);
-    return { kind: 'ok', plan: found.plan, meeting: updated.after, contact: found.contact, invitation };
+    return outcome('ok');
   }
 
   /** The contact corrects their own details in the plan (the note-taker's "details checked"). */
   async correctDetails(user: UserIdentity, meetingId: string, contactId: string, fields: Record<string, string | undefined>): Promise<InvitationOutcome> {
-    const found = await this.own(user, meetingId, contactId, 'contact.corrected');
+    const found = await this.own(user, meetingId, contactId, 'change');
     if (found.kind !== 'ok') return found;
+    const target = `invitation:${meetingId}:${contactId}`;
     // Name, role and details are theirs to correct; the sector and Teams identity are not.
     const parsed = contactInputSchema.safeParse({ ...fields, sector: found.contact.sector });
     if (!parsed.success) {
+      // Invalid input changed nothing and refused nothing: the card comes back with what was typed – a look at it, nothing more.
       const errors = errorCodes(parsed.error.issues);
       const { plan, meeting, contact, invitation } = found;
+      await this.lookedAt(user, plan.id, meetingId, contactId);
       return { kind: 'invalid', plan, meeting, contact, invitation, errors };
     }
-    if (!canChange(found.plan)) return { kind: 'denied' };
+    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', target, { kind: 'denied' });
     const input: ContactInput = parsed.data;
-    let changed = false;
+    const state: { result: 'changed' | 'same' | 'locked' } = { result: 'locked' };
     const plan = await this.plans.update(user.tenantId, found.plan.id, (p) => {
-      // Locked or closed since it was read: nothing is saved, and the user is not told otherwise.
+      state.result = 'locked';
+      // Locked or closed since it was read: nothing is saved.
       if (!canChange(p)) return undefined;
-      changed = true;
       const contacts = p.contacts.map((c) => (c.id === contactId ? { ...c, ...input, sector: c.sector } : c));
-      return { ...p, contacts, updatedAt: this.env.now().toISOString() };
+      // The same details again (a double click): nothing to save, nothing to record.
+      state.result = JSON.stringify(contacts) === JSON.stringify(p.contacts) ? 'same' : 'changed';
+      return state.result === 'changed' ? { ...p, contacts, updatedAt: this.env.now().toISOString() } : undefined;
     });
-    if (!plan || !changed) return { kind: 'denied' };
-    await this.record(user, plan.id, 'contact.corrected', { meetingId, contactId });
+    if (!plan) return this.refuse(user, found.plan.id, 'notFound', target, { kind: 'denied' });
+    if (state.result === 'locked') return this.refuse(user, plan.id, 'locked', target, { kind: 'denied' });
     const contact = plan.contacts.find((c) => c.id === contactId)!;
-    await this.notifier.refreshOrganiser(plan, found.meeting);
+    if (state.result === 'changed') {
+      await this.trail.changed(user, plan.id, 'contact.corrected', { meetingId, contactId });
+      await this.notifier.refreshOrganiser(plan, found.meeting);
+    }
     return { kind: 'ok', plan, meeting: found.meeting, contact, invitation: found.invitation };
   }
 
-  /** The meeting, plan, contact and invitation, if the invitation is the user's own. */
-  private async own(user: UserIdentity, meetingId: string, contactId: string, action: AuditAction) {
+  /**
+   * The meeting, plan, contact and invitation, if the invitation is the
+   * user's own; only a refusal is recorded here (once per window for a look
+   * such as a card refresh, every time for an attempted answer).
+   */
+  private async own(user: UserIdentity, meetingId: string, contactId: string, purpose: 'look' | 'change') {
     const meeting = await this.meetings.get(user.tenantId, meetingId);
     const plan = meeting && (await this.plans.get(user.tenantId, meeting.planId));
     const contact = plan?.contacts.find((c) => c.id === contactId);
     const invitation = meeting && invitationOf(meeting, contactId);
-    if (!meeting || !plan || !contact || !invitation || contact.teamsUserId !== user.userId) {
-      await this.record(user, plan?.id ?? meetingId, 'access.denied', { target: 'invitation' });
-      return { kind: 'denied' as const };
-    }
-    await this.record(user, plan.id, action === 'meeting.read' ? 'meeting.read' : action, { meetingId });
-    return { kind: 'ok' as const, plan, meeting, contact, invitation };
+    if (meeting && plan && contact && invitation && contact.teamsUserId === user.userId) return { kind: 'ok' as const, plan, meeting, contact, invitation };
+    const reason: DenialReason = !plan ? 'notFound' : isMember(plan, user.userId) ? 'notInvited' : 'notMember';
+    const target = `invitation:${meetingId}:${contactId}`;
+    if (purpose === 'look') await this.trail.refusedRead(user, plan?.id ?? meetingId, reason, target);
+    else await this.trail.refused(user, plan?.id ?? meetingId, reason, target);
+    return { kind: 'denied' as const };
   }
 
-  private async record(user: UserIdentity, planId: string, action: AuditAction, details?: Record<string, string>) {
-    await this.audit.record([auditEntry(this.env.newId(), this.env.now(), user, planId, action, details)]);
+  private async refuse<R>(user: UserIdentity, planId: string, reason: DenialReason, target: string, result: R, details?: Record<string, number>): Promise<R> {
+    await this.trail.refused(user, planId, reason, target, details);
+    return result;
   }
+}
+
+/** The same answer as before: nothing to record again. */
+function sameAnswer(a: Invitation, b: Invitation): boolean {
+  const key = (i: Invitation) => JSON.stringify([i.response, i.reason ?? null, i.substitute ?? null]);
+  return key(a) === key(b);
 }
 
 function invitationOf(meeting: CoordinationMeeting, contactId: string): Invitation | undefined {

@@ -1,9 +1,11 @@
 /**
  * Use cases around the coordination meeting: schedule it, show it to the
- * organiser, change or cancel it, tick its checklist. Every read and change
- * is audited; only the plan's network gets anywhere.
+ * organiser, change or cancel it, tick its checklist. Only the plan's network
+ * gets anywhere. The audit entry is written once the outcome is known: the
+ * change that happened (once), a look (once per window), or the refusal.
  */
-import { auditEntry, AuditAction } from '../../platform/audit/audit';
+import type { AuditActor, DenialReason } from '../../platform/audit/audit';
+import { AuditTrail } from '../../platform/audit/auditTrail';
 import { CarePlan, canCallMeeting, canChange, isMember } from '../../plans/domain/carePlan';
 import { ChecklistKey, ALL_CHECKLIST_KEYS, toggleChecklistItem } from './checklist';
 import type { Environment, UserIdentity } from '../../platform/identity';
@@ -43,14 +45,20 @@ export interface MeetingDeps {
   onSyncFailed?: (meetingId: string) => void;
 }
 
-export class MeetingService {
-  constructor(private readonly d: MeetingDeps) {}
+type Found = { kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting } | { kind: 'denied' };
 
-  /** The plan, if the user may call a meeting for it: open, and the citizen consented to coordination meetings. */
+export class MeetingService {
+  private readonly trail: AuditTrail;
+
+  constructor(private readonly d: MeetingDeps) {
+    this.trail = new AuditTrail(d.audit, d.env);
+  }
+
+  /** The plan for the scheduling form, if the user may call a meeting for it: open, and the citizen consented to coordination meetings. */
   async prepare(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | { kind: 'locked' } | { kind: 'denied' }> {
-    const plan = await this.memberPlan(user, planId, 'meeting.read');
-    if (!plan) return { kind: 'denied' };
-    return canCallMeeting(plan) ? { kind: 'ok', plan } : { kind: 'locked' };
+    const r = await this.callable(user, planId);
+    if (r.kind === 'ok') await this.lookedAtPlan(user, planId);
+    return r;
   }
 
   /**
@@ -60,41 +68,42 @@ export class MeetingService {
    * so a crash after storing the meeting is healed by the next click.
    */
   async schedule(user: UserIdentity, planId: string, input: ScheduleInput, formId: string, timeZone?: string): Promise<MeetingOutcome> {
-    const prepared = await this.prepare(user, planId);
+    const prepared = await this.callable(user, planId);
     if (prepared.kind !== 'ok') return prepared;
     const { plan } = prepared;
     const meetingId = this.d.env.stableId('meeting', user.tenantId, planId, formId);
     const existing = await this.d.meetings.get(user.tenantId, meetingId);
-    if (existing) return this.resend(plan, existing);
+    if (existing) return this.replay(user, plan, existing);
     const zone = timeZone ?? this.d.defaultTimeZone;
     const organiser = { userId: user.userId, name: user.name };
     // Validate first: no Teams meeting is created for a time in the past or an empty agenda.
     const dryRun = scheduleMeeting(plan, input, organiser, { meetingId, timeZone: zone, now: this.d.env.now() });
-    if (dryRun.kind === 'invalid') return { kind: 'invalid', plan, errors: dryRun.errors };
+    if (dryRun.kind === 'invalid') return this.invalid(user, plan, dryRun.errors);
     // The Teams meeting is made by a job after this click (Graph may be slow or down); the invitations follow it.
     const createOnline = input.mode === 'virtual' && !input.joinUrl;
-    if (createOnline && !(this.d.onlineMeetings && this.d.onlineJobs)) return { kind: 'invalid', plan, errors: { joinUrl: 'joinUrlRequired' } };
+    if (createOnline && !(this.d.onlineMeetings && this.d.onlineJobs)) return this.invalid(user, plan, { joinUrl: 'joinUrlRequired' });
     const result = scheduleMeeting(plan, input, organiser, {
       meetingId,
       timeZone: zone,
       now: this.d.env.now(),
       ...(createOnline ? { onlineStatus: 'creating' as const } : {}),
     });
-    if (result.kind === 'invalid') return { kind: 'invalid', plan, errors: result.errors };
+    if (result.kind === 'invalid') return this.invalid(user, plan, result.errors);
     if ((await this.d.meetings.create(result.meeting)) === 'exists') {
       const winner = await this.d.meetings.get(user.tenantId, meetingId);
-      if (winner) return this.resend(plan, winner);
+      if (winner) return this.replay(user, plan, winner);
     }
-    await this.record(user, planId, 'meeting.scheduled', { meetingId, invited: result.meeting.invitations.length });
+    await this.recordChange(result.meeting);
     await this.queueNotices(plan, result.meeting, 'invitation');
     await this.d.reminders.schedule(result.meeting);
     return this.outcome('ok', plan, result.meeting);
   }
 
-  /** The organiser's view of a meeting (any member of the network may see it). */
+  /** The organiser's view of a meeting (any member of the network may see it): a look, once per window however often Teams refreshes the card. */
   async view(user: UserIdentity, meetingId: string): Promise<MeetingOutcome> {
-    const found = await this.memberMeeting(user, meetingId, 'meeting.read');
+    const found = await this.memberMeeting(user, meetingId, 'look');
     if (found.kind !== 'ok') return found;
+    await this.lookedAtMeeting(user, found.meeting);
     return this.outcome('ok', found.plan, found.meeting);
   }
 
@@ -111,7 +120,7 @@ export class MeetingService {
 
   /** Moves the meeting; everybody invited is told and asked again. */
   async reschedule(user: UserIdentity, meetingId: string, sequence: number, date: string, time: string, durationMinutes: number): Promise<MeetingOutcome> {
-    return this.organiserChange(user, meetingId, sequence, 'meeting.changed', 'changed', (m) => {
+    return this.organiserChange(user, meetingId, sequence, 'changed', (m) => {
       const start = zonedToInstant(date, time, m.timeZone);
       if (start.getTime() <= this.d.env.now().getTime()) return { errors: { date: 'inPast' } };
       return { meeting: rescheduleMeeting(m, start, durationMinutes, this.d.env.now()) };
@@ -120,7 +129,7 @@ export class MeetingService {
 
   /** Cancels the meeting; everybody invited is told, and reminders are dropped. */
   async cancel(user: UserIdentity, meetingId: string, sequence: number): Promise<MeetingOutcome> {
-    return this.organiserChange(user, meetingId, sequence, 'meeting.cancelled', 'cancelled', (m) => ({ meeting: cancelMeeting(m, this.d.env.now()) }));
+    return this.organiserChange(user, meetingId, sequence, 'cancelled', (m) => ({ meeting: cancelMeeting(m, this.d.env.now()) }));
   }
 
   /** Remembers where the organiser's card is, for live updates of the tally. */
@@ -130,13 +139,23 @@ export class MeetingService {
     );
   }
 
-  /** The organiser confirms an invitation went out by secure mail. */
+  /** The organiser confirms an invitation went out by secure mail (once: marking it again changes nothing). */
   async confirmManual(user: UserIdentity, meetingId: string, contactId: string): Promise<MeetingOutcome> {
-    const found = await this.memberMeeting(user, meetingId, 'invitation.manualSent');
+    const found = await this.memberMeeting(user, meetingId, 'change');
     if (found.kind !== 'ok') return found;
-    if (found.meeting.organiser.userId !== user.userId) return this.deny(user, found.plan.id, 'notOrganiser');
-    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => confirmManualSent(m, contactId, this.d.env.now()));
-    return updated ? this.outcome('ok', found.plan, updated.after) : { kind: 'denied' };
+    if (found.meeting.organiser.userId !== user.userId) return this.refuse(user, found.plan.id, 'notOrganiser', found.meeting, { action: 'manualSent' });
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) =>
+      m.invitations.some((i) => i.contactId === contactId && i.manualSentAt) ? undefined : confirmManualSent(m, contactId, this.d.env.now()),
+    );
+    if (!updated) return this.refuse(user, meetingId, 'notFound', undefined);
+    const sentAt = updated.after.invitations.find((i) => i.contactId === contactId)?.manualSentAt;
+    if (sentAt && sentAt !== updated.before.invitations.find((i) => i.contactId === contactId)?.manualSentAt) {
+      await this.trail.changed(user, found.plan.id, 'invitation.manualSent', { meetingId, contactId }, { key: [meetingId, contactId, sentAt], at: sentAt });
+    } else {
+      // Already marked (a double click), or not a secure-mail invitation: nothing changed; the organiser looked at the meeting.
+      await this.lookedAtMeeting(user, updated.after);
+    }
+    return this.outcome('ok', found.plan, updated.after);
   }
 
   /**
@@ -145,31 +164,42 @@ export class MeetingService {
    * the meeting never undo each other.
    */
   async setChecklist(user: UserIdentity, meetingId: string, changes: ReadonlyMap<string, boolean>): Promise<MeetingOutcome> {
-    const found = await this.memberMeeting(user, meetingId, 'checklist.updated');
+    const found = await this.memberMeeting(user, meetingId, 'change');
     if (found.kind !== 'ok') return found;
-    if (!canChange(found.plan)) return { kind: 'locked' };
+    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action: 'checklist' }, { kind: 'locked' });
     const now = this.d.env.now();
-    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) =>
-      ALL_CHECKLIST_KEYS.filter((key) => changes.has(key)).reduce<CoordinationMeeting>(
-        (acc, key: ChecklistKey) => toggleChecklistItem(acc, key, changes.get(key)!, user.userId, now) ?? acc,
-        m,
-      ),
-    );
-    return updated ? this.outcome('ok', found.plan, updated.after) : { kind: 'denied' };
+    let applied = 0;
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => {
+      applied = 0;
+      const next = ALL_CHECKLIST_KEYS.filter((key) => changes.has(key)).reduce<CoordinationMeeting>((acc, key: ChecklistKey) => {
+        const ticked = changes.get(key)!;
+        // Already as asked (somebody else ticked it first): nothing to apply.
+        const toggled = (key in acc.checklist) === ticked ? undefined : toggleChecklistItem(acc, key, ticked, user.userId, now);
+        if (toggled) applied++;
+        return toggled ?? acc;
+      }, m);
+      // Nothing to tick or untick (someone else already did): no write.
+      return applied > 0 ? next : undefined;
+    });
+    if (!updated) return this.refuse(user, meetingId, 'notFound', undefined);
+    if (applied > 0) await this.trail.changed(user, found.plan.id, 'checklist.updated', { meetingId, changed: applied });
+    else await this.lookedAtMeeting(user, updated.after);
+    return this.outcome('ok', found.plan, updated.after);
   }
 
   private async organiserChange(
     user: UserIdentity,
     meetingId: string,
     sequence: number,
-    action: AuditAction,
     notice: 'changed' | 'cancelled',
     change: (m: CoordinationMeeting) => { meeting: CoordinationMeeting } | { errors: Record<string, string> },
   ): Promise<MeetingOutcome> {
-    const found = await this.memberMeeting(user, meetingId, action);
+    const action = notice === 'changed' ? 'reschedule' : 'cancel';
+    const found = await this.memberMeeting(user, meetingId, 'change');
     if (found.kind !== 'ok') return found;
-    if (found.meeting.organiser.userId !== user.userId) return this.deny(user, found.plan.id, 'notOrganiser');
-    if (!canChange(found.plan)) return { kind: 'locked' };
+    // Refused before anything is written: a colleague's "cancel" leaves exactly one entry, the refusal.
+    if (found.meeting.organiser.userId !== user.userId) return this.refuse(user, found.plan.id, 'notOrganiser', found.meeting, { action });
+    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action }, { kind: 'locked' });
     let errors: Record<string, string> | undefined;
     const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => {
       if (m.sequence !== sequence || m.status === 'cancelled') return undefined;
@@ -180,9 +210,11 @@ export class MeetingService {
       }
       return r.meeting;
     });
-    if (!updated) return { kind: 'denied' };
+    if (!updated) return this.refuse(user, meetingId, 'notFound', undefined);
+    // Bad input changed nothing and refused nothing: the handler shows the meeting again (a look).
     if (errors) return { kind: 'invalid', plan: found.plan, errors };
-    if (updated.after === updated.before) return this.resend(found.plan, updated.after);
+    if (updated.after === updated.before) return this.replay(user, found.plan, updated.after, { action });
+    await this.recordChange(updated.after);
     await this.queueNotices(found.plan, updated.after, notice);
     if (notice === 'cancelled') await this.d.reminders.cancel(updated.after);
     else await this.d.reminders.schedule(updated.after);
@@ -262,8 +294,15 @@ export class MeetingService {
     }
   }
 
-  /** The same click again: make sure its notices and reminders are queued (idempotent), then show where things are. */
-  private async resend(plan: CarePlan, meeting: CoordinationMeeting): Promise<MeetingOutcome> {
+  /**
+   * A card older than the meeting (a double click, a retried activity, an
+   * old card): refused as stale, and the last change's notices, reminders and
+   * audit entry are made sure of (all idempotent), which heals a crash right
+   * after that change; then show where things are.
+   */
+  private async replay(user: UserIdentity, plan: CarePlan, meeting: CoordinationMeeting, details?: Record<string, string>): Promise<MeetingOutcome> {
+    await this.recordChange(meeting);
+    await this.trail.refused(user, plan.id, 'stale', `meeting:${meeting.id}`, { meetingId: meeting.id, ...details });
     const notice = meeting.status === 'cancelled' ? 'cancelled' : meeting.sequence === 0 ? 'invitation' : 'changed';
     await this.queueNotices(plan, meeting, notice);
     if (meeting.status === 'cancelled') await this.d.reminders.cancel(meeting);
@@ -277,36 +316,74 @@ export class MeetingService {
     return { kind, plan, meeting, ...status };
   }
 
-  private async memberPlan(user: UserIdentity, planId: string, action: AuditAction): Promise<CarePlan | undefined> {
+  /** The plan if the user may call a meeting for it; only a refusal is recorded here. */
+  private async callable(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | { kind: 'locked' } | { kind: 'denied' }> {
     const plan = await this.d.plans.get(user.tenantId, planId);
     if (!plan || !isMember(plan, user.userId)) {
-      await this.deny(user, planId, 'plan');
-      return undefined;
-    }
-    await this.record(user, planId, action);
-    return plan;
-  }
-
-  private async memberMeeting(
-    user: UserIdentity,
-    meetingId: string,
-    action: AuditAction,
-  ): Promise<{ kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting } | { kind: 'denied' }> {
-    const meeting = await this.d.meetings.get(user.tenantId, meetingId);
-    if (!meeting) {
-      await this.deny(user, meetingId, 'meeting');
+      await this.trail.refused(user, planId, plan ? 'notMember' : 'notFound', 'plan', { action: 'meeting' });
       return { kind: 'denied' };
     }
-    const plan = await this.memberPlan(user, meeting.planId, action);
-    return plan ? { kind: 'ok', plan, meeting } : { kind: 'denied' };
+    if (!canCallMeeting(plan)) return this.refuse(user, planId, 'locked', undefined, { action: 'meeting' }, { kind: 'locked' });
+    return { kind: 'ok', plan };
   }
 
-  private async deny(user: UserIdentity, planId: string, target: string): Promise<{ kind: 'denied' }> {
-    await this.record(user, planId, 'access.denied', { target });
+  /**
+   * The meeting and its plan, if the user is in the plan's network; only a
+   * refusal is recorded here (once per window for a look such as a card
+   * refresh, every time for an attempted change).
+   */
+  private async memberMeeting(user: UserIdentity, meetingId: string, purpose: 'look' | 'change'): Promise<Found> {
+    const meeting = await this.d.meetings.get(user.tenantId, meetingId);
+    const plan = meeting && (await this.d.plans.get(user.tenantId, meeting.planId));
+    if (meeting && plan && isMember(plan, user.userId)) return { kind: 'ok', plan, meeting };
+    const reason: DenialReason = plan ? 'notMember' : 'notFound';
+    // With no meeting there is no plan to file it under: the requested id is the partition, as for a missing plan.
+    const planId = meeting?.planId ?? meetingId;
+    if (purpose === 'look') await this.trail.refusedRead(user, planId, reason, `meeting:${meetingId}`);
+    else await this.trail.refused(user, planId, reason, `meeting:${meetingId}`);
     return { kind: 'denied' };
   }
 
-  private async record(user: UserIdentity, planId: string, action: AuditAction, details?: Record<string, string | number>) {
-    await this.d.audit.record([auditEntry(this.d.env.newId(), this.d.env.now(), user, planId, action, details)]);
+  private async refuse<R extends { kind: 'denied' | 'locked' } = { kind: 'denied' }>(
+    user: UserIdentity,
+    planId: string,
+    reason: DenialReason,
+    meeting: CoordinationMeeting | undefined,
+    details?: Record<string, string>,
+    result: R = { kind: 'denied' } as R,
+  ): Promise<R> {
+    await this.trail.refused(user, planId, reason, meeting ? `meeting:${meeting.id}` : 'plan', { ...(meeting ? { meetingId: meeting.id } : {}), ...details });
+    return result;
+  }
+
+  private async invalid(user: UserIdentity, plan: CarePlan, errors: Record<string, string>): Promise<MeetingOutcome> {
+    // The form comes back with what was typed: a look at the plan (usually the one that opened the form), nothing else.
+    await this.lookedAtPlan(user, plan.id);
+    return { kind: 'invalid', plan, errors };
+  }
+
+  private lookedAtPlan(user: UserIdentity, planId: string): Promise<void> {
+    return this.trail.read(user, planId, 'plan.read', 'plan', { via: 'meetingForm' });
+  }
+
+  private lookedAtMeeting(user: UserIdentity, meeting: CoordinationMeeting): Promise<void> {
+    return this.trail.read(user, meeting.planId, 'meeting.read', `meeting:${meeting.id}`, { meetingId: meeting.id });
+  }
+
+  /**
+   * The entry for the meeting's latest change, keyed by the meeting (and its
+   * sequence), so the click that made it and any replay write it once. Only
+   * the organiser changes a meeting, so the organiser is the actor.
+   */
+  private async recordChange(meeting: CoordinationMeeting): Promise<void> {
+    const organiser: AuditActor = { tenantId: meeting.tenantId, userId: meeting.organiser.userId };
+    const meetingId = meeting.id;
+    if (meeting.status === 'cancelled') {
+      await this.trail.changed(organiser, meeting.planId, 'meeting.cancelled', { meetingId }, { key: [meetingId] });
+    } else if (meeting.sequence > 0) {
+      await this.trail.changed(organiser, meeting.planId, 'meeting.changed', { meetingId, sequence: meeting.sequence }, { key: [meetingId, String(meeting.sequence)] });
+    } else {
+      await this.trail.changed(organiser, meeting.planId, 'meeting.scheduled', { meetingId, invited: meeting.invitations.length }, { key: [meetingId], at: meeting.createdAt });
+    }
   }
 }

@@ -6,7 +6,7 @@
  * locked or closed), 429 past the rate limit; the answers say no more than that.
  */
 import type { Server } from 'restify';
-import { auditEntry } from '../../platform/audit/audit';
+import { AuditTrail } from '../../platform/audit/auditTrail';
 import type { Environment } from '../../platform/identity';
 import type { AuditLog } from '../../platform/ports';
 import type { MeetingStore } from '../domain/ports';
@@ -65,9 +65,8 @@ export function registerIcsRoute(server: Server, d: IcsRouteDeps): void {
         fallbackOrganizerEmail: d.fallbackOrganizerEmail,
         now: d.env.now(),
       });
-      await d.audit.record([
-        auditEntry(d.env.newId(), d.env.now(), { tenantId: meeting.tenantId, userId: `link:${meeting.organiser.userId}` }, plan.id, 'meeting.read', { meetingId: meeting.id, via: 'ics' }),
-      ]);
+      // One download is one look: a mail client fetching the file again and again within the window adds nothing.
+      await new AuditTrail(d.audit, d.env).read({ tenantId: meeting.tenantId, userId: `link:${meeting.organiser.userId}` }, plan.id, 'meeting.icsDownloaded', `ics:${meeting.id}:${target.contactId}`, { meetingId: meeting.id, contactId: target.contactId });
       res.setHeader('content-type', file.mediaType);
       res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
       res.setHeader('cache-control', 'no-store');

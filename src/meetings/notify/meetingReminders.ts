@@ -16,7 +16,7 @@ import { checklistOf, openItems } from '../domain/checklist';
 import type { CoordinationMeeting } from '../domain/meeting';
 import { type CarePlan, isLocked, isMember } from '../../plans/domain/carePlan';
 import { randomUUID } from 'node:crypto';
-import { auditEntry } from '../../platform/audit/audit';
+import { AuditTrail } from '../../platform/audit/auditTrail';
 import type { AuditLog } from '../../platform/ports';
 import type { MeetingNotifier, MeetingReminders, MeetingStore } from '../domain/ports';
 import type { PlanStore } from '../../plans/domain/ports';
@@ -122,7 +122,7 @@ export function reminderHandlers(d: ReminderHandlerDeps): Record<string, JobHand
     const open = openItems(checklistOf(phase, plan, meeting, delivered));
     if (open.length === 0) return;
     // The reminder reads the plan on the organiser's behalf: audited like any read.
-    await d.audit.record([auditEntry(randomUUID(), now, { tenantId: plan.tenantId, userId: 'system:reminder' }, plan.id, 'meeting.read', { meetingId, phase })]);
+    await new AuditTrail(d.audit, { now: () => now, newId: randomUUID }).read({ tenantId: plan.tenantId, userId: 'system:reminder' }, plan.id, 'meeting.read', `reminder:${job.id}`, { meetingId, phase });
     // The stored chat gives the locale; the outbox finds or creates the chat itself when it sends.
     const loc = localeOf((await d.directory.find(plan.tenantId, meeting.organiser.userId))?.locale);
     const items = open.map((k) => loc.t.meeting.items[k]).join(', ');

@@ -15,6 +15,8 @@ export interface PlanCardModels {
     canInvite: boolean;
     /** "Hent som Word": only for a member of the network while the plan's documents are available. */
     canDownload: boolean;
+    /** The viewer may read the plan's access log ("Hvem har set planen?"). */
+    canSeeAccessLog: boolean;
     meetingId: string;
     meetingLine: string;
     checklistLine: string;
@@ -38,6 +40,15 @@ export interface PlanCardModels {
     intro: string;
     facts: Fact[];
   };
+  /** "Who has seen my plan": one fact per entry (when → who – what), newest first. */
+  planAccessLog: {
+    t: Texts;
+    intro: string;
+    hasEntries: boolean;
+    entries: Fact[];
+    /** "Showing the newest n of total", "no entries yet", or ''. */
+    note: string;
+  };
 }
 
-export const PLAN_TEMPLATES = ['planOverview', 'planLinkConfirm', 'planDocument'] as const satisfies readonly (keyof PlanCardModels)[];
+export const PLAN_TEMPLATES = ['planOverview', 'planLinkConfirm', 'planDocument', 'planAccessLog'] as const satisfies readonly (keyof PlanCardModels)[];

@@ -1,13 +1,17 @@
-/** "mine planer": the plans the user belongs to, one overview card each. */
-import type { Attachment } from 'botbuilder';
-import { CardFactory } from 'botbuilder';
+/** "mine planer": the plans the user belongs to, one overview card each; "adgangslog": who has seen a plan. */
+import { z } from 'zod';
+import type { Attachment, TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory } from 'botbuilder';
 import type { AdaptiveCardJson } from '../../platform/cards/render';
 import { noticeCard } from '../../platform/cards/views';
+import type { Logger } from '../../platform/logger';
 import type { Turn } from '../../platform/bot/turn';
 import type { UserIdentity } from '../../platform/identity';
 import { format, type Locale } from '../../platform/i18n';
 import type { CarePlan } from '../domain/carePlan';
-import type { PlanService } from '../domain/planService';
+import type { AccessLogRequest, AccessLogView, PlanService } from '../domain/planService';
+import { accessLogCard } from './accessLogView';
+import { planPayloadSchema } from './payloads';
 import { MeetingSummary, planOverviewCard } from './planViews';
 
 /** Teams shows at most 10 cards in a carousel. */
@@ -26,7 +30,10 @@ export interface PlanListHooks {
 export class PlanHandlers {
   readonly hooks: PlanListHooks = { beforeList: [] };
 
-  constructor(private readonly plans: PlanService) {}
+  constructor(
+    private readonly plans: PlanService,
+    private readonly log?: Logger,
+  ) {}
 
   /** The cards for "mine planer" and, when there are more plans than shown, a line saying so. */
   async myPlans(turn: Turn): Promise<Answer> {
@@ -54,5 +61,42 @@ export class PlanHandlers {
       attachments: cards.map((c) => CardFactory.adaptiveCard(c)),
       text: total > plans.length ? format(t.notices.morePlans, { n: plans.length }) : undefined,
     };
+  }
+
+  /** "adgangslog": the access log of the one plan the user coordinates, the plans to choose from, or a clear no. */
+  async accessLogCommand(turn: Turn): Promise<Answer> {
+    const r: AccessLogRequest = await this.plans.accessLogFor(turn.user);
+    const { t } = turn.loc;
+    if (r.kind === 'choose') return { ...(await this.overview(turn, r.plans, r.plans.length)), text: t.accessLog.choose };
+    if (r.kind === 'noPlans') return { attachments: [CardFactory.adaptiveCard(noticeCard(t.notices.noPlans))] };
+    return { attachments: [CardFactory.adaptiveCard(this.accessLogAnswer(turn, r))] };
+  }
+
+  /**
+   * "Hvem har set planen?" on an overview card: the log arrives as a message
+   * of its own, and the overview card stays (shown again as it is now).
+   */
+  async act(turn: Turn, context: TurnContext, data: unknown): Promise<AdaptiveCardJson> {
+    const { t } = turn.loc;
+    const parsed = planPayloadSchema.safeParse(data);
+    if (!parsed.success) {
+      this.log?.warn('card.payload.invalid', { verb: 'plan', issues: parsed.error.issues.length });
+      const loose = z.object({ planId: z.string().uuid() }).safeParse(data);
+      if (loose.success) await this.plans.refuseInvalidPayload(turn.user, loose.data.planId);
+      return noticeCard(t.notices.invalidPayload, 'Attention');
+    }
+    const r = await this.plans.accessLog(turn.user, parsed.data.planId);
+    if (r.kind !== 'ok') return this.accessLogAnswer(turn, r);
+    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.accessLogAnswer(turn, r))));
+    const view = await this.plans.view(turn.user, r.plan.id);
+    if (view.kind !== 'ok') return noticeCard(t.notices.denied, 'Attention');
+    return this.overviewCard(turn, view.plan);
+  }
+
+  private accessLogAnswer(turn: Turn, r: AccessLogView): AdaptiveCardJson {
+    const { t } = turn.loc;
+    if (r.kind === 'denied') return noticeCard(t.notices.denied, 'Attention');
+    if (r.kind === 'notCoordinator') return noticeCard(t.accessLog.notAllowed, 'Attention');
+    return accessLogCard(r.plan, r.entries, r.total, turn.loc);
   }
 }

@@ -9,6 +9,7 @@ import { Locale, format, formatDate } from '../../platform/i18n';
 import { CarePlan, Citizen, Consent, Contact, LANGUAGES, SECTORS, canCallMeeting, nextStepOf } from '../domain/carePlan';
 import { documentRecipients } from '../domain/planDocument';
 import { canManageNetwork } from '../domain/teamsLink';
+import { canReadAccessLog } from '../domain/accessLog';
 import type { PlanCardModels } from './cardModels';
 
 const render = templateRenderer<PlanCardModels>();
@@ -69,7 +70,11 @@ export interface MeetingSummary {
   checklistLine: string;
 }
 
-/** The overview of one plan as `viewerId` sees it: citizen, consent, network, status, what is next, the latest meeting. */
+/**
+ * The overview of one plan as `viewerId` sees it: citizen, consent, network,
+ * status, what is next, the latest meeting; the organiser's link undo and
+ * "who has seen the plan" only for those allowed.
+ */
 export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeting?: MeetingSummary, viewerId?: string): AdaptiveCardJson {
   const { t } = loc;
   const facts: Fact[] = [
@@ -89,6 +94,7 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     planId: plan.id,
     canInvite: canCallMeeting(plan),
     canDownload: viewerId !== undefined && documentRecipients(plan, viewerId).length > 0,
+    canSeeAccessLog: viewerId !== undefined && canReadAccessLog(plan, viewerId),
     meetingId: meeting?.meetingId ?? '',
     meetingLine: meeting?.line ?? '',
     checklistLine: meeting?.checklistLine ?? '',

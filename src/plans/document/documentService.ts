@@ -64,7 +64,7 @@ export class PlanDocumentService {
     const plan = await this.d.plans.get(user.tenantId, planId);
     const at = this.d.env.now();
     if (!plan || !isMember(plan, user.userId)) {
-      await this.d.audit.record([auditEntry(this.d.env.newId(), at, user, planId, 'access.denied', { target: 'document' })]);
+      await this.d.audit.record([auditEntry(this.d.env.newId(), at, user, planId, 'access.denied', { reason: plan ? 'notMember' : 'notFound', target: 'document' })]);
       return { kind: 'denied' };
     }
     if (!documentsAvailable(plan)) return { kind: 'unavailable', plan };

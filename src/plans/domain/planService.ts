@@ -1,8 +1,11 @@
 /**
- * Reading plans. Only the plan's network sees a plan, and every read is audited.
+ * Reading plans, and who has read them. Only the plan's network sees a plan;
+ * every look is audited once per window, every refusal as a refusal.
  */
-import { auditEntry } from '../../platform/audit/audit';
-import { CarePlan, Contact, isMember } from './carePlan';
+import type { AuditEntry, DenialReason } from '../../platform/audit/audit';
+import { AuditTrail } from '../../platform/audit/auditTrail';
+import { CarePlan, Contact, canChange, isMember } from './carePlan';
+import { ACCESS_LOG_LIMIT, canReadAccessLog } from './accessLog';
 import { canManageNetwork, confirmTeamsLink, declineTeamsLink, offerTeamsLink, pendingLinksFor, undoTeamsLink } from './teamsLink';
 import type { Environment, UserIdentity } from '../../platform/identity';
 import type { AuditLog } from '../../platform/ports';
@@ -18,19 +21,32 @@ export interface LinkOffer {
 
 export type LinkOutcome = { kind: 'ok'; plan: CarePlan } | { kind: 'denied' };
 
+/** A plan's access log as its coordinator sees it: the newest entries, newest first, and how many there are. */
+export type AccessLog = { kind: 'ok'; plan: CarePlan; entries: AuditEntry[]; total: number };
+/** The access log, or why not: the user is in the network but not its coordinator, or not in it at all. */
+export type AccessLogView = AccessLog | { kind: 'notCoordinator' } | { kind: 'denied' };
+/** "adgangslog" without a plan: the one log the user may read, the plans to choose from, or why not. */
+export type AccessLogRequest = AccessLog | { kind: 'choose'; plans: CarePlan[] } | { kind: 'notCoordinator' } | { kind: 'noPlans' };
+
+/** Plans a user is asked to choose from at most (Teams shows 10 cards in a carousel). */
+const MAX_CHOICES = 10;
+
 export class PlanService {
+  private readonly trail: AuditTrail;
+
   constructor(
     private readonly plans: PlanStore,
     private readonly audit: AuditLog,
     private readonly env: Environment,
-  ) {}
+  ) {
+    this.trail = new AuditTrail(audit, env);
+  }
 
-  /** The newest `limit` plans the user belongs to, and how many there are; each plan returned is an audited read. */
+  /** The newest `limit` plans the user belongs to, and how many there are; each plan returned is a look (once per window). */
   async listMine(user: UserIdentity, limit = Number.POSITIVE_INFINITY): Promise<{ plans: CarePlan[]; total: number }> {
-    const all = (await this.plans.listForMember(user.tenantId, user.userId)).filter((p) => isMember(p, user.userId));
+    const all = await this.memberPlans(user);
     const plans = all.slice(0, limit);
-    const at = this.env.now();
-    await this.audit.record(plans.map((p) => auditEntry(this.env.newId(), at, user, p.id, 'plan.read', { via: 'list' })));
+    await Promise.all(plans.map((p) => this.trail.read(user, p.id, 'plan.read', 'plan', { via: 'list' })));
     return { plans, total: all.length };
   }
 
@@ -50,7 +66,8 @@ export class PlanService {
         return next;
       });
       if (!plan) continue;
-      if (offered) await this.audit.record([auditEntry(this.env.newId(), this.env.now(), user, planId, 'plan.linkOffered', { via: 'email' })]);
+      // Only when this turn marked the question: a concurrent turn that found it marked writes nothing.
+      if (offered) await this.trail.changed(user, planId, 'plan.linkOffered', { via: 'email' });
       for (const contact of pendingLinksFor(plan, user.userId)) offers.push({ plan, contact });
     }
     return offers;
@@ -70,7 +87,8 @@ export class PlanService {
   async undoLink(user: UserIdentity, planId: string, contactId: string): Promise<LinkOutcome> {
     const current = await this.plans.get(user.tenantId, planId);
     if (!current || !isMember(current, user.userId) || !canManageNetwork(current, user.userId)) {
-      await this.audit.record([auditEntry(this.env.newId(), this.env.now(), user, planId, 'access.denied', { target: 'link' })]);
+      const reason: DenialReason = !current ? 'notFound' : !isMember(current, user.userId) ? 'notMember' : 'notCoordinator';
+      await this.trail.refused(user, planId, reason, 'link', { contactId });
       return { kind: 'denied' };
     }
     return this.changeLink(user, planId, 'plan.unlinked', (p) => (canManageNetwork(p, user.userId) ? undoTeamsLink(p, contactId, this.env.now()) : undefined), { contactId });
@@ -84,27 +102,83 @@ export class PlanService {
       changed = next !== undefined;
       return next;
     });
-    const at = this.env.now();
     if (!plan || !changed) {
-      await this.audit.record([auditEntry(this.env.newId(), at, user, planId, 'access.denied', { target: 'link' })]);
+      // The question is no longer open (answered already, an old or forged card), or the plan is locked or gone: refused, nothing else.
+      const reason: DenialReason = !plan ? 'notFound' : !canChange(plan) ? 'locked' : 'stale';
+      await this.trail.refused(user, planId, reason, 'link', details);
       return { kind: 'denied' };
     }
-    await this.audit.record([auditEntry(this.env.newId(), at, user, planId, action, details)]);
+    await this.trail.changed(user, planId, action, details);
     return { kind: 'ok', plan };
   }
 
   /**
-   * One plan, if the user is in its network. A missing plan and a plan of
-   * others get the same answer, so ids cannot be probed.
+   * One plan, if the user is in its network: a look (once per window). A
+   * missing plan and a plan of others get the same answer, so ids cannot be
+   * probed; the trail tells them apart.
    */
   async view(user: UserIdentity, planId: string): Promise<PlanView> {
     const plan = await this.plans.get(user.tenantId, planId);
-    const at = this.env.now();
     if (!plan || !isMember(plan, user.userId)) {
-      await this.audit.record([auditEntry(this.env.newId(), at, user, planId, 'access.denied', { target: 'plan' })]);
+      await this.trail.refused(user, planId, plan ? 'notMember' : 'notFound', 'plan');
       return { kind: 'denied' };
     }
-    await this.audit.record([auditEntry(this.env.newId(), at, user, planId, 'plan.read', { via: 'overview' })]);
+    await this.trail.read(user, planId, 'plan.read', 'plan', { via: 'overview' });
     return { kind: 'ok', plan };
+  }
+
+  /**
+   * "Who has seen my plan", for its coordinator (canReadAccessLog): the
+   * newest entries, and the look itself is audited (once per window, after
+   * the list was read, so the list shows the looks before it). Anyone else
+   * gets a refusal, recorded.
+   */
+  async accessLog(user: UserIdentity, planId: string): Promise<AccessLogView> {
+    const plan = await this.plans.get(user.tenantId, planId);
+    if (!plan || !isMember(plan, user.userId)) {
+      await this.trail.refused(user, planId, plan ? 'notMember' : 'notFound', 'accessLog');
+      return { kind: 'denied' };
+    }
+    return this.logOf(user, plan);
+  }
+
+  /**
+   * "adgangslog" typed without naming a plan: the log when the user
+   * coordinates exactly one plan; the plans to choose from when several (each
+   * shown is a look); otherwise a refusal on each of the user's plans.
+   */
+  async accessLogFor(user: UserIdentity): Promise<AccessLogRequest> {
+    const mine = await this.memberPlans(user);
+    if (mine.length === 0) return { kind: 'noPlans' };
+    const allowed = mine.filter((p) => canReadAccessLog(p, user.userId));
+    if (allowed.length === 1) return this.logOf(user, allowed[0]!);
+    if (allowed.length > 1) {
+      const plans = allowed.slice(0, MAX_CHOICES);
+      await Promise.all(plans.map((p) => this.trail.read(user, p.id, 'plan.read', 'plan', { via: 'accessLog' })));
+      return { kind: 'choose', plans };
+    }
+    await Promise.all(mine.slice(0, MAX_CHOICES).map((p) => this.trail.refused(user, p.id, 'notCoordinator', 'accessLog')));
+    return { kind: 'notCoordinator' };
+  }
+
+  /** A plan card's payload that did not parse (forged or broken): one refusal, filed under the plan when the user is in its network. */
+  async refuseInvalidPayload(user: UserIdentity, planId: string): Promise<void> {
+    const plan = await this.plans.get(user.tenantId, planId);
+    const reason = !plan ? 'notFound' : isMember(plan, user.userId) ? 'invalidPayload' : 'notMember';
+    await this.trail.refused(user, planId, reason, 'plan');
+  }
+
+  private async logOf(user: UserIdentity, plan: CarePlan): Promise<AccessLog | { kind: 'notCoordinator' }> {
+    if (!canReadAccessLog(plan, user.userId)) {
+      await this.trail.refused(user, plan.id, 'notCoordinator', 'accessLog');
+      return { kind: 'notCoordinator' };
+    }
+    const { entries, total } = await this.audit.latestForPlan(user.tenantId, plan.id, ACCESS_LOG_LIMIT);
+    await this.trail.read(user, plan.id, 'plan.accessLogRead', 'accessLog');
+    return { kind: 'ok', plan, entries, total };
+  }
+
+  private async memberPlans(user: UserIdentity): Promise<CarePlan[]> {
+    return (await this.plans.listForMember(user.tenantId, user.userId)).filter((p) => isMember(p, user.userId));
   }
 }

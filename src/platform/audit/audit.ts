@@ -1,6 +1,11 @@
 /**
  * The audit trail: who did what to which plan, when. Entries carry ids and
  * codes only, never names or free text, so the trail itself leaks nothing.
+ *
+ * What gets an entry (README, "Privacy"): a change that happened and was
+ * allowed, once; a look at the plan or a meeting, once per actor and thing
+ * per READ_WINDOW_MS; a refused attempt, as `access.denied` with a reason and
+ * nothing else. Nothing is written for what did not happen.
  */
 export const AUDIT_ACTIONS = [
   'guide.started',
@@ -18,15 +23,16 @@ export const AUDIT_ACTIONS = [
   'plan.documentLinked',
   /** The plan was downloaded as a document through a link (actor: the Teams user, or link:<contactId> / link:citizen). */
   'plan.documentRead',
+  'plan.accessLogRead',
   'access.denied',
-  /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge. */
+  /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge (partition edge:refusals). */
   'access.refused',
-  'card.stale',
-  'card.invalid',
   'meeting.scheduled',
   'meeting.read',
   'meeting.changed',
   'meeting.cancelled',
+  'meeting.icsDownloaded',
+  'invitation.read',
   'invitation.answered',
   'invitation.manualSent',
   'contact.corrected',
@@ -34,26 +40,86 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** Looks: repeated within the window by the same actor at the same thing, they are one entry. */
+export const READ_ACTIONS = ['guide.resumed', 'plan.read', 'plan.accessLogRead', 'meeting.read', 'meeting.icsDownloaded', 'invitation.read'] as const satisfies readonly AuditAction[];
+export type ReadAction = (typeof READ_ACTIONS)[number];
+
+/**
+ * Why an attempt was refused. Foreign access (notFound, notMember, notOwner,
+ * notInvited, notCoordinator) and card data that does not parse are always
+ * recorded; so are refused changes (notOrganiser, locked, cancelled, stale).
+ */
+export const DENIAL_REASONS = [
+  /** No such plan, guide or meeting in the user's tenant (to the user: the same answer as notMember). */
+  'notFound',
+  /** The plan exists, but the user is not in its network. */
+  'notMember',
+  /** Somebody else's guide. */
+  'notOwner',
+  /** Only the meeting's organiser may do this. */
+  'notOrganiser',
+  /** The invitation is for another contact. */
+  'notInvited',
+  /** Only the plan's coordinator may read its access log. */
+  'notCoordinator',
+  /** The plan is locked or closed, or the consent does not cover it. */
+  'locked',
+  /** The meeting was cancelled. */
+  'cancelled',
+  /** The card was older than what it refers to: nothing changed. */
+  'stale',
+  /** The card's data did not parse (forged, broken, or far over a limit). */
+  'invalidPayload',
+  /** A document link that no longer holds: the plan closed or locked, a newer version, the recipient gone (src/plans/document). */
+  'gone',
+  /** A document link for a recipient the consent does not cover (src/plans/document). */
+  'notCovered',
+] as const;
+export type DenialReason = (typeof DENIAL_REASONS)[number];
+
+/** One look is one entry: repeats within 15 minutes by the same actor at the same thing add nothing. */
+export const READ_WINDOW_MS = 15 * 60_000;
+
+/** Five years unless the data controller decides otherwise (AUDIT_RETENTION_DAYS; README, "Privacy"). */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 1826;
+
 export interface AuditEntry {
   id: string;
   tenantId: string;
   /** The plan, or the guide draft that becomes the plan (same id). */
   planId: string;
   at: string;
+  /** A Teams user's AAD object id, `system:reminder`, or `link:<organiser>` for a signed download link. */
   actorId: string;
   action: AuditAction;
   /** Codes and counts only. */
   details?: Record<string, string | number | boolean>;
 }
 
+/** Who acted: a Teams user, or the system on someone's behalf (`system:…`, `link:…`). */
+export interface AuditActor {
+  tenantId: string;
+  userId: string;
+}
+
 /** Builds an audit entry. */
 export function auditEntry(
   id: string,
   at: Date,
-  who: { tenantId: string; userId: string },
+  who: AuditActor,
   planId: string,
   action: AuditAction,
   details?: AuditEntry['details'],
 ): AuditEntry {
-  return { id, tenantId: who.tenantId, planId, at: at.toISOString(), actorId: who.userId, action, details };
+  return { id, tenantId: who.tenantId, planId, at: at.toISOString(), actorId: who.userId, action, ...(details ? { details } : {}) };
+}
+
+/** The window a moment falls in (whole windows since the epoch). */
+export function readWindowOf(at: Date, windowMs: number = READ_WINDOW_MS): number {
+  return Math.floor(at.getTime() / windowMs);
+}
+
+/** Seconds an entry is kept (Cosmos `ttl`). */
+export function retentionSeconds(days: number): number {
+  return days * 86_400;
 }

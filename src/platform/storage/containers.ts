@@ -15,7 +15,8 @@ export interface ContainerDef {
 
 /** The platform's containers. */
 export const PLATFORM_CONTAINERS = [
-  { id: 'audit', partitionKey: '/planId' },
+  /** The audit trail; every entry carries `ttl` = AUDIT_RETENTION_DAYS (src/platform/audit/auditRepository.ts). */
+  { id: 'audit', partitionKey: '/planId', ttl: true },
   /** Proactive messages, one item per recipient; why `/shard`: src/platform/outbox/outboxStore.ts. */
   { id: 'outbox', partitionKey: '/shard', ttl: true },
   // Jobs (reminders, durable work); id-derived shards, so every change is one in-partition replace; one cross-partition due query (src/platform/scheduler/jobStore.ts).

@@ -120,7 +120,7 @@ describe('domain/GuideService', () => {
       assert.deepEqual(outcome.draft, draft);
       assert.deepEqual(s.drafts.peek(OWNER.tenantId, draft.id), draft);
       assert.equal(s.drafts.replaceCalls, 0);
-      assert.deepEqual(s.audit.actions(), ['card.stale']);
+      assert.deepEqual(s.audit.written(), ['access.denied:stale'], 'a refusal, and only that');
     });
 
     it('a double click applies a step once: the second click is stale', async () => {
@@ -151,11 +151,11 @@ describe('domain/GuideService', () => {
       const draft = seed(s, 'consent');
       assert.deepEqual(await s.service.act(OWNER, uuidOf(4242), 1, consent), { kind: 'denied' });
       assert.deepEqual(await s.service.act({ ...OWNER, tenantId: 'other-tenant' }, draft.id, draft.revision, consent), { kind: 'denied' });
-      assert.deepEqual(s.audit.actions(), ['access.denied', 'access.denied']);
+      assert.deepEqual(s.audit.written(), ['access.denied:notFound', 'access.denied:notFound']);
       assert.deepEqual(s.drafts.peek(OWNER.tenantId, draft.id), draft);
     });
 
-    it('invalid input changes nothing and is audited with field names only', async () => {
+    it('invalid input changes nothing and writes no audit entry (nothing happened, nothing was refused)', async () => {
       const s = setup();
       const draft = seed(s, 'masterData');
       const fields = masterDataFields({ name: '', dateOfBirth: '2999-01-01' });
@@ -164,7 +164,7 @@ describe('domain/GuideService', () => {
       assert.deepEqual(outcome.fields, fields);
       assert.deepEqual(outcome.draft, draft);
       assert.deepEqual(s.drafts.peek(OWNER.tenantId, draft.id), draft);
-      assert.deepEqual(s.audit.entries.map((e) => [e.action, e.details]), [['card.invalid', { step: 'masterData', fields: 'name,dateOfBirth' }]]);
+      assert.deepEqual(s.audit.entries, []);
     });
 
     it('an action that does not belong to the current step is answered as stale and changes nothing', async () => {
@@ -342,7 +342,7 @@ describe('domain/GuideService', () => {
       const done = seed(s, 'review');
       await s.service.act(OWNER, done.id, done.revision, { type: 'cancel' });
       expectKind(await s.service.view(OWNER, done.id, done.revision + 1), 'stale');
-      assert.deepEqual(s.audit.actions(), ['card.stale', 'guide.cancelled', 'card.stale']);
+      assert.deepEqual(s.audit.written(), ['access.denied:stale', 'guide.cancelled', 'access.denied:stale']);
     });
 
     it('denies another user and audits it', async () => {
@@ -370,13 +370,14 @@ describe('domain/GuideService', () => {
         if (o.kind === 'ok') draft = o.draft;
       }
       assert.equal(draft.step, 'created');
-      await s.service.recordInvalidPayload(OWNER, draft.id);
+      await s.service.refuseInvalidPayload(OWNER, draft.id, draft.revision);
       const trail = JSON.stringify(s.audit.entries);
       for (const text of [OWNER.name, 'Jens', 'Hansen', 'Anne', 'Sagsbehandler', 'tømrer', 'Nørregade', '1985-04-12', 'aarhus.dk']) {
         assert.ok(!trail.includes(text), `audit trail contains "${text}"`);
       }
-      assert.deepEqual(s.audit.actions(), [
-        'guide.started', 'guide.stepSaved', 'guide.stepSaved', 'guide.stepSaved', 'card.invalid', 'guide.stepSaved', 'plan.created', 'card.invalid',
+      // The invalid contact wrote nothing; the unreadable payload is one refusal.
+      assert.deepEqual(s.audit.written(), [
+        'guide.started', 'guide.stepSaved', 'guide.stepSaved', 'guide.stepSaved', 'guide.stepSaved', 'plan.created', 'access.denied:invalidPayload',
       ]);
       assert.ok(s.audit.entries.every((e) => e.planId === draft.id && e.tenantId === OWNER.tenantId && e.actorId === OWNER.userId));
       assert.equal(new Set(s.audit.entries.map((e) => e.id)).size, s.audit.entries.length, 'entry ids are unique');

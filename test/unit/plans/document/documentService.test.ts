@@ -48,6 +48,7 @@ describe('plans/document/documentService', () => {
     assert.deepEqual(await service.linksFor(OTHER_USER, plan.id, 'da'), { kind: 'denied' });
     assert.deepEqual(await service.linksFor(OWNER, 'no-such-plan', 'da'), { kind: 'denied' });
     assert.deepEqual(audit.actions(), ['access.denied', 'access.denied']);
+    assert.deepEqual(audit.written(), ['access.denied:notMember', 'access.denied:notFound'], 'each refusal says why');
     plans.put({ ...plan, status: 'closed' });
     assert.equal((await service.linksFor(OWNER, plan.id, 'da')).kind, 'unavailable');
   });

@@ -36,8 +36,8 @@ describe('domain/PlanService', () => {
       assert.deepEqual(missing, notMine);
       assert.ok(!JSON.stringify(notMine).includes('Jens'), 'nothing of the plan leaks');
       assert.deepEqual(s.audit.entries.map((e) => [e.action, e.planId, e.actorId, e.details]), [
-        ['access.denied', plan.id, OTHER_USER.userId, { target: 'plan' }],
-        ['access.denied', uuidOf(999), OTHER_USER.userId, { target: 'plan' }],
+        ['access.denied', plan.id, OTHER_USER.userId, { reason: 'notMember', target: 'plan' }],
+        ['access.denied', uuidOf(999), OTHER_USER.userId, { reason: 'notFound', target: 'plan' }],
       ]);
     });
 

@@ -15,6 +15,11 @@ describe('bot/commands', () => {
     ['fortsæt', 'continue'],
     ['fortsätt', 'continue'],
     ['continue', 'continue'],
+    ['adgangslog', 'accessLog'],
+    ['hvem har set planen', 'accessLog'],
+    ['Hvem har set planen?', 'accessLog'],
+    ['access log', 'accessLog'],
+    ['åtkomstlogg', 'accessLog'],
     ['hjælp', 'help'],
     ['hjälp', 'help'],
     ['help', 'help'],
@@ -67,7 +72,7 @@ describe('bot/commands', () => {
   for (const language of ['da', 'en', 'sv'] as const) {
     it(`every command named in the ${language} help text works`, () => {
       const named = [...textsFor(language).help.commands.matchAll(/\*\*(.+?)\*\*/g)].map((m) => m[1]!);
-      assert.equal(named.length, 6);
+      assert.equal(named.length, 7);
       for (const word of named) assert.ok(parseCommand(word), `"${word}" from the help text is not a command`);
     });
 

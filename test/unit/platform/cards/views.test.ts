@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { commandPayloadSchema } from '../../../../src/platform/bot/commands';
 import { guidePayloadSchema, toGuideRequest } from '../../../../src/guide/bot/payloads';
 import { meetingPayloadSchema } from '../../../../src/meetings/bot/payloads';
+import { planPayloadSchema } from '../../../../src/plans/bot/payloads';
 import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../../src/guide/bot/cardModels';
 import type { AdaptiveCardJson } from '../../../../src/platform/cards/render';
 import { errorText, helpCard, noticeCard, welcomeCard } from '../../../../src/platform/cards/views';
@@ -126,7 +127,7 @@ function scenarios(): Scenario[] {
     { name: 'plan overview', render: (loc) => planOverviewCard(samplePlan(), loc) },
     { name: 'plan overview, just created', render: (loc) => planOverviewCard(samplePlan(), loc, loc.t.notices.planCreated) },
     { name: 'plan overview, locked', render: (loc) => planOverviewCard(locked, loc) },
-    { name: 'plan overview, as the organiser (with "Hent som Word")', render: (loc) => planOverviewCard(samplePlan(), loc, '', undefined, OWNER.userId) },
+    { name: 'plan overview, as the organiser (with "Hent som Word" and "Hvem har set planen?")', render: (loc) => planOverviewCard(samplePlan(), loc, '', undefined, OWNER.userId) },
     { name: 'plan document links, organiser', render: (loc) => planDocumentCard(documentPlan, documentLinks(documentPlan, true), now, loc, OWNER.userId) },
     { name: 'plan document links, full network', render: (loc) => planDocumentCard(full, documentLinks(full, true), now, loc, OWNER.userId) },
     { name: 'plan document links, another member', render: (loc) => planDocumentCard(documentPlan, documentLinks(documentPlan, false), now, loc, 'aad-colleague') },
@@ -185,6 +186,8 @@ describe('cards/views', () => {
                 assert.ok(documentPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else if (a.verb === 'meeting') {
                 assert.ok(meetingPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
+              } else if (a.verb === 'plan') {
+                assert.ok(planPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else {
                 assert.equal(a.verb, 'cmd');
                 assert.ok(commandPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
@@ -437,6 +440,14 @@ describe('cards/views', () => {
           assert.ok(visibleTexts(planOverviewCard(samplePlan(), loc, loc.t.notices.planCreated)).includes(loc.t.notices.planCreated));
           assert.ok(!visibleTexts(planOverviewCard(samplePlan(), loc)).includes(loc.t.notices.planCreated));
         });
+
+        it('offers "who has seen the plan?" to its coordinator only (the card is rendered per viewer)', () => {
+          const plan = { ...samplePlan(), memberIds: [OWNER.userId, 'aad-colleague'] };
+          const logButton = (viewer?: string) => executeActions(planOverviewCard(plan, loc, '', undefined, viewer)).filter((a) => a.verb === 'plan');
+          assert.deepEqual(logButton(OWNER.userId).map((a) => [a.title, a.data]), [[loc.t.accessLog.button, { action: 'accessLog', planId: plan.id }]]);
+          assert.deepEqual(logButton('aad-colleague'), []);
+          assert.deepEqual(logButton(undefined), []);
+        });
       });
 
       describe('a full network (LIMITS.contacts contacts)', () => {
@@ -452,7 +463,7 @@ describe('cards/views', () => {
           ['network', () => guideCard(fullNetworkDraft('network'), loc, { now })],
           ['contact edit', () => guideCard(fullNetworkDraft('network'), loc, { now, editContactId: fullNetworkDraft('network').contacts[5]!.id })],
           ['review', () => guideCard(fullNetworkDraft('review'), loc, { now })],
-          ['plan overview', () => planOverviewCard(fullPlan(), loc, loc.t.notices.planCreated)],
+          ['plan overview', () => planOverviewCard(fullPlan(), loc, loc.t.notices.planCreated, undefined, OWNER.userId)],
         ];
         for (const [label, render] of cases) {
           it(`with every field at its maximum length: the ${label} card is valid and under 28 KB`, () => {

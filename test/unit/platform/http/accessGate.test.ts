@@ -74,7 +74,9 @@ describe('auditRefusal', () => {
         if (ids.includes(e!.id)) throw Object.assign(new Error('conflict'), { code: 409 });
         ids.push(e!.id);
       },
+      get: async () => undefined,
       listForPlan: async () => [],
+      latestForPlan: async () => ({ entries: [], total: 0 }),
     };
     const activity = envelope({ channelId: 'webchat' });
     await auditRefusal(conflictOnSecond, testEnvironment(), activity, { reason: 'channel' });
@@ -83,7 +85,12 @@ describe('auditRefusal', () => {
   });
 
   it('passes any other storage failure on (the edge then answers 500)', async () => {
-    const failing: AuditLog = { record: async () => Promise.reject(Object.assign(new Error('unavailable'), { code: 503 })), listForPlan: async () => [] };
+    const failing: AuditLog = {
+      record: async () => Promise.reject(Object.assign(new Error('unavailable'), { code: 503 })),
+      get: async () => undefined,
+      listForPlan: async () => [],
+      latestForPlan: async () => ({ entries: [], total: 0 }),
+    };
     await assert.rejects(auditRefusal(failing, testEnvironment(), envelope({ channelId: 'webchat' }), { reason: 'channel' }), /unavailable/);
   });
 
