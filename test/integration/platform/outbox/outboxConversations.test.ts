@@ -79,7 +79,7 @@ describe('outbox to any conversation (channels, threads, group chats, 1:1 create
     for (const id of [channel, group]) {
       await outbox.update(OUTBOX_TENANT, { target: { messageKey: 'notice:429', conversationId: id }, version: 2, activity: card(`${id} opdateret`) });
     }
-    await tickUntil(outbox, () => (h.connector.updatesTo(channel).length === 1 && h.connector.updatesTo(group).length === 1 ? true : undefined));
+    await tickUntil(outbox, () => h.connector.updatesTo(channel).length === 1 && h.connector.updatesTo(group).length === 1);
     for (const id of [channel, group]) {
       const tries = h.connector.attempts.filter((a) => a.kind === 'update' && a.conversationId === id);
       assert.equal(tries.length, 2, `${id}: the update met one 429, then went through`);
