@@ -188,8 +188,6 @@ const BOT_APP = '9b1d3f5a-7c9e-4b1d-8f3a-5c7e9b1d3f5a';
 const PLATFORM_ENV = { PORT: '8080' };
 /** App Service's own settings; the app does not read them. */
 const PLATFORM_SETTINGS = new Set(['SCM_DO_BUILD_DURING_DEPLOYMENT', 'APPLICATIONINSIGHTS_CONNECTION_STRING']);
-/** Settings other engineers are adding to src/config.ts right now; ALLOWED_TENANT_IDS becomes required in production. */
-const PENDING_SETTINGS = new Set(['ALLOWED_TENANT_IDS', 'AUDIT_RETENTION_DAYS']);
 
 const configSource = (): string => read('src/config.ts');
 /** The settings src/config.ts reads (the keys of its zod schema). */
@@ -318,13 +316,13 @@ describe('the deployment starts the app (azure.bicep app settings → loadConfig
     });
   }
 
-  it('declares only settings the app reads, App Service settings, or ones being added to config.ts', () => {
+  it('declares only settings the app reads, or App Service settings', () => {
     const known = configKeys();
     assert.ok(known.has('PUBLIC_BASE_URL') && known.has('ICS_LINK_SECRET'), 'configKeys reads src/config.ts');
     for (const s of scenarios()) {
       for (const name of Object.keys(deployedEnv(s))) {
         if (name in PLATFORM_ENV) continue;
-        assert.ok(known.has(name) || PLATFORM_SETTINGS.has(name) || PENDING_SETTINGS.has(name), `azure.bicep sets ${name}, which nothing reads`);
+        assert.ok(known.has(name) || PLATFORM_SETTINGS.has(name), `azure.bicep sets ${name}, which nothing reads`);
       }
     }
   });
