@@ -2,6 +2,12 @@
 import type { TextsOf } from '../platform/i18n/da';
 
 export const da = {
+  guide: {
+    cancelTitle: 'Afbryd',
+    cancelQuestion: 'Vil du afbryde? Det, du har skrevet, bliver slettet.',
+    cancelYes: 'Ja, afbryd',
+    cancelNo: 'Nej, fortsæt',
+  },
   consent: {
     title: 'Samtykke',
     intro: 'Intet deles, før borgeren har givet samtykke. Præsentér planen for borgeren, og notér svaret.',
@@ -65,6 +71,12 @@ export const da = {
 };
 
 export const en: TextsOf<typeof da> = {
+  guide: {
+    cancelTitle: 'Cancel',
+    cancelQuestion: 'Do you want to cancel? What you have typed will be deleted.',
+    cancelYes: 'Yes, cancel',
+    cancelNo: 'No, continue',
+  },
   consent: {
     title: 'Consent',
     intro: 'Nothing is shared before the citizen consents. Present the plan to the citizen and record the answer.',
@@ -128,6 +140,12 @@ export const en: TextsOf<typeof da> = {
 };
 
 export const sv: TextsOf<typeof da> = {
+  guide: {
+    cancelTitle: 'Avbryt',
+    cancelQuestion: 'Vill du avbryta? Det du har skrivit raderas.',
+    cancelYes: 'Ja, avbryt',
+    cancelNo: 'Nej, fortsätt',
+  },
   consent: {
     title: 'Samtycke',
     intro: 'Inget delas innan brukaren har gett samtycke. Presentera planen för brukaren och notera svaret.',

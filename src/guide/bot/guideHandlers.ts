@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AdaptiveCardJson } from '../../platform/cards/render';
 import { noticeCard } from '../../platform/cards/views';
 import { planOverviewCard } from '../../plans/bot/planViews';
-import { guideCard } from './guideViews';
+import { cancelConfirmCard, guideCard, typedOnStep } from './guideViews';
 import type { GuideDraft } from '../domain/guide';
 import type { GuideOutcome, GuideService } from '../domain/guideService';
 import type { PlanService } from '../../plans/domain/planService';
@@ -53,6 +53,9 @@ export class GuideHandlers {
       if (outcome.kind === 'ok' && request.view.type === 'editContact') {
         return guideCard(outcome.draft, turn.loc, { editContactId: request.view.contactId });
       }
+      if (outcome.kind === 'ok' && request.view.type === 'askCancel') return cancelConfirmCard(outcome.draft, turn.loc, request.view.fields);
+      // "Nej": nothing changed; the step again, with what had been typed on it.
+      if (outcome.kind === 'ok' && request.view.type === 'keep') return guideCard(outcome.draft, turn.loc, { fields: typedOnStep(outcome.draft, request.view.fields) });
       return this.answer(turn, outcome);
     }
     const outcome = await this.guide.act(turn.user, draftId, rev, request.action);

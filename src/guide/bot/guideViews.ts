@@ -4,7 +4,7 @@
 import { LIMITS } from '../../plans/domain/carePlan';
 import type { Contact } from '../../plans/domain/carePlan';
 import type { FieldErrors, GuideDraft, RawFields } from '../domain/guide';
-import { errorMap, fieldMap, formError, noticeCard } from '../../platform/cards/views';
+import { confirmCard, errorMap, fieldMap, formError, noticeCard } from '../../platform/cards/views';
 import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, todayIn } from '../../platform/i18n';
@@ -58,7 +58,8 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
         yourOrganisation: you?.organisation,
         yourSector: you?.sector,
       };
-      const defaults = { method: 'verbal', obtainedOn: todayIn(loc, now), covers: 'shareWithNetwork,coordinationMeetings' };
+      // Consent is an active choice: no scope ticked and no method chosen in advance; only the date is proposed.
+      const defaults = { obtainedOn: todayIn(loc, now) };
       return render('guideConsent', {
         ...base,
         ownerName: inlineText(draft.owner.name),
@@ -112,4 +113,38 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
         networkList: networkList(draft.contacts, loc, draft.owner.userId),
       });
   }
+}
+
+/** The fields of the guide's current step (the inputs its card has). */
+export function stepFields(step: GuideDraft['step']): readonly string[] {
+  switch (step) {
+    case 'consent':
+      return CONSENT_FIELDS;
+    case 'masterData':
+      return MASTER_DATA_FIELDS;
+    case 'network':
+      return CONTACT_FIELDS;
+    default:
+      return [];
+  }
+}
+
+/** What was typed on the step's card, or undefined when nothing was (the stored values are shown then). */
+export function typedOnStep(draft: GuideDraft, fields: RawFields): RawFields | undefined {
+  const own = Object.fromEntries(stepFields(draft.step).filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
+  return Object.keys(own).length > 0 ? own : undefined;
+}
+
+/** "Afbryd" asks first: "Ja" ends the guide and deletes what was typed, "Nej" gives the step back as it was. */
+export function cancelConfirmCard(draft: GuideDraft, loc: Locale, typed: RawFields = {}): AdaptiveCardJson {
+  const { t } = loc;
+  const envelope = { draftId: draft.id, rev: draft.revision };
+  return confirmCard({
+    title: t.guide.cancelTitle,
+    subtitle: draft.step in STEP_NUMBER ? format(t.common.step, { n: STEP_NUMBER[draft.step as keyof typeof STEP_NUMBER] }) : '',
+    question: t.guide.cancelQuestion,
+    consequences: '',
+    yes: { title: t.guide.cancelYes, verb: 'guide', data: { action: 'cancelConfirmed', ...envelope } },
+    no: { title: t.guide.cancelNo, verb: 'guide', data: { action: 'keep', ...envelope, ...typedOnStep(draft, typed) } },
+  });
 }

@@ -9,6 +9,8 @@ import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from './cardModels
 
 const envelope = { draftId: z.string().uuid(), rev: z.union([z.number(), z.string().regex(/^\d{1,7}$/)]).pipe(z.coerce.number().int().positive().max(1_000_000)) };
 const contactId = z.string().uuid();
+/** Whatever a guide card can hold: "Afbryd" carries what was typed, so "Nej" gives it back. */
+export const TYPED_FIELDS = [...new Set([...CONSENT_FIELDS, ...MASTER_DATA_FIELDS, ...CONTACT_FIELDS])];
 export const guidePayloadSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('consent'), ...envelope }).merge(fieldsOf(CONSENT_FIELDS)),
   z.object({ action: z.literal('masterData'), ...envelope }).merge(fieldsOf(MASTER_DATA_FIELDS)),
@@ -20,12 +22,21 @@ export const guidePayloadSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('toReview'), ...envelope }),
   z.object({ action: z.literal('back'), ...envelope }),
   z.object({ action: z.literal('create'), ...envelope }),
-  z.object({ action: z.literal('cancel'), ...envelope }),
+  // "Afbryd" asks first; "Ja, afbryd" ends the guide; "Nej" shows the step again with what was typed.
+  z.object({ action: z.literal('cancel'), ...envelope }).merge(fieldsOf(TYPED_FIELDS)),
+  z.object({ action: z.literal('cancelConfirmed'), ...envelope }),
+  z.object({ action: z.literal('keep'), ...envelope }).merge(fieldsOf(TYPED_FIELDS)),
 ]);
 export type GuidePayload = z.infer<typeof guidePayloadSchema>;
 
 /** Views show a card without changing the guide. */
-export type GuideView = { type: 'editContact'; contactId: string } | { type: 'showNetwork' };
+export type GuideView =
+  | { type: 'editContact'; contactId: string }
+  | { type: 'showNetwork' }
+  /** "Afbryd": are you sure? (with what was typed, for "Nej"). */
+  | { type: 'askCancel'; fields: RawFields }
+  /** "Nej" on that question: the step as it was, with what was typed. */
+  | { type: 'keep'; fields: RawFields };
 
 /** Splits a parsed payload into a state change or a view. */
 export function toGuideRequest(p: GuidePayload): { action: GuideAction } | { view: GuideView } {
@@ -46,10 +57,20 @@ export function toGuideRequest(p: GuidePayload): { action: GuideAction } | { vie
       return { view: { type: 'editContact', contactId: p.contactId } };
     case 'showNetwork':
       return { view: { type: 'showNetwork' } };
+    case 'cancel':
+      return { view: { type: 'askCancel', fields: typed(pick(TYPED_FIELDS)) } };
+    case 'keep':
+      return { view: { type: 'keep', fields: typed(pick(TYPED_FIELDS)) } };
+    case 'cancelConfirmed':
+      return { action: { type: 'cancel' } };
     case 'toReview':
     case 'back':
     case 'create':
-    case 'cancel':
       return { action: { type: p.action } };
   }
+}
+
+/** Only the fields the card actually sent. */
+function typed(fields: RawFields): RawFields {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

@@ -103,6 +103,11 @@ export function isFinished(draft: Pick<GuideDraft, 'step'>): boolean {
 
 const zodErrors = (error: z.ZodError): FieldErrors => errorCodes(error.issues);
 
+/** A choice left empty says what to choose ("Vælg ja eller nej"), not "Skal udfyldes". */
+const CHOICE_REQUIRED: Readonly<Record<string, string>> = { status: 'chooseYesNo', method: 'chooseMethod', covers: 'chooseAtLeastOne' };
+const choiceErrors = (errors: FieldErrors): FieldErrors =>
+  Object.fromEntries(Object.entries(errors).map(([k, code]) => [k, code === 'required' ? (CHOICE_REQUIRED[k] ?? code) : code]));
+
 const list = (v: string | undefined): string[] =>
   (v ?? '')
     .split(',')
@@ -177,7 +182,7 @@ export function applyGuideAction(draft: GuideDraft, action: GuideAction, ctx: Gu
       });
       if (!consent.success || !creator.success) {
         const errors = {
-          ...(consent.success ? {} : zodErrors(consent.error)),
+          ...(consent.success ? {} : choiceErrors(zodErrors(consent.error))),
           ...(creator.success ? {} : renameKeys(zodErrors(creator.error), 'your')),
         };
         return { kind: 'invalid', errors, fields: f };

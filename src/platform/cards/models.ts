@@ -42,6 +42,25 @@ export interface PlatformCardModels {
   welcome: { t: Texts['welcome'] };
   help: { t: Texts['help'] & Pick<Texts['welcome'], 'newPlan' | 'myPlans'>; notice: string };
   notice: { title: string; text: string; color: 'Default' | 'Attention' | 'Good' | 'Warning' };
+  confirm: ConfirmModel;
 }
 
-export const PLATFORM_TEMPLATES = ['welcome', 'help', 'notice'] as const satisfies readonly (keyof PlatformCardModels)[];
+/** A button of the confirmation card: its title and the Action.Execute it sends. */
+export interface ConfirmButton {
+  title: string;
+  verb: string;
+  data: Record<string, unknown>;
+}
+
+/** "Are you sure?" before a destructive action: what will happen, then yes (destructive) or no (nothing changes). */
+export interface ConfirmModel {
+  title: string;
+  subtitle: string;
+  question: string;
+  /** Markdown list of what happens on "yes"; empty for none. */
+  consequences: string;
+  yes: ConfirmButton;
+  no: ConfirmButton;
+}
+
+export const PLATFORM_TEMPLATES = ['welcome', 'help', 'notice', 'confirm'] as const satisfies readonly (keyof PlatformCardModels)[];

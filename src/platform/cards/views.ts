@@ -3,7 +3,7 @@
  * capability's views share: error codes as sentences, form fields and errors.
  */
 import { Locale, format } from '../i18n';
-import type { PlatformCardModels } from './models';
+import type { ConfirmModel, PlatformCardModels } from './models';
 import { templateRenderer, type AdaptiveCardJson } from './render';
 
 const render = templateRenderer<PlatformCardModels>();
@@ -41,3 +41,6 @@ export const helpCard = (loc: Locale, notice = ''): AdaptiveCardJson =>
 
 export const noticeCard = (text: string, color: PlatformCardModels['notice']['color'] = 'Default', title = ''): AdaptiveCardJson =>
   render('notice', { title, text, color });
+
+/** Asks before a destructive action; "no" must change nothing (its handler only shows where things are). */
+export const confirmCard = (model: ConfirmModel): AdaptiveCardJson => render('confirm', model);

@@ -11,6 +11,9 @@ export const da = {
   },
   errors: {
     required: 'Skal udfyldes.',
+    chooseYesNo: 'Vælg ja eller nej.',
+    chooseMethod: 'Vælg hvordan samtykket er givet.',
+    chooseAtLeastOne: 'Vælg mindst én.',
     max: 'Højst {n} tegn.',
     invalidDate: 'Datoen findes ikke. Skriv den som åååå-mm-dd.',
     dateInFuture: 'Datoen kan ikke ligge i fremtiden.',

@@ -13,6 +13,9 @@ export const en: CoreTexts = {
   },
   errors: {
     required: 'Required.',
+    chooseYesNo: 'Choose yes or no.',
+    chooseMethod: 'Choose how consent was given.',
+    chooseAtLeastOne: 'Choose at least one.',
     max: 'At most {n} characters.',
     invalidDate: 'That date does not exist. Write it as yyyy-mm-dd.',
     dateInFuture: 'The date cannot be in the future.',

@@ -13,6 +13,9 @@ export const sv: CoreTexts = {
   },
   errors: {
     required: 'Måste fyllas i.',
+    chooseYesNo: 'Välj ja eller nej.',
+    chooseMethod: 'Välj hur samtycket gavs.',
+    chooseAtLeastOne: 'Välj minst ett alternativ.',
     max: 'Högst {n} tecken.',
     invalidDate: 'Datumet finns inte. Skriv det som åååå-mm-dd.',
     dateInFuture: 'Datumet kan inte ligga i framtiden.',

@@ -178,7 +178,10 @@ describe('guided start through the bot (activity level, real Cosmos code path)',
     const [resumed] = cardsOf(await bot.say(NINA, 'fortsæt'));
     assert.match(textOf(resumed), /Her fortsætter du/);
     assert.match(textOf(resumed), /Stamdata/);
-    const cancelled = await click(bot, NINA, resumed!, 'cancel');
+    // "Afbryd" asks first (test/integration/guide/consentAndCancel.test.ts clicks "Nej" too); "Ja, afbryd" deletes.
+    const question = await click(bot, NINA, resumed!, 'cancel');
+    assert.match(textOf(question), /Vil du afbryde\? Det, du har skrevet, bliver slettet\./);
+    const cancelled = await click(bot, NINA, question, 'cancelConfirmed');
     assert.match(textOf(cancelled), /Guiden er afbrudt/);
     assert.match(textOf(cardsOf(await bot.say(NINA, 'fortsæt'))[0]), /ingen påbegyndt plan/);
   });

@@ -101,14 +101,14 @@ describe('domain/guide', () => {
     const invalidCases: Array<[string, Record<string, string>, Record<string, string>]> = [
       ['no role', { yourRole: '' }, { yourRole: 'required' }],
       ['no organisation', { yourOrganisation: '  ' }, { yourOrganisation: 'required' }],
-      ['no scopes', { covers: '' }, { covers: 'required' }],
+      ['no scopes', { covers: '' }, { covers: 'chooseAtLeastOne' }],
       ['role too long', { yourRole: 'r'.repeat(LIMITS.role + 1) }, { yourRole: `max:${LIMITS.role}` }],
       ['a date that does not exist', { obtainedOn: '2025-02-30' }, { obtainedOn: 'invalidDate' }],
       ['a date in the future', { obtainedOn: '2999-01-01' }, { obtainedOn: 'dateInFuture' }],
       ['no date', { obtainedOn: '' }, { obtainedOn: 'required' }],
       ['an unknown scope', { covers: 'shareWithNetwork,sellData' }, { covers: 'invalid' }],
       ['note too long', { note: 'n'.repeat(LIMITS.note + 1) }, { note: `max:${LIMITS.note}` }],
-      ['no role and no scopes', { yourRole: '', covers: '' }, { yourRole: 'required', covers: 'required' }],
+      ['no role and no scopes', { yourRole: '', covers: '' }, { yourRole: 'required', covers: 'chooseAtLeastOne' }],
     ];
     for (const [label, patch, errors] of invalidCases) {
       it(`given consent with ${label} → errors ${JSON.stringify(errors)}, draft unchanged`, () => {
@@ -123,12 +123,12 @@ describe('domain/guide', () => {
       });
     }
 
-    // A choice left empty is "required" like any other empty field, so the card says "required", not "invalid value".
-    it('given consent with status, method and sector left unselected → each is "required"', () => {
+    // A choice left empty is an error, never "invalid value"; the consent's own choices say what to choose (issue #8).
+    it('given consent with status, method and sector left unselected → each says what to choose (status: yes or no)', () => {
       const env = testEnvironment();
       const fields = consentFields({ status: '', method: '', yourSector: '' });
       const r = invalid(applyGuideAction(draftAt('consent', env), { type: 'consent', fields }, env));
-      assert.deepEqual(r.errors, { status: 'required', method: 'required', yourSector: 'required' });
+      assert.deepEqual(r.errors, { status: 'chooseYesNo', method: 'chooseMethod', yourSector: 'required' });
     });
 
     it('accepts today’s date in Copenhagen as consent date just after midnight (before midnight UTC)', () => {

@@ -22,6 +22,9 @@ const VALID: Record<string, Record<string, unknown>> = {
   back: { action: 'back', ...envelope },
   create: { action: 'create', ...envelope },
   cancel: { action: 'cancel', ...envelope },
+  cancelWithTyping: { action: 'cancel', ...envelope, ...masterDataFields() },
+  cancelConfirmed: { action: 'cancelConfirmed', ...envelope },
+  keep: { action: 'keep', ...envelope, ...masterDataFields() },
 };
 
 describe('bot/payloads', () => {
@@ -103,9 +106,16 @@ describe('bot/payloads', () => {
       assert.deepEqual(request(VALID.showNetwork!), { view: { type: 'showNetwork' } });
     });
 
-    for (const action of ['toReview', 'back', 'create', 'cancel']) {
+    for (const action of ['toReview', 'back', 'create']) {
       it(`"${action}" is an action without fields`, () => assert.deepEqual(request(VALID[action]!), { action: { type: action } }));
     }
+
+    it('"cancel" only asks (a view, carrying what was typed); "cancelConfirmed" cancels; "keep" gives the typing back', () => {
+      assert.deepEqual(request(VALID.cancel!), { view: { type: 'askCancel', fields: {} } });
+      assert.deepEqual(request(VALID.cancelWithTyping!), { view: { type: 'askCancel', fields: masterDataFields() } });
+      assert.deepEqual(request(VALID.cancelConfirmed!), { action: { type: 'cancel' } });
+      assert.deepEqual(request(VALID.keep!), { view: { type: 'keep', fields: masterDataFields() } });
+    });
 
     it('an empty input becomes an undefined field', () => {
       const r = request({ action: 'addContact', ...envelope, name: 'Bo' });

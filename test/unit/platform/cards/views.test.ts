@@ -353,9 +353,16 @@ describe('cards/views', () => {
         it('consent → master data → network → review → plan, each card’s own buttons and values', () => {
           let d = draftAt('consent');
           let card = guideCard(d, loc, { now });
-          // The user picks "given" and fills in their role; everything else is pre-filled.
+          // Consent is an active choice: nothing is ticked or chosen in advance (issue #8); the user chooses each.
+          assert.equal(inputById(card, 'covers')!.value, '', 'no scope pre-ticked');
+          assert.equal(inputById(card, 'method')!.value, '', 'no method pre-selected');
+          assert.equal(inputById(card, 'status')!.value, '', 'given or refused is not pre-selected');
+          const unchosen = click(card, 'consent', d);
+          assert.equal(unchosen.kind, 'invalid', 'submitting without choosing is refused');
           const consentCard = JSON.parse(JSON.stringify(card)) as AdaptiveCardJson;
           inputById(consentCard, 'status')!.value = 'given';
+          inputById(consentCard, 'method')!.value = 'verbal';
+          inputById(consentCard, 'covers')!.value = 'shareWithNetwork,coordinationMeetings';
           inputById(consentCard, 'yourRole')!.value = 'Sygeplejerske';
           inputById(consentCard, 'yourOrganisation')!.value = 'Psykiatrien';
           inputById(consentCard, 'yourSector')!.value = 'regionPsychiatry';
@@ -363,8 +370,8 @@ describe('cards/views', () => {
           let r = click(consentCard, 'consent', d);
           assert.equal(r.kind, 'ok', JSON.stringify(r));
           d = (r as { draft: GuideDraft }).draft;
-          assert.deepEqual(d.consent!.covers, ['shareWithNetwork', 'coordinationMeetings'], 'pre-ticked scopes');
-          assert.equal(d.consent!.method, 'verbal', 'pre-selected method');
+          assert.deepEqual(d.consent!.covers, ['shareWithNetwork', 'coordinationMeetings'], 'the scopes the user ticked');
+          assert.equal(d.consent!.method, 'verbal', 'the method the user chose');
 
           card = guideCard(d, loc, { now });
           assert.equal(inputById(card, 'preferredLanguage')!.value, language, 'the user’s language is proposed');
@@ -410,12 +417,14 @@ describe('cards/views', () => {
           }
         });
 
-        it('"back" and "cancel" take no inputs', () => {
+        it('"back" takes no inputs; "cancel" carries what was typed, so "Nej" on its question can give it back', () => {
           for (const d of [draftAt('masterData'), networkDraft(), reviewDraft()]) {
             const card = guideCard(d, loc, { now });
-            for (const a of executeActions(card).filter((x) => ['back', 'cancel', 'toReview', 'create', 'removeContact', 'editContact'].includes(String(x.data.action)))) {
+            for (const a of executeActions(card).filter((x) => ['back', 'toReview', 'create', 'removeContact', 'editContact'].includes(String(x.data.action)))) {
               assert.equal(a.associatedInputs, 'none', `${d.step}: ${String(a.data.action)}`);
             }
+            const cancel = executeActions(card).find((x) => x.data.action === 'cancel')!;
+            assert.equal(cancel.associatedInputs, inputIds(card).length > 0 ? 'auto' : 'none', `${d.step}: cancel`);
           }
         });
       });
