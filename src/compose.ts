@@ -29,6 +29,8 @@ import { HttpServer, startHttpServer } from './server';
 export interface RunningBot {
   http: HttpServer;
   store: Store;
+  /** The durable job queue (operations and tests: look up, move or cancel a job by id). */
+  jobs: JobQueue;
   /** Stops taking requests and background work, then writes pending data and closes the store. */
   stop(): Promise<void>;
 }
@@ -116,6 +118,7 @@ export async function startBot(config: Config, logger: Logger, env: Environment 
   return {
     http,
     store,
+    jobs: platform.jobs,
     stop: async () => {
       await http.close();
       await scheduler.stop();

@@ -30,6 +30,10 @@ const secret = (min = 1) =>
       .optional(),
   );
 
+/** Whole days, 0 (erase as soon as the plan ends) to 3650 (ten years), with a default. */
+const retentionDays = (fallback: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int('must be whole days').min(0).max(3650).default(fallback));
+
 const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -87,6 +91,10 @@ const envSchema = z
     GRAPH_CLIENT_SECRET: secret(),
     GRAPH_USE_MANAGED_IDENTITY: bool,
     GRAPH_BASE_URL: optionalString.pipe(z.string().url().optional()),
+    /** Days a closed plan is kept (read-only) before its documents are erased; each data controller decides (README, "Consent, withdrawal, closing and erasure"). */
+    PLAN_RETENTION_DAYS_AFTER_CLOSE: retentionDays(90),
+    /** Days a plan is kept (locked, its creator only) after the citizen withdrew all consent, before erasure. */
+    PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL: retentionDays(30),
     /** Local only: answer in this locale whatever the client says (the Playground always says en-US). */
     LOCAL_LOCALE: optionalString.pipe(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as da-DK').optional()),
     /** Days each audit entry is kept (Cosmos ttl); each data controller decides (README, "Privacy"). At least a year; at most what Cosmos's ttl holds (2^31 s). */
@@ -179,6 +187,8 @@ export type Config = Readonly<{
   graph?: { tenantId: string; clientId?: string; clientSecret?: string; managedIdentity: boolean; baseUrl?: string };
   localLocale?: string;
   auditRetentionDays: number;
+  /** How long a plan's documents are kept after it ended (closed, or consent fully withdrawn). */
+  retention: { daysAfterClose: number; daysAfterWithdrawal: number };
 }>;
 
 export class ConfigError extends Error {
@@ -224,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     localLocale: e.LOCAL_LOCALE,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    retention: { daysAfterClose: e.PLAN_RETENTION_DAYS_AFTER_CLOSE, daysAfterWithdrawal: e.PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL },
   };
   return Object.freeze(config);
 }

@@ -9,9 +9,10 @@ import { en as coreEn } from './platform/i18n/en';
 import { sv as coreSv } from './platform/i18n/sv';
 import type { TextsOf } from './platform/i18n/da';
 import { documentTexts } from './plans/document/texts';
+import { lifecycleTexts } from './plans/lifecycleTexts';
 import { plansTexts } from './plans/texts';
 
-const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...meetingsTexts.da };
+const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...meetingsTexts.da };
 
 /** The shape every language has. */
 export type Texts = TextsOf<typeof da>;
@@ -19,6 +20,6 @@ export type Texts = TextsOf<typeof da>;
 /** Every text by language. */
 export const TEXTS: Record<'da' | 'en' | 'sv', Texts> = {
   da,
-  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...meetingsTexts.en },
-  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...meetingsTexts.sv },
+  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...meetingsTexts.en },
+  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...meetingsTexts.sv },
 };

@@ -20,7 +20,10 @@ export const GUIDE_COMMAND_WORDS = {
 
 /** Builds the guide over the platform and the plans capability. */
 export function createGuide(p: Platform, plans: Plans) {
-  const service = new GuideService(new CosmosDraftStore(p.store.containers.drafts!), plans.store, p.audit, p.env);
+  const drafts = new CosmosDraftStore(p.store.containers.drafts!);
+  const service = new GuideService(drafts, plans.store, p.audit, p.env);
+  // The guide that made a plan is kept (without citizen data) to answer a late click; it goes with the plan's erasure.
+  plans.lifecycle.erasers.push((plan) => drafts.remove(plan.tenantId, plan.id));
   const handlers = new GuideHandlers(service, plans.service, p.logger);
   // A plan whose guide ended just before a crash is stored now rather than missing from the list.
   plans.handlers.hooks.beforeList.push((user) => service.completePending(user));

@@ -18,7 +18,7 @@ import { graphOnlineMeetingProvider } from './graph/onlineMeetingProvider';
 import type { IcsLinkTarget } from './domain/invitationFile';
 import { IcsLinks } from './http/icsLinks';
 import { registerIcsRoute } from './http/icsRoute';
-import { OutboxMeetingNotifier } from './notify/meetingNotifier';
+import { OutboxMeetingNotifier, noticeKey } from './notify/meetingNotifier';
 import { JobMeetingReminders, reminderHandlers } from './notify/meetingReminders';
 import { JobOnlineMeetings } from './notify/onlineMeetingJobs';
 import { CosmosMeetingStore } from './storage/meetingRepository';
@@ -47,6 +47,28 @@ export function createMeetings(p: Platform, plans: Plans) {
   });
   const invitations = new InvitationService(plans.store, meetings, p.audit, notifier, env);
   const handlers = new MeetingHandlers(service, invitations, { onlineMeetingsAvailable: !!onlineMeetings, icsUrl, now: () => env.now() }, logger);
+
+  // A withdrawal or a closing cancels the open meetings the consent no longer covers; erasure deletes the plan's meetings.
+  plans.lifecycle.toCancel.push(async (plan) => (await service.uncoveredOpenMeetings(plan)).length);
+  plans.lifecycle.afterChange.push(async (plan, by) => void (await service.cancelUncovered(plan, by)));
+  plans.lifecycle.erasers.push(async (plan, lastAttempt) => {
+    const all = await meetings.listForPlan(plan.tenantId, plan.id);
+    // Their notices must have left the outbox first (it drops the content then); the last attempt erases regardless.
+    if (!lastAttempt) {
+      for (const m of all) {
+        for (let sequence = 0; sequence <= m.sequence; sequence++) {
+          for (const kind of ['invitation', 'changed', 'cancelled'] as const) {
+            const { counts } = await p.outbox.status(plan.tenantId, noticeKey({ ...m, sequence }, kind));
+            if (counts.pending + counts.sending > 0) throw new Error('meeting notices still in the outbox');
+          }
+        }
+      }
+    }
+    for (const m of all) {
+      await reminders.cancel(m);
+      await meetings.remove(plan.tenantId, m.id);
+    }
+  });
 
   // The overview card of each plan shows its latest meeting.
   plans.handlers.hooks.summary = async (plan, loc) => {

@@ -1,7 +1,8 @@
 /**
  * The plans capability: the care plan, who may see it, "mine planer",
  * linking Teams users to the plans that list them, the plan as a Word
- * document behind signed links, and "who has seen my plan".
+ * document behind signed links, "who has seen my plan", and the end of
+ * sharing: withdrawing consent, closing a plan, and erasure after the retention period.
  */
 import { randomBytes } from 'node:crypto';
 import { MessageFactory } from 'botbuilder';
@@ -10,14 +11,19 @@ import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
 import { askToConfirm, offerLinksByTeamsEmail } from './bot/identityLink';
 import { DocumentHandlers } from './bot/documentHandlers';
+import { LifecycleHandlers } from './bot/lifecycleHandlers';
 import { LinkHandlers } from './bot/linkHandlers';
 import { PlanHandlers } from './bot/planHandlers';
+import { ErasureService } from './domain/erasure';
+import { LifecycleService } from './domain/lifecycleService';
 import { PlanService } from './domain/planService';
 import { PlanDocumentSections } from './document/documentModel';
 import { PlanDocumentService } from './document/documentService';
 import { fillPlanSections } from './document/planSections';
 import { DocumentLinks } from './http/documentLinks';
 import { registerDocumentRoute } from './http/documentRoute';
+import type { PlanLifecycleHooks } from './domain/ports';
+import { LifecycleJobs, planNoticesFinished } from './notify/lifecycleJobs';
 import { CosmosPlanStore } from './storage/planRepository';
 
 /** Care plans, one logical partition per tenant (README, "Storage and partitioning"). */
@@ -27,6 +33,8 @@ export const PLAN_COMMAND_WORDS = {
   myPlans: ['mine planer', 'mina planer', 'my plans'],
   downloadPlan: ['hent plan', 'hent planen', 'hent som word', 'download plan', 'download the plan', 'download as word', 'ladda ner plan', 'ladda ner planen', 'ladda ner som word'],
   accessLog: ['adgangslog', 'hvem har set planen', 'access log', 'who has seen the plan', 'åtkomstlogg', 'vem har sett planen'],
+  withdrawConsent: ['træk samtykke tilbage', 'træk samtykket tilbage', 'withdraw consent', 'återkalla samtycke', 'återkalla samtycket'],
+  closePlan: ['afslut plan', 'afslut planen', 'close plan', 'close the plan', 'avsluta plan', 'avsluta planen'],
 } as const;
 
 /** What other capabilities use of plans. */
@@ -45,6 +53,16 @@ export function createPlans(p: Platform) {
   const documentLinks = new DocumentLinks(linkSecret, p.config.publicBaseUrl, p.config.documentLinkTtlHours * 3600_000, () => p.env.now());
   const documents = new PlanDocumentService({ plans: store, audit: p.audit, env: p.env, links: documentLinks, sections });
   const documentHandlers = new DocumentHandlers(documents, handlers, p.logger);
+  // Later capabilities register what they do when a plan's sharing shrinks or it ends (meetings, the guide's draft).
+  const lifecycle: PlanLifecycleHooks = { toCancel: [], afterChange: [], erasers: [] };
+  // The network's notices about the plan must have left the outbox (which then drops their content) before erasure.
+  lifecycle.erasers.push(async (plan, lastAttempt) => {
+    if (!lastAttempt && !(await planNoticesFinished(plan, p.outbox))) throw new Error('plan notices still in the outbox');
+  });
+  const erasure = new ErasureService(store, lifecycle, p.audit, p.env);
+  const jobs = new LifecycleJobs(p.jobs, { plans: store, hooks: lifecycle, erasure, outbox: p.outbox, directory: p.directory, logger: p.logger });
+  const ending = new LifecycleService({ plans: store, audit: p.audit, env: p.env, retention: p.config.retention, hooks: lifecycle, effects: jobs });
+  const endings = new LifecycleHandlers(ending, service, handlers, () => p.env.now(), p.logger);
   /** Asks the user to confirm the contacts the network listed with their verified e-mail (nothing is linked before they do). */
   const link = async (context: Parameters<typeof offerLinksByTeamsEmail>[0], turn: Parameters<typeof offerLinksByTeamsEmail>[1]) =>
     askToConfirm(context, turn, await offerLinksByTeamsEmail(context, turn, service, p.logger));
@@ -77,15 +95,24 @@ export function createPlans(p: Platform) {
           await context.sendActivity(MessageFactory.carousel(attachments, text));
         },
       },
+      ...(['withdrawConsent', 'closePlan'] as const).map((name) => ({
+        name,
+        words: PLAN_COMMAND_WORDS[name],
+        run: async (context: Parameters<NonNullable<CapabilityModule['onNewConversation']>>[0], turn: Parameters<NonNullable<CapabilityModule['onNewConversation']>>[1]) => {
+          const { attachments, text } = await endings.command(turn, name === 'withdrawConsent' ? 'withdraw' : 'close');
+          await context.sendActivity(MessageFactory.carousel(attachments, text));
+        },
+      })),
     ],
     verbs: [
       { verb: 'planLink', handle: (turn, _context, data) => links.act(turn, data) },
       { verb: 'planDocument', handle: (turn, _context, data) => documentHandlers.act(turn, data) },
       { verb: 'plan', handle: (turn, context, data) => handlers.act(turn, context, data) },
+      { verb: 'planLifecycle', handle: (turn, _context, data) => endings.act(turn, data) },
     ],
     routes: (server) => registerDocumentRoute(server, { links: documentLinks, documents, logger: p.logger }),
     // A new or changed personal chat (install, first message): ask about plans that list the user's e-mail.
     onNewConversation: (context, turn) => link(context, turn),
   };
-  return { store, service, handlers, link, document: { sections }, module };
+  return { store, service, handlers, link, document: { sections }, lifecycle, jobs, module };
 }

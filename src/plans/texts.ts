@@ -64,6 +64,9 @@ export const da = {
         documentLinked: 'Bad om links til planen som Word-dokument',
         documentRead: 'Hentede planen som Word-dokument',
         accessLogRead: 'Så, hvem der har set planen',
+        consentWithdrawn: 'Registrerede, at borgeren trak samtykket tilbage (helt eller delvis)',
+        closed: 'Afsluttede planen',
+        erased: 'Planen blev slettet, da opbevaringstiden var udløbet',
       },
       access: {
         denied: 'Blev afvist: {reason}',
@@ -167,6 +170,9 @@ export const en: TextsOf<typeof da> = {
         documentLinked: 'Asked for links to the plan as a Word document',
         documentRead: 'Downloaded the plan as a Word document',
         accessLogRead: 'Viewed who has seen the plan',
+        consentWithdrawn: 'Recorded that the citizen withdrew consent (fully or in part)',
+        closed: 'Closed the plan',
+        erased: 'The plan was erased when its retention period ended',
       },
       access: {
         denied: 'Was refused: {reason}',
@@ -268,6 +274,9 @@ export const sv: TextsOf<typeof da> = {
         documentLinked: 'Bad om länkar till planen som Word-dokument',
         documentRead: 'Hämtade planen som Word-dokument',
         accessLogRead: 'Såg vem som har sett planen',
+        consentWithdrawn: 'Registrerade att brukaren återkallade samtycket (helt eller delvis)',
+        closed: 'Avslutade planen',
+        erased: 'Planen raderades när lagringstiden hade gått ut',
       },
       access: {
         denied: 'Nekades: {reason}',

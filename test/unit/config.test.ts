@@ -45,6 +45,7 @@ describe('config', () => {
       graph: undefined,
       localLocale: undefined,
       auditRetentionDays: 1826,
+      retention: { daysAfterClose: 90, daysAfterWithdrawal: 30 },
     });
   });
 
@@ -53,6 +54,15 @@ describe('config', () => {
     assert.equal(loadConfig({ ...LOCAL, AUDIT_RETENTION_DAYS: '3653' }).auditRetentionDays, 3653);
     for (const bad of ['5', '364', '1.5', 'ten years', '24856']) {
       assert.match(configError({ ...LOCAL, AUDIT_RETENTION_DAYS: bad }).message, /AUDIT_RETENTION_DAYS/, bad);
+    }
+  });
+
+  it('PLAN_RETENTION_DAYS_AFTER_CLOSE / _AFTER_WITHDRAWAL: whole days from 0 to 3650', () => {
+    assert.deepEqual(loadConfig({ ...LOCAL, PLAN_RETENTION_DAYS_AFTER_CLOSE: '0', PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL: '3650' }).retention, { daysAfterClose: 0, daysAfterWithdrawal: 3650 });
+    assert.deepEqual(loadConfig({ ...LOCAL, PLAN_RETENTION_DAYS_AFTER_CLOSE: '' }).retention.daysAfterClose, 90);
+    for (const bad of ['-1', '3651', '1.5', 'soon']) {
+      assert.match(configError({ ...LOCAL, PLAN_RETENTION_DAYS_AFTER_CLOSE: bad }).message, /PLAN_RETENTION_DAYS_AFTER_CLOSE/, bad);
+      assert.match(configError({ ...LOCAL, PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL: bad }).message, /PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL/, bad);
     }
   });
 

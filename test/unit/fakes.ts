@@ -109,8 +109,14 @@ export class InMemoryPlanStore implements PlanStore {
     if (!current) return undefined;
     const next = change(copy(current));
     if (next === undefined) return copy(current);
-    this.docs.set(k, copy(next));
-    return copy(next);
+    // Like the Cosmos repository: every stored change is a new version.
+    const stored = { ...next, version: current.version + 1 };
+    this.docs.set(k, copy(stored));
+    return copy(stored);
+  }
+
+  async remove(tenantId: string, planId: string): Promise<void> {
+    this.docs.delete(key(tenantId, planId));
   }
 
   async findByUnlinkedEmail(tenantId: string, email: string): Promise<string[]> {

@@ -4,7 +4,7 @@ import type { GuideDraft } from '../domain/guide';
 import type { DraftStore } from '../domain/ports';
 import type { Versioned } from '../../platform/ports';
 import { isNotFound, isPreconditionFailed, stripSystem } from '../../platform/storage/cosmosErrors';
-import { createOnce, readOwned } from '../../platform/storage/documents';
+import { createOnce, readOwned, removeIfExists } from '../../platform/storage/documents';
 
 /** A guide nobody touched for 30 days is deleted with what it held about the citizen. */
 export const DRAFT_TTL_SECONDS = 30 * 24 * 3600;
@@ -70,5 +70,10 @@ export class CosmosDraftStore implements DraftStore {
       )
       .fetchAll();
     return resources.map(fromStored);
+  }
+
+  /** Deletes the guide that made the plan (erasure of the plan after the retention period). */
+  remove(tenantId: string, id: string): Promise<void> {
+    return removeIfExists(this.container, id, tenantId);
   }
 }

@@ -21,6 +21,7 @@ import { invitationPayloadSchema, meetingPayloadSchema } from './payloads';
 import type { Turn } from '../../platform/bot/turn';
 import type { Answer as PlanListAnswer, PlanHandlers } from '../../plans/bot/planHandlers';
 import { canCallMeeting } from '../../plans/domain/carePlan';
+import { lockedCard } from '../../plans/bot/lifecycleViews';
 
 export interface MeetingHandlerOptions {
   onlineMeetingsAvailable: boolean;
@@ -65,7 +66,7 @@ export class MeetingHandlers {
       case 'prepare': {
         const r = await this.meetings.prepare(turn.user, p.planId);
         if (r.kind === 'denied') return noticeCard(t.notices.denied, 'Attention');
-        if (r.kind === 'locked') return noticeCard(t.meeting.noPlanToInvite, 'Warning');
+        if (r.kind === 'locked') return r.reason ? lockedCard(r.reason, turn.loc) : noticeCard(t.meeting.noPlanToInvite, 'Warning');
         return meetingScheduleCard(r.plan, turn.loc, { now: this.opts.now(), formId: randomUUID(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable });
       }
       case 'schedule': {
@@ -73,6 +74,7 @@ export class MeetingHandlers {
         const input = scheduleInputSchema.safeParse({ ...fields, mode: p.mode || undefined, agenda: p.agenda ?? '' });
         if (!input.success) {
           const prepared = await this.meetings.prepare(turn.user, p.planId);
+          if (prepared.kind === 'locked') return prepared.reason ? lockedCard(prepared.reason, turn.loc) : noticeCard(t.meeting.noPlanToInvite, 'Warning');
           if (prepared.kind !== 'ok') return noticeCard(t.notices.denied, 'Attention');
           return meetingScheduleCard(prepared.plan, turn.loc, { now: this.opts.now(), formId: p.formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: errorCodes(input.error.issues) });
         }
@@ -103,6 +105,7 @@ export class MeetingHandlers {
       case 'checklistView': {
         // The checklist comes as a message of its own: the organiser's card stays where it is and keeps updating.
         const r = await this.meetings.view(turn.user, p.meetingId);
+        if (r.kind !== 'ok' && r.kind !== 'stale') return this.organiser(turn, r);
         await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(this.checklist(turn, r))));
         return this.organiser(turn, r);
       }
@@ -152,7 +155,7 @@ export class MeetingHandlers {
   private organiser(turn: Turn, r: MeetingOutcome, errors?: Record<string, string>, notice?: string): AdaptiveCardJson {
     const { t } = turn.loc;
     if (r.kind === 'denied') return noticeCard(t.notices.denied, 'Attention');
-    if (r.kind === 'locked') return noticeCard(t.meeting.noPlanToInvite, 'Warning');
+    if (r.kind === 'locked') return r.reason ? lockedCard(r.reason, turn.loc) : noticeCard(t.meeting.noPlanToInvite, 'Warning');
     if (r.kind === 'invalid') return noticeCard(`${t.errors.formHeading} ${Object.values(r.errors).map((c) => errorText(c, turn.loc)).join(' ')}`, 'Attention');
     const staleNotice = r.kind === 'stale' ? t.notices.stale : undefined;
     const errorNotice =
@@ -177,6 +180,7 @@ export class MeetingHandlers {
     const { t } = turn.loc;
     if (r.kind === 'denied') return noticeCard(t.meeting.notInvited, 'Attention');
     if (r.kind === 'cancelled') return noticeCard(t.meeting.meetingCancelled, 'Warning');
+    if (r.kind === 'locked') return lockedCard(r.reason, turn.loc);
     return invitationCard(r.plan, r.meeting, r.contact, r.invitation, turn.loc, {
       notice: r.kind === 'stale' ? t.meeting.changed : notice,
       noticeColor: color ?? (r.kind === 'ok' ? 'Good' : 'Attention'),

@@ -7,7 +7,7 @@
  */
 import type { DenialReason } from '../../platform/audit/audit';
 import { AuditTrail } from '../../platform/audit/auditTrail';
-import { CarePlan, Contact, ContactInput, canChange, contactInputSchema, isMember } from '../../plans/domain/carePlan';
+import { CarePlan, Contact, ContactInput, canChange, contactInputSchema, isMember, lockReason } from '../../plans/domain/carePlan';
 import type { Environment, UserIdentity } from '../../platform/identity';
 import { errorCodes } from '../../platform/validation';
 import { Answer, CoordinationMeeting, Invitation, answerInvitation } from './meeting';
@@ -20,6 +20,8 @@ export type InvitationOutcome =
   | { kind: 'invalid'; plan: CarePlan; meeting: CoordinationMeeting; contact: Contact; invitation: Invitation; errors: Record<string, string> }
   | { kind: 'stale'; plan: CarePlan; meeting: CoordinationMeeting; contact: Contact; invitation: Invitation }
   | { kind: 'cancelled' }
+  /** The plan is locked (consent withdrawn) or closed: nothing changed. */
+  | { kind: 'locked'; reason: 'withdrawn' | 'closed' }
   | { kind: 'denied' };
 
 export class InvitationService {
@@ -38,7 +40,11 @@ export class InvitationService {
   /** The invitation as the contact sees it now (opened, or refreshed by Teams): a look, once per window. */
   async view(user: UserIdentity, meetingId: string, contactId: string): Promise<InvitationOutcome> {
     const found = await this.own(user, meetingId, contactId, 'look');
-    if (found.kind === 'ok') await this.lookedAt(user, found.plan.id, meetingId, contactId);
+    if (found.kind !== 'ok') return found;
+    // A locked or closed plan's invitation answers so, and shows nothing more.
+    const reason = lockReason(found.plan);
+    if (reason) return this.refuse(user, found.plan.id, 'locked', `invitation:${meetingId}:${contactId}`, { kind: 'locked', reason });
+    await this.lookedAt(user, found.plan.id, meetingId, contactId);
     return found;
   }
 
@@ -66,8 +72,9 @@ export class InvitationService {
     const found = await this.own(user, meetingId, contactId, 'change');
     if (found.kind !== 'ok') return found;
     const target = `invitation:${meetingId}:${contactId}`;
+    const locked = lockReason(found.plan);
+    if (locked) return this.refuse(user, found.plan.id, 'locked', target, { kind: 'locked', reason: locked });
     if (found.meeting.status === 'cancelled') return this.refuse(user, found.plan.id, 'cancelled', target, { kind: 'cancelled' });
-    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', target, { kind: 'denied' });
     const state: { result: 'answered' | 'same' | 'stale' | 'cancelled' } = { result: 'stale' };
     const updated = await this.meetings.update(user.tenantId, meetingId, (m) => {
       const r = answerInvitation(m, contactId, sequence, answer, this.env.now());
@@ -92,6 +99,8 @@ export class InvitationService {
     const found = await this.own(user, meetingId, contactId, 'change');
     if (found.kind !== 'ok') return found;
     const target = `invitation:${meetingId}:${contactId}`;
+    const locked = lockReason(found.plan);
+    if (locked) return this.refuse(user, found.plan.id, 'locked', target, { kind: 'locked', reason: locked });
     // Name, role and details are theirs to correct; the sector and Teams identity are not.
     const parsed = contactInputSchema.safeParse({ ...fields, sector: found.contact.sector });
     if (!parsed.success) {
@@ -133,12 +142,15 @@ export class InvitationService {
     const plan = meeting && (await this.plans.get(user.tenantId, meeting.planId));
     const contact = plan?.contacts.find((c) => c.id === contactId);
     const invitation = meeting && invitationOf(meeting, contactId);
-    if (meeting && plan && contact && invitation && contact.teamsUserId === user.userId) return { kind: 'ok' as const, plan, meeting, contact, invitation };
+    const theirs = meeting && plan && contact && invitation && contact.teamsUserId === user.userId;
+    // Still in the network: the consent covers them (a withdrawal removes them, see plans/domain/lifecycle.ts).
+    if (theirs && isMember(plan, user.userId)) return { kind: 'ok' as const, plan, meeting, contact, invitation };
     const reason: DenialReason = !plan ? 'notFound' : isMember(plan, user.userId) ? 'notInvited' : 'notMember';
     const target = `invitation:${meetingId}:${contactId}`;
     if (purpose === 'look') await this.trail.refusedRead(user, plan?.id ?? meetingId, reason, target);
     else await this.trail.refused(user, plan?.id ?? meetingId, reason, target);
-    return { kind: 'denied' as const };
+    // Their own invitation, but no longer in the network: a cancelled meeting says so, nothing else is shown – and never why.
+    return theirs && meeting.status === 'cancelled' ? ({ kind: 'cancelled' } as const) : ({ kind: 'denied' } as const);
   }
 
   private async refuse<R>(user: UserIdentity, planId: string, reason: DenialReason, target: string, result: R, details?: Record<string, number>): Promise<R> {

@@ -3,7 +3,7 @@
  * who is invited and how they answered. Pure: no I/O.
  */
 import { z } from 'zod';
-import { Actor, CarePlan, consentCovers, isRealDate } from '../../plans/domain/carePlan';
+import { Actor, CarePlan, canCallMeeting, consentCovers, isRealDate } from '../../plans/domain/carePlan';
 import { zonedToInstant } from '../../platform/zonedTime';
 
 export const MEETING_MODES = ['virtual', 'inPerson'] as const;
@@ -45,6 +45,8 @@ export interface CoordinationMeeting {
   onlineStatus?: 'creating' | 'failed';
   agenda: string[];
   status: 'scheduled' | 'cancelled';
+  /** Set when the meeting was cancelled because the plan's consent no longer covers it, or the plan ended. */
+  cancelledForPlan?: true;
   /** Goes up on every change of time or place and on cancellation (iCalendar SEQUENCE; stale cards). */
   sequence: number;
   invitations: Invitation[];
@@ -237,4 +239,23 @@ export function tally(meeting: Pick<CoordinationMeeting, 'invitations'>): Tally 
   const t: Tally = { accepted: 0, apologies: 0, substitute: 0, pending: 0, total: meeting.invitations.length };
   for (const i of meeting.invitations) t[i.response]++;
   return t;
+}
+
+/** Not cancelled and not over yet: its invitations still stand. */
+export function isOpen(meeting: Pick<CoordinationMeeting, 'status' | 'startsAt' | 'durationMinutes'>, now: Date): boolean {
+  return meeting.status === 'scheduled' && new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000 > now.getTime();
+}
+
+/**
+ * Whether the citizen's consent still covers the meeting: meetings with the
+ * network may be held, and it covers everybody invited. When it does not (a
+ * withdrawal, a closed plan), the open meeting is cancelled for everybody with
+ * the usual neutral notice rather than edited silently.
+ */
+export function meetingCoveredBy(plan: CarePlan, meeting: Pick<CoordinationMeeting, 'invitations'>): boolean {
+  if (!canCallMeeting(plan)) return false;
+  return meeting.invitations.every((i) => {
+    const contact = plan.contacts.find((c) => c.id === i.contactId);
+    return !contact || consentCovers(plan, contact);
+  });
 }

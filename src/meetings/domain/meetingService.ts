@@ -6,7 +6,7 @@
  */
 import type { AuditActor, DenialReason } from '../../platform/audit/audit';
 import { AuditTrail } from '../../platform/audit/auditTrail';
-import { CarePlan, canCallMeeting, canChange, isMember } from '../../plans/domain/carePlan';
+import { Actor, CarePlan, canCallMeeting, canChange, isMember, lockReason } from '../../plans/domain/carePlan';
 import { ChecklistKey, ALL_CHECKLIST_KEYS, toggleChecklistItem } from './checklist';
 import type { Environment, UserIdentity } from '../../platform/identity';
 import {
@@ -14,6 +14,8 @@ import {
   ScheduleInput,
   cancelMeeting,
   confirmManualSent,
+  isOpen,
+  meetingCoveredBy,
   rescheduleMeeting,
   scheduleMeeting,
 } from './meeting';
@@ -26,8 +28,12 @@ export type MeetingOutcome =
   | { kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting; delivered: number; failedContactIds: string[] }
   | { kind: 'invalid'; plan: CarePlan; errors: Record<string, string> }
   | { kind: 'stale'; plan: CarePlan; meeting: CoordinationMeeting; delivered: number; failedContactIds: string[] }
-  | { kind: 'locked' }
+  /** The plan is locked or closed (reason), or its consent does not cover meetings (no reason): nothing changed. */
+  | { kind: 'locked'; reason?: LockReason }
   | { kind: 'denied' };
+
+type LockReason = 'withdrawn' | 'closed';
+type Locked = { kind: 'locked'; reason?: LockReason };
 
 export interface MeetingDeps {
   plans: PlanStore;
@@ -55,7 +61,7 @@ export class MeetingService {
   }
 
   /** The plan for the scheduling form, if the user may call a meeting for it: open, and the citizen consented to coordination meetings. */
-  async prepare(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | { kind: 'locked' } | { kind: 'denied' }> {
+  async prepare(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | Locked | { kind: 'denied' }> {
     const r = await this.callable(user, planId);
     if (r.kind === 'ok') await this.lookedAtPlan(user, planId);
     return r;
@@ -103,6 +109,9 @@ export class MeetingService {
   async view(user: UserIdentity, meetingId: string): Promise<MeetingOutcome> {
     const found = await this.memberMeeting(user, meetingId, 'look');
     if (found.kind !== 'ok') return found;
+    // A locked or closed plan's meeting cards answer so, whatever the button.
+    const reason = lockReason(found.plan);
+    if (reason) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action: 'view' }, { kind: 'locked', reason } as Locked);
     await this.lookedAtMeeting(user, found.meeting);
     return this.outcome('ok', found.plan, found.meeting);
   }
@@ -143,6 +152,8 @@ export class MeetingService {
   async confirmManual(user: UserIdentity, meetingId: string, contactId: string): Promise<MeetingOutcome> {
     const found = await this.memberMeeting(user, meetingId, 'change');
     if (found.kind !== 'ok') return found;
+    const reason = lockReason(found.plan);
+    if (reason) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action: 'manualSent' }, { kind: 'locked', reason } as Locked);
     if (found.meeting.organiser.userId !== user.userId) return this.refuse(user, found.plan.id, 'notOrganiser', found.meeting, { action: 'manualSent' });
     const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) =>
       m.invitations.some((i) => i.contactId === contactId && i.manualSentAt) ? undefined : confirmManualSent(m, contactId, this.d.env.now()),
@@ -166,7 +177,7 @@ export class MeetingService {
   async setChecklist(user: UserIdentity, meetingId: string, changes: ReadonlyMap<string, boolean>): Promise<MeetingOutcome> {
     const found = await this.memberMeeting(user, meetingId, 'change');
     if (found.kind !== 'ok') return found;
-    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action: 'checklist' }, { kind: 'locked' });
+    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action: 'checklist' }, { kind: 'locked', reason: lockReason(found.plan) } as Locked);
     const now = this.d.env.now();
     let applied = 0;
     const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => {
@@ -187,6 +198,50 @@ export class MeetingService {
     return this.outcome('ok', found.plan, updated.after);
   }
 
+  /** The plan's open meetings its consent no longer covers (shown on a withdrawal's or closing's confirmation). */
+  async uncoveredOpenMeetings(plan: CarePlan): Promise<CoordinationMeeting[]> {
+    const now = this.d.env.now();
+    return (await this.d.meetings.listForPlan(plan.tenantId, plan.id)).filter((m) => isOpen(m, now) && !meetingCoveredBy(plan, m));
+  }
+
+  /**
+   * After a withdrawal or a closing (`by` acted): every open meeting the consent
+   * no longer covers is cancelled through the usual path – everybody invited
+   * gets the neutral cancellation, the .ics links of the old sequence die, the
+   * Teams meeting is deleted, reminders are dropped. For a plan that has ended,
+   * every meeting's reminders are dropped. Idempotent.
+   */
+  async cancelUncovered(plan: CarePlan, by: Actor): Promise<number> {
+    const all = await this.d.meetings.listForPlan(plan.tenantId, plan.id);
+    const now = this.d.env.now();
+    let cancelled = 0;
+    for (const meeting of all) {
+      if (meeting.status === 'cancelled') {
+        // Cancelled here before and the job is run again (a crash in between): its notices again, idempotent by key.
+        if (meeting.cancelledForPlan) await this.afterCancel(plan, meeting, by);
+        continue;
+      }
+      if (!isOpen(meeting, now) || meetingCoveredBy(plan, meeting)) continue;
+      const updated = await this.d.meetings.update(plan.tenantId, meeting.id, (m) =>
+        m.status === 'cancelled' ? undefined : { ...cancelMeeting(m, now), cancelledForPlan: true as const },
+      );
+      if (!updated || updated.after === updated.before) continue;
+      await this.afterCancel(plan, updated.after, by);
+      cancelled++;
+    }
+    if (!canChange(plan)) for (const meeting of all) await this.d.reminders.cancel(meeting);
+    return cancelled;
+  }
+
+  /** The cancellation's entry (once, by whoever ended the sharing; no reason: 'plan'), notices, reminders, Teams meeting, the organiser's card. */
+  private async afterCancel(plan: CarePlan, meeting: CoordinationMeeting, by: Actor): Promise<void> {
+    await this.trail.changed({ tenantId: plan.tenantId, userId: by.userId }, plan.id, 'meeting.cancelled', { meetingId: meeting.id, cause: 'plan' }, { key: [meeting.id] });
+    await this.queueNotices(plan, meeting, 'cancelled');
+    await this.d.reminders.cancel(meeting);
+    await this.queueOnlineSync(meeting);
+    await this.d.notifier.refreshOrganiser(plan, meeting);
+  }
+
   private async organiserChange(
     user: UserIdentity,
     meetingId: string,
@@ -198,8 +253,9 @@ export class MeetingService {
     const found = await this.memberMeeting(user, meetingId, 'change');
     if (found.kind !== 'ok') return found;
     // Refused before anything is written: a colleague's "cancel" leaves exactly one entry, the refusal.
+    // A locked or closed plan says so to anybody who clicks (its cards all answer the same way).
+    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action }, { kind: 'locked', reason: lockReason(found.plan) } as Locked);
     if (found.meeting.organiser.userId !== user.userId) return this.refuse(user, found.plan.id, 'notOrganiser', found.meeting, { action });
-    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action }, { kind: 'locked' });
     let errors: Record<string, string> | undefined;
     const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => {
       if (m.sequence !== sequence || m.status === 'cancelled') return undefined;
@@ -317,13 +373,13 @@ export class MeetingService {
   }
 
   /** The plan if the user may call a meeting for it; only a refusal is recorded here. */
-  private async callable(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | { kind: 'locked' } | { kind: 'denied' }> {
+  private async callable(user: UserIdentity, planId: string): Promise<{ kind: 'ok'; plan: CarePlan } | Locked | { kind: 'denied' }> {
     const plan = await this.d.plans.get(user.tenantId, planId);
     if (!plan || !isMember(plan, user.userId)) {
       await this.trail.refused(user, planId, plan ? 'notMember' : 'notFound', 'plan', { action: 'meeting' });
       return { kind: 'denied' };
     }
-    if (!canCallMeeting(plan)) return this.refuse(user, planId, 'locked', undefined, { action: 'meeting' }, { kind: 'locked' });
+    if (!canCallMeeting(plan)) return this.refuse(user, planId, 'locked', undefined, { action: 'meeting' }, { kind: 'locked', reason: lockReason(plan) } as Locked);
     return { kind: 'ok', plan };
   }
 

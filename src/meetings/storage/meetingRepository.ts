@@ -3,7 +3,7 @@ import type { Container } from '@azure/cosmos';
 import type { CoordinationMeeting } from '../domain/meeting';
 import type { MeetingStore } from '../domain/ports';
 import { stripSystem } from '../../platform/storage/cosmosErrors';
-import { createOnce, readOwned, updateWithEtag } from '../../platform/storage/documents';
+import { createOnce, readOwned, removeIfExists, updateWithEtag } from '../../platform/storage/documents';
 
 export class CosmosMeetingStore implements MeetingStore {
   constructor(private readonly container: Container) {}
@@ -38,5 +38,10 @@ export class CosmosMeetingStore implements MeetingStore {
       )
       .fetchAll();
     return resources.map(stripSystem);
+  }
+
+  /** Deletes the meeting (erasure of its plan after the retention period). */
+  remove(tenantId: string, id: string): Promise<void> {
+    return removeIfExists(this.container, id, tenantId);
   }
 }

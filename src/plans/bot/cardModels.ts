@@ -1,5 +1,5 @@
 /** View models of the plan templates in adaptiveCards/ (plan*.json). */
-import type { Fact } from '../../platform/cards/models';
+import type { Choice, Fact } from '../../platform/cards/models';
 import type { Texts } from '../../platform/i18n';
 
 export interface PlanCardModels {
@@ -22,6 +22,30 @@ export interface PlanCardModels {
     checklistLine: string;
     /** Contacts linked to a Teams user, with an undo – only on the organiser's own view. */
     links: { contactId: string; name: string; confirmText: string }[];
+    /** The organiser's view of an open plan: withdraw consent, close the plan. */
+    canEnd: boolean;
+  };
+  planWithdraw: {
+    t: Texts;
+    planId: string;
+    heading: string;
+    formError: string;
+    today: string;
+    noteLimit: number;
+    /** "All" and each scope the consent still covers; nothing preselected. */
+    scopes: Choice[];
+    fields: Record<'scope' | 'method' | 'on' | 'note', string>;
+    errors: Record<'scope' | 'method' | 'on' | 'note', string>;
+  };
+  planClose: {
+    t: Texts;
+    planId: string;
+    heading: string;
+    formError: string;
+    noteLimit: number;
+    reasons: Choice[];
+    fields: Record<'reason' | 'note', string>;
+    errors: Record<'reason' | 'note', string>;
   };
   /** The plan as a Word document: the links the member gets (their own; the organiser's also for the citizen and contacts outside Teams). */
   planDocument: {
@@ -51,4 +75,4 @@ export interface PlanCardModels {
   };
 }
 
-export const PLAN_TEMPLATES = ['planOverview', 'planLinkConfirm', 'planDocument', 'planAccessLog'] as const satisfies readonly (keyof PlanCardModels)[];
+export const PLAN_TEMPLATES = ['planOverview', 'planLinkConfirm', 'planDocument', 'planAccessLog', 'planWithdraw', 'planClose'] as const satisfies readonly (keyof PlanCardModels)[];

@@ -7,6 +7,7 @@ import { format } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import type { PlanService } from '../domain/planService';
 import type { PlanHandlers } from './planHandlers';
+import { lockedCard } from './lifecycleViews';
 
 export const linkPayloadSchema = z.object({
   action: z.enum(['confirm', 'decline', 'undo']),
@@ -33,13 +34,16 @@ export class LinkHandlers {
     this.log.info('plan.link.action', { action });
     if (action === 'confirm') {
       const r = await this.plans.confirmLink(turn.user, planId, contactId);
+      if (r.kind === 'locked') return lockedCard(r.reason, turn.loc);
       return r.kind === 'ok' ? this.overview.overviewCard(turn, r.plan, t.plan.linked) : noticeCard(t.plan.linkGone, 'Attention');
     }
     if (action === 'decline') {
       const r = await this.plans.declineLink(turn.user, planId, contactId);
+      if (r.kind === 'locked') return lockedCard(r.reason, turn.loc);
       return noticeCard(r.kind === 'ok' ? t.plan.declined : t.plan.linkGone, r.kind === 'ok' ? 'Good' : 'Attention');
     }
     const r = await this.plans.undoLink(turn.user, planId, contactId);
+    if (r.kind === 'locked') return lockedCard(r.reason, turn.loc);
     if (r.kind !== 'ok') return noticeCard(t.notices.denied, 'Attention');
     const name = r.plan.contacts.find((c) => c.id === contactId)?.name ?? '';
     return this.overview.overviewCard(turn, r.plan, format(t.plan.undone, { name }));

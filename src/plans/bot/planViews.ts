@@ -6,11 +6,13 @@ import type { Choice, ContactRow, Fact } from '../../platform/cards/models';
 import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDate } from '../../platform/i18n';
-import { CarePlan, Citizen, Consent, Contact, LANGUAGES, SECTORS, canCallMeeting, nextStepOf } from '../domain/carePlan';
+import { CarePlan, Citizen, Consent, Contact, LANGUAGES, SECTORS, canCallMeeting, canChange, nextStepOf } from '../domain/carePlan';
 import { documentRecipients } from '../domain/planDocument';
+import { canEndPlan } from '../domain/lifecycle';
 import { canManageNetwork } from '../domain/teamsLink';
 import { canReadAccessLog } from '../domain/accessLog';
 import type { PlanCardModels } from './cardModels';
+import { lifecycleFacts } from './lifecycleViews';
 
 const render = templateRenderer<PlanCardModels>();
 
@@ -87,6 +89,7 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     { title: t.plan.status, value: t.enums.planStatus[plan.status] },
     { title: t.plan.createdBy, value: plainText(plan.createdBy.name) },
     { title: t.plan.created, value: plainText(formatDate(plan.createdAt, loc)) },
+    ...lifecycleFacts(plan, loc),
   );
   const model: PlanCardModels['planOverview'] = {
     t,
@@ -104,11 +107,12 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     networkList: networkList(plan.contacts, loc),
     nextStep: t.enums.nextStep[nextStepOf(plan)],
     links:
-      viewerId && canManageNetwork(plan, viewerId)
+      viewerId && canManageNetwork(plan, viewerId) && canChange(plan)
         ? plan.contacts
             .filter((c) => c.teamsUserId && c.teamsUserId !== plan.createdBy.userId)
             .map((c) => ({ contactId: c.id, name: c.name, confirmText: format(t.plan.undoLinkConfirm, { name: c.name }) }))
         : [],
+    canEnd: !!viewerId && canEndPlan(plan, viewerId),
   };
   return render('planOverview', model);
 }

@@ -146,14 +146,46 @@ export interface Actor {
   name: string;
 }
 
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
 export interface Consent {
   status: ConsentStatus;
-  method: (typeof CONSENT_METHODS)[number];
+  method: ConsentMethod;
   obtainedOn: string;
+  /** What the consent covers now: a partial withdrawal removes scopes from here. */
   covers: ConsentScope[];
   note?: string;
   obtainedBy: Actor;
   recordedAt: string;
+  /** Each withdrawal, recorded like the consent itself (see lifecycle.ts); the last one may be full. */
+  withdrawals?: ConsentWithdrawal[];
+}
+
+/** The citizen withdrew consent, fully or for some scopes: how, when (the citizen's date), who recorded it. */
+export interface ConsentWithdrawal {
+  /** The scopes withdrawn by this act (every scope still covered, when full). */
+  scopes: ConsentScope[];
+  /** Nothing is left: the plan is locked. */
+  full: boolean;
+  method: ConsentMethod;
+  /** The date the citizen withdrew (yyyy-mm-dd). */
+  on: string;
+  note?: string;
+  by: Actor;
+  recordedAt: string;
+  /** Teams users who lost access by it (ids only): they are told, without a reason, that the plan changed. */
+  removedMemberIds?: string[];
+}
+
+export const CLOSE_REASONS = ['goalsReached', 'movedAway', 'citizenEnded', 'other'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+/** Why and when the organiser closed the plan; read-only from then on. */
+export interface PlanClosure {
+  reason: CloseReason;
+  note?: string;
+  by: Actor;
+  at: string;
 }
 
 export interface CarePlan {
@@ -170,6 +202,10 @@ export interface CarePlan {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** Set when the organiser closed the plan (status 'closed'). */
+  closure?: PlanClosure;
+  /** When the plan's documents are erased (after closing or a full withdrawal, see lifecycle.ts). */
+  eraseAfter?: string;
 }
 
 /** A plan is locked, read-only for everybody, once the citizen withdraws consent. */
@@ -177,23 +213,32 @@ export function isLocked(plan: Pick<CarePlan, 'consent'>): boolean {
   return plan.consent.status === 'withdrawn';
 }
 
+/** Why nothing may change on the plan any more: consent withdrawn, or closed; undefined while it is open. */
+export function lockReason(plan: Pick<CarePlan, 'consent' | 'status'>): 'withdrawn' | 'closed' | undefined {
+  if (isLocked(plan)) return 'withdrawn';
+  return plan.status === 'closed' ? 'closed' : undefined;
+}
+
 /**
- * The citizen withdraws consent: the plan is locked from then on (nothing more
- * is shared or changed), and the withdrawal itself is recorded on the plan.
+ * The citizen withdraws all consent: the plan is locked from then on (nothing
+ * more is shared or changed), only its creator still sees it, and the
+ * withdrawal is recorded beside the consent (who obtained it stays on record).
+ * lifecycle.ts withdraws fully or one scope with the citizen's own date and method.
  */
 export function withdrawConsent(plan: CarePlan, by: Actor, now: Date): CarePlan {
   if (isLocked(plan)) return plan;
   const at = now.toISOString();
-  return {
-    ...plan,
-    consent: { ...plan.consent, status: 'withdrawn', obtainedBy: by, recordedAt: at },
-    updatedAt: at,
-  };
+  const locked = { ...plan.consent, status: 'withdrawn' as const };
+  const memberIds = memberIdsFor({ ...plan, consent: locked });
+  const removedMemberIds = plan.memberIds.filter((id) => !memberIds.includes(id));
+  const withdrawal: ConsentWithdrawal = { scopes: plan.consent.covers, full: true, method: plan.consent.method, on: at.slice(0, 10), by, recordedAt: at, removedMemberIds };
+  const consent: Consent = { ...locked, withdrawals: [...(plan.consent.withdrawals ?? []), withdrawal] };
+  return { ...plan, consent, memberIds, updatedAt: at };
 }
 
 /** A change to a plan is allowed only while it is open: not after consent was withdrawn, not once closed. */
 export function canChange(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
-  return !isLocked(plan) && plan.status !== 'closed';
+  return lockReason(plan) === undefined;
 }
 
 /**
@@ -213,9 +258,18 @@ export function unlinkedEmailsOf(plan: Pick<CarePlan, 'contacts' | 'consent' | '
   return [...new Set(plan.contacts.filter((c) => !c.teamsUserId && c.email && consentCovers(plan, c)).map((c) => c.email!))];
 }
 
-/** A coordination meeting can be called: the plan is open and the consent covers meetings. */
+/**
+ * Whether anything about the plan may go to this contact now (an invitation, a
+ * calendar file, a card): the plan is open and the consent covers them. The one
+ * rule for links and notices, so a withdrawal or a closing stops them all.
+ */
+export function mayShareWith(plan: Pick<CarePlan, 'consent' | 'createdBy' | 'status'>, contact: Pick<Contact, 'sector' | 'teamsUserId'>): boolean {
+  return canChange(plan) && consentCovers(plan, contact);
+}
+
+/** A coordination meeting can be called: the plan is open and the consent covers meetings with the network. */
 export function canCallMeeting(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
-  return canChange(plan) && plan.consent.covers.includes('coordinationMeetings');
+  return canChange(plan) && plan.consent.covers.includes('coordinationMeetings') && plan.consent.covers.includes('shareWithNetwork');
 }
 
 /** Only the plan's network sees or changes a plan. */
@@ -226,6 +280,15 @@ export function isMember(plan: Pick<CarePlan, 'memberIds'>, userId: string): boo
 /** Team user ids of the contacts known in Teams. */
 export function memberIdsOf(contacts: readonly Contact[]): string[] {
   return [...new Set(contacts.map((c) => c.teamsUserId).filter((id): id is string => !!id))];
+}
+
+/**
+ * Who sees the plan: the contacts known in Teams whom the consent covers (the
+ * creator always). Every change of contacts or consent recomputes it, so a
+ * withdrawn scope stays withdrawn whatever changes later.
+ */
+export function memberIdsFor(plan: Pick<CarePlan, 'contacts' | 'consent' | 'createdBy'>): string[] {
+  return memberIdsOf(plan.contacts.filter((c) => consentCovers(plan, c)));
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -4,7 +4,7 @@
  */
 import type { AuditEntry, DenialReason } from '../../platform/audit/audit';
 import { AuditTrail } from '../../platform/audit/auditTrail';
-import { CarePlan, Contact, canChange, isMember } from './carePlan';
+import { CarePlan, Contact, isMember, lockReason } from './carePlan';
 import { ACCESS_LOG_LIMIT, canReadAccessLog } from './accessLog';
 import { canManageNetwork, confirmTeamsLink, declineTeamsLink, offerTeamsLink, pendingLinksFor, undoTeamsLink } from './teamsLink';
 import type { Environment, UserIdentity } from '../../platform/identity';
@@ -19,7 +19,7 @@ export interface LinkOffer {
   contact: Contact;
 }
 
-export type LinkOutcome = { kind: 'ok'; plan: CarePlan } | { kind: 'denied' };
+export type LinkOutcome = { kind: 'ok'; plan: CarePlan } | { kind: 'locked'; reason: 'withdrawn' | 'closed' } | { kind: 'denied' };
 
 /** A plan's access log as its coordinator sees it: the newest entries, newest first, and how many there are. */
 export type AccessLog = { kind: 'ok'; plan: CarePlan; entries: AuditEntry[]; total: number };
@@ -86,6 +86,11 @@ export class PlanService {
   /** The organiser undoes a contact's link to a Teams user (audited); anyone else is refused. */
   async undoLink(user: UserIdentity, planId: string, contactId: string): Promise<LinkOutcome> {
     const current = await this.plans.get(user.tenantId, planId);
+    const locked = current && isMember(current, user.userId) ? lockReason(current) : undefined;
+    if (locked) {
+      await this.trail.refused(user, planId, 'locked', 'link', { contactId });
+      return { kind: 'locked', reason: locked };
+    }
     if (!current || !isMember(current, user.userId) || !canManageNetwork(current, user.userId)) {
       const reason: DenialReason = !current ? 'notFound' : !isMember(current, user.userId) ? 'notMember' : 'notCoordinator';
       await this.trail.refused(user, planId, reason, 'link', { contactId });
@@ -98,15 +103,19 @@ export class PlanService {
   private async changeLink(user: UserIdentity, planId: string, action: 'plan.linked' | 'plan.linkDeclined' | 'plan.unlinked', change: (p: CarePlan) => CarePlan | undefined, details: Record<string, string>): Promise<LinkOutcome> {
     let changed = false;
     const plan = await this.plans.update(user.tenantId, planId, (p) => {
-      const next = change(p);
+      // A locked or closed plan changes no more, not even by a "no" to a question about it.
+      const next = lockReason(p) ? undefined : change(p);
       changed = next !== undefined;
       return next;
     });
     if (!plan || !changed) {
       // The question is no longer open (answered already, an old or forged card), or the plan is locked or gone: refused, nothing else.
-      const reason: DenialReason = !plan ? 'notFound' : !canChange(plan) ? 'locked' : 'stale';
+      const locked = plan && lockReason(plan);
+      const reason: DenialReason = !plan ? 'notFound' : locked ? 'locked' : 'stale';
       await this.trail.refused(user, planId, reason, 'link', details);
-      return { kind: 'denied' };
+      // Only someone the plan asked (or its network) learns that it is locked or closed.
+      const asked = plan && (isMember(plan, user.userId) || plan.contacts.some((c) => c.pendingTeamsUserId === user.userId));
+      return locked && asked ? { kind: 'locked', reason: locked } : { kind: 'denied' };
     }
     await this.trail.changed(user, planId, action, details);
     return { kind: 'ok', plan };

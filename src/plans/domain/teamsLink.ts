@@ -6,7 +6,7 @@
  * Only their own "yes" links them; "no" is remembered. The organiser (later:
  * the coordinator) sees who is linked and can undo a link. Pure: no I/O.
  */
-import { CarePlan, Contact, canChange, consentCovers, memberIdsOf } from './carePlan';
+import { CarePlan, Contact, canChange, consentCovers, memberIdsFor } from './carePlan';
 
 /** Who may undo links and manage the network: the plan's creator (the organiser until a coordinator exists). */
 export function canManageNetwork(plan: Pick<CarePlan, 'createdBy'>, userId: string): boolean {
@@ -16,7 +16,7 @@ export function canManageNetwork(plan: Pick<CarePlan, 'createdBy'>, userId: stri
 const withContacts = (plan: CarePlan, contacts: Contact[], now: Date): CarePlan => ({
   ...plan,
   contacts,
-  memberIds: memberIdsOf(contacts),
+  memberIds: memberIdsFor({ ...plan, contacts }),
   updatedAt: now.toISOString(),
 });
 

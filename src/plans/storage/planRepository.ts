@@ -3,7 +3,7 @@ import type { Container } from '@azure/cosmos';
 import { CarePlan, unlinkedEmailsOf } from '../domain/carePlan';
 import type { PlanStore } from '../domain/ports';
 import { stripSystem } from '../../platform/storage/cosmosErrors';
-import { createOnce, readOwned, updateWithEtag } from '../../platform/storage/documents';
+import { createOnce, readOwned, removeIfExists, updateWithEtag } from '../../platform/storage/documents';
 
 /** What is stored: the plan plus an index of unlinked contact e-mails, for linking Teams users. */
 type StoredPlan = CarePlan & { unlinkedEmails: string[] };
@@ -65,5 +65,9 @@ export class CosmosPlanStore implements PlanStore {
       )
       .fetchAll();
     return resources.map((r) => r.id);
+  }
+
+  remove(tenantId: string, planId: string): Promise<void> {
+    return removeIfExists(this.container, planId, tenantId);
   }
 }

@@ -24,6 +24,12 @@ export const AUDIT_ACTIONS = [
   /** The plan was downloaded as a document through a link (actor: the Teams user, or link:<contactId> / link:citizen). */
   'plan.documentRead',
   'plan.accessLogRead',
+  /** The citizen withdrew consent, fully or one scope (details: scope, method, full, how many lost access). */
+  'plan.consentWithdrawn',
+  /** The organiser closed the plan (details: the reason's code). */
+  'plan.closed',
+  /** The plan's documents were erased after the retention period (the trail keeps ids and codes only). */
+  'plan.erased',
   'access.denied',
   /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge (partition edge:refusals). */
   'access.refused',

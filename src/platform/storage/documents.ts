@@ -19,6 +19,15 @@ export async function createOnce(container: Container, doc: { id: string }): Pro
   }
 }
 
+/** Deletes the document; nothing when it is already gone (an idempotent retry of an erasure). */
+export async function removeIfExists(container: Container, id: string, partitionKey: string): Promise<void> {
+  try {
+    await container.item(id, partitionKey).delete();
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
 /** Reads a tenant's document with its ETag; undefined when absent or another tenant's. */
 export async function readOwned<T extends { tenantId: string }>(
   container: Container,

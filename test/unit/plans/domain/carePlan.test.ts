@@ -198,7 +198,7 @@ describe('domain/carePlan', () => {
       assert.equal(isMember({ memberIds: [] }, 'aad-1'), false);
     });
 
-    it('withdrawing consent locks the plan, records who and when, and is idempotent', () => {
+    it('withdrawing consent locks the plan, records who and when beside who obtained it, and is idempotent', () => {
       const plan = samplePlan();
       assert.equal(canChange(plan), true);
       const by = { userId: 'aad-coordinator', name: 'Koordinator' };
@@ -206,8 +206,14 @@ describe('domain/carePlan', () => {
       assert.equal(isLocked(locked), true);
       assert.equal(canChange(locked), false);
       assert.equal(nextStepOf(locked), 'locked');
-      assert.deepEqual(locked.consent.obtainedBy, by);
-      assert.equal(locked.consent.recordedAt, '2026-12-01T10:00:00.000Z');
+      // Who obtained the consent stays on record; the withdrawal is recorded like the consent itself.
+      assert.deepEqual(locked.consent.obtainedBy, plan.consent.obtainedBy);
+      assert.equal(locked.consent.recordedAt, plan.consent.recordedAt);
+      const [withdrawal] = locked.consent.withdrawals ?? [];
+      assert.deepEqual(withdrawal?.by, by);
+      assert.equal(withdrawal?.recordedAt, '2026-12-01T10:00:00.000Z');
+      assert.equal(withdrawal?.full, true);
+      assert.deepEqual(locked.memberIds, [plan.createdBy.userId], 'only the creator still sees it');
       assert.equal(locked.citizen, plan.citizen, 'nothing else changes');
       assert.equal(withdrawConsent(locked, { userId: 'x', name: 'y' }, new Date()), locked);
       assert.equal(canChange({ ...plan, status: 'closed' }), false);

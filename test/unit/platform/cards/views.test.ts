@@ -13,11 +13,15 @@ import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../../
 import type { AdaptiveCardJson } from '../../../../src/platform/cards/render';
 import { errorText, helpCard, noticeCard, welcomeCard } from '../../../../src/platform/cards/views';
 import { plainText } from '../../../../src/platform/cards/markdown';
-import { guideCard } from '../../../../src/guide/bot/guideViews';
+import { cancelConfirmCard, guideCard } from '../../../../src/guide/bot/guideViews';
 import { planOverviewCard } from '../../../../src/plans/bot/planViews';
 import { documentPayloadSchema } from '../../../../src/plans/bot/documentHandlers';
 import { planDocumentCard } from '../../../../src/plans/bot/documentViews';
 import { memberIdsOf, type CarePlan } from '../../../../src/plans/domain/carePlan';
+import { closeConfirmCard, closeFormCard, lockedCard, withdrawConfirmCard, withdrawFormCard } from '../../../../src/plans/bot/lifecycleViews';
+import { lifecyclePayloadSchema } from '../../../../src/plans/bot/lifecyclePayloads';
+import { linkPayloadSchema } from '../../../../src/plans/bot/linkHandlers';
+import { closePlan, withdraw } from '../../../../src/plans/domain/lifecycle';
 import { LIMITS } from '../../../../src/plans/domain/carePlan';
 import { FieldErrors, GuideDraft, GuideResult, applyGuideAction } from '../../../../src/guide/domain/guide';
 import { Language, Locale, formatDate, localeOf, todayIn } from '../../../../src/platform/i18n';
@@ -131,6 +135,36 @@ function scenarios(): Scenario[] {
     { name: 'plan document links, organiser', render: (loc) => planDocumentCard(documentPlan, documentLinks(documentPlan, true), now, loc, OWNER.userId) },
     { name: 'plan document links, full network', render: (loc) => planDocumentCard(full, documentLinks(full, true), now, loc, OWNER.userId) },
     { name: 'plan document links, another member', render: (loc) => planDocumentCard(documentPlan, documentLinks(documentPlan, false), now, loc, 'aad-colleague') },
+    ...lifecycleScenarios(),
+  ];
+}
+
+/** Withdrawal, closing, the guide's "are you sure", and the overview after each. */
+function lifecycleScenarios(): Scenario[] {
+  const retention = { daysAfterClose: 90, daysAfterWithdrawal: 30 };
+  const open = { ...fullPlan(), consent: { ...fullPlan().consent, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'] as const } } as ReturnType<typeof fullPlan>;
+  const by = { userId: OWNER.userId, name: OWNER.name };
+  const all = { scope: 'all', method: 'written', on: '2026-03-09', note: 'Ringede selv' } as const;
+  const one = { scope: 'involveRelatives', method: 'verbal', on: '2026-03-09' } as const;
+  const fully = withdraw(open, all, by, now, retention)!;
+  const partly = withdraw(open, one, by, now, retention)!;
+  const closed = closePlan(open, { reason: 'other', note: 'Flyttet' }, by, now, retention)!;
+  const names = open.contacts.slice(1, 30).map((c) => c.name);
+  return [
+    { name: 'plan overview, the organiser’s (withdraw, close)', render: (loc) => planOverviewCard(open, loc, '', undefined, OWNER.userId) },
+    { name: 'plan overview, consent withdrawn for one scope', render: (loc) => planOverviewCard(partly, loc, loc.t.lifecycle.withdrawnScope, undefined, OWNER.userId) },
+    { name: 'plan overview, consent fully withdrawn', render: (loc) => planOverviewCard(fully, loc, loc.t.lifecycle.withdrawnAll, undefined, OWNER.userId) },
+    { name: 'plan overview, closed', render: (loc) => planOverviewCard(closed, loc, loc.t.lifecycle.closed, undefined, OWNER.userId) },
+    { name: 'withdraw form', render: (loc) => withdrawFormCard(open, loc, { now }) },
+    { name: 'withdraw form, with errors', render: (loc) => withdrawFormCard(open, loc, { now, fields: { note: 'x' }, errors: { scope: 'chooseScope', method: 'chooseMethod', on: 'beforeConsent', note: 'max:1000' } }) },
+    { name: 'withdraw confirmation, all (30 names lose access)', render: (loc) => withdrawConfirmCard({ plan: open, after: fully, losingAccess: names, toCancel: 3 }, all, loc) },
+    { name: 'withdraw confirmation, one scope', render: (loc) => withdrawConfirmCard({ plan: open, after: partly, losingAccess: [], toCancel: 0 }, one, loc) },
+    { name: 'close form', render: (loc) => closeFormCard(open, loc) },
+    { name: 'close form, with errors', render: (loc) => closeFormCard(open, loc, { fields: { reason: 'other' }, errors: { note: 'noteRequired' } }) },
+    { name: 'close confirmation', render: (loc) => closeConfirmCard({ plan: open, after: closed, losingAccess: [], toCancel: 1 }, { reason: 'other', note: 'Flyttet' }, loc) },
+    { name: 'locked: consent withdrawn', render: (loc) => lockedCard('withdrawn', loc) },
+    { name: 'locked: closed', render: (loc) => lockedCard('closed', loc) },
+    { name: 'guide: are you sure you want to cancel?', render: (loc) => cancelConfirmCard(draftAt('masterData'), loc, masterDataFields()) },
   ];
 }
 
@@ -188,6 +222,12 @@ describe('cards/views', () => {
                 assert.ok(meetingPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else if (a.verb === 'plan') {
                 assert.ok(planPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
+              } else if (a.verb === 'planLifecycle') {
+                assert.ok(lifecyclePayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
+              } else if (a.verb === 'planLink') {
+                assert.ok(linkPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
+              } else if (a.verb === 'guide') {
+                assert.ok(guidePayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else {
                 assert.equal(a.verb, 'cmd');
                 assert.ok(commandPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
@@ -459,6 +499,77 @@ describe('cards/views', () => {
         });
       });
 
+      describe('withdrawing consent and closing', () => {
+        const retention = { daysAfterClose: 90, daysAfterWithdrawal: 30 };
+        const by = { userId: OWNER.userId, name: OWNER.name };
+        const open = samplePlan();
+        const all = { scope: 'all', method: 'written', on: '2025-02-01' } as const;
+
+        it('the organiser’s overview offers "withdraw consent" and "close"; nobody else’s, and not once the plan ended', () => {
+          const verbs = (card: AdaptiveCardJson) => executeActions(card).filter((a) => a.verb === 'planLifecycle').map((a) => a.data.action);
+          assert.deepEqual(verbs(planOverviewCard(open, loc, '', undefined, OWNER.userId)), ['withdrawForm', 'closeForm']);
+          assert.deepEqual(verbs(planOverviewCard(open, loc, '', undefined, 'aad-someone-else')), []);
+          assert.deepEqual(verbs(planOverviewCard(closePlan(open, { reason: 'goalsReached' }, by, now, retention)!, loc, '', undefined, OWNER.userId)), []);
+          assert.deepEqual(verbs(planOverviewCard(withdraw(open, all, by, now, retention)!, loc, '', undefined, OWNER.userId)), []);
+        });
+
+        it('the overview records each withdrawal, the closing and the erasure date in the user’s language', () => {
+          const partly = withdraw(open, { scope: 'coordinationMeetings', method: 'verbal', on: '2025-02-01' }, by, now, retention)!;
+          const closed = closePlan(partly, { reason: 'movedAway' }, by, now, retention)!;
+          const texts = visibleTexts(planOverviewCard(closed, loc));
+          assert.ok(texts.includes(loc.t.lifecycle.withdrawnFact));
+          assert.ok(texts.some((t) => t.includes(loc.t.consent.coordinationMeetings) && t.includes(formatDate('2025-02-01', loc))));
+          assert.ok(texts.some((t) => t.startsWith(loc.t.lifecycle.reasons.movedAway)));
+          assert.ok(texts.includes(loc.t.lifecycle.eraseFact));
+          assert.ok(texts.includes(formatDate(closed.eraseAfter!, loc)));
+          assert.ok(texts.includes(loc.t.enums.planStatus.closed));
+        });
+
+        it('the withdrawal form: all or each scope still covered, nothing chosen, errors under their fields', () => {
+          const card = withdrawFormCard(open, loc, { now });
+          assert.deepEqual((inputById(card, 'scope')!.choices as { value: string }[]).map((c) => c.value), ['all', ...open.consent.covers]);
+          assert.equal(inputById(card, 'scope')!.value, '');
+          assert.equal(inputById(card, 'method')!.value, '');
+          assert.equal(inputById(card, 'note')!.maxLength, LIMITS.note);
+          const errors = { scope: 'chooseScope', method: 'chooseMethod', on: 'beforeConsent', note: `max:${LIMITS.note}` };
+          const wrong = withdrawFormCard(open, loc, { now, errors });
+          for (const [field, code] of Object.entries(errors)) {
+            const expected = (loc.t.lifecycle.errors as Record<string, string>)[code] ?? errorText(code, loc);
+            assert.equal(errorUnder(wrong, field), expected, field);
+          }
+        });
+
+        it('the closing form: every reason, none chosen; "other" without a note says so', () => {
+          const card = closeFormCard(open, loc, { errors: { reason: 'chooseReason', note: 'noteRequired' } });
+          assert.deepEqual((inputById(card, 'reason')!.choices as { title: string }[]).map((c) => c.title), Object.values(loc.t.lifecycle.reasons));
+          assert.equal(inputById(card, 'reason')!.value, '');
+          assert.equal(errorUnder(card, 'reason'), loc.t.lifecycle.errors.chooseReason);
+          assert.equal(errorUnder(card, 'note'), loc.t.lifecycle.errors.noteRequired);
+        });
+
+        it('the confirmation spells out what happens; "yes" carries what was checked and the plan’s version, "no" goes back', () => {
+          const after = withdraw(open, all, by, now, retention)!;
+          const card = withdrawConfirmCard({ plan: open, after, losingAccess: ['Anne Jensen'], toCancel: 2 }, all, loc);
+          const texts = visibleTexts(card).join('\n');
+          for (const line of [loc.t.lifecycle.effectLocked, loc.t.lifecycle.effectTold, loc.t.lifecycle.effectLinks]) assert.ok(texts.includes(line), line);
+          assert.ok(texts.includes('Anne Jensen'));
+          assert.ok(texts.includes(formatDate(after.eraseAfter!, loc)));
+          const [yes, no] = executeActions(card);
+          assert.deepEqual(yes!.data, { action: 'withdrawConfirm', planId: open.id, version: open.version, scope: 'all', method: 'written', on: '2025-02-01' });
+          assert.deepEqual(no!.data, { action: 'back', planId: open.id });
+          assert.ok(lifecyclePayloadSchema.safeParse(yes!.data).success);
+        });
+
+        it('"Afbryd" asks, and its "Nej" carries what was typed on the step', () => {
+          const d = draftAt('masterData');
+          const card = cancelConfirmCard(d, loc, { ...masterDataFields(), covers: 'not on this step' });
+          assert.ok(visibleTexts(card).includes(loc.t.guide.cancelQuestion));
+          const [yes, no] = executeActions(card);
+          assert.deepEqual(yes!.data, { action: 'cancelConfirmed', draftId: d.id, rev: d.revision });
+          assert.deepEqual(no!.data, { action: 'keep', draftId: d.id, rev: d.revision, ...masterDataFields() });
+        });
+      });
+
       describe('a full network (LIMITS.contacts contacts)', () => {
         const bytes = (card: AdaptiveCardJson) => Buffer.byteLength(JSON.stringify(card));
         it('with everyday details: the network card stays under 28 KB', () => {
@@ -488,7 +599,7 @@ describe('cards/views', () => {
 
   describe('errorText', () => {
     it('turns every code the domain produces into a sentence of its own, in every language', () => {
-      const codes = ['required', 'max:120', 'invalidDate', 'dateInFuture', 'dateTooOld', 'invalidEmail', 'invalidPhone', 'invalid', 'dreamsRequired', 'needAnotherContact', 'tooManyContacts'];
+      const codes = ['required', 'max:120', 'invalidDate', 'dateInFuture', 'dateTooOld', 'invalidEmail', 'invalidPhone', 'invalid', 'dreamsRequired', 'needAnotherContact', 'tooManyContacts', 'chooseYesNo', 'chooseMethod', 'chooseAtLeastOne'];
       for (const [, tag] of LOCALES) {
         const loc = localeOf(tag);
         const texts = codes.map((c) => errorText(c, loc));
