@@ -15,6 +15,7 @@ import {
   KARI,
   MOTHER,
   callMeeting,
+  cardsOf,
   cardsTo,
   documentsOf,
   icsLinks,
@@ -56,6 +57,16 @@ describe('withdrawing consent through the bot (activity level)', function () {
     assert.match(textOf(answer), /Vælg, hvad der trækkes tilbage/);
     assert.match(textOf(answer), /Vælg, hvordan det er sket/);
     assert.deepEqual(await documentsOf(bot, 'plans'), before, 'nothing changed');
+  });
+
+  it('"træk samtykke tilbage" / "withdraw consent" / "återkalla samtycke" and "afslut plan" open the forms for the organiser', async () => {
+    const first = (sent: Awaited<ReturnType<TestBot['say']>>) => cardsOf(sent.filter((x) => x.conversationId === `a:personal-${NINA.aadObjectId}`))[0]!;
+    assert.match(textOf(first(await bot.say(NINA, 'træk samtykke tilbage'))), /Hvad trækker borgeren tilbage\?/);
+    assert.match(textOf(first(await bot.say(NINA, 'withdraw consent', 'en-GB'))), /What does the citizen withdraw\?/);
+    assert.match(textOf(first(await bot.say(NINA, 'återkalla samtycke', 'sv-SE'))), /Vad återkallar brukaren\?/);
+    assert.match(textOf(first(await bot.say(NINA, 'afslut plan'))), /Hvorfor afsluttes planen\?/);
+    const oles = cardsOf((await bot.say(OLE, 'træk samtykke tilbage')).filter((x) => x.conversationId === `a:personal-${OLE.aadObjectId}`));
+    assert.match(textOf(oles[0]), /Kun den, der har oprettet planen/);
   });
 
   it('only the organiser may withdraw: the others have no button, and a replayed card is refused', async () => {
