@@ -132,6 +132,14 @@ export async function allDocuments(bot: TestBot): Promise<Record<string, unknown
   return out;
 }
 
+/** Waits until every outbox message and card update has finished (sent, applied or failed): the outbox then holds no content. */
+export async function outboxIdle(bot: TestBot): Promise<void> {
+  await waitFor('the outbox idle', async () => {
+    const docs = (await documentsOf(bot, 'outbox')) as Array<{ status?: string }>;
+    return docs.some((d) => d.status === 'pending' || d.status === 'sending') ? undefined : true;
+  });
+}
+
 /** The plan's document as stored (without Cosmos system properties). */
 export async function storedPlan(bot: TestBot): Promise<Record<string, unknown> & { id: string; memberIds: string[]; version: number }> {
   const { resources } = await bot.bot!.store.containers.plans!.items.readAll().fetchAll();

@@ -6,6 +6,7 @@
 import type { Fact } from '../../platform/cards/models';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { confirmCard, errorText, noticeCard } from '../../platform/cards/views';
+import { inlineText, plainText } from '../../platform/cards/markdown';
 import { Locale, format, formatDate, todayIn } from '../../platform/i18n';
 import { CLOSE_REASONS, CarePlan, ConsentScope, LIMITS, canCallMeeting, isLocked } from '../domain/carePlan';
 import type { CloseInput, WithdrawalInput } from '../domain/lifecycle';
@@ -27,7 +28,7 @@ const errorsOf = <K extends string>(keys: readonly K[], loc: Locale, errors: Rec
   Object.fromEntries(keys.map((k) => [k, errors[k] ? lifecycleErrorText(errors[k]!, loc) : ''])) as Record<K, string>;
 const formErrorOf = (errors: Record<string, string> | undefined, loc: Locale) => (errors && Object.keys(errors).length > 0 ? loc.t.errors.formHeading : '');
 
-const heading = (plan: CarePlan) => `${plan.reference} · ${plan.citizen.name}`;
+const heading = (plan: CarePlan) => `${plan.reference} · ${inlineText(plan.citizen.name)}`;
 
 /** The scopes in the user's language, joined. */
 export function scopeNames(scopes: readonly ConsentScope[], loc: Locale): string {
@@ -77,7 +78,7 @@ export function withdrawConfirmCard(preview: EndPreview, input: WithdrawalInput,
   const scopes = after.consent.withdrawals?.at(-1)?.scopes ?? [];
   const lines: string[] = [];
   if (isLocked(after)) lines.push(t.lifecycle.effectLocked);
-  lines.push(preview.losingAccess.length ? format(t.lifecycle.effectRemoved, { names: preview.losingAccess.join(', ') }) : t.lifecycle.effectNobodyRemoved);
+  lines.push(preview.losingAccess.length ? format(t.lifecycle.effectRemoved, { names: preview.losingAccess.map(inlineText).join(', ') }) : t.lifecycle.effectNobodyRemoved);
   lines.push(preview.toCancel > 0 ? format(t.lifecycle.effectMeetings, { n: preview.toCancel }) : t.lifecycle.effectNoMeetings);
   if (canCallMeeting(plan) && !canCallMeeting(after) && !isLocked(after)) lines.push(t.lifecycle.effectNoNewMeetings);
   if (preview.losingAccess.length || preview.toCancel || isLocked(after)) lines.push(t.lifecycle.effectLinks);
@@ -124,12 +125,13 @@ export function lifecycleFacts(plan: CarePlan, loc: Locale): Fact[] {
   const { t } = loc;
   const facts: Fact[] = (plan.consent.withdrawals ?? []).map((w) => ({
     title: t.lifecycle.withdrawnFact,
-    value: format(t.lifecycle.withdrawnValue, { scopes: scopeNames(w.scopes, loc), method: t.enums.consentMethod[w.method], date: formatDate(w.on, loc) }),
+    value: plainText(format(t.lifecycle.withdrawnValue, { scopes: scopeNames(w.scopes, loc), method: t.enums.consentMethod[w.method], date: formatDate(w.on, loc) })),
   }));
   if (plan.closure) {
-    facts.push({ title: t.lifecycle.closedFact, value: format(t.lifecycle.closedValue, { reason: t.lifecycle.reasons[plan.closure.reason], date: formatDate(plan.closure.at, loc) }) });
+    facts.push({ title: t.lifecycle.closedFact, value: plainText(format(t.lifecycle.closedValue, { reason: t.lifecycle.reasons[plan.closure.reason], date: formatDate(plan.closure.at, loc) })) });
   }
-  if (plan.eraseAfter) facts.push({ title: t.lifecycle.eraseFact, value: formatDate(plan.eraseAfter, loc) });
+  // A fact value starting with "18. juni" would become a numbered list: plainText keeps the day.
+  if (plan.eraseAfter) facts.push({ title: t.lifecycle.eraseFact, value: plainText(formatDate(plan.eraseAfter, loc)) });
   return facts;
 }
 

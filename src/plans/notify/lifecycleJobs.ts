@@ -16,9 +16,9 @@ import { z } from 'zod';
 import type { ConversationDirectory } from '../../platform/conversations/conversationReferences';
 import { noticeCard } from '../../platform/cards/views';
 import { format, formatDate, localeOf, type Locale } from '../../platform/i18n';
-import { errorFields, type Logger } from '../../platform/logger';
+import type { Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox/outbox';
-import type { OutboxRecipient } from '../../platform/outbox/model';
+import { ADAPTIVE_CARD, type OutboxRecipient } from '../../platform/outbox/model';
 import type { DurableJob } from '../../platform/scheduler/jobKinds';
 import { PermanentJobError } from '../../platform/scheduler/job';
 import type { JobQueue } from '../../platform/scheduler/scheduler';
@@ -38,7 +38,8 @@ export interface LifecycleJobDeps {
   hooks: PlanLifecycleHooks;
   erasure: ErasureService;
   outbox: Outbox;
-  directory: ConversationDirectory;
+  /** Only to read each person's stored locale; the outbox resolves their chat when sending. */
+  directory: Pick<ConversationDirectory, 'find'>;
   logger: Logger;
 }
 
@@ -111,21 +112,16 @@ export class LifecycleJobs implements LifecycleEffects {
 }
 
 /** Tells the network: those who lost access that the plan changed, the others that it changed or closed – never why. */
-export async function notifyNetwork(plan: CarePlan, n: number, event: PlanEvent, d: Pick<LifecycleJobDeps, 'outbox' | 'directory' | 'logger'>): Promise<void> {
+export async function notifyNetwork(plan: CarePlan, n: number, event: PlanEvent, d: Pick<LifecycleJobDeps, 'outbox' | 'directory'>): Promise<void> {
   const told = new Set([event.by.userId]);
   const recipients: OutboxRecipient[] = [];
   const add = async (userId: string, text: (loc: Locale) => string) => {
     if (told.has(userId)) return;
     told.add(userId);
-    try {
-      const reference = await d.directory.getOrCreatePersonalConversation(plan.tenantId, userId);
-      const loc = localeOf(reference.locale);
-      const card = noticeCard(text(loc), 'Default', loc.t.lifecycle.noticeTitle);
-      recipients.push({ userId, reference, activity: { type: 'message', summary: loc.t.lifecycle.noticeTitle, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] } });
-    } catch (err) {
-      // Not installed for this user: they see the change next time they open the bot.
-      d.logger.warn('plan.notice.unreachable', { planId: plan.id, ...errorFields(err) });
-    }
+    // The outbox finds (or creates) the person's 1:1 chat when it sends; here only their language is read.
+    const loc = localeOf((await d.directory.find(plan.tenantId, userId))?.locale);
+    const card = noticeCard(text(loc), 'Default', loc.t.lifecycle.noticeTitle);
+    recipients.push({ userId, activity: { type: 'message', summary: loc.t.lifecycle.noticeTitle, attachments: [{ contentType: ADAPTIVE_CARD, content: card }] } });
   };
   const vars = (loc: Locale) => ({ reference: plan.reference, date: plan.eraseAfter ? formatDate(plan.eraseAfter, loc) : '' });
   for (const userId of event.removed) await add(userId, (loc) => format(loc.t.lifecycle.toldRemoved, vars(loc)));
