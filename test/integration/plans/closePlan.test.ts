@@ -124,6 +124,8 @@ describe('closing a plan through the bot (activity level)', function () {
         if (action.data.action === 'back') assert.match(text, /Intet er ændret[\s\S]*Afsluttet/, label);
         // "Hent som Word" keeps its own words for it (src/plans/document): no document of a closed plan.
         else if (action.verb === 'planDocument') assert.match(text, /kan ikke hentes som dokument: den er lukket/, label);
+        // "Who has seen the plan" is a read (the log comes as its own message): the card says the plan is closed.
+        else if (action.data.action === 'accessLog') assert.match(text, /Ingen – planen er afsluttet/, label);
         else assert.match(text, CLOSED, label);
         clicked++;
       }
