@@ -11,7 +11,7 @@
  * mailto). No attendees (the recipient may be the citizen), no agenda or other
  * free text, no organisation or sector.
  */
-import { consentCovers, canChange, type CarePlan, type Citizen } from '../../plans/domain/carePlan';
+import { mayShareWith, type CarePlan, type Citizen } from '../../plans/domain/carePlan';
 import type { CoordinationMeeting } from './meeting';
 import { ICS_TIME_ZONES, IcsTimeZone, icsMediaType, meetingToIcs } from './ics';
 
@@ -47,9 +47,9 @@ export function icsLinkTarget(meeting: Pick<CoordinationMeeting, 'tenantId' | 'i
 export function isLinkCurrent(target: IcsLinkTarget, meeting: CoordinationMeeting, plan: CarePlan): boolean {
   if (meeting.planId !== plan.id || meeting.tenantId !== target.tenantId) return false;
   if (meeting.sequence !== target.sequence || icsLinkTarget(meeting, target.contactId).kind !== target.kind) return false;
-  if (!canChange(plan)) return false;
+  // The plans' one rule for what may still go to a contact (open plan, consent covering them).
   const contact = plan.contacts.find((c) => c.id === target.contactId);
-  if (!contact || !consentCovers(plan, contact)) return false;
+  if (!contact || !mayShareWith(plan, contact)) return false;
   return meeting.invitations.some((i) => i.contactId === target.contactId);
 }
 
