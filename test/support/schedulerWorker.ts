@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     }
     say({ event: 'handled', id: job.id });
     // About as long as a call to the connector: keeps both processes busy at once.
-    await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
+    await new Promise((r) => setTimeout(r, 20 + Math.random() * 10));
   };
   const store = new CosmosJobStore(schedule);
   // Warm up (connections, code paths) so that both workers really start together on "go".
@@ -38,7 +38,9 @@ async function main(): Promise<void> {
     logger: silentLogger,
     instanceId: process.env.SCHED_INSTANCE,
     concurrency: hang ? 1 : 4,
-    batchSize: hang ? 1 : 50,
+    // Small batches: a process that starts a little late (a loaded machine) still finds work,
+    // so the race between the two is real rather than decided by who starts first.
+    batchSize: hang ? 1 : 5,
   });
   say({ event: 'ready' });
   const lines = createInterface({ input: process.stdin });
