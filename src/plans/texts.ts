@@ -64,6 +64,7 @@ export const da = {
         documentLinked: 'Bad om links til planen som Word-dokument',
         documentRead: 'Hentede planen som Word-dokument',
         accessLogRead: 'Så, hvem der har set planen',
+        changed: 'Ændrede planen (stamdata eller netværket)',
       },
       access: {
         denied: 'Blev afvist: {reason}',
@@ -167,6 +168,7 @@ export const en: TextsOf<typeof da> = {
         documentLinked: 'Asked for links to the plan as a Word document',
         documentRead: 'Downloaded the plan as a Word document',
         accessLogRead: 'Viewed who has seen the plan',
+        changed: 'Changed the plan (master data or the network)',
       },
       access: {
         denied: 'Was refused: {reason}',
@@ -268,6 +270,7 @@ export const sv: TextsOf<typeof da> = {
         documentLinked: 'Bad om länkar till planen som Word-dokument',
         documentRead: 'Hämtade planen som Word-dokument',
         accessLogRead: 'Såg vem som har sett planen',
+        changed: 'Ändrade planen (personuppgifter eller nätverket)',
       },
       access: {
         denied: 'Nekades: {reason}',

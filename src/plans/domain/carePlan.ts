@@ -156,6 +156,36 @@ export interface Consent {
   recordedAt: string;
 }
 
+/**
+ * A version of the plan: what the network and the citizen agreed on. The guide
+ * makes version 1; each coordination meeting that approves the plan makes the
+ * next. Edits between meetings amend the current version (see planHistory.ts).
+ */
+export interface PlanVersion {
+  number: number;
+  at: string;
+  by: Actor;
+  source: 'guide' | 'meeting';
+}
+
+/** What a change in the plan's history was about (shown in plain words, never old or new values). */
+export const PLAN_CHANGE_KINDS = ['versionCreated', 'masterData', 'contactAdded', 'contactChanged', 'contactRemoved', 'ownDetails'] as const;
+export type PlanChangeKind = (typeof PLAN_CHANGE_KINDS)[number];
+
+/** One entry of the plan's history: who changed what, when, to which version. */
+export interface PlanChange {
+  at: string;
+  by: Actor;
+  kind: PlanChangeKind;
+  /** The version this change made or amended. */
+  version: number;
+  /** Field keys (e.g. "address"), never values. */
+  fields?: string[];
+  contactId?: string;
+  /** The contact's name as it was at the change, so a removal still says whom it removed. */
+  contactName?: string;
+}
+
 export interface CarePlan {
   id: string;
   tenantId: string;
@@ -169,7 +199,12 @@ export interface CarePlan {
   createdBy: Actor;
   createdAt: string;
   updatedAt: string;
+  /** Write counter: goes up on every stored change (PlanStore.update). Not the plan's version (see `versions`). */
   version: number;
+  /** The plan's versions, oldest first; absent on plans stored before versions existed (read as version 1). */
+  versions?: PlanVersion[];
+  /** The newest changes, newest first (capped, see planHistory.ts); the audit trail keeps every one. */
+  history?: PlanChange[];
 }
 
 /** A plan is locked, read-only for everybody, once the citizen withdraws consent. */

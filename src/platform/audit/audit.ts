@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   /** The plan was downloaded as a document through a link (actor: the Teams user, or link:<contactId> / link:citizen). */
   'plan.documentRead',
   'plan.accessLogRead',
+  /** Master data or the network changed between meetings (details: change kind, field keys, contact id). */
+  'plan.changed',
   'access.denied',
   /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge (partition edge:refusals). */
   'access.refused',
