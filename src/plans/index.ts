@@ -1,17 +1,20 @@
 /**
- * The plans capability: the care plan, who may see it, "mine planer",
- * linking Teams users to the plans that list them, the plan as a Word
- * document behind signed links, and "who has seen my plan".
+ * The plans capability: the care plan, who may see it, "mine planer", the
+ * whole plan on one card ("vis plan") and keeping it current, linking Teams
+ * users to the plans that list them, the plan as a Word document behind
+ * signed links, and "who has seen my plan".
  */
 import { randomBytes } from 'node:crypto';
-import { MessageFactory } from 'botbuilder';
+import { CardFactory, MessageFactory } from 'botbuilder';
 import type { CapabilityModule } from '../platform/bot/capability';
 import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
 import { askToConfirm, offerLinksByTeamsEmail } from './bot/identityLink';
 import { DocumentHandlers } from './bot/documentHandlers';
 import { LinkHandlers } from './bot/linkHandlers';
+import { PlanCardHandlers } from './bot/planCardHandlers';
 import { PlanHandlers } from './bot/planHandlers';
+import { PlanEditService } from './domain/planEditService';
 import { PlanService } from './domain/planService';
 import { PlanDocumentSections } from './document/documentModel';
 import { PlanDocumentService } from './document/documentService';
@@ -27,6 +30,7 @@ export const PLAN_COMMAND_WORDS = {
   myPlans: ['mine planer', 'mina planer', 'my plans'],
   downloadPlan: ['hent plan', 'hent planen', 'hent som word', 'download plan', 'download the plan', 'download as word', 'ladda ner plan', 'ladda ner planen', 'ladda ner som word'],
   accessLog: ['adgangslog', 'hvem har set planen', 'access log', 'who has seen the plan', 'åtkomstlogg', 'vem har sett planen'],
+  showPlan: ['vis plan', 'show plan', 'visa plan', 'vis planen', 'show the plan', 'visa planen'],
 } as const;
 
 /** What other capabilities use of plans. */
@@ -45,6 +49,7 @@ export function createPlans(p: Platform) {
   const documentLinks = new DocumentLinks(linkSecret, p.config.publicBaseUrl, p.config.documentLinkTtlHours * 3600_000, () => p.env.now());
   const documents = new PlanDocumentService({ plans: store, audit: p.audit, env: p.env, links: documentLinks, sections });
   const documentHandlers = new DocumentHandlers(documents, handlers, p.logger);
+  const cards = new PlanCardHandlers(service, new PlanEditService(store, p.audit, p.env), handlers, p.env, p.logger);
   /** Asks the user to confirm the contacts the network listed with their verified e-mail (nothing is linked before they do). */
   const link = async (context: Parameters<typeof offerLinksByTeamsEmail>[0], turn: Parameters<typeof offerLinksByTeamsEmail>[1]) =>
     askToConfirm(context, turn, await offerLinksByTeamsEmail(context, turn, service, p.logger));
@@ -77,11 +82,21 @@ export function createPlans(p: Platform) {
           await context.sendActivity(MessageFactory.carousel(attachments, text));
         },
       },
+      {
+        name: 'showPlan',
+        words: PLAN_COMMAND_WORDS.showPlan,
+        takesArgument: true,
+        run: async (context, turn, argument) => {
+          await link(context, turn);
+          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await cards.show(turn, argument))));
+        },
+      },
     ],
     verbs: [
       { verb: 'planLink', handle: (turn, _context, data) => links.act(turn, data) },
       { verb: 'planDocument', handle: (turn, _context, data) => documentHandlers.act(turn, data) },
       { verb: 'plan', handle: (turn, context, data) => handlers.act(turn, context, data) },
+      { verb: 'planCard', handle: (turn, _context, data) => cards.act(turn, data) },
     ],
     routes: (server) => registerDocumentRoute(server, { links: documentLinks, documents, logger: p.logger }),
     // A new or changed personal chat (install, first message): ask about plans that list the user's e-mail.
