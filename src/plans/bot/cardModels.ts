@@ -89,7 +89,8 @@ export interface PlanCardModels {
     planId: string;
     citizenName: string;
     facts: Fact[];
-    sections: PlanSection[];
+    /** With the ids each fold shows or hides: the body, "Vis"/"Skjul", and the summary line (shown only while folded). */
+    sections: (PlanSection & { targets: string[] })[];
     /** The organiser's buttons (edit master data, the network). */
     canEdit: boolean;
     /** The viewer's own contact when they may correct it (not the organiser, who edits from the network card); '' otherwise. */

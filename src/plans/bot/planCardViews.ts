@@ -28,6 +28,16 @@ export function planSection(s: Pick<PlanSection, 'key' | 'order' | 'title'> & Pa
 
 const lowerFirst = (s: string): string => (s ? s[0]!.toLocaleLowerCase() + s.slice(1) : s);
 
+/**
+ * Teams renders fact values as markdown, so "17. maj 1988" (a Danish date, or
+ * an address like "1. sal") would become a numbered list and lose its number.
+ * A no-break space after the dot is not a list marker and looks the same.
+ */
+export function keepNumber(text: string): string {
+  return text.replace(/^(\s*\d{1,9})\. /, '$1.\u00a0');
+}
+const literalFacts = (facts: Fact[]): Fact[] => facts.map((f) => ({ title: f.title, value: keepNumber(f.value) }));
+
 /** A field key in plain words (never its value), e.g. "address" → "adresse". */
 export function fieldName(key: string, loc: Locale, of: 'citizen' | 'contact'): string {
   const table = (of === 'citizen' ? loc.t.masterData : loc.t.network) as Record<string, string>;
@@ -161,14 +171,20 @@ export function planCard(plan: CarePlan, loc: Locale, viewerId: string, opts: Pl
   const ownContactId = !canEdit && own && editableContactKeys(plan, own, viewerId).length > 0 ? own.id : '';
   let card: AdaptiveCardJson | undefined;
   for (const detail of DETAIL_LADDER) {
-    const sections = [...ownSections(plan, loc, viewerId, detail), ...(opts.contributed ?? [])].sort((a, b) => a.order - b.order);
+    const sections = [...ownSections(plan, loc, viewerId, detail), ...(opts.contributed ?? [])]
+      .sort((a, b) => a.order - b.order)
+      .map((section) => ({
+        ...section,
+        facts: literalFacts(section.facts),
+        targets: [`body-${section.key}`, `show-${section.key}`, `hide-${section.key}`, ...(section.summary ? [`sum-${section.key}`] : [])],
+      }));
     card = render('planCard', {
       t,
       notice: opts.notice ?? '',
       noticeColor: opts.noticeColor ?? 'Good',
       planId: plan.id,
       citizenName: plan.citizen.name,
-      facts,
+      facts: literalFacts(facts),
       sections,
       canEdit,
       ownContactId,

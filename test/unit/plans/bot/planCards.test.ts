@@ -10,7 +10,7 @@ import { meetingPayloadSchema } from '../../../../src/meetings/bot/payloads';
 import type { AdaptiveCardJson } from '../../../../src/platform/cards/render';
 import { errorText } from '../../../../src/platform/cards/views';
 import { Language, Locale, formatDate, localeOf } from '../../../../src/platform/i18n';
-import { planCard, planPickCard, planSection } from '../../../../src/plans/bot/planCardViews';
+import { keepNumber, planCard, planPickCard, planSection } from '../../../../src/plans/bot/planCardViews';
 import { contactEditCard, masterDataEditCard, networkCard } from '../../../../src/plans/bot/planEditViews';
 import { planCardPayloadSchema } from '../../../../src/plans/bot/planPayloads';
 import type { CarePlan } from '../../../../src/plans/domain/carePlan';
@@ -163,7 +163,7 @@ for (const [language, tag] of LOCALES) {
         for (const expected of [
           plan.reference,
           c.name,
-          formatDate(c.dateOfBirth, loc),
+          keepNumber(formatDate(c.dateOfBirth, loc)),
           c.address!,
           t.enums.language[c.preferredLanguage],
           c.dreams!,
@@ -171,7 +171,7 @@ for (const [language, tag] of LOCALES) {
           c.needs!,
           t.enums.consentStatus.given,
           t.enums.consentMethod[plan.consent.method],
-          formatDate(plan.consent.obtainedOn, loc),
+          keepNumber(formatDate(plan.consent.obtainedOn, loc)),
           t.consent.shareWithNetwork,
           plan.consent.obtainedBy.name,
           ...plan.contacts.flatMap((ct) => [ct.name, ct.role, ct.email ?? '', ct.phone ?? '']),
@@ -180,6 +180,23 @@ for (const [language, tag] of LOCALES) {
           assert.ok(texts.includes(expected), `missing ${expected}`);
         }
         assert.ok(texts.includes(t.planCard.versionValue.replace('{n}', '1').replace('{date}', formatDate(plan.createdAt, loc))));
+      });
+
+      it('no fact starts like a numbered list ("17. maj 1988" would lose its number in Teams’ markdown), yet reads the same', () => {
+        const plan = { ...networkPlan(), citizen: { ...networkPlan().citizen, address: '1. sal, Nørregade 1' } };
+        const facts: string[] = [];
+        const walk = (n: unknown): void => {
+          if (Array.isArray(n)) return n.forEach(walk);
+          if (!n || typeof n !== 'object') return;
+          const o = n as Record<string, unknown>;
+          if (Array.isArray(o.facts)) facts.push(...(o.facts as Array<{ value: string }>).map((f) => f.value));
+          Object.values(o).forEach(walk);
+        };
+        walk(planCard(plan, loc, OWNER.userId, { contributed: [meetingSection(loc)] }));
+        assert.ok(facts.length > 10);
+        for (const value of facts) assert.doesNotMatch(value, /^\s*\d+\. /, value);
+        assert.ok(facts.includes('1.\u00a0sal, Nørregade 1'));
+        if (language === 'da') assert.ok(facts.includes('12.\u00a0april 1985'));
       });
 
       it('the 30-contact, 2,000-character plan keeps every detail and stays well under 28 KB', () => {
@@ -198,6 +215,8 @@ for (const [language, tag] of LOCALES) {
         assert.ok(isVisible(short, 'body-voice'));
         assert.ok(!isVisible(short, 'body-consent'));
         assert.ok(!isVisible(short, 'body-history'));
+        assert.ok(isVisible(short, 'sum-consent'), 'a folded section shows its one-line summary');
+        assert.ok(!isVisible(short, 'sum-network'), 'an open section does not repeat itself in a summary');
         const long = planCard(bigEverydayPlan(), loc, OWNER.userId);
         assert.ok(!isVisible(long, 'body-voice'), '6,000 characters fold');
         assert.ok(!isVisible(long, 'body-network'), '30 contacts fold');
