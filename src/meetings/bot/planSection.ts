@@ -3,6 +3,7 @@
  * earlier ones. The plan card knows sections, not meetings: this capability
  * draws its own. Pure: no I/O.
  */
+import { plainText } from '../../platform/cards/markdown';
 import type { Fact } from '../../platform/cards/models';
 import type { Locale } from '../../platform/i18n';
 import { format } from '../../platform/i18n';
@@ -25,18 +26,18 @@ export function meetingsSection(meetings: CoordinationMeeting[], loc: Locale, vi
     .sort((a, b) => b.startsAt.localeCompare(a.startsAt))
     .slice(0, EARLIER_SHOWN);
   const [next] = upcoming;
-  // Facts, not a list: a line that starts with a Danish date ("12. marts") would become a numbered list.
+  // Facts, each escaped: a value that starts with a Danish date ("12. marts") must not become a numbered list.
   const facts: Fact[] = [];
   for (const m of upcoming) {
-    facts.push({ title: m === next ? t.next : '', value: `${when(m, loc)} · ${where(m, loc)}` });
+    facts.push({ title: m === next ? t.next : '', value: plainText(`${when(m, loc)} · ${where(m, loc)}`) });
     facts.push({ title: loc.t.meeting.answers, value: tallyLine(m, loc) });
   }
-  earlier.forEach((m, i) => facts.push({ title: i === 0 ? t.earlier : '', value: `${when(m, loc)} · ${where(m, loc)}${m.status === 'cancelled' ? ` (${t.cancelled})` : ''}` }));
+  earlier.forEach((m, i) => facts.push({ title: i === 0 ? t.earlier : '', value: plainText(`${when(m, loc)} · ${where(m, loc)}${m.status === 'cancelled' ? ` (${t.cancelled})` : ''}`) }));
   return planSection({
     key: 'meetings',
     order: 50,
     title: t.title,
-    summary: next ? format(t.summaryNext, { when: when(next, loc) }) : t.summaryNone,
+    summary: next ? plainText(format(t.summaryNext, { when: when(next, loc) })) : t.summaryNone,
     facts,
     text: meetings.length === 0 ? t.none : '',
     buttons:

@@ -14,7 +14,9 @@ export interface SectionButton {
  * One foldable section of the plan card. The plan's own sections (master data,
  * the citizen's words, consent, network, history) and those other
  * capabilities contribute (meetings today; actions, coordinator, early warning
- * signs later) all have this shape.
+ * signs later) all have this shape. Every text is shown as markdown: whoever
+ * builds a section escapes what users typed (plainText/inlineText,
+ * src/platform/cards/markdown.ts).
  */
 export interface PlanSection {
   /** Unique on the card, letters only (it names the elements the fold toggles). */

@@ -4,6 +4,7 @@
  * views draw; this file only picks the card that answers.
  */
 import { z } from 'zod';
+import { inlineText } from '../../platform/cards/markdown';
 import type { AdaptiveCardJson } from '../../platform/cards/render';
 import { noticeCard } from '../../platform/cards/views';
 import type { Turn } from '../../platform/bot/turn';
@@ -38,7 +39,7 @@ export class PlanCardHandlers {
       const reference = planReferenceSchema.safeParse(argument);
       const view = reference.success ? await this.plans.viewByReference(turn.user, reference.data) : ({ kind: 'denied' } as const);
       // A reference that does not parse, does not exist or is somebody else's: the same answer.
-      if (view.kind !== 'ok') return noticeCard(format(t.planCard.noSuchPlan, { reference: argument.toUpperCase().slice(0, 20) }), 'Attention');
+      if (view.kind !== 'ok') return noticeCard(format(t.planCard.noSuchPlan, { reference: inlineText(argument.toUpperCase().slice(0, 20)) }), 'Attention');
       return this.card(turn, view.plan);
     }
     const { plans, total } = await this.lists.listed(turn);
@@ -137,7 +138,7 @@ export class PlanCardHandlers {
         }
         if (r.kind === 'unchanged') return back(t.planCard.unchanged);
         const change = r.change;
-        const name = change.contactName ?? '';
+        const name = inlineText(change.contactName ?? '');
         if (change.kind === 'contactAdded') return back(format(t.planCard.added, { name }));
         if (change.kind === 'contactRemoved') return back(format(t.planCard.removed, { name }));
         const of = change.kind === 'masterData' ? 'citizen' : 'contact';

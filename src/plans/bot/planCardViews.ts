@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 import type { Fact } from '../../platform/cards/models';
+import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDate, formatDateTime } from '../../platform/i18n';
 import type { CarePlan, Contact, PlanChange } from '../domain/carePlan';
@@ -28,15 +29,6 @@ export function planSection(s: Pick<PlanSection, 'key' | 'order' | 'title'> & Pa
 
 const lowerFirst = (s: string): string => (s ? s[0]!.toLocaleLowerCase() + s.slice(1) : s);
 
-/**
- * Teams renders fact values as markdown, so "17. maj 1988" (a Danish date, or
- * an address like "1. sal") would become a numbered list and lose its number.
- * A no-break space after the dot is not a list marker and looks the same.
- */
-export function keepNumber(text: string): string {
-  return text.replace(/^(\s*\d{1,9})\. /, '$1.\u00a0');
-}
-const literalFacts = (facts: Fact[]): Fact[] => facts.map((f) => ({ title: f.title, value: keepNumber(f.value) }));
 
 /** A field key in plain words (never its value), e.g. "address" → "adresse". */
 export function fieldName(key: string, loc: Locale, of: 'citizen' | 'contact'): string {
@@ -44,11 +36,11 @@ export function fieldName(key: string, loc: Locale, of: 'citizen' | 'contact'): 
   return lowerFirst(table[key] ?? key);
 }
 
-/** What a change was, in plain words: which fields, which contact – never old or new values. */
+/** What a change was, in plain words: which fields, which contact – never old or new values (markdown-safe). */
 export function changeText(c: PlanChange, loc: Locale): string {
   const t = loc.t.planCard.change;
   const fields = (c.fields ?? []).map((f) => fieldName(f, loc, c.kind === 'masterData' ? 'citizen' : 'contact')).join(', ');
-  const name = c.contactName ?? '—';
+  const name = inlineText(c.contactName ?? '—');
   switch (c.kind) {
     case 'versionCreated':
       return format(t.versionCreated, { n: c.version });
@@ -68,16 +60,16 @@ export function changeText(c: PlanChange, loc: Locale): string {
 /** How much a contact line says: everything, without e-mail and phone, or only role and sector (for very large networks). */
 export type ContactDetail = 'full' | 'noReach' | 'brief';
 
-/** One contact and how to reach them: "**name** – role · organisation · sector · e-mail · phone". */
+/** One contact and how to reach them: "**name** – role · organisation · sector · e-mail · phone" (what was typed, escaped). */
 export function contactText(c: Contact, loc: Locale, viewerId: string | undefined, detail: ContactDetail = 'full'): string {
-  const reach = detail === 'full' ? [c.email, c.phone].filter(Boolean) : [];
-  return `**${c.name}**${youSuffix(c, viewerId, loc)} – ${[contactSummary(c, loc, detail !== 'brief'), ...reach].join(' · ')}`;
+  const reach = detail === 'full' ? [c.email, c.phone].filter((v): v is string => !!v) : [];
+  return `**${inlineText(c.name)}**${youSuffix(c, viewerId, loc)} – ${inlineText([contactSummary(c, loc, detail !== 'brief'), ...reach].join(' · '))}`;
 }
 
 function networkSummary(contacts: Contact[], loc: Locale): string {
   const { t } = loc;
   if (contacts.length === 0) return t.planCard.networkNone;
-  const names = contacts.slice(0, 3).map((c) => c.name).join(', ');
+  const names = contacts.slice(0, 3).map((c) => inlineText(c.name)).join(', ');
   return contacts.length > 3 ? format(t.planCard.networkMore, { names, n: contacts.length - 3 }) : format(t.planCard.networkSummary, { names });
 }
 
@@ -108,11 +100,11 @@ function ownSections(plan: CarePlan, loc: Locale, viewerId: string, detail: Deta
   const consentFacts: Fact[] = [
     { title: t.plan.status, value: t.enums.consentStatus[consent.status] },
     { title: t.planCard.consentHow, value: t.enums.consentMethod[consent.method] },
-    { title: t.planCard.consentDate, value: formatDate(consent.obtainedOn, loc) },
+    { title: t.planCard.consentDate, value: plainText(formatDate(consent.obtainedOn, loc)) },
     { title: t.planCard.consentCovers, value: consent.covers.map((s) => t.consent[s]).join(', ') },
-    { title: t.planCard.consentBy, value: consent.obtainedBy.name },
+    { title: t.planCard.consentBy, value: plainText(consent.obtainedBy.name) },
   ];
-  if (consent.note) consentFacts.push({ title: t.planCard.consentNote, value: consent.note });
+  if (consent.note) consentFacts.push({ title: t.planCard.consentNote, value: plainText(consent.note) });
   const history = historyOf(plan);
   const shown = history.slice(0, detail.history);
   const [newest] = history;
@@ -127,7 +119,7 @@ function ownSections(plan: CarePlan, loc: Locale, viewerId: string, detail: Deta
       paragraphs: voice.map((f) => ({ heading: f.title, text: f.value })),
       note: t.planCard.voiceHint,
     }),
-    planSection({ key: 'consent', order: 30, title: t.plan.consent, summary: consentSummary(consent, loc), facts: consentFacts }),
+    planSection({ key: 'consent', order: 30, title: t.plan.consent, summary: plainText(consentSummary(consent, loc)), facts: consentFacts }),
     planSection({
       key: 'network',
       order: 40,
@@ -142,7 +134,7 @@ function ownSections(plan: CarePlan, loc: Locale, viewerId: string, detail: Deta
       title: t.planCard.history,
       summary: newest ? format(t.planCard.historySummary, { what: changeText(newest, loc), date: formatDate(newest.at, loc) }) : '',
       // "what – who, when": a line that starts with a Danish date ("12. marts") would turn into a numbered list.
-      text: shown.map((h) => `- ${changeText(h, loc)} – ${h.by.name}, ${formatDateTime(h.at, loc)}`).join('\n'),
+      text: shown.map((h) => `- ${changeText(h, loc)} – ${inlineText(h.by.name)}, ${formatDateTime(h.at, loc)}`).join('\n'),
       note: history.length > shown.length ? format(t.planCard.historyShown, { n: shown.length }) : '',
     }),
   ];
@@ -161,10 +153,11 @@ export function planCard(plan: CarePlan, loc: Locale, viewerId: string, opts: Pl
   const version = currentVersion(plan);
   const changed = lastChange(plan);
   const facts: Fact[] = [
-    { title: t.plan.reference, value: plan.reference },
+    { title: t.plan.reference, value: plainText(plan.reference) },
     { title: t.plan.status, value: t.enums.planStatus[plan.status] },
-    { title: t.planCard.version, value: format(t.planCard.versionValue, { n: version.number, date: formatDate(version.at, loc) }) },
-    { title: t.planCard.lastChanged, value: format(t.planCard.lastChangedValue, { date: formatDateTime(changed.at, loc), name: changed.by.name }) },
+    { title: t.planCard.version, value: plainText(format(t.planCard.versionValue, { n: version.number, date: formatDate(version.at, loc) })) },
+    // A value that starts with a Danish date ("24. nov.") must not turn into a numbered list.
+    { title: t.planCard.lastChanged, value: plainText(format(t.planCard.lastChangedValue, { date: formatDateTime(changed.at, loc), name: changed.by.name })) },
   ];
   const canEdit = canEditPlan(plan, viewerId);
   const own = ownContact(plan, viewerId);
@@ -175,7 +168,6 @@ export function planCard(plan: CarePlan, loc: Locale, viewerId: string, opts: Pl
       .sort((a, b) => a.order - b.order)
       .map((section) => ({
         ...section,
-        facts: literalFacts(section.facts),
         targets: [`body-${section.key}`, `show-${section.key}`, `hide-${section.key}`, ...(section.summary ? [`sum-${section.key}`] : [])],
       }));
     card = render('planCard', {
@@ -183,8 +175,8 @@ export function planCard(plan: CarePlan, loc: Locale, viewerId: string, opts: Pl
       notice: opts.notice ?? '',
       noticeColor: opts.noticeColor ?? 'Good',
       planId: plan.id,
-      citizenName: plan.citizen.name,
-      facts: literalFacts(facts),
+      citizenName: plainText(plan.citizen.name),
+      facts,
       sections,
       canEdit,
       ownContactId,
@@ -199,7 +191,7 @@ export function planPickCard(plans: CarePlan[], total: number, loc: Locale): Ada
   const { t } = loc;
   return render('planPick', {
     t,
-    plans: plans.map((p) => ({ planId: p.id, name: p.citizen.name, line: `${p.reference} · ${t.enums.planStatus[p.status]}` })),
+    plans: plans.map((p) => ({ planId: p.id, name: inlineText(p.citizen.name), line: plainText(`${p.reference} · ${t.enums.planStatus[p.status]}`) })),
     more: total > plans.length ? format(t.planCard.pickMore, { n: plans.length }) : '',
   });
 }

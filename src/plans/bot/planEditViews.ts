@@ -5,6 +5,7 @@
  * pasted text without a word), marks required fields, shows errors under their
  * field and keeps what was typed. Pure: no I/O.
  */
+import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { errorText, formError, formatCount } from '../../platform/cards/views';
 import { Locale, format, todayIn } from '../../platform/i18n';
@@ -59,7 +60,7 @@ function errorsOf<K extends string>(keys: readonly K[], loc: Locale, errors: Fie
     const code = errors[k] ?? '';
     out[k] = conflict
       ? conflict.by
-        ? format(loc.t.planCard.conflictField, { name: conflict.by.name })
+        ? format(loc.t.planCard.conflictField, { name: inlineText(conflict.by.name) })
         : loc.t.planCard.conflictFieldNoName
       : code === 'sectorNotCovered'
         ? loc.t.planCard.sectorNotCovered
@@ -117,7 +118,7 @@ export function masterDataEditCard(plan: CarePlan, loc: Locale, opts: EditCardOp
       render('planMasterDataEdit', {
         t,
         planId: plan.id,
-        citizenName: plan.citizen.name,
+        citizenName: plainText(plan.citizen.name),
         notice: opts.notice ?? '',
         formError: formError(opts.errors, loc),
         drawn: opts.drawn ?? drawnOf(values, MASTER_DATA_KEYS),
@@ -151,7 +152,7 @@ export function contactEditCard(plan: CarePlan, contact: Contact | undefined, vi
       render('planContactEdit', {
         t,
         planId: plan.id,
-        citizenName: plan.citizen.name,
+        citizenName: plainText(plan.citizen.name),
         mode: contact ? 'edit' : 'add',
         contactId: contact?.id ?? '',
         formId: opts.formId ?? '',
@@ -167,7 +168,8 @@ export function contactEditCard(plan: CarePlan, contact: Contact | undefined, vi
         fields,
         errors,
         canRemove: !!contact && canRemoveContact(plan, contact, viewerId),
-        removeConfirm: format(t.planCard.removeConfirm, { name }),
+        removeConfirm: format(t.planCard.removeConfirm, { name: inlineText(name) }),
+        // A button title is not markdown: the name as typed.
         removeYes: format(t.planCard.removeYes, { name }),
         backTitle: organiser ? t.planCard.backToNetwork : t.planCard.backToPlan,
         backAction: organiser ? 'network' : 'show',
@@ -186,7 +188,7 @@ export function networkCard(plan: CarePlan, viewerId: string, loc: Locale, notic
     render('planNetwork', {
       t,
       planId: plan.id,
-      citizenName: plan.citizen.name,
+      citizenName: plainText(plan.citizen.name),
       heading: format(t.plan.network, { n: plan.contacts.length }),
       notice,
       noticeColor,

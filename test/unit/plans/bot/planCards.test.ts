@@ -8,9 +8,10 @@
 import assert from 'node:assert/strict';
 import { meetingPayloadSchema } from '../../../../src/meetings/bot/payloads';
 import type { AdaptiveCardJson } from '../../../../src/platform/cards/render';
+import { plainText } from '../../../../src/platform/cards/markdown';
 import { errorText } from '../../../../src/platform/cards/views';
 import { Language, Locale, formatDate, localeOf } from '../../../../src/platform/i18n';
-import { keepNumber, planCard, planPickCard, planSection } from '../../../../src/plans/bot/planCardViews';
+import { planCard, planPickCard, planSection } from '../../../../src/plans/bot/planCardViews';
 import { contactEditCard, masterDataEditCard, networkCard } from '../../../../src/plans/bot/planEditViews';
 import { planCardPayloadSchema } from '../../../../src/plans/bot/planPayloads';
 import type { CarePlan } from '../../../../src/plans/domain/carePlan';
@@ -55,7 +56,7 @@ function bigEverydayPlan(): CarePlan {
 
 /** A section as the meetings capability contributes it, with its own verb. */
 const meetingSection = (loc: Locale) =>
-  planSection({ key: 'meetings', order: 50, title: loc.t.meetingSection.title, summary: 'x', facts: [{ title: loc.t.meetingSection.next, value: '14. april 2026 10.00' }], buttons: [{ title: loc.t.meetingSection.open, verb: 'meeting', data: { action: 'organiserView', meetingId: uuidOf(42) } }] });
+  planSection({ key: 'meetings', order: 50, title: loc.t.meetingSection.title, summary: 'x', facts: [{ title: loc.t.meetingSection.next, value: plainText('14. april 2026 10.00') }], buttons: [{ title: loc.t.meetingSection.open, verb: 'meeting', data: { action: 'organiserView', meetingId: uuidOf(42) } }] });
 
 /** What Teams sends for a click: the action's data plus the card's input values (unless the action takes none). */
 function submit(card: AdaptiveCardJson, action: string): Record<string, unknown> {
@@ -163,7 +164,7 @@ for (const [language, tag] of LOCALES) {
         for (const expected of [
           plan.reference,
           c.name,
-          keepNumber(formatDate(c.dateOfBirth, loc)),
+          plainText(formatDate(c.dateOfBirth, loc)),
           c.address!,
           t.enums.language[c.preferredLanguage],
           c.dreams!,
@@ -171,7 +172,7 @@ for (const [language, tag] of LOCALES) {
           c.needs!,
           t.enums.consentStatus.given,
           t.enums.consentMethod[plan.consent.method],
-          keepNumber(formatDate(plan.consent.obtainedOn, loc)),
+          plainText(formatDate(plan.consent.obtainedOn, loc)),
           t.consent.shareWithNetwork,
           plan.consent.obtainedBy.name,
           ...plan.contacts.flatMap((ct) => [ct.name, ct.role, ct.email ?? '', ct.phone ?? '']),
@@ -197,6 +198,25 @@ for (const [language, tag] of LOCALES) {
         for (const value of facts) assert.doesNotMatch(value, /^\s*\d+\. /, value);
         assert.ok(facts.includes('1.\u00a0sal, Nørregade 1'));
         if (language === 'da') assert.ok(facts.includes('12.\u00a0april 1985'));
+      });
+
+      it('what people typed is shown as typed: no link, bold text or list made of a name, a note or an address', () => {
+        const p = networkPlan();
+        const tricky = '[klik her](https://evil.example) **vigtigt** <at>Alle</at>';
+        const plan: CarePlan = {
+          ...p,
+          citizen: { ...p.citizen, name: tricky, address: '1. sal, Nørregade 1', dreams: '- et job\n- en lejlighed' },
+          consent: { ...p.consent, note: tricky },
+          contacts: p.contacts.map((c, i) => (i === 2 ? { ...c, name: tricky } : c)),
+        };
+        const json = JSON.stringify(planCard(plan, loc, OWNER.userId));
+        assert.doesNotMatch(json, /[^\\]\[klik her\]\(/, 'no markdown link');
+        assert.doesNotMatch(json, /[^\\]\*\*vigtigt/, 'no bold');
+        assert.doesNotMatch(json, /[^\\]<at>/, 'no mention');
+        assert.ok(json.includes(JSON.stringify(plainText('1. sal, Nørregade 1')).slice(1, -1)));
+        // Button titles are not markdown (Teams shows them as they are): only what Teams renders as markdown is checked.
+        const network = JSON.stringify(networkCard(plan, OWNER.userId, loc), (k, v: unknown) => (k === 'title' ? undefined : v));
+        assert.doesNotMatch(network, /[^\\]\[klik her\]\(/);
       });
 
       it('the 30-contact, 2,000-character plan keeps every detail and stays well under 28 KB', () => {
