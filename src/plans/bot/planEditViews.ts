@@ -33,6 +33,8 @@ const render = templateRenderer<PlanCardModels>();
 
 /** Teams refuses a card over about 28 KB: a text far over its limit is sent back cut, and the card says so. */
 const EDIT_CARD_BUDGET = 27 * 1024;
+/** The network card lists up to 30 contacts: it stays well below Teams' limit, like the plan card. */
+const NETWORK_CARD_BUDGET = 26 * 1024;
 
 const MASTER_LIMITS: Partial<Record<MasterDataKey, number>> = {
   name: LIMITS.name, address: LIMITS.address, housingUnit: LIMITS.housingUnit, dreams: LIMITS.dreams, wishes: LIMITS.dreams, needs: LIMITS.dreams,
@@ -184,7 +186,7 @@ export function contactEditCard(plan: CarePlan, contact: Contact | undefined, vi
 /** The organiser's network: every contact as a row to tap for editing, and "add a contact". */
 export function networkCard(plan: CarePlan, viewerId: string, loc: Locale, notice = '', noticeColor: PlanCardModels['planNetwork']['noticeColor'] = 'Good'): AdaptiveCardJson {
   const { t } = loc;
-  const draw = (detail: ContactDetail) =>
+  const draw = (detail: ContactDetail, namedButtons: boolean) =>
     render('planNetwork', {
       t,
       planId: plan.id,
@@ -192,10 +194,19 @@ export function networkCard(plan: CarePlan, viewerId: string, loc: Locale, notic
       heading: format(t.plan.network, { n: plan.contacts.length }),
       notice,
       noticeColor,
-      contacts: plan.contacts.map((c) => ({ id: c.id, text: contactText(c, loc, viewerId, detail), editTitle: format(t.planCard.editContact, { name: c.name }) })),
+      contacts: plan.contacts.map((c) => ({
+        id: c.id,
+        text: contactText(c, loc, viewerId, detail),
+        editTitle: namedButtons ? format(t.planCard.editContact, { name: c.name }) : t.network.edit,
+      })),
       canAdd: plan.contacts.length < LIMITS.contacts,
     });
   // Every contact's own card has all their details: a very large network is listed briefer rather than refused by Teams.
-  const full = draw('full');
-  return Buffer.byteLength(JSON.stringify(full)) <= EDIT_CARD_BUDGET ? full : draw('brief');
+  const ladder: Array<[ContactDetail, boolean]> = [['full', true], ['brief', true], ['brief', false]];
+  let card: AdaptiveCardJson | undefined;
+  for (const [detail, named] of ladder) {
+    card = draw(detail, named);
+    if (Buffer.byteLength(JSON.stringify(card)) <= NETWORK_CARD_BUDGET) break;
+  }
+  return card!;
 }

@@ -219,6 +219,12 @@ for (const [language, tag] of LOCALES) {
         assert.doesNotMatch(network, /[^\\]\[klik her\]\(/);
       });
 
+      it('the network card of 30 everyday contacts keeps every detail; of 30 at maximum length it stays below 26 KB', () => {
+        const everyday = networkCard(bigEverydayPlan(), OWNER.userId, loc);
+        for (const ct of bigEverydayPlan().contacts) for (const detail of [ct.email, ct.phone].filter(Boolean)) assert.ok(JSON.stringify(everyday).includes(detail!), detail);
+        assert.ok(bytes(networkCard(fullPlan(), OWNER.userId, loc)) <= 26 * 1024);
+      });
+
       it('the 30-contact, 2,000-character plan keeps every detail and stays well under 28 KB', () => {
         const plan = bigEverydayPlan();
         const card = planCard(plan, loc, OWNER.userId, { contributed: [meetingSection(loc)] });
