@@ -47,7 +47,8 @@ describe('the whole plan on one card, kept current by the organiser and the cont
   const click = async (user: TestUser, card: unknown, action: string, fields: Record<string, string> = {}, extra?: (d: Record<string, unknown>) => boolean) =>
     ok(await bot.execute(user, 'plan', { ...inputsOf(card), ...actionData(card, action, extra), ...fields }));
   const showPlan = async (user: TestUser, text = 'vis plan'): Promise<Card> => {
-    const [card] = cardsOf(await bot.say(user, text)).filter((c) => !JSON.stringify(c).includes('"planLink"'));
+    // The answer, not an "Er det dig?" question or a meeting card the outbox delivers meanwhile.
+    const [card] = cardsOf(await bot.say(user, text)).filter((c) => !JSON.stringify(c).includes('"planLink"') && !textOf(c).startsWith('Koordinationsmøde'));
     assert.ok(card, 'a card');
     return card;
   };
@@ -222,6 +223,28 @@ describe('the whole plan on one card, kept current by the organiser and the cont
     assert.match(textOf(pick), /Karen Karlsen/);
     const opened = ok(await bot.execute(NINA, 'plan', actionData(pick, 'show', (d) => d.planId === planId)));
     assert.match(textOf(opened), /At bo i egen lejlighed/);
+  });
+
+  it('the plan card lists the meeting once called; Ole correcting his details on his invitation shows in the plan’s history', async () => {
+    const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const [overview] = cardsOf(await bot.say(NINA, 'mine planer'));
+    const form = ok(await bot.execute(NINA, 'meeting', actionData(overview, 'prepare')));
+    ok(await bot.execute(NINA, 'meeting', { ...inputsOf(form), ...actionData(form, 'schedule'), date: future, time: '10:00', durationMinutes: '90', mode: 'virtual', joinUrl: 'https://teams.microsoft.com/l/meetup-join/test', agenda: '1. Velkomst' }));
+    const card = await showPlan(NINA);
+    assert.match(textOf(card), /Næste: /);
+    assert.ok(JSON.stringify(card).includes('"organiserView"'), 'the organiser opens the meeting from the plan card');
+    assert.ok(!JSON.stringify(await showPlan(OLE)).includes('"organiserView"'));
+
+    let invitation: Card | undefined;
+    for (let i = 0; i < 100 && !invitation; i++) {
+      const sent = bot.connector.sent.filter((x) => x.conversationId === `a:personal-${OLE.aadObjectId}` && x.method === 'POST');
+      invitation = cardsOf(sent).find((c) => /inviteret til et koordinationsmøde/.test(textOf(c)));
+      if (!invitation) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(invitation, 'Ole’s invitation');
+    const corrected = ok(await bot.execute(OLE, 'invitation', { ...inputsOf(invitation), ...actionData(invitation, 'correct'), phone: '+45 22 22 22 22' }));
+    assert.match(textOf(corrected), /rettet i planen/);
+    assert.match(textOf(await showPlan(NINA)), /Ole Bostøtte rettede egne oplysninger: telefon – Ole Bostøtte/);
   });
 
   it('citizen data stays out of group chats: "vis plan" there points to the personal chat', async () => {
