@@ -199,9 +199,9 @@ async function main(): Promise<void> {
     const opens: number[] = [];
     const saves: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const card = (await timed(opens, () => bot.execute(NINA, 'plan', actionData(overview, 'show')))).card;
-      const form = (await bot.execute(NINA, 'plan', actionData(card, 'editMasterData'))).card;
-      await timed(saves, () => bot.execute(NINA, 'plan', { ...actionData(form, 'saveMasterData'), name: 'Bench Borger', dateOfBirth: '1980-01-01', preferredLanguage: 'da', dreams: 'x'.repeat(500), address: `Vej ${i}` }));
+      const card = (await timed(opens, () => bot.execute(NINA, 'planCard', actionData(overview, 'show')))).card;
+      const form = (await bot.execute(NINA, 'planCard', actionData(card, 'editMasterData'))).card;
+      await timed(saves, () => bot.execute(NINA, 'planCard', { ...actionData(form, 'saveMasterData'), name: 'Bench Borger', dateOfBirth: '1980-01-01', preferredLanguage: 'da', dreams: 'x'.repeat(500), address: `Vej ${i}` }));
     }
 
     const results = [

@@ -45,7 +45,7 @@ describe('the whole plan on one card, kept current by the organiser and the cont
     return a.card as Card;
   };
   const click = async (user: TestUser, card: unknown, action: string, fields: Record<string, string> = {}, extra?: (d: Record<string, unknown>) => boolean) =>
-    ok(await bot.execute(user, 'plan', { ...inputsOf(card), ...actionData(card, action, extra), ...fields }));
+    ok(await bot.execute(user, 'planCard', { ...inputsOf(card), ...actionData(card, action, extra), ...fields }));
   const showPlan = async (user: TestUser, text = 'vis plan'): Promise<Card> => {
     // The answer, not an "Er det dig?" question or a meeting card the outbox delivers meanwhile.
     const [card] = cardsOf(await bot.say(user, text)).filter((c) => !JSON.stringify(c).includes('"planLink"') && !textOf(c).startsWith('Koordinationsmøde'));
@@ -83,7 +83,7 @@ describe('the whole plan on one card, kept current by the organiser and the cont
 
   it('"Åbn planen" on the overview card opens the same card', async () => {
     const [overview] = cardsOf(await bot.say(NINA, 'mine planer'));
-    const card = ok(await bot.execute(NINA, 'plan', actionData(overview, 'show')));
+    const card = ok(await bot.execute(NINA, 'planCard', actionData(overview, 'show')));
     assert.match(textOf(card), /At bo i egen lejlighed/);
     assert.match(textOf(card), /Ret stamdata/);
   });
@@ -101,7 +101,7 @@ describe('the whole plan on one card, kept current by the organiser and the cont
     const added = await click(NINA, add, 'addContact', { name: 'Bo Berg', role: 'Peer-medarbejder', sector: 'peerWorker', email: 'bo@peer.example', phone: '+45 20 20 20 20' });
     assert.match(textOf(added), /Bo Berg er tilføjet til netværket/);
     // A double click on the same add form adds nothing.
-    const again = ok(await bot.execute(NINA, 'plan', { ...inputsOf(add), ...actionData(add, 'addContact'), name: 'Bo Berg', role: 'Peer-medarbejder', sector: 'peerWorker' }));
+    const again = ok(await bot.execute(NINA, 'planCard', { ...inputsOf(add), ...actionData(add, 'addContact'), name: 'Bo Berg', role: 'Peer-medarbejder', sector: 'peerWorker' }));
     assert.match(textOf(again), /Intet var ændret/);
     assert.equal((await stored()).contacts.filter((c) => c.name === 'Bo Berg').length, 1);
 
@@ -137,13 +137,13 @@ describe('the whole plan on one card, kept current by the organiser and the cont
     const ninasForm = await click(NINA, ninasCard, 'editMasterData');
     const network = await click(NINA, ninasCard, 'network');
     const forged = [
-      await bot.execute(OLE, 'plan', actionData(ninasCard, 'editMasterData')),
-      await bot.execute(OLE, 'plan', { ...inputsOf(ninasForm), ...actionData(ninasForm, 'saveMasterData'), address: 'Forfalsket 1' }),
-      await bot.execute(OLE, 'plan', actionData(ninasCard, 'network')),
-      await bot.execute(OLE, 'plan', { action: 'addContact', planId, formId: '11111111-1111-4111-8111-111111111111', name: 'Falsk', role: 'X', sector: 'other' }),
-      await bot.execute(OLE, 'plan', { action: 'removeContact', planId, contactId: before.contacts[2]!.id }),
-      await bot.execute(OLE, 'plan', { ...actionData(network, 'editContact', (d) => d.contactId === before.contacts[0]!.id), action: 'saveContact', name: 'Nina', role: 'Falsk', sector: 'other' }),
-      await bot.execute(MALLORY, 'plan', { action: 'show', planId }),
+      await bot.execute(OLE, 'planCard', actionData(ninasCard, 'editMasterData')),
+      await bot.execute(OLE, 'planCard', { ...inputsOf(ninasForm), ...actionData(ninasForm, 'saveMasterData'), address: 'Forfalsket 1' }),
+      await bot.execute(OLE, 'planCard', actionData(ninasCard, 'network')),
+      await bot.execute(OLE, 'planCard', { action: 'addContact', planId, formId: '11111111-1111-4111-8111-111111111111', name: 'Falsk', role: 'X', sector: 'other' }),
+      await bot.execute(OLE, 'planCard', { action: 'removeContact', planId, contactId: before.contacts[2]!.id }),
+      await bot.execute(OLE, 'planCard', { ...actionData(network, 'editContact', (d) => d.contactId === before.contacts[0]!.id), action: 'saveContact', name: 'Nina', role: 'Falsk', sector: 'other' }),
+      await bot.execute(MALLORY, 'planCard', { action: 'show', planId }),
     ];
     for (const answer of forged) assert.match(textOf(answer.card), /Du har ikke adgang/);
     for (const answer of forged) assert.doesNotMatch(JSON.stringify(answer.card), /Jens Jensen|Nørregade/);
@@ -191,12 +191,12 @@ describe('the whole plan on one card, kept current by the organiser and the cont
     const oleId = plan.contacts.find((c) => c.teamsUserId === OLE.aadObjectId)!.id;
     const oleCard = await click(NINA, network, 'editContact', {}, (d) => d.contactId === oleId);
     assert.match(textOf(oleCard), /Fjern Ole Bostøtte fra netværket\? Ole Bostøtte kan så ikke længere se planen/);
-    const removed = ok(await bot.execute(NINA, 'plan', actionData(oleCard, 'removeContact')));
+    const removed = ok(await bot.execute(NINA, 'planCard', actionData(oleCard, 'removeContact')));
     assert.match(textOf(removed), /Ole Bostøtte er fjernet fra netværket/);
     assert.match(textOf(await showPlan(OLE)), /ikke med i nogen planer/);
     const nina = await click(NINA, network, 'editContact', {}, (d) => d.contactId === plan.contacts[0]!.id);
     assert.doesNotMatch(JSON.stringify(nina), /removeContact/);
-    const forged = await bot.execute(NINA, 'plan', { action: 'removeContact', planId, contactId: plan.contacts[0]!.id });
+    const forged = await bot.execute(NINA, 'planCard', { action: 'removeContact', planId, contactId: plan.contacts[0]!.id });
     assert.match(textOf(forged.card), /Du har ikke adgang/);
     assert.equal((await stored()).contacts[0]!.teamsUserId, NINA.aadObjectId);
   });
@@ -221,7 +221,7 @@ describe('the whole plan on one card, kept current by the organiser and the cont
     assert.match(textOf(pick), /Hvilken plan\?/);
     assert.match(textOf(pick), /Jens Jensen/);
     assert.match(textOf(pick), /Karen Karlsen/);
-    const opened = ok(await bot.execute(NINA, 'plan', actionData(pick, 'show', (d) => d.planId === planId)));
+    const opened = ok(await bot.execute(NINA, 'planCard', actionData(pick, 'show', (d) => d.planId === planId)));
     assert.match(textOf(opened), /At bo i egen lejlighed/);
   });
 
