@@ -45,7 +45,7 @@ export const da = {
     empty: 'Der er ingen registreringer endnu.',
     choose: 'Vælg den plan, du vil se adgangsloggen for.',
     notAllowed: 'Kun planens koordinator kan se, hvem der har set planen. Indtil netværket har valgt en koordinator, er det den, der oprettede planen. Din forespørgsel er logget.',
-    who: { reminder: 'Samspil (påmindelse)', link: 'Link til kalenderfil', unknown: 'Ukendt bruger', notLinked: 'Ukendt bruger (ikke koblet til {name})', documentLink: 'Dokumentlink ({name})', citizenLink: 'Borgerens dokumentlink' },
+    who: { reminder: 'Samspil (påmindelse)', link: 'Link til kalenderfil', unknown: 'Ukendt bruger', notLinked: 'Ukendt bruger (ikke koblet til {name})', removed: '{name} (fjernet fra netværket)', documentLink: 'Dokumentlink ({name})', citizenLink: 'Borgerens dokumentlink' },
     actions: {
       guide: {
         started: 'Startede guiden til planen',
@@ -218,7 +218,7 @@ export const en: TextsOf<typeof da> = {
     empty: 'There are no entries yet.',
     choose: 'Choose the plan whose access log you want to see.',
     notAllowed: 'Only the plan’s coordinator can see who has seen the plan. Until the network chooses a coordinator, that is the person who created the plan. Your request has been logged.',
-    who: { reminder: 'Samspil (reminder)', link: 'Calendar file link', unknown: 'Unknown user', notLinked: 'Unknown user (not linked to {name})', documentLink: 'Document link ({name})', citizenLink: 'The citizen’s document link' },
+    who: { reminder: 'Samspil (reminder)', link: 'Calendar file link', unknown: 'Unknown user', notLinked: 'Unknown user (not linked to {name})', removed: '{name} (removed from the network)', documentLink: 'Document link ({name})', citizenLink: 'The citizen’s document link' },
     actions: {
       guide: {
         started: 'Started the guide for the plan',
@@ -389,7 +389,7 @@ export const sv: TextsOf<typeof da> = {
     empty: 'Det finns inga registreringar ännu.',
     choose: 'Välj den plan vars åtkomstlogg du vill se.',
     notAllowed: 'Bara planens samordnare kan se vem som har sett planen. Tills nätverket har valt en samordnare är det den som skapade planen. Din förfrågan har loggats.',
-    who: { reminder: 'Samspil (påminnelse)', link: 'Länk till kalenderfil', unknown: 'Okänd användare', notLinked: 'Okänd användare (inte kopplad till {name})', documentLink: 'Dokumentlänk ({name})', citizenLink: 'Brukarens dokumentlänk' },
+    who: { reminder: 'Samspil (påminnelse)', link: 'Länk till kalenderfil', unknown: 'Okänd användare', notLinked: 'Okänd användare (inte kopplad till {name})', removed: '{name} (borttagen ur nätverket)', documentLink: 'Dokumentlänk ({name})', citizenLink: 'Brukarens dokumentlänk' },
     actions: {
       guide: {
         started: 'Startade guiden för planen',

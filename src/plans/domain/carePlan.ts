@@ -184,6 +184,8 @@ export interface PlanChange {
   contactId?: string;
   /** The contact's name as it was at the change, so a removal still says whom it removed. */
   contactName?: string;
+  /** A removed contact's Teams user: the access log still names who saw the plan before the removal. */
+  teamsUserId?: string;
 }
 
 export interface CarePlan {

@@ -226,5 +226,6 @@ export function removeContact(plan: CarePlan, by: Actor, contactId: string, now:
   const refused = gate(plan, by.userId, canRemoveContact(plan, contact, by.userId));
   if (refused) return refused;
   const contacts = plan.contacts.filter((c) => c.id !== contactId);
-  return recorded({ ...plan, contacts, memberIds: memberIdsOf(contacts) }, 'contactRemoved', by, now, [], { contactId, contactName: contact.name });
+  const who = contact.teamsUserId ? { teamsUserId: contact.teamsUserId } : {};
+  return recorded({ ...plan, contacts, memberIds: memberIdsOf(contacts) }, 'contactRemoved', by, now, [], { contactId, contactName: contact.name, ...who });
 }
