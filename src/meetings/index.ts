@@ -12,6 +12,7 @@ import type { Plans } from '../plans';
 import { MeetingHandlers } from './bot/meetingHandlers';
 import { meetingSummary } from './bot/meetingViews';
 import { meetingBlocks } from './document/meetingSection';
+import { meetingsSection } from './bot/planSection';
 import { InvitationService } from './domain/invitationService';
 import { MeetingService } from './domain/meetingService';
 import { graphOnlineMeetingProvider } from './graph/onlineMeetingProvider';
@@ -75,6 +76,8 @@ export function createMeetings(p: Platform, plans: Plans) {
     const latest = await service.latestFor(plan);
     return latest && meetingSummary(plan, latest.meeting, latest.delivered, loc);
   };
+  // The plan card lists the plan's meetings, past and next.
+  plans.handlers.hooks.sections.push(async (plan, loc, viewerId) => meetingsSection(await meetings.listForPlan(plan.tenantId, plan.id), loc, viewerId, env.now()));
 
   // The plan document's meetings section: the next meeting and those held.
   plans.document.sections.fill('meetings', async (ctx) => meetingBlocks(await meetings.listForPlan(ctx.plan.tenantId, ctx.plan.id), ctx));

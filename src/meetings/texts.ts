@@ -101,6 +101,16 @@ export const da = {
       followUpMeeting: 'Opfølgningsmøde aftalt',
     },
   },
+  meetingSection: {
+    title: 'Møder',
+    next: 'Næste møde',
+    earlier: 'Tidligere møder',
+    none: 'Ingen møder endnu.',
+    summaryNext: 'Næste: {when}',
+    summaryNone: 'Intet møde er indkaldt.',
+    cancelled: 'aflyst',
+    open: 'Åbn mødet',
+  },
 };
 
 export const en: TextsOf<typeof da> = {
@@ -203,6 +213,16 @@ export const en: TextsOf<typeof da> = {
       followUpMeeting: 'Follow-up meeting agreed',
     },
   },
+  meetingSection: {
+    title: 'Meetings',
+    next: 'Next meeting',
+    earlier: 'Earlier meetings',
+    none: 'No meetings yet.',
+    summaryNext: 'Next: {when}',
+    summaryNone: 'No meeting has been called.',
+    cancelled: 'cancelled',
+    open: 'Open the meeting',
+  },
 };
 
 export const sv: TextsOf<typeof da> = {
@@ -304,6 +324,16 @@ export const sv: TextsOf<typeof da> = {
       planSentToAll: 'Planen skickad till alla, även de med återbud',
       followUpMeeting: 'Uppföljningsmöte bokat',
     },
+  },
+  meetingSection: {
+    title: 'Möten',
+    next: 'Nästa möte',
+    earlier: 'Tidigare möten',
+    none: 'Inga möten ännu.',
+    summaryNext: 'Nästa: {when}',
+    summaryNone: 'Inget möte har kallats till.',
+    cancelled: 'inställt',
+    open: 'Öppna mötet',
   },
 };
 

@@ -1,11 +1,12 @@
 /**
- * The plans capability: the care plan, who may see it, "mine planer",
- * linking Teams users to the plans that list them, the plan as a Word
- * document behind signed links, "who has seen my plan", and the end of
- * sharing: withdrawing consent, closing a plan, and erasure after the retention period.
+ * The plans capability: the care plan, who may see it, "mine planer", the
+ * whole plan on one card ("vis plan") and keeping it current, linking Teams
+ * users to the plans that list them, the plan as a Word document behind
+ * signed links, "who has seen my plan", and the end of sharing:
+ * withdrawing consent, closing a plan, and erasure after the retention period.
  */
 import { randomBytes } from 'node:crypto';
-import { MessageFactory } from 'botbuilder';
+import { CardFactory, MessageFactory } from 'botbuilder';
 import type { CapabilityModule } from '../platform/bot/capability';
 import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
@@ -13,9 +14,11 @@ import { askToConfirm, offerLinksByTeamsEmail } from './bot/identityLink';
 import { DocumentHandlers } from './bot/documentHandlers';
 import { LifecycleHandlers } from './bot/lifecycleHandlers';
 import { LinkHandlers } from './bot/linkHandlers';
+import { PlanCardHandlers } from './bot/planCardHandlers';
 import { PlanHandlers } from './bot/planHandlers';
 import { ErasureService } from './domain/erasure';
 import { LifecycleService } from './domain/lifecycleService';
+import { PlanEditService } from './domain/planEditService';
 import { PlanService } from './domain/planService';
 import { PlanDocumentSections } from './document/documentModel';
 import { PlanDocumentService } from './document/documentService';
@@ -35,6 +38,7 @@ export const PLAN_COMMAND_WORDS = {
   accessLog: ['adgangslog', 'hvem har set planen', 'access log', 'who has seen the plan', 'åtkomstlogg', 'vem har sett planen'],
   withdrawConsent: ['træk samtykke tilbage', 'træk samtykket tilbage', 'withdraw consent', 'återkalla samtycke', 'återkalla samtycket'],
   closePlan: ['afslut plan', 'afslut planen', 'close plan', 'close the plan', 'avsluta plan', 'avsluta planen'],
+  showPlan: ['vis plan', 'show plan', 'visa plan', 'vis planen', 'show the plan', 'visa planen'],
 } as const;
 
 /** What other capabilities use of plans. */
@@ -63,6 +67,7 @@ export function createPlans(p: Platform) {
   const jobs = new LifecycleJobs(p.jobs, { plans: store, hooks: lifecycle, erasure, outbox: p.outbox, directory: p.directory, logger: p.logger });
   const ending = new LifecycleService({ plans: store, audit: p.audit, env: p.env, retention: p.config.retention, hooks: lifecycle, effects: jobs });
   const endings = new LifecycleHandlers(ending, service, handlers, () => p.env.now(), p.logger);
+  const cards = new PlanCardHandlers(service, new PlanEditService(store, p.audit, p.env), handlers, p.env, p.logger);
   /** Asks the user to confirm the contacts the network listed with their verified e-mail (nothing is linked before they do). */
   const link = async (context: Parameters<typeof offerLinksByTeamsEmail>[0], turn: Parameters<typeof offerLinksByTeamsEmail>[1]) =>
     askToConfirm(context, turn, await offerLinksByTeamsEmail(context, turn, service, p.logger));
@@ -103,12 +108,22 @@ export function createPlans(p: Platform) {
           await context.sendActivity(MessageFactory.carousel(attachments, text));
         },
       })),
+      {
+        name: 'showPlan',
+        words: PLAN_COMMAND_WORDS.showPlan,
+        takesArgument: true,
+        run: async (context, turn, argument) => {
+          await link(context, turn);
+          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await cards.show(turn, argument))));
+        },
+      },
     ],
     verbs: [
       { verb: 'planLink', handle: (turn, _context, data) => links.act(turn, data) },
       { verb: 'planDocument', handle: (turn, _context, data) => documentHandlers.act(turn, data) },
       { verb: 'plan', handle: (turn, context, data) => handlers.act(turn, context, data) },
       { verb: 'planLifecycle', handle: (turn, _context, data) => endings.act(turn, data) },
+      { verb: 'planCard', handle: (turn, _context, data) => cards.act(turn, data) },
     ],
     routes: (server) => registerDocumentRoute(server, { links: documentLinks, documents, logger: p.logger }),
     // A new or changed personal chat (install, first message): ask about plans that list the user's e-mail.

@@ -123,6 +123,10 @@ export class InMemoryPlanStore implements PlanStore {
     return [...this.docs.values()].filter((p) => p.tenantId === tenantId && unlinkedEmailsOf(p).includes(email.toLowerCase())).map((p) => p.id);
   }
 
+  async findByReference(tenantId: string, reference: string): Promise<string[]> {
+    return [...this.docs.values()].filter((p) => p.tenantId === tenantId && p.reference === reference).map((p) => p.id);
+  }
+
   /** Stores a plan as it is (test set-up). */
   put(plan: CarePlan): void {
     this.docs.set(key(plan.tenantId, plan.id), copy(plan));

@@ -17,6 +17,7 @@ import {
   contactInputSchema,
   memberIdsOf,
 } from '../../plans/domain/carePlan';
+import { firstVersion } from '../../plans/domain/planHistory';
 import { errorCodes } from '../../platform/validation';
 
 export const GUIDE_STEPS = ['consent', 'masterData', 'network', 'review', 'created', 'cancelled'] as const;
@@ -274,6 +275,7 @@ export function applyGuideAction(draft: GuideDraft, action: GuideAction, ctx: Gu
         createdAt: at,
         updatedAt: at,
         version: 1,
+        ...firstVersion(draft.owner, at),
       };
       return { kind: 'ok', draft: { ...endDraft(draft, 'created', now), pendingPlan: plan }, plan };
     }

@@ -26,13 +26,15 @@ export const mriOf = (aadObjectId: string): string => `8:orgid:${aadObjectId}`;
 /** The agenda as a markdown list of what the organiser typed. */
 const agendaList = (agenda: string[]): string => bulletList(agenda.map(inlineText));
 
-function when(meeting: CoordinationMeeting, loc: Locale): string {
+/** When the meeting is, from–to, as the user reads times. */
+export function when(meeting: CoordinationMeeting, loc: Locale): string {
   const end = new Date(new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000).toISOString();
   const endTime = new Intl.DateTimeFormat(loc.tag, { timeStyle: 'short', timeZone: loc.timeZone }).format(new Date(end));
   return `${formatDateTime(meeting.startsAt, loc)}–${endTime}`;
 }
 
-function where(meeting: CoordinationMeeting, loc: Locale): string {
+/** Where the meeting is: in Teams, or the place. */
+export function where(meeting: CoordinationMeeting, loc: Locale): string {
   return meeting.mode === 'virtual' ? loc.t.meeting.virtual : (meeting.place ?? loc.t.meeting.inPerson);
 }
 
@@ -94,7 +96,8 @@ function checklistLine(plan: CarePlan, meeting: CoordinationMeeting, delivered: 
   return format(loc.t.meeting.checklistProgress, { before: p('before'), during: p('during'), after: p('after') });
 }
 
-function tallyLine(meeting: CoordinationMeeting, loc: Locale): string {
+/** How the invited answered, in one line. */
+export function tallyLine(meeting: CoordinationMeeting, loc: Locale): string {
   const n = tally(meeting);
   return format(loc.t.meeting.tally, { accepted: n.accepted, apologies: n.apologies, substitute: n.substitute, pending: n.pending });
 }

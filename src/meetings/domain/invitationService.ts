@@ -7,7 +7,8 @@
  */
 import type { DenialReason } from '../../platform/audit/audit';
 import { AuditTrail } from '../../platform/audit/auditTrail';
-import { CarePlan, Contact, ContactInput, canChange, contactInputSchema, isMember, lockReason } from '../../plans/domain/carePlan';
+import { CarePlan, Contact, canChange, contactInputSchema, isMember, lockReason } from '../../plans/domain/carePlan';
+import { editContact } from '../../plans/domain/planEdits';
 import type { Environment, UserIdentity } from '../../platform/identity';
 import { errorCodes } from '../../platform/validation';
 import { Answer, CoordinationMeeting, Invitation, answerInvitation } from './meeting';
@@ -111,16 +112,15 @@ export class InvitationService {
       return { kind: 'invalid', plan, meeting, contact, invitation, errors };
     }
     if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', target, { kind: 'denied' });
-    const input: ContactInput = parsed.data;
     const state: { result: 'changed' | 'same' | 'locked' } = { result: 'locked' };
     const plan = await this.plans.update(user.tenantId, found.plan.id, (p) => {
-      state.result = 'locked';
-      // Locked or closed since it was read: nothing is saved.
-      if (!canChange(p)) return undefined;
-      const contacts = p.contacts.map((c) => (c.id === contactId ? { ...c, ...input, sector: c.sector } : c));
-      // The same details again (a double click): nothing to save, nothing to record.
-      state.result = JSON.stringify(contacts) === JSON.stringify(p.contacts) ? 'same' : 'changed';
-      return state.result === 'changed' ? { ...p, contacts, updatedAt: this.env.now().toISOString() } : undefined;
+      // The plans capability's own rule for "a contact corrects their own details": the change lands in the plan's history.
+      // The sector is not on the invitation card: it stays as it is (also for an organiser correcting their own details).
+      const sector = p.contacts.find((c) => c.id === contactId)?.sector;
+      const r = editContact(p, { userId: user.userId, name: user.name }, contactId, { ...fields, sector }, undefined, this.env.now());
+      // Locked or closed since it was read (or no longer theirs): nothing is saved. The same details again (a double click): nothing to record.
+      state.result = r.kind === 'changed' ? 'changed' : r.kind === 'unchanged' ? 'same' : 'locked';
+      return r.kind === 'changed' ? r.plan : undefined;
     });
     if (!plan) return this.refuse(user, found.plan.id, 'notFound', target, { kind: 'denied' });
     if (state.result === 'locked') return this.refuse(user, plan.id, 'locked', target, { kind: 'denied' });

@@ -24,6 +24,7 @@ export function actorName(plan: CarePlan, entry: Pick<AuditEntry, 'actorId' | 'd
   const actor = accessLogActor(plan, entry.actorId);
   if (actor.kind === 'contact') return actor.name;
   if (actor.kind === 'notLinked') return format(loc.t.accessLog.who.notLinked, { name: actor.name });
+  if (actor.kind === 'removed') return format(loc.t.accessLog.who.removed, { name: actor.name });
   if (actor.kind === 'documentLink') return format(loc.t.accessLog.who.documentLink, { name: actor.name });
   const linkFor = actor.kind === 'link' && plan.contacts.find((c) => c.id === entry.details?.contactId);
   return linkFor ? `${loc.t.accessLog.who.link} (${linkFor.name})` : loc.t.accessLog.who[actor.kind];

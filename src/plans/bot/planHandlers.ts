@@ -12,6 +12,7 @@ import type { CarePlan } from '../domain/carePlan';
 import type { AccessLogRequest, AccessLogView, PlanService } from '../domain/planService';
 import { accessLogCard } from './accessLogView';
 import { planPayloadSchema } from './payloads';
+import type { PlanSection } from './cardModels';
 import { MeetingSummary, planOverviewCard } from './planViews';
 
 /** Teams shows at most 10 cards in a carousel. */
@@ -19,16 +20,21 @@ export const MAX_PLANS_SHOWN = 10;
 
 export type Answer = { attachments: Attachment[]; text?: string };
 
-/** What other capabilities add to the plan list: healing before it is read, a summary line on each overview card. */
+/** A section another capability adds to the plan card (meetings today; actions, coordinator, early warning signs later). */
+export type PlanSectionSource = (plan: CarePlan, loc: Locale, viewerId: string) => Promise<PlanSection | undefined>;
+
+/** What other capabilities add to the plan list: healing before it is read, a summary line on each overview card, sections of the plan card. */
 export interface PlanListHooks {
   /** Runs before the user's plans are listed (e.g. store a plan whose guide ended just before a crash). */
   beforeList: Array<(user: UserIdentity) => Promise<unknown>>;
   /** The latest meeting, summarised on the overview card. */
   summary?: (plan: CarePlan, loc: Locale) => Promise<MeetingSummary | undefined>;
+  /** Sections of the plan card ("vis plan"), each folded or open as its source says. */
+  sections: PlanSectionSource[];
 }
 
 export class PlanHandlers {
-  readonly hooks: PlanListHooks = { beforeList: [] };
+  readonly hooks: PlanListHooks = { beforeList: [], sections: [] };
 
   constructor(
     private readonly plans: PlanService,

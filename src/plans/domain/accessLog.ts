@@ -35,10 +35,12 @@ export type AccessLogActor =
   | { kind: 'documentLink'; name: string }
   | { kind: 'citizenLink' }
   | { kind: 'notLinked'; name: string }
+  /** A contact the organiser removed from the network (the plan's history keeps who it was). */
+  | { kind: 'removed'; name: string }
   | { kind: 'unknown' };
 
 /** Resolves an audit entry's actor id against the plan's network. */
-export function accessLogActor(plan: Pick<CarePlan, 'contacts' | 'createdBy'>, actorId: string): AccessLogActor {
+export function accessLogActor(plan: Pick<CarePlan, 'contacts' | 'createdBy' | 'history'>, actorId: string): AccessLogActor {
   if (actorId === 'system:reminder') return { kind: 'reminder' };
   if (actorId === 'link:citizen') return { kind: 'citizenLink' };
   if (actorId.startsWith('link:')) {
@@ -52,5 +54,8 @@ export function accessLogActor(plan: Pick<CarePlan, 'contacts' | 'createdBy'>, a
   // Somebody who saw the plan and was unlinked later is exactly whom the coordinator must be able to tell apart.
   const asked = plan.contacts.find((c) => c.pendingTeamsUserId === actorId || c.declinedTeamsUserIds?.includes(actorId));
   if (asked) return { kind: 'notLinked', name: asked.name };
+  // Removed from the network later: who they were stays visible to the coordinator.
+  const removed = plan.history?.find((h) => h.kind === 'contactRemoved' && h.teamsUserId === actorId);
+  if (removed) return { kind: 'removed', name: removed.contactName ?? '—' };
   return { kind: 'unknown' };
 }

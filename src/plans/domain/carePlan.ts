@@ -188,6 +188,38 @@ export interface PlanClosure {
   at: string;
 }
 
+/**
+ * A version of the plan: what the network and the citizen agreed on. The guide
+ * makes version 1; each coordination meeting that approves the plan makes the
+ * next. Edits between meetings amend the current version (see planHistory.ts).
+ */
+export interface PlanVersion {
+  number: number;
+  at: string;
+  by: Actor;
+  source: 'guide' | 'meeting';
+}
+
+/** What a change in the plan's history was about (shown in plain words, never old or new values). */
+export const PLAN_CHANGE_KINDS = ['versionCreated', 'masterData', 'contactAdded', 'contactChanged', 'contactRemoved', 'ownDetails'] as const;
+export type PlanChangeKind = (typeof PLAN_CHANGE_KINDS)[number];
+
+/** One entry of the plan's history: who changed what, when, to which version. */
+export interface PlanChange {
+  at: string;
+  by: Actor;
+  kind: PlanChangeKind;
+  /** The version this change made or amended. */
+  version: number;
+  /** Field keys (e.g. "address"), never values. */
+  fields?: string[];
+  contactId?: string;
+  /** The contact's name as it was at the change, so a removal still says whom it removed. */
+  contactName?: string;
+  /** A removed contact's Teams user: the access log still names who saw the plan before the removal. */
+  teamsUserId?: string;
+}
+
 export interface CarePlan {
   id: string;
   tenantId: string;
@@ -201,11 +233,16 @@ export interface CarePlan {
   createdBy: Actor;
   createdAt: string;
   updatedAt: string;
+  /** Write counter: goes up on every stored change (PlanStore.update). Not the plan's version (see `versions`). */
   version: number;
   /** Set when the organiser closed the plan (status 'closed'). */
   closure?: PlanClosure;
   /** When the plan's documents are erased (after closing or a full withdrawal, see lifecycle.ts). */
   eraseAfter?: string;
+  /** The plan's versions, oldest first; absent on plans stored before versions existed (read as version 1). */
+  versions?: PlanVersion[];
+  /** The newest changes, newest first (capped, see planHistory.ts); the audit trail keeps every one. */
+  history?: PlanChange[];
 }
 
 /** A plan is locked, read-only for everybody, once the citizen withdraws consent. */

@@ -126,13 +126,14 @@ export class PlanService {
    * missing plan and a plan of others get the same answer, so ids cannot be
    * probed; the trail tells them apart.
    */
-  async view(user: UserIdentity, planId: string): Promise<PlanView> {
+  async view(user: UserIdentity, planId: string, via: 'overview' | 'card' = 'overview'): Promise<PlanView> {
     const plan = await this.plans.get(user.tenantId, planId);
     if (!plan || !isMember(plan, user.userId)) {
       await this.trail.refused(user, planId, plan ? 'notMember' : 'notFound', 'plan');
       return { kind: 'denied' };
     }
-    await this.trail.read(user, planId, 'plan.read', 'plan', { via: 'overview' });
+    // The whole plan on one card is a look of its own: it shows more than the overview.
+    await this.trail.read(user, planId, 'plan.read', via === 'card' ? 'planCard' : 'plan', { via });
     return { kind: 'ok', plan };
   }
 
@@ -189,5 +190,22 @@ export class PlanService {
 
   private async memberPlans(user: UserIdentity): Promise<CarePlan[]> {
     return (await this.plans.listForMember(user.tenantId, user.userId)).filter((p) => isMember(p, user.userId));
+  }
+
+  /**
+   * The plan with this reference (e.g. typed after "vis plan"), if the user is
+   * in its network: a look. Otherwise the same answer as for a reference that
+   * does not exist, and the attempt is a refusal on the plan it named (or on
+   * the reference itself, so probing shows in the trail too).
+   */
+  async viewByReference(user: UserIdentity, reference: string): Promise<PlanView> {
+    const ids = await this.plans.findByReference(user.tenantId, reference);
+    for (const id of ids) {
+      const plan = await this.plans.get(user.tenantId, id);
+      if (plan && isMember(plan, user.userId)) return this.view(user, id, 'card');
+    }
+    if (ids.length === 0) await this.trail.refused(user, `reference:${reference}`, 'notFound', 'plan');
+    else await Promise.all(ids.map((id) => this.trail.refused(user, id, 'notMember', 'plan')));
+    return { kind: 'denied' };
   }
 }

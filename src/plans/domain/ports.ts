@@ -13,6 +13,8 @@ export interface PlanStore {
    * `change` returns undefined to leave the plan as it is. Undefined if there is no such plan.
    */
   update(tenantId: string, planId: string, change: (plan: CarePlan) => CarePlan | undefined): Promise<CarePlan | undefined>;
+  /** Ids of the tenant's plans with this reference (e.g. KIP-7K3M-Q2XD); normally one. */
+  findByReference(tenantId: string, reference: string): Promise<string[]>;
   /** Ids of the tenant's plans with a contact not yet known in Teams who has this e-mail address. */
   findByUnlinkedEmail(tenantId: string, email: string): Promise<string[]>;
   /** Deletes the plan (erasure after the retention period); nothing when it is already gone. */

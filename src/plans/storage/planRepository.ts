@@ -51,6 +51,22 @@ export class CosmosPlanStore implements PlanStore {
     return resources.map(fromStored);
   }
 
+  async findByReference(tenantId: string, reference: string): Promise<string[]> {
+    const { resources } = await this.container.items
+      .query<{ id: string }>(
+        {
+          query: 'SELECT c.id FROM c WHERE c.tenantId = @tenantId AND c.reference = @reference',
+          parameters: [
+            { name: '@tenantId', value: tenantId },
+            { name: '@reference', value: reference },
+          ],
+        },
+        { partitionKey: tenantId },
+      )
+      .fetchAll();
+    return resources.map((r) => r.id);
+  }
+
   async findByUnlinkedEmail(tenantId: string, email: string): Promise<string[]> {
     const { resources } = await this.container.items
       .query<{ id: string }>(

@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   'plan.closed',
   /** The plan's documents were erased after the retention period (the trail keeps ids and codes only). */
   'plan.erased',
+  /** Master data or the network changed between meetings (details: change kind, field keys, contact id). */
+  'plan.changed',
   'access.denied',
   /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge (partition edge:refusals). */
   'access.refused',

@@ -45,13 +45,13 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
   };
   const commands = new CommandTable([help, ...deps.capabilities.flatMap((c) => c.commands ?? [])]);
 
-  const runCommand = async (context: TurnContext, turn: Turn, command: CommandRoute): Promise<void> => {
+  const runCommand = async (context: TurnContext, turn: Turn, command: CommandRoute, argument?: string): Promise<void> => {
     // Citizen data never appears in a group chat or channel, whoever asks.
     if (command.personalOnly !== false && turn.conversationType !== 'personal') {
       await sendCard(context, noticeCard(turn.loc.t.notices.personalOnly));
       return;
     }
-    await command.run(context, turn);
+    await command.run(context, turn, argument);
   };
 
   /** Every route needs a Teams user in a tenant; anything else gets a plain answer and no data. */
@@ -90,8 +90,10 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
     withTurn(context, async (turn) => {
       // A card's Action.Submit arrives as a message with a value and no text: not ours, say so.
       const command = commands.parse(context.activity.text);
-      logger.info('message.command', { command: command?.name ?? 'unknown' });
+      const withArgument = command ? undefined : commands.withArgument(context.activity.text);
+      logger.info('message.command', { command: command?.name ?? withArgument?.command.name ?? 'unknown' });
       if (command) return runCommand(context, turn, command);
+      if (withArgument) return runCommand(context, turn, withArgument.command, withArgument.argument);
       await sendCard(context, helpCard(turn.loc, turn.loc.t.notices.unknownCommand));
     }),
   );

@@ -17,7 +17,9 @@ export interface CommandRoute {
   words: readonly string[];
   /** Works on citizen data: only in personal chat (the default). */
   personalOnly?: boolean;
-  run(context: TurnContext, turn: Turn): Promise<void>;
+  /** The words may be followed by an argument (e.g. "vis plan KIP-7K3M-Q2XD"), handed to `run` as typed (lower case). */
+  takesArgument?: boolean;
+  run(context: TurnContext, turn: Turn, argument?: string): Promise<void>;
 }
 
 /** A card button (Action.Execute verb): the answer card replaces the card that was clicked. */

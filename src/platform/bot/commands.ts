@@ -29,6 +29,15 @@ export class CommandTable {
     return this.byWord.get(key) ?? this.byWord.get(key.replace(/[.!?]+$/u, '').trim());
   }
 
+  /** A command that takes an argument, and the text after its words (the longest words that match win); undefined for anything else. */
+  withArgument(text: string | undefined): { command: CommandRoute; argument: string } | undefined {
+    if (!text || text.length > 200) return undefined;
+    const key = normalise(text.replace(/<at>[^<]*<\/at>/gi, ' '));
+    const words = [...this.byWord.entries()].filter(([, route]) => route.takesArgument).sort(([a], [b]) => b.length - a.length);
+    const hit = words.find(([word]) => key.startsWith(`${word} `));
+    return hit && { command: hit[1], argument: key.slice(hit[0].length + 1).trim() };
+  }
+
   /** The command a welcome or help card button names, and where the button was; undefined for anything else. */
   button(data: unknown): { command: CommandRoute; from: 'welcome' | 'help' } | undefined {
     const parsed = commandPayloadSchema.safeParse(data);

@@ -12,9 +12,15 @@ const render = templateRenderer<PlatformCardModels>();
 export function errorText(code: string, loc: Locale): string {
   if (code === '') return '';
   const [key, n] = code.split(':');
-  if (key === 'max') return format(loc.t.errors.max, { n: n ?? '' });
+  // The limit as the user's language writes numbers: "2.000" in Danish, "2,000" in English.
+  if (key === 'max') return format(loc.t.errors.max, { n: formatCount(Number(n), loc) });
   const table = loc.t.errors as Record<string, string>;
   return table[key ?? ''] ?? loc.t.errors.invalid;
+}
+
+/** A count as the user's language writes it (Danish 2.000, English 2,000, Swedish 2 000). */
+export function formatCount(n: number, loc: Locale): string {
+  return Number.isFinite(n) ? new Intl.NumberFormat(loc.tag).format(n) : '';
 }
 
 /** The value of each form field as the card shows it (empty when absent). */

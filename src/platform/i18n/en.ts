@@ -62,7 +62,7 @@ export const en: CoreTexts = {
   help: {
     title: 'What Samspil can do',
     commands:
-      '**new plan** – start a coordinated care plan step by step\n\n**my plans** – the plans you are part of\n\n**continue** – continue a plan in progress\n\n**invite** – call the network to a coordination meeting\n\n**download plan** – the plan as a Word document, also for the citizen and contacts outside Teams\n\n**access log** – who has seen the plan (for the plan’s coordinator)\n\n**withdraw consent** – record that the citizen withdraws consent, fully or in part\n\n**close plan** – close a plan with a reason\n\n**help** – this message',
+      '**new plan** – start a coordinated care plan step by step\n\n**my plans** – the plans you are part of\n\n**show plan** – the whole plan on one card; edit master data and the network (optionally followed by the plan’s reference)\n\n**continue** – continue a plan in progress\n\n**invite** – call the network to a coordination meeting\n\n**download plan** – the plan as a Word document, also for the citizen and contacts outside Teams\n\n**access log** – who has seen the plan (for the plan’s coordinator)\n\n**withdraw consent** – record that the citizen withdraws consent, fully or in part\n\n**close plan** – close a plan with a reason\n\n**help** – this message',
     privacy: "Only the citizen's network can see the plan. Every read and change is logged.",
   },
   enums: {

@@ -62,7 +62,7 @@ export const sv: CoreTexts = {
   help: {
     title: 'Det här kan Samspil',
     commands:
-      '**ny plan** – starta en samordnad individuell plan steg för steg\n\n**mina planer** – planerna du är med i\n\n**fortsätt** – fortsätt en påbörjad plan\n\n**kalla** – kalla nätverket till ett SIP-möte\n\n**ladda ner plan** – planen som Word-dokument, också till brukaren och kontakter utanför Teams\n\n**åtkomstlogg** – vem som har sett planen (för planens samordnare)\n\n**återkalla samtycke** – notera att brukaren återkallar sitt samtycke, helt eller delvis\n\n**avsluta plan** – avsluta en plan med ett skäl\n\n**hjälp** – det här meddelandet',
+      '**ny plan** – starta en samordnad individuell plan steg för steg\n\n**mina planer** – planerna du är med i\n\n**visa plan** – hela planen på ett kort; ändra personuppgifter och nätverket (skriv gärna planens referens efter)\n\n**fortsätt** – fortsätt en påbörjad plan\n\n**kalla** – kalla nätverket till ett SIP-möte\n\n**ladda ner plan** – planen som Word-dokument, också till brukaren och kontakter utanför Teams\n\n**åtkomstlogg** – vem som har sett planen (för planens samordnare)\n\n**återkalla samtycke** – notera att brukaren återkallar sitt samtycke, helt eller delvis\n\n**avsluta plan** – avsluta en plan med ett skäl\n\n**hjälp** – det här meddelandet',
     privacy: 'Bara brukarens nätverk kan se planen. Varje läsning och ändring loggas.',
   },
   enums: {

@@ -12,7 +12,8 @@ import { plainText } from '../../../../src/platform/cards/markdown';
 import type { CarePlan, Contact } from '../../../../src/plans/domain/carePlan';
 import { LIMITS } from '../../../../src/plans/domain/carePlan';
 import { formatDateTime, localeOf } from '../../../../src/platform/i18n';
-import { OWNER, maxText, planWithTeamsNetwork, uuidOf } from '../../fixtures';
+import { removeContact } from '../../../../src/plans/domain/planEdits';
+import { OWNER, maxText, ownerActor, planWithTeamsNetwork, uuidOf } from '../../fixtures';
 import { cardProblems, visibleTexts } from '../../platform/cards/adaptiveCardCheck';
 
 const MAX_CARD_BYTES = 28 * 1024;
@@ -104,6 +105,16 @@ for (const tag of ['da-DK', 'en-GB', 'sv-SE']) {
       const name = p.contacts[1]!.name;
       assert.ok(texts.includes(`${loc.t.accessLog.who.notLinked.replace('{name}', name)} – ${loc.t.accessLog.actions.plan.read}`), texts.join('\n'));
       assert.ok(texts.includes(`${loc.t.accessLog.who.unknown} – ${loc.t.accessLog.actions.plan.read}`));
+    });
+
+    it('somebody removed from the network since is still named, as removed; their removal is in plain words', () => {
+      const p = { ...plan(), memberIds: [OWNER.userId, 'aad-colleague'] };
+      const removed = removeContact(p, ownerActor(), p.contacts[1]!.id, at(0));
+      assert.equal(removed.kind, 'changed');
+      const after = (removed as { plan: CarePlan }).plan;
+      const texts = visibleTexts(accessLogCard(after, [entry(1, OWNER.userId, 'plan.changed', { change: 'contactRemoved' }), entry(2, 'aad-colleague', 'plan.read')], 2, loc));
+      assert.ok(texts.includes(`${loc.t.accessLog.who.removed.replace('{name}', p.contacts[1]!.name)} – ${loc.t.accessLog.actions.plan.read}`), texts.join('\n'));
+      assert.ok(texts.some((x) => x.endsWith(loc.t.accessLog.actions.plan.changed)));
     });
 
     it('a document download names whose copy it was: a contact’s link, the citizen’s link, or the Teams user', () => {

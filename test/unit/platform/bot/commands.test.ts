@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { CommandTable } from '../../../../src/platform/bot/commands';
 import { parseCommand } from '../../../support/commands';
 
 type Command = string;
@@ -12,6 +13,9 @@ describe('bot/commands', () => {
     ['mine planer', 'myPlans'],
     ['mina planer', 'myPlans'],
     ['my plans', 'myPlans'],
+    ['vis plan', 'showPlan'],
+    ['show plan', 'showPlan'],
+    ['visa plan', 'showPlan'],
     ['fortsæt', 'continue'],
     ['fortsätt', 'continue'],
     ['continue', 'continue'],
@@ -69,10 +73,37 @@ describe('bot/commands', () => {
     it(`${label} → undefined`, () => assert.equal(parseCommand(text), undefined));
   }
 
+  describe('a command followed by an argument ("vis plan KIP-7K3M-Q2XD")', () => {
+    const run = async () => undefined;
+    const table = new CommandTable([
+      { name: 'showPlan', words: ['vis plan', 'vis'], takesArgument: true, run },
+      { name: 'newPlan', words: ['ny plan'], run },
+    ]);
+    const cases: Array<[string, string | undefined, string | undefined]> = [
+      ['vis plan KIP-7K3M-Q2XD', 'showPlan', 'kip-7k3m-q2xd'],
+      ['  VIS   PLAN   kip-7k3m-q2xd ', 'showPlan', 'kip-7k3m-q2xd'],
+      ['<at>Samspil</at> vis plan KIP-7K3M-Q2XD', 'showPlan', 'kip-7k3m-q2xd'],
+      ['vis noget andet', 'showPlan', 'noget andet'],
+      ['ny plan til Jens', undefined, undefined],
+      // The shorter word with an argument: the bot tries exact words first (parse), so "vis plan" alone is the command itself.
+      ['vis plan', 'showPlan', 'plan'],
+      ['vis', undefined, undefined],
+      ['visplan KIP-7K3M-Q2XD', undefined, undefined],
+      [`vis plan ${'x'.repeat(300)}`, undefined, undefined],
+    ];
+    for (const [text, command, argument] of cases) {
+      it(`${JSON.stringify(text)} → ${command ?? 'nothing'} ${argument ?? ''}`, () => {
+        const hit = table.withArgument(text);
+        assert.equal(hit?.command.name, command);
+        assert.equal(hit?.argument, argument);
+      });
+    }
+  });
+
   for (const language of ['da', 'en', 'sv'] as const) {
     it(`every command named in the ${language} help text works`, () => {
       const named = [...textsFor(language).help.commands.matchAll(/\*\*(.+?)\*\*/g)].map((m) => m[1]!);
-      assert.equal(named.length, 9);
+      assert.equal(named.length, 10);
       for (const word of named) assert.ok(parseCommand(word), `"${word}" from the help text is not a command`);
     });
 

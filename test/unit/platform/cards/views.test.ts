@@ -9,6 +9,7 @@ import { commandPayloadSchema } from '../../../../src/platform/bot/commands';
 import { guidePayloadSchema, toGuideRequest } from '../../../../src/guide/bot/payloads';
 import { meetingPayloadSchema } from '../../../../src/meetings/bot/payloads';
 import { planPayloadSchema } from '../../../../src/plans/bot/payloads';
+import { planCardPayloadSchema } from '../../../../src/plans/bot/planPayloads';
 import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../../src/guide/bot/cardModels';
 import type { AdaptiveCardJson } from '../../../../src/platform/cards/render';
 import { errorText, helpCard, noticeCard, welcomeCard } from '../../../../src/platform/cards/views';
@@ -222,6 +223,8 @@ describe('cards/views', () => {
                 assert.ok(meetingPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else if (a.verb === 'plan') {
                 assert.ok(planPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
+              } else if (a.verb === 'planCard') {
+                assert.ok(planCardPayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else if (a.verb === 'planLifecycle') {
                 assert.ok(lifecyclePayloadSchema.safeParse(a.data).success, JSON.stringify(a.data));
               } else if (a.verb === 'planLink') {
