@@ -126,6 +126,12 @@ describe('closing a plan through the bot (activity level)', function () {
         else if (action.verb === 'planDocument') assert.match(text, /kan ikke hentes som dokument: den er lukket/, label);
         // "Who has seen the plan" is a read (the log comes as its own message): the card says the plan is closed.
         else if (action.data.action === 'accessLog') assert.match(text, /Ingen – planen er afsluttet/, label);
+        // "Åbn planen" is a read: the network may still read a closed plan; the card says it is closed and offers no change.
+        else if (action.verb === 'planCard' && action.data.action === 'show') {
+          assert.match(text, /Afsluttet/, label);
+          const changes = executeActionsOf(answer.card as Card).filter((a) => a.verb === 'planCard' && /^(edit|save|remove|add|new)/i.test(String(a.data.action)));
+          assert.deepEqual(changes.map((a) => a.data.action), [], `${label}: no edit buttons on a closed plan`);
+        }
         else assert.match(text, CLOSED, label);
         clicked++;
       }
