@@ -8,7 +8,11 @@ interface GuideBase {
   rev: number;
   stepLabel: string;
   notice: string;
+  /** A notice that is news (resumed, saved) is not red; a refusal or a stale card is. */
+  noticeColor: 'Default' | 'Good' | 'Attention';
   formError: string;
+  /** "(højst 2.000 tegn)" for the free texts: said before the limit is reached, never enforced by cutting. */
+  limitHints: Record<'note' | 'address' | 'dreams' | 'wishes' | 'needs', string>;
 }
 
 export const CONSENT_FIELDS = ['status', 'method', 'obtainedOn', 'covers', 'note', 'yourRole', 'yourOrganisation', 'yourSector'] as const;

@@ -30,7 +30,7 @@ export class GuideHandlers {
   /** "fortsæt": the card of the user's unfinished guide. */
   async resume(turn: Turn): Promise<AdaptiveCardJson> {
     const draft = await this.guide.resume(turn.user);
-    return draft ? guideCard(draft, turn.loc, { notice: turn.loc.t.notices.resumed }) : noticeCard(turn.loc.t.notices.noOpenGuide);
+    return draft ? guideCard(draft, turn.loc, { notice: turn.loc.t.notices.resumed, noticeColor: 'Default' }) : noticeCard(turn.loc.t.notices.noOpenGuide);
   }
 
   /** A button on a guide card. */

@@ -4,7 +4,7 @@
 import { LIMITS } from '../../plans/domain/carePlan';
 import type { Contact } from '../../plans/domain/carePlan';
 import type { FieldErrors, GuideDraft, RawFields } from '../domain/guide';
-import { confirmCard, errorMap, fieldMap, formError, noticeCard } from '../../platform/cards/views';
+import { confirmCard, errorMap, fieldMap, formatCount, formError, noticeCard } from '../../platform/cards/views';
 import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, todayIn } from '../../platform/i18n';
@@ -13,8 +13,15 @@ import { CONSENT_FIELDS, CONTACT_FIELDS, GuideCardModels, MASTER_DATA_FIELDS } f
 
 const render = templateRenderer<GuideCardModels>();
 
+const limitHints = (loc: Locale): GuideCardModels['guideMasterData']['limitHints'] => {
+  const hint = (n: number) => format(loc.t.planCard.limit, { n: formatCount(n, loc) });
+  return { note: hint(LIMITS.note), address: hint(LIMITS.address), dreams: hint(LIMITS.dreams), wishes: hint(LIMITS.dreams), needs: hint(LIMITS.dreams) };
+};
+
 export interface GuideCardOptions {
   notice?: string;
+  /** Default: red ('Attention'), as most notices on a guide card say why nothing changed. */
+  noticeColor?: 'Default' | 'Good' | 'Attention';
   errors?: FieldErrors;
   fields?: RawFields;
   /** Show the edit form of this contact instead of the network step. */
@@ -41,7 +48,9 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
     rev: draft.revision,
     stepLabel: format(t.common.step, { n: STEP_NUMBER[step] }),
     notice: opts.notice ?? '',
+    noticeColor: opts.noticeColor ?? 'Attention',
     formError: formError(opts.errors, loc),
+    limitHints: limitHints(loc),
   };
   const limits = { ...LIMITS };
   switch (step) {

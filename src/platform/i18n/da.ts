@@ -7,6 +7,7 @@ export const da = {
     save: 'Gem',
     required: '(skal udfyldes)',
     optional: '(valgfri)',
+    requiredLegend: 'Felter med * skal udfyldes.',
     step: 'Trin {n} af 4',
   },
   errors: {

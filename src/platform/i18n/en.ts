@@ -9,6 +9,7 @@ export const en: CoreTexts = {
     save: 'Save',
     required: '(required)',
     optional: '(optional)',
+    requiredLegend: 'Fields marked * are required.',
     step: 'Step {n} of 4',
   },
   errors: {

@@ -9,6 +9,7 @@ export const sv: CoreTexts = {
     save: 'Spara',
     required: '(obligatoriskt)',
     optional: '(valfritt)',
+    requiredLegend: 'Fält med * måste fyllas i.',
     step: 'Steg {n} av 4',
   },
   errors: {

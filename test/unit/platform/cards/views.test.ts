@@ -12,7 +12,7 @@ import { planPayloadSchema } from '../../../../src/plans/bot/payloads';
 import { planCardPayloadSchema } from '../../../../src/plans/bot/planPayloads';
 import { CONSENT_FIELDS, CONTACT_FIELDS, MASTER_DATA_FIELDS } from '../../../../src/guide/bot/cardModels';
 import type { AdaptiveCardJson } from '../../../../src/platform/cards/render';
-import { errorText, helpCard, noticeCard, welcomeCard } from '../../../../src/platform/cards/views';
+import { errorText, formatCount, helpCard, noticeCard, welcomeCard } from '../../../../src/platform/cards/views';
 import { plainText } from '../../../../src/platform/cards/markdown';
 import { cancelConfirmCard, guideCard } from '../../../../src/guide/bot/guideViews';
 import { planOverviewCard } from '../../../../src/plans/bot/planViews';
@@ -268,9 +268,30 @@ describe('cards/views', () => {
             assert.deepEqual(inputIds(card).sort(), [...fields].sort());
             for (const id of inputIds(card)) {
               const input = inputById(card, id)!;
-              if (input.type === 'Input.Text') assert.equal(input.maxLength, limitOf[id], `maxLength of ${id}`);
+              // Never cut without a word (no maxLength): the limit is checked on save and, for free texts, said in the label.
+              if (input.type === 'Input.Text') assert.equal(input.maxLength, undefined, `${id} would be cut without a word`);
+              if (['note', 'address', 'dreams', 'wishes', 'needs'].includes(id)) {
+                assert.ok(String(input.label).includes(formatCount(limitOf[id]!, loc)), `the limit of ${id} is in its label: ${String(input.label)}`);
+              }
             }
           }
+        });
+
+        it('mark required fields (*) with a legend, and show the resume notice as news, not as an error', () => {
+          const required: Record<string, string[]> = {
+            consent: ['status', 'method', 'obtainedOn', 'covers', 'yourRole', 'yourSector'],
+            masterData: ['name', 'dateOfBirth', 'preferredLanguage'],
+          };
+          for (const [step, ids] of Object.entries(required)) {
+            const card = guideCard(draftAt(step as 'consent' | 'masterData'), loc, { now });
+            for (const id of inputIds(card)) {
+              assert.equal(String(inputById(card, id)!.label).includes(' *'), ids.includes(id), `${step}.${id}`);
+            }
+            assert.ok(visibleTexts(card).includes(loc.t.common.requiredLegend));
+          }
+          const resumed = guideCard(draftAt('masterData'), loc, { now, notice: loc.t.notices.resumed, noticeColor: 'Default' });
+          const notice = JSON.stringify(resumed).match(/\{[^{}]*"text":"[^"]*"[^{}]*\}/g)!.find((b) => b.includes(JSON.stringify(loc.t.notices.resumed).slice(1, -1)))!;
+          assert.doesNotMatch(notice, /Attention/, 'the resume message is not red');
         });
 
         it('date inputs stop at today in the user’s time zone', () => {
