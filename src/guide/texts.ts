@@ -43,7 +43,7 @@ export const da = {
   },
   network: {
     title: 'Netværk',
-    intro: 'Kortlæg borgerens netværk: pårørende og fagpersoner. Tilføj én ad gangen.',
+    intro: 'Kortlæg borgerens netværk: pårørende og fagpersoner. Tilføj én ad gangen. Borgeren kan også stå på listen (sektor "Borgeren selv") og bliver så inviteret til sit eget møde.',
     contacts: 'Kontaktpersoner ({n})',
     you: 'dig',
     add: 'Tilføj kontaktperson',
@@ -57,6 +57,10 @@ export const da = {
     sector: 'Sektor',
     email: 'E-mail',
     phone: 'Telefon',
+    reachVia: 'Træffes (via hvem, hvornår)',
+    interpreter: 'Behov for tolk',
+    interpreterShort: 'Tolk',
+    noInterpreter: 'Nej, ingen tolk',
     toReview: 'Gennemse',
   },
   review: {
@@ -112,7 +116,7 @@ export const en: TextsOf<typeof da> = {
   },
   network: {
     title: 'Network',
-    intro: "Map the citizen's network: relatives and professionals. Add one at a time.",
+    intro: "Map the citizen's network: relatives and professionals. Add one at a time. The citizen can be on the list too (sector \"The citizen\") and is then invited to their own meeting.",
     contacts: 'Contacts ({n})',
     you: 'you',
     add: 'Add a contact',
@@ -126,6 +130,10 @@ export const en: TextsOf<typeof da> = {
     sector: 'Sector',
     email: 'E-mail',
     phone: 'Phone',
+    reachVia: 'How to reach them (via whom, when)',
+    interpreter: 'Needs an interpreter',
+    interpreterShort: 'Interpreter',
+    noInterpreter: 'No interpreter',
     toReview: 'Review',
   },
   review: {
@@ -181,7 +189,7 @@ export const sv: TextsOf<typeof da> = {
   },
   network: {
     title: 'Nätverk',
-    intro: 'Kartlägg brukarens nätverk: närstående och yrkespersoner. Lägg till en i taget.',
+    intro: 'Kartlägg brukarens nätverk: närstående och yrkespersoner. Lägg till en i taget. Brukaren kan också stå på listan (sektor "Brukaren själv") och bjuds då in till sitt eget möte.',
     contacts: 'Kontaktpersoner ({n})',
     you: 'du',
     add: 'Lägg till kontaktperson',
@@ -195,6 +203,10 @@ export const sv: TextsOf<typeof da> = {
     sector: 'Sektor',
     email: 'E-post',
     phone: 'Telefon',
+    reachVia: 'Nås (via vem, när)',
+    interpreter: 'Behov av tolk',
+    interpreterShort: 'Tolk',
+    noInterpreter: 'Nej, ingen tolk',
     toReview: 'Granska',
   },
   review: {

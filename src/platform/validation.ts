@@ -17,3 +17,12 @@ export function errorCodes(issues: readonly ZodIssue[]): Record<string, string> 
   }
   return out;
 }
+
+/**
+ * A text limit that says, when it is exceeded, how long the text is
+ * ("max:2000:5000"), so the card can ask for a shorter text instead of
+ * cutting it. Use with zod's superRefine, or directly.
+ */
+export function lengthError(value: string | undefined, max: number): string | undefined {
+  return value !== undefined && value.length > max ? `max:${max}:${value.length}` : undefined;
+}

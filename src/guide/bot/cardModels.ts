@@ -17,7 +17,7 @@ interface GuideBase {
 
 export const CONSENT_FIELDS = ['status', 'method', 'obtainedOn', 'covers', 'note', 'yourRole', 'yourOrganisation', 'yourSector'] as const;
 export const MASTER_DATA_FIELDS = ['name', 'dateOfBirth', 'address', 'housingUnit', 'preferredLanguage', 'dreams', 'wishes', 'needs'] as const;
-export const CONTACT_FIELDS = ['name', 'role', 'organisation', 'sector', 'email', 'phone'] as const;
+export const CONTACT_FIELDS = ['name', 'role', 'organisation', 'sector', 'email', 'phone', 'reachVia', 'interpreter'] as const;
 
 export interface GuideCardModels {
   guideConsent: GuideBase & {
@@ -39,6 +39,8 @@ export interface GuideCardModels {
   guideNetwork: GuideBase & {
     limits: Limits;
     sectors: Choice[];
+    /** "No interpreter" first, then the languages. */
+    interpreters: Choice[];
     contactsHeading: string;
     contacts: ContactRow[];
     fields: FieldMap<typeof CONTACT_FIELDS>;
@@ -51,6 +53,7 @@ export interface GuideCardModels {
     nameText: string;
     limits: Limits;
     sectors: Choice[];
+    interpreters: Choice[];
     fields: FieldMap<typeof CONTACT_FIELDS>;
     errors: FieldMap<typeof CONTACT_FIELDS>;
   };

@@ -8,7 +8,7 @@ import { confirmCard, errorMap, fieldMap, formatCount, formError, noticeCard } f
 import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, todayIn } from '../../platform/i18n';
-import { citizenFacts, consentSummary, contactRows, languageChoices, networkList, sectorChoices, voiceFacts } from '../../plans/bot/planViews';
+import { citizenFacts, consentSummary, contactRows, interpreterChoices, languageChoices, networkList, sectorChoices, voiceFacts } from '../../plans/bot/planViews';
 import { CONSENT_FIELDS, CONTACT_FIELDS, GuideCardModels, MASTER_DATA_FIELDS } from './cardModels';
 
 const render = templateRenderer<GuideCardModels>();
@@ -31,7 +31,7 @@ export interface GuideCardOptions {
 
 const STEP_NUMBER = { consent: 1, masterData: 2, network: 3, review: 4 } as const;
 function contactFields(c: Contact | undefined): Record<string, string | undefined> | undefined {
-  return c && { name: c.name, role: c.role, organisation: c.organisation, sector: c.sector, email: c.email, phone: c.phone };
+  return c && { name: c.name, role: c.role, organisation: c.organisation, sector: c.sector, email: c.email, phone: c.phone, reachVia: c.reachVia, interpreter: c.interpreter ?? 'none' };
 }
 
 /** The card for where the guide is now. */
@@ -74,7 +74,8 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
         ownerName: inlineText(draft.owner.name),
         today: todayIn(loc, now),
         limits,
-        sectors: sectorChoices(loc),
+        // The one who starts the plan is a professional: the citizen is added in the network step.
+        sectors: sectorChoices(loc).filter((c) => c.value !== 'citizen'),
         fields: fieldMap(CONSENT_FIELDS, opts.fields ?? current ?? defaults),
         errors: errorMap(CONSENT_FIELDS, opts.errors, loc),
       });
@@ -97,7 +98,8 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
           isYou: editing.teamsUserId === draft.owner.userId,
           nameText: inlineText(editing.name),
           limits,
-          sectors: sectorChoices(loc),
+          sectors: editing.teamsUserId === draft.owner.userId ? sectorChoices(loc).filter((c) => c.value !== 'citizen') : sectorChoices(loc),
+          interpreters: interpreterChoices(loc),
           fields: fieldMap(CONTACT_FIELDS, { ...contactFields(editing), ...opts.fields, name: opts.fields?.name ?? editing.name }),
           errors: errorMap(CONTACT_FIELDS, opts.errors, loc),
         });
@@ -106,9 +108,10 @@ export function guideCard(draft: GuideDraft, loc: Locale, opts: GuideCardOptions
         ...base,
         limits,
         sectors: sectorChoices(loc),
+        interpreters: interpreterChoices(loc),
         contactsHeading: format(t.network.contacts, { n: draft.contacts.length }),
         contacts: contactRows(draft.contacts, draft.owner.userId, loc),
-        fields: fieldMap(CONTACT_FIELDS, opts.fields),
+        fields: fieldMap(CONTACT_FIELDS, { interpreter: 'none', ...opts.fields }),
         errors: errorMap(CONTACT_FIELDS, opts.errors, loc),
       });
     }

@@ -11,7 +11,7 @@ import {
   Consent,
   Contact,
   LIMITS,
-  SECTORS,
+  STAFF_SECTORS,
   citizenSchema,
   consentInputSchema,
   contactInputSchema,
@@ -118,7 +118,8 @@ const list = (v: string | undefined): string[] =>
 const creatorSchema = z.object({
   role: z.string().trim().min(1, 'required').max(LIMITS.role, `max:${LIMITS.role}`),
   organisation: z.string().trim().min(1, 'required').max(LIMITS.organisation, `max:${LIMITS.organisation}`),
-  sector: z.enum(SECTORS),
+  // The one who starts a plan is a professional, never the citizen.
+  sector: z.enum(STAFF_SECTORS),
 });
 
 function withStep(draft: GuideDraft, step: GuideStep, now: Date, patch: Partial<GuideDraft> = {}): GuideDraft {
@@ -142,15 +143,29 @@ export function endDraft(draft: GuideDraft, reason: NonNullable<GuideDraft['endR
   };
 }
 
+/** The contact fields only some cards have: left out of the parsed contact when empty, so nothing stores an empty key. */
+const OPTIONAL_CONTACT_FIELDS = ['reachVia', 'interpreter'] as const;
+
 function contactFromFields(fields: RawFields): z.SafeParseReturnType<unknown, z.output<typeof contactInputSchema>> {
-  return contactInputSchema.safeParse({
+  const parsed = contactInputSchema.safeParse({
     name: fields.name ?? '',
     role: fields.role ?? '',
     organisation: fields.organisation,
     sector: fields.sector || undefined,
     email: fields.email,
     phone: fields.phone,
+    reachVia: fields.reachVia,
+    interpreter: fields.interpreter,
   });
+  if (parsed.success) for (const k of OPTIONAL_CONTACT_FIELDS) if (parsed.data[k] === undefined) delete parsed.data[k];
+  return parsed;
+}
+
+/** The contact with what the form says; an optional field the form has and left empty is cleared. */
+function updatedContact(existing: Contact, input: z.output<typeof contactInputSchema>, fields: RawFields): Contact {
+  const next: Contact = { ...existing, ...input };
+  for (const k of OPTIONAL_CONTACT_FIELDS) if (fields[k] !== undefined && input[k] === undefined) delete next[k];
+  return next;
 }
 
 /** Applies one action to a draft that is at the action's step (the caller checks the revision). */
@@ -243,8 +258,11 @@ export function applyGuideAction(draft: GuideDraft, action: GuideAction, ctx: Gu
       if (!parsed.success) {
         return { kind: 'invalid', errors: zodErrors(parsed.error), fields: action.fields, contactId: action.contactId };
       }
+      if (index === 0 && parsed.data.sector === 'citizen') {
+        return { kind: 'invalid', errors: { sector: 'invalid' }, fields: action.fields, contactId: action.contactId };
+      }
       const contacts = draft.contacts.slice();
-      contacts[index] = { ...existing, ...parsed.data };
+      contacts[index] = updatedContact(existing, parsed.data, fields);
       return { kind: 'ok', draft: withStep(draft, 'network', now, { contacts }) };
     }
     case 'removeContact': {

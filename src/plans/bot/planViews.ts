@@ -6,7 +6,7 @@ import type { Choice, ContactRow, Fact } from '../../platform/cards/models';
 import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDate } from '../../platform/i18n';
-import { CarePlan, Citizen, Consent, Contact, LANGUAGES, SECTORS, canCallMeeting, canChange, nextStepOf } from '../domain/carePlan';
+import { CarePlan, Citizen, Consent, Contact, INTERPRETER_LANGUAGES, LANGUAGES, SECTORS, canCallMeeting, canChange, nextStepOf } from '../domain/carePlan';
 import { documentRecipients } from '../domain/planDocument';
 import { canEndPlan } from '../domain/lifecycle';
 import { canManageNetwork } from '../domain/teamsLink';
@@ -20,9 +20,17 @@ const render = templateRenderer<PlanCardModels>();
 export const sectorChoices = (loc: Locale): Choice[] => SECTORS.map((s) => ({ title: loc.t.enums.sector[s], value: s }));
 /** The languages as choices in the user's language. */
 export const languageChoices = (loc: Locale): Choice[] => LANGUAGES.map((l) => ({ title: loc.t.enums.language[l], value: l }));
+/** "No interpreter", then the languages an interpreter can be booked for. */
+export const interpreterChoices = (loc: Locale): Choice[] => [
+  { title: loc.t.network.noInterpreter, value: 'none' },
+  ...INTERPRETER_LANGUAGES.map((l) => ({ title: loc.t.enums.language[l], value: l })),
+];
+/** "Tolk: arabisk", or nothing. */
+export const interpreterNote = (c: Pick<Contact, 'interpreter'>, loc: Locale): string | undefined =>
+  c.interpreter && `${loc.t.network.interpreterShort}: ${loc.t.enums.language[c.interpreter]}`;
 /** One line about a contact; e-mail and phone are on the contact's own card, to keep lists within 28 KB. */
 export function contactSummary(c: Contact, loc: Locale, withOrganisation: boolean): string {
-  return [c.role, withOrganisation ? c.organisation : undefined, loc.t.enums.sector[c.sector]].filter(Boolean).join(' · ');
+  return [c.role, withOrganisation ? c.organisation : undefined, loc.t.enums.sector[c.sector], interpreterNote(c, loc)].filter(Boolean).join(' · ');
 }
 /** " (dig)" after the user's own contact. */
 export function youSuffix(c: Contact, ownerId: string | undefined, loc: Locale): string {

@@ -4,15 +4,10 @@
  */
 import { z } from 'zod';
 
-export const SECTORS = [
-  'regionPsychiatry',
-  'municipality',
-  'gp',
-  'addictionTreatment',
-  'relative',
-  'peerWorker',
-  'other',
-] as const;
+/** The sectors a professional who starts a plan can belong to (not the citizen). */
+export const STAFF_SECTORS = ['regionPsychiatry', 'municipality', 'gp', 'addictionTreatment', 'relative', 'peerWorker', 'other'] as const;
+/** Where a contact belongs; "citizen" is the citizen as a participant (invited by secure mail or phone, never linked to a Teams user). */
+export const SECTORS = [...STAFF_SECTORS, 'citizen'] as const;
 export type Sector = (typeof SECTORS)[number];
 
 export const CONSENT_STATUSES = ['given', 'refused', 'withdrawn'] as const;
@@ -22,7 +17,11 @@ export const CONSENT_METHODS = ['verbal', 'written'] as const;
 export const CONSENT_SCOPES = ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
-export const LANGUAGES = ['da', 'sv', 'en', 'de', 'ar', 'so', 'tr', 'uk', 'pl', 'other'] as const;
+/** The languages an interpreter can be booked for: every language but Danish ("other": say which under how to reach them). */
+export const INTERPRETER_LANGUAGES = ['sv', 'en', 'de', 'ar', 'fa', 'so', 'tr', 'ku', 'ti', 'uk', 'pl', 'other'] as const;
+export type InterpreterLanguage = (typeof INTERPRETER_LANGUAGES)[number];
+/** Danish, the Nordic neighbours, and the languages Danish psychiatry meets most (and "other"). */
+export const LANGUAGES = ['da', ...INTERPRETER_LANGUAGES] as const;
 export type PreferredLanguage = (typeof LANGUAGES)[number];
 
 export const PLAN_STATUSES = ['draft', 'active', 'closed'] as const;
@@ -37,6 +36,7 @@ export const LIMITS = {
   housingUnit: 120,
   email: 254,
   phone: 32,
+  reachVia: 200,
   dreams: 2000,
   note: 1000,
   contacts: 30,
@@ -106,6 +106,13 @@ const phoneSchema = z
   .transform((v) => (v === '' ? undefined : v))
   .refine((v) => v === undefined || /^\+?[0-9][0-9 ()-]{5,}$/.test(v), 'invalidPhone');
 
+/** No interpreter: absent, empty or "none"; else one of the languages. */
+const interpreterSchema = z
+  .string()
+  .optional()
+  .transform((v) => (v && v !== 'none' ? v : undefined))
+  .pipe(z.enum(INTERPRETER_LANGUAGES, { errorMap: () => ({ message: 'invalid' }) }).optional());
+
 /** What a person types for one contact in the network. */
 export const contactInputSchema = z.object({
   name: text(LIMITS.name),
@@ -114,6 +121,10 @@ export const contactInputSchema = z.object({
   sector: z.enum(SECTORS),
   email: emailSchema,
   phone: phoneSchema,
+  /** How to reach them besides phone and e-mail, e.g. "via the housing staff, after 10". */
+  reachVia: optionalText(LIMITS.reachVia),
+  /** They need an interpreter into this language at meetings. */
+  interpreter: interpreterSchema,
 });
 export type ContactInput = z.output<typeof contactInputSchema>;
 
@@ -286,13 +297,25 @@ export function canChange(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
 export function consentCovers(plan: Pick<CarePlan, 'consent' | 'createdBy'>, contact: Pick<Contact, 'sector' | 'teamsUserId'>): boolean {
   if (contact.teamsUserId && contact.teamsUserId === plan.createdBy.userId) return true;
   const { status, covers } = plan.consent;
+  // The citizen takes part in their own plan: nothing about them goes to a third party by inviting them.
+  if (isCitizen(contact)) return status === 'given';
   if (status !== 'given' || !covers.includes('shareWithNetwork')) return false;
   return contact.sector !== 'relative' || covers.includes('involveRelatives');
 }
 
-/** Lower-case e-mail addresses of contacts not yet known in Teams whom consent lets the plan be shared with. */
+/** The contact is the citizen themself. */
+export function isCitizen(contact: Pick<Contact, 'sector'>): boolean {
+  return contact.sector === 'citizen';
+}
+
+/**
+ * Lower-case e-mail addresses of contacts not yet known in Teams whom consent
+ * lets the plan be shared with. Never the citizen's: the citizen takes part by
+ * secure mail or phone, and a Teams user with the citizen's address would see
+ * the whole network's plan card.
+ */
 export function unlinkedEmailsOf(plan: Pick<CarePlan, 'contacts' | 'consent' | 'createdBy'>): string[] {
-  return [...new Set(plan.contacts.filter((c) => !c.teamsUserId && c.email && consentCovers(plan, c)).map((c) => c.email!))];
+  return [...new Set(plan.contacts.filter((c) => !c.teamsUserId && c.email && !isCitizen(c) && consentCovers(plan, c)).map((c) => c.email!))];
 }
 
 /**

@@ -6,7 +6,7 @@
  * Only their own "yes" links them; "no" is remembered. The organiser (later:
  * the coordinator) sees who is linked and can undo a link. Pure: no I/O.
  */
-import { CarePlan, Contact, canChange, consentCovers, memberIdsFor } from './carePlan';
+import { CarePlan, Contact, canChange, consentCovers, isCitizen, memberIdsFor } from './carePlan';
 
 /** Who may undo links and manage the network: the plan's creator (the organiser until a coordinator exists). */
 export function canManageNetwork(plan: Pick<CarePlan, 'createdBy'>, userId: string): boolean {
@@ -31,7 +31,7 @@ export function offerTeamsLink(plan: CarePlan, email: string, userId: string, no
   let changed = false;
   const contacts = plan.contacts.map((c) => {
     if (c.teamsUserId || c.email !== address || c.pendingTeamsUserId === userId) return c;
-    if (c.declinedTeamsUserIds?.includes(userId) || !consentCovers(plan, c)) return c;
+    if (c.declinedTeamsUserIds?.includes(userId) || isCitizen(c) || !consentCovers(plan, c)) return c;
     changed = true;
     return { ...c, pendingTeamsUserId: userId };
   });
@@ -46,7 +46,7 @@ export function pendingLinksFor(plan: Pick<CarePlan, 'contacts'>, userId: string
 /** The user confirms they are the contact: from now on they are in the network. Undefined unless they were asked. */
 export function confirmTeamsLink(plan: CarePlan, contactId: string, userId: string, now: Date): CarePlan | undefined {
   const contact = plan.contacts.find((c) => c.id === contactId);
-  if (!contact || contact.pendingTeamsUserId !== userId || contact.teamsUserId || !canChange(plan) || !consentCovers(plan, contact)) return undefined;
+  if (!contact || contact.pendingTeamsUserId !== userId || contact.teamsUserId || isCitizen(contact) || !canChange(plan) || !consentCovers(plan, contact)) return undefined;
   // One Teams user is one person: they cannot be two contacts of the same plan.
   if (plan.contacts.some((c) => c.teamsUserId === userId)) return undefined;
   const contacts = plan.contacts.map((c) => {

@@ -27,6 +27,7 @@ export interface Limits {
   housingUnit: number;
   email: number;
   phone: number;
+  reachVia: number;
   dreams: number;
   note: number;
 }

@@ -11,9 +11,11 @@ const render = templateRenderer<PlatformCardModels>();
 /** Turns an error code from the domain into a sentence. */
 export function errorText(code: string, loc: Locale): string {
   if (code === '') return '';
-  const [key, n] = code.split(':');
-  // The limit as the user's language writes numbers: "2.000" in Danish, "2,000" in English.
-  if (key === 'max') return format(loc.t.errors.max, { n: formatCount(Number(n), loc) });
+  const [key, n, count] = code.split(':');
+  // The limit (and a text's length) as the user's language writes numbers: "2.000" in Danish, "2,000" in English.
+  const number = (v: string | undefined) => (v && /^\d+$/.test(v) ? formatCount(Number(v), loc) : (v ?? ''));
+  if (key === 'max' && count) return format(loc.t.errors.maxCount, { n: number(n), count: number(count) });
+  if (key === 'max') return format(loc.t.errors.max, { n: number(n) });
   const table = loc.t.errors as Record<string, string>;
   return table[key ?? ''] ?? loc.t.errors.invalid;
 }

@@ -262,7 +262,7 @@ describe('cards/views', () => {
           const limitOf: Record<string, number> = {
             note: LIMITS.note, yourRole: LIMITS.role, yourOrganisation: LIMITS.organisation, name: LIMITS.name, address: LIMITS.address,
             housingUnit: LIMITS.housingUnit, dreams: LIMITS.dreams, wishes: LIMITS.dreams, needs: LIMITS.dreams, role: LIMITS.role,
-            organisation: LIMITS.organisation, email: LIMITS.email, phone: LIMITS.phone,
+            organisation: LIMITS.organisation, email: LIMITS.email, phone: LIMITS.phone, reachVia: LIMITS.reachVia,
           };
           for (const [card, fields] of cases) {
             assert.deepEqual(inputIds(card).sort(), [...fields].sort());
@@ -631,6 +631,14 @@ describe('cards/views', () => {
         assert.equal(errorText('', loc), '');
         assert.equal(errorText('somethingNew', loc), loc.t.errors.invalid);
       }
+    });
+
+    it('writes limits as the language writes numbers, and says how long an over-long text is instead of cutting it', () => {
+      assert.equal(errorText('max:2000', localeOf('da-DK')), 'Højst 2.000 tegn.');
+      assert.equal(errorText('max:2000', localeOf('en-GB')), 'At most 2,000 characters.');
+      assert.equal(errorText('max:2000', localeOf('sv-SE')), 'Högst 2\u00A0000 tecken.');
+      assert.match(errorText('max:2000:5000', localeOf('da-DK')), /^Højst 2\.000 tegn – der står 5\.000\. .*intet er skåret væk/);
+      assert.match(errorText('max:500:612', localeOf('en-GB')), /^At most 500 characters – this has 612\./);
     });
   });
 
