@@ -74,7 +74,7 @@ export function createMeetings(p: Platform, plans: Plans) {
   // The overview card of each plan shows its latest meeting.
   plans.handlers.hooks.summary = async (plan, loc) => {
     const latest = await service.latestFor(plan);
-    return latest && meetingSummary(plan, latest.meeting, latest.delivered, loc);
+    return latest && meetingSummary(plan, latest.meeting, latest.delivered, loc, env.now());
   };
   // The plan card lists the plan's meetings, past and next.
   plans.handlers.hooks.sections.push(async (plan, loc, viewerId) => meetingsSection(await meetings.listForPlan(plan.tenantId, plan.id), loc, viewerId, env.now()));

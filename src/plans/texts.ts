@@ -84,6 +84,8 @@ export const da = {
         read: 'Så sin mødeindkaldelse',
         answered: 'Svarede på mødeindkaldelsen',
         manualSent: 'Markerede en indkaldelse som sendt med sikker post',
+        manualUnsent: 'Fortrød at en indkaldelse var markeret som sendt',
+        recorded: 'Noterede et svar fra en uden for Teams',
       },
       contact: {
         corrected: 'Rettede sine kontaktoplysninger',
@@ -260,6 +262,8 @@ export const en: TextsOf<typeof da> = {
         read: 'Viewed their meeting invitation',
         answered: 'Answered the meeting invitation',
         manualSent: 'Marked an invitation as sent by secure mail',
+        manualUnsent: 'Undid marking an invitation as sent',
+        recorded: 'Recorded an answer from someone outside Teams',
       },
       contact: {
         corrected: 'Corrected their contact details',
@@ -434,6 +438,8 @@ export const sv: TextsOf<typeof da> = {
         read: 'Såg sin kallelse',
         answered: 'Svarade på kallelsen',
         manualSent: 'Markerade en kallelse som skickad med säker post',
+        manualUnsent: 'Ångrade att en kallelse var markerad som skickad',
+        recorded: 'Antecknade ett svar från någon utanför Teams',
       },
       contact: {
         corrected: 'Rättade sina kontaktuppgifter',

@@ -1,18 +1,20 @@
 /**
  * The coordination meeting in chat: the organiser schedules from the plan's
- * overview card, follows the answers live, changes or cancels, ticks the
- * checklist; contacts answer their invitation cards.
+ * overview card, follows the answers live, records answers from outside Teams,
+ * changes or cancels (asked first), ticks the checklist; contacts answer their
+ * invitation cards. Every form is parsed here with zod; what does not parse
+ * comes back on the card with the error next to the field and what was typed.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CardFactory, MessageFactory, TurnContext } from 'botbuilder';
-import { CHECKLIST_INPUT_KEYS, checklistCard, invitationCard, meetingScheduleCard, organiserCard } from './meetingViews';
+import { CHECKLIST_INPUT_KEYS, checklistCard, invitationCard, meetingExistsCard, meetingScheduleCard, organiserCard } from './meetingViews';
 import type { AdaptiveCardJson } from '../../platform/cards/render';
 import { errorText, noticeCard } from '../../platform/cards/views';
-import type { Texts } from '../../platform/i18n';
+import { format, type Texts } from '../../platform/i18n';
 import type { Answer } from '../domain/meeting';
 import type { IcsLinkTarget } from '../domain/invitationFile';
-import { scheduleInputSchema } from '../domain/meeting';
+import { apologiesInputSchema, cancelReasonSchema, recordAnswerInputSchema, scheduleInputSchema, substituteInputSchema } from '../domain/meeting';
 import { errorCodes } from '../../platform/validation';
 import type { InvitationOutcome, InvitationService } from '../domain/invitationService';
 import type { MeetingOutcome, MeetingService } from '../domain/meetingService';
@@ -20,6 +22,7 @@ import type { Logger } from '../../platform/logger';
 import { invitationPayloadSchema, meetingPayloadSchema } from './payloads';
 import type { Turn } from '../../platform/bot/turn';
 import type { Answer as PlanListAnswer, PlanHandlers } from '../../plans/bot/planHandlers';
+import type { CarePlan } from '../../plans/domain/carePlan';
 import { canCallMeeting } from '../../plans/domain/carePlan';
 import { lockedCard } from '../../plans/bot/lifecycleViews';
 
@@ -30,6 +33,17 @@ export interface MeetingHandlerOptions {
   now(): Date;
 }
 
+/** Teams refuses a message whose card is larger than about 28 KB. */
+const TEAMS_CARD_LIMIT = 28 * 1024;
+
+/** What the organiser's card shows besides the meeting: a notice, and errors and typed values of its forms. */
+interface OrganiserExtras {
+  notice?: string;
+  noticeColor?: 'Good' | 'Attention';
+  errors?: Record<string, string>;
+  fields?: Record<string, string | undefined>;
+}
+
 export class MeetingHandlers {
   constructor(
     private readonly meetings: MeetingService,
@@ -38,18 +52,32 @@ export class MeetingHandlers {
     private readonly log: Logger,
   ) {}
 
-  /** "indkald": the scheduling card when the user has exactly one plan a meeting can be called for; otherwise the plans to choose from. */
+  /**
+   * "indkald": for the one plan a meeting can be called for, the scheduling
+   * card – or, when its meeting is still ahead, a card saying so that opens
+   * it; otherwise the plans to choose from (their cards show their meetings).
+   */
   async invite(turn: Turn, plans: PlanHandlers): Promise<PlanListAnswer> {
     const listed = await plans.listed(turn);
     const open = listed.plans.filter(canCallMeeting);
     if (open.length === 1) {
-      const prepared = await this.meetings.prepare(turn.user, open[0]!.id);
-      if (prepared.kind === 'ok') {
-        const card = meetingScheduleCard(prepared.plan, turn.loc, { now: this.opts.now(), formId: randomUUID(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable });
-        return { attachments: [CardFactory.adaptiveCard(card)] };
-      }
+      const card = await this.prepareCard(turn, open[0]!.id, false);
+      if (card) return { attachments: [CardFactory.adaptiveCard(card)] };
     }
     return plans.overview(turn, listed.plans, listed.total);
+  }
+
+  /** The scheduling card, or the "a meeting is already called" card; undefined when the user may not call one. */
+  private async prepareCard(turn: Turn, planId: string, another: boolean): Promise<AdaptiveCardJson | undefined> {
+    const prepared = await this.meetings.prepare(turn.user, planId);
+    if (prepared.kind !== 'ok') return undefined;
+    const upcoming = another ? undefined : await this.meetings.upcomingFor(prepared.plan);
+    if (upcoming) return meetingExistsCard(prepared.plan, upcoming, turn.loc);
+    return this.scheduleCard(turn, prepared.plan, randomUUID());
+  }
+
+  private scheduleCard(turn: Turn, plan: CarePlan, formId: string, fields?: Record<string, string | undefined>, errors?: Record<string, string>): AdaptiveCardJson {
+    return meetingScheduleCard(plan, turn.loc, { now: this.opts.now(), formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors });
   }
 
   /** A button on the overview, scheduling, organiser or checklist card. */
@@ -64,10 +92,11 @@ export class MeetingHandlers {
     this.log.info('meeting.action', { action: p.action });
     switch (p.action) {
       case 'prepare': {
+        const card = await this.prepareCard(turn, p.planId, p.another === true);
+        if (card) return card;
         const r = await this.meetings.prepare(turn.user, p.planId);
-        if (r.kind === 'denied') return noticeCard(t.notices.denied, 'Attention');
         if (r.kind === 'locked') return r.reason ? lockedCard(r.reason, turn.loc) : noticeCard(t.meeting.noPlanToInvite, 'Warning');
-        return meetingScheduleCard(r.plan, turn.loc, { now: this.opts.now(), formId: randomUUID(), onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable });
+        return noticeCard(t.notices.denied, 'Attention');
       }
       case 'schedule': {
         const fields = { date: p.date, time: p.time, durationMinutes: p.durationMinutes, mode: p.mode, place: p.place, joinUrl: p.joinUrl, agenda: p.agenda };
@@ -76,12 +105,10 @@ export class MeetingHandlers {
           const prepared = await this.meetings.prepare(turn.user, p.planId);
           if (prepared.kind === 'locked') return prepared.reason ? lockedCard(prepared.reason, turn.loc) : noticeCard(t.meeting.noPlanToInvite, 'Warning');
           if (prepared.kind !== 'ok') return noticeCard(t.notices.denied, 'Attention');
-          return meetingScheduleCard(prepared.plan, turn.loc, { now: this.opts.now(), formId: p.formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: errorCodes(input.error.issues) });
+          return this.scheduleCard(turn, prepared.plan, p.formId, fields, errorCodes(input.error.issues));
         }
         const r = await this.meetings.schedule(turn.user, p.planId, input.data, p.formId, turn.loc.timeZone);
-        if (r.kind === 'invalid') {
-          return meetingScheduleCard(r.plan, turn.loc, { now: this.opts.now(), formId: p.formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors: r.errors });
-        }
+        if (r.kind === 'invalid') return this.scheduleCard(turn, r.plan, p.formId, fields, r.errors);
         if (r.kind === 'ok' || r.kind === 'stale') await this.rememberCard(turn, context, r.meeting.id);
         return this.organiser(turn, r);
       }
@@ -93,15 +120,42 @@ export class MeetingHandlers {
           ? await this.meetings.reschedule(turn.user, p.meetingId, p.sequence, input.data.date, input.data.time, input.data.durationMinutes)
           : ({ kind: 'invalid', errors: errorCodes(input.error.issues) } as const);
         // Bad input: the organiser's card again, saying what to correct; nothing changed.
-        if (r.kind === 'invalid') return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId), r.errors);
-        return this.organiser(turn, r, undefined, r.kind === 'ok' ? t.meeting.changed : undefined);
+        if (r.kind === 'invalid') return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId), { errors: r.errors });
+        return this.organiser(turn, r, r.kind === 'ok' ? { notice: t.meeting.changed, noticeColor: 'Good' } : {});
       }
       case 'cancel': {
-        const r = await this.meetings.cancel(turn.user, p.meetingId, p.sequence);
-        return this.organiser(turn, r, undefined, r.kind === 'ok' ? t.meeting.cancelled : undefined);
+        // Asked first (the card's "Aflys mødet" opens the question); the reason is required and never cut.
+        const reason = cancelReasonSchema.safeParse(p.cancelReason ?? '');
+        if (!reason.success) {
+          const errors = { cancelReason: errorCodes(reason.error.issues)._form ?? 'invalid' };
+          return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId), { errors, fields: { cancelReason: p.cancelReason } });
+        }
+        const r = await this.meetings.cancel(turn.user, p.meetingId, p.sequence, reason.data);
+        if (r.kind !== 'ok') return this.organiser(turn, r);
+        const manual = r.meeting.invitations.some((i) => i.channel === 'manual' && i.contactId !== r.meeting.organiserContactId);
+        return this.organiser(turn, r, { notice: manual ? t.meeting.cancelSentManual : t.meeting.cancelSent, noticeColor: 'Good' });
       }
       case 'manualSent':
-        return this.organiser(turn, await this.meetings.confirmManual(turn.user, p.meetingId, p.contactId));
+      case 'manualUnsent': {
+        const r = p.action === 'manualSent' ? await this.meetings.confirmManual(turn.user, p.meetingId, p.contactId) : await this.meetings.undoManual(turn.user, p.meetingId, p.contactId);
+        if (r.kind !== 'ok') return this.organiser(turn, r);
+        const name = r.plan.contacts.find((c) => c.id === p.contactId)?.name ?? '—';
+        return this.organiser(turn, r, { notice: format(p.action === 'manualSent' ? t.meeting.markedSent : t.meeting.sentUndone, { name }), noticeColor: 'Good' });
+      }
+      case 'recordAnswer': {
+        const fields = { recordContactId: p.recordContactId, recordResponse: p.recordResponse, recordNote: p.recordNote };
+        const input = recordAnswerInputSchema.safeParse({ contactId: p.recordContactId ?? '', response: p.recordResponse || undefined, note: p.recordNote });
+        if (!input.success) {
+          const codes = errorCodes(input.error.issues);
+          const errors = Object.fromEntries(Object.entries(codes).map(([k, v]) => [`record${k[0]!.toUpperCase()}${k.slice(1)}`, v]));
+          return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId), { errors, fields });
+        }
+        const { contactId, ...answer } = input.data;
+        const r = await this.meetings.recordAnswer(turn.user, p.meetingId, contactId, p.sequence, answer);
+        if (r.kind !== 'ok') return this.organiser(turn, r);
+        const name = r.plan.contacts.find((c) => c.id === contactId)?.name ?? '—';
+        return this.organiser(turn, r, { notice: format(t.meeting.answerRecorded, { name }), noticeColor: 'Good' });
+      }
       case 'checklistView': {
         // The checklist comes as a message of its own: the organiser's card stays where it is and keeps updating.
         const r = await this.meetings.view(turn.user, p.meetingId);
@@ -144,31 +198,39 @@ export class MeetingHandlers {
       return this.invitation(turn, r, r.kind === 'ok' ? t.meeting.detailsSaved : undefined, fields);
     }
     const answer = toAnswer(p);
-    if (!answer) {
+    if ('errors' in answer) {
+      // Nothing saved: the card again with the error under the field and what they typed.
       const r = await this.invitations.view(turn.user, p.meetingId, p.contactId);
-      return this.invitation(turn, r.kind === 'ok' ? { ...r, kind: 'invalid', errors: { substituteName: 'required' } } : r);
+      return this.invitation(turn, r.kind === 'ok' ? { ...r, kind: 'invalid', errors: answer.errors } : r, undefined, answer.fields);
     }
-    const r = await this.invitations.answer(turn.user, p.meetingId, p.contactId, p.sequence, answer);
+    const r = await this.invitations.answer(turn.user, p.meetingId, p.contactId, p.sequence, answer.answer);
     return this.invitation(turn, r, r.kind === 'ok' ? t.meeting.answerSaved : undefined);
   }
 
-  private organiser(turn: Turn, r: MeetingOutcome, errors?: Record<string, string>, notice?: string): AdaptiveCardJson {
+  private organiser(turn: Turn, r: MeetingOutcome, extras: OrganiserExtras = {}): AdaptiveCardJson {
     const { t } = turn.loc;
     if (r.kind === 'denied') return noticeCard(t.notices.denied, 'Attention');
     if (r.kind === 'locked') return r.reason ? lockedCard(r.reason, turn.loc) : noticeCard(t.meeting.noPlanToInvite, 'Warning');
     if (r.kind === 'invalid') return noticeCard(`${t.errors.formHeading} ${Object.values(r.errors).map((c) => errorText(c, turn.loc)).join(' ')}`, 'Attention');
     const staleNotice = r.kind === 'stale' ? t.notices.stale : undefined;
+    const { errors } = extras;
     const errorNotice =
       errors && Object.keys(errors).length
         ? `${t.errors.formHeading} ${Object.entries(errors).map(([field, code]) => `${fieldLabel(t, field)}: ${errorText(code, turn.loc)}`).join(' ')}`
         : undefined;
-    return organiserCard(r.plan, r.meeting, r, turn.loc, {
+    const card = organiserCard(r.plan, r.meeting, r, turn.loc, {
       now: this.opts.now(),
       icsUrl: this.opts.icsUrl,
-      notice: errorNotice ?? notice ?? staleNotice,
-      noticeColor: errorNotice || staleNotice ? 'Attention' : 'Good',
+      notice: errorNotice ?? extras.notice ?? staleNotice,
+      noticeColor: errorNotice || staleNotice ? 'Attention' : (extras.noticeColor ?? 'Good'),
       viewerIsOrganiser: r.meeting.organiser.userId === turn.user.userId,
+      errors,
+      fields: extras.fields,
     });
+    // The card shortens long texts to fit; should even that not do (a huge network outside Teams), say so in the log.
+    const bytes = Buffer.byteLength(JSON.stringify(card));
+    if (bytes > TEAMS_CARD_LIMIT) this.log.warn('meeting.organiserCard.tooLarge', { meetingId: r.meeting.id, bytes });
+    return card;
   }
 
   private checklist(turn: Turn, r: MeetingOutcome): AdaptiveCardJson {
@@ -203,14 +265,29 @@ export class MeetingHandlers {
 }
 
 function fieldLabel(t: Texts, field: string): string {
-  const labels: Record<string, string> = { date: t.meeting.date, time: t.meeting.time, durationMinutes: t.meeting.duration };
+  const labels: Record<string, string> = {
+    date: t.meeting.date,
+    time: t.meeting.time,
+    durationMinutes: t.meeting.duration,
+    cancelReason: t.meeting.cancelReasonField,
+    recordContactId: t.meeting.recordWhoField,
+    recordResponse: t.meeting.recordResponseField,
+    recordNote: t.meeting.recordNoteField,
+  };
   return labels[field] ?? field;
 }
 
-function toAnswer(p: { action: 'accept' | 'apologies' | 'substitute'; reason?: string; substituteName?: string; substituteRole?: string; substituteEmail?: string }): Answer | undefined {
-  if (p.action === 'accept') return { response: 'accepted' };
-  if (p.action === 'apologies') return { response: 'apologies', reason: p.reason?.trim().slice(0, 500) || undefined };
-  const name = p.substituteName?.trim().slice(0, 120);
-  if (!name) return undefined;
-  return { response: 'substitute', substitute: { name, role: p.substituteRole?.trim().slice(0, 120) ?? '', email: p.substituteEmail?.trim().toLowerCase().slice(0, 254) || undefined } };
+type AnswerPayload = { action: 'accept' | 'apologies' | 'substitute'; reason?: string; substituteName?: string; substituteRole?: string; substituteEmail?: string };
+
+/** The invitee's answer, or the errors of what they typed (kept to show again). */
+function toAnswer(p: AnswerPayload): { answer: Answer } | { errors: Record<string, string>; fields: Record<string, string | undefined> } {
+  if (p.action === 'accept') return { answer: { response: 'accepted' } };
+  if (p.action === 'apologies') {
+    const r = apologiesInputSchema.safeParse({ reason: p.reason });
+    return r.success ? { answer: { response: 'apologies', reason: r.data.reason } } : { errors: errorCodes(r.error.issues), fields: { reason: p.reason } };
+  }
+  const fields = { substituteName: p.substituteName, substituteRole: p.substituteRole, substituteEmail: p.substituteEmail };
+  const r = substituteInputSchema.safeParse(fields);
+  if (!r.success) return { errors: errorCodes(r.error.issues), fields };
+  return { answer: { response: 'substitute', substitute: { name: r.data.substituteName, role: r.data.substituteRole, email: r.data.substituteEmail } } };
 }

@@ -10,7 +10,9 @@ import { format } from '../../platform/i18n';
 import type { PlanSection } from '../../plans/bot/cardModels';
 import { planSection } from '../../plans/bot/planCardViews';
 import type { CoordinationMeeting } from '../domain/meeting';
-import { tallyLine, when, where } from './meetingViews';
+import { meetingPlace } from './meetingParts';
+import { meetingWhen } from './meetingTime';
+import { tallyLine } from './organiserView';
 
 /** How many earlier meetings the plan card lists. */
 const EARLIER_SHOWN = 5;
@@ -29,15 +31,15 @@ export function meetingsSection(meetings: CoordinationMeeting[], loc: Locale, vi
   // Facts, each escaped: a value that starts with a Danish date ("12. marts") must not become a numbered list.
   const facts: Fact[] = [];
   for (const m of upcoming) {
-    facts.push({ title: m === next ? t.next : '', value: plainText(`${when(m, loc)} · ${where(m, loc)}`) });
+    facts.push({ title: m === next ? t.next : '', value: plainText(`${meetingWhen(m, loc)} · ${meetingPlace(m, loc)}`) });
     facts.push({ title: loc.t.meeting.answers, value: tallyLine(m, loc) });
   }
-  earlier.forEach((m, i) => facts.push({ title: i === 0 ? t.earlier : '', value: plainText(`${when(m, loc)} · ${where(m, loc)}${m.status === 'cancelled' ? ` (${t.cancelled})` : ''}`) }));
+  earlier.forEach((m, i) => facts.push({ title: i === 0 ? t.earlier : '', value: plainText(`${meetingWhen(m, loc)} · ${meetingPlace(m, loc)}${m.status === 'cancelled' ? ` (${t.cancelled})` : ''}`) }));
   return planSection({
     key: 'meetings',
     order: 50,
     title: t.title,
-    summary: next ? plainText(format(t.summaryNext, { when: when(next, loc) })) : t.summaryNone,
+    summary: next ? plainText(format(t.summaryNext, { when: meetingWhen(next, loc) })) : t.summaryNone,
     facts,
     text: meetings.length === 0 ? t.none : '',
     buttons:

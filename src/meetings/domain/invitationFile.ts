@@ -15,6 +15,11 @@ import { mayShareWith, type CarePlan, type Citizen } from '../../plans/domain/ca
 import type { CoordinationMeeting } from './meeting';
 import { ICS_TIME_ZONES, IcsTimeZone, icsMediaType, meetingToIcs } from './ics';
 
+/** The zone the meeting's calendar file and secure-mail text are written in: the meeting's own, if a calendar file can carry it, else Danish time. */
+export function calendarTimeZone(meeting: Pick<CoordinationMeeting, 'timeZone'>): IcsTimeZone {
+  return (ICS_TIME_ZONES as readonly string[]).includes(meeting.timeZone) ? (meeting.timeZone as IcsTimeZone) : 'Europe/Copenhagen';
+}
+
 /** Which file a download link is for: one contact's file for one version of the meeting. */
 export interface IcsLinkTarget {
   tenantId: string;
@@ -82,7 +87,7 @@ export function invitationFile(
   const cancelled = meeting.status === 'cancelled';
   const organiserEmail = plan.contacts.find((c) => c.id === meeting.organiserContactId)?.email ?? opts.fallbackOrganizerEmail;
   const method = organiserEmail ? (cancelled ? 'CANCEL' : 'PUBLISH') : undefined;
-  const zone: IcsTimeZone = (ICS_TIME_ZONES as readonly string[]).includes(meeting.timeZone) ? (meeting.timeZone as IcsTimeZone) : 'Europe/Copenhagen';
+  const zone = calendarTimeZone(meeting);
   const place = meeting.mode === 'inPerson' && meeting.place && !mentionsCitizen(meeting.place, plan.citizen) ? meeting.place : undefined;
   const ics = meetingToIcs({
     uid: `${meeting.id}@samspil`,

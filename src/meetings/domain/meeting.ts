@@ -3,8 +3,9 @@
  * who is invited and how they answered. Pure: no I/O.
  */
 import { z } from 'zod';
-import { Actor, CarePlan, canCallMeeting, consentCovers, isRealDate } from '../../plans/domain/carePlan';
+import { Actor, CarePlan, canCallMeeting, consentCovers, isCitizen, isRealDate } from '../../plans/domain/carePlan';
 import { zonedToInstant } from '../../platform/zonedTime';
+import { lengthError } from '../../platform/validation';
 
 export const MEETING_MODES = ['virtual', 'inPerson'] as const;
 export type MeetingMode = (typeof MEETING_MODES)[number];
@@ -13,7 +14,11 @@ export type InvitationResponse = (typeof RESPONSES)[number];
 /** The model's agenda (seed 000 §3.2.2 "under mødet"), prefilled and editable. */
 export const AGENDA_KEYS = ['welcome', 'situationRound', 'actions', 'nextMeeting', 'summary', 'approval'] as const;
 
-export const MEETING_LIMITS = { place: 200, agenda: 2000, agendaItems: 20, reason: 500, durationMin: 15, durationMax: 480 } as const;
+/** Limits of what people type about a meeting; a text over its limit is an error on the card, never cut. */
+export const MEETING_LIMITS = { place: 200, joinUrl: 2000, agenda: 2000, agendaItems: 20, reason: 500, note: 500, substituteName: 120, substituteRole: 120, durationMin: 15, durationMax: 480 } as const;
+/** The answers the organiser can record for someone outside Teams (by phone or mail). */
+export const RECORDED_RESPONSES = ['accepted', 'apologies'] as const;
+export type RecordedResponse = (typeof RECORDED_RESPONSES)[number];
 
 export interface Invitation {
   contactId: string;
@@ -25,6 +30,17 @@ export interface Invitation {
   respondedAt?: string;
   /** For manual invitations: when the organiser confirmed it was sent. */
   manualSentAt?: string;
+  /** The organiser recorded this answer (given by phone or mail); absent when the contact answered in Teams. */
+  recordedBy?: Actor;
+  /** The organiser's note with a recorded answer. */
+  note?: string;
+}
+
+/** Why and by whom a meeting was cancelled; the reason goes to the network in Teams, never into .ics files or the secure-mail text. */
+export interface Cancellation {
+  reason: string;
+  by: Actor;
+  at: string;
 }
 
 export interface CoordinationMeeting {
@@ -47,6 +63,8 @@ export interface CoordinationMeeting {
   status: 'scheduled' | 'cancelled';
   /** Set when the meeting was cancelled because the plan's consent no longer covers it, or the plan ended. */
   cancelledForPlan?: true;
+  /** Set when cancelled with a reason (meetings cancelled before reasons existed have none). */
+  cancellation?: Cancellation;
   /** Goes up on every change of time or place and on cancellation (iCalendar SEQUENCE; stale cards). */
   sequence: number;
   invitations: Invitation[];
@@ -60,6 +78,13 @@ export interface CoordinationMeeting {
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+/** A zod check that reports an over-long text with its length ("max:2000:5000"). */
+const overLimit = (max: number) => (v: string, ctx: z.RefinementCtx) => {
+  const code = lengthError(v, max);
+  if (code) ctx.addIssue({ code: 'custom', message: code });
+};
+const limitedText = (max: number) => z.string().trim().superRefine(overLimit(max));
+
 /** What the organiser types on the scheduling card. */
 export const scheduleInputSchema = z
   .object({
@@ -67,23 +92,44 @@ export const scheduleInputSchema = z
     time: z.string().trim().min(1, 'required').regex(HH_MM, 'invalidTime'),
     durationMinutes: z.coerce.number().int('invalid').min(MEETING_LIMITS.durationMin, 'durationRange').max(MEETING_LIMITS.durationMax, 'durationRange'),
     mode: z.enum(MEETING_MODES),
-    place: z.string().trim().max(MEETING_LIMITS.place, `max:${MEETING_LIMITS.place}`).optional().transform((v) => v || undefined),
-    joinUrl: z
-      .string()
-      .trim()
-      .max(2000, 'max:2000')
+    place: limitedText(MEETING_LIMITS.place).optional().transform((v) => v || undefined),
+    joinUrl: limitedText(MEETING_LIMITS.joinUrl)
       .optional()
       .transform((v) => v || undefined)
       .refine((v) => v === undefined || /^https:\/\/[^\s]+$/.test(v), 'invalidUrl'),
-    agenda: z.string().max(MEETING_LIMITS.agenda, `max:${MEETING_LIMITS.agenda}`),
+    agenda: z.string().superRefine(overLimit(MEETING_LIMITS.agenda)),
   })
   .superRefine((v, ctx) => {
     if (v.mode === 'inPerson' && !v.place) ctx.addIssue({ code: 'custom', path: ['place'], message: 'required' });
   });
 export type ScheduleInput = z.output<typeof scheduleInputSchema>;
 
+/** The organiser's reason for cancelling, told to the network in Teams: required, within its limit, never cut. */
+export const cancelReasonSchema = z.string().trim().min(1, 'required').superRefine(overLimit(MEETING_LIMITS.reason));
+
+/** An answer the organiser records for someone outside Teams (from the card's "record an answer" form). */
+export const recordAnswerInputSchema = z.object({
+  contactId: z.string().trim().min(1, 'required').uuid('invalid'),
+  response: z.enum(RECORDED_RESPONSES, { errorMap: () => ({ message: 'required' }) }),
+  note: limitedText(MEETING_LIMITS.note).optional().transform((v) => v || undefined),
+});
+
+const optionalEmail = limitedText(254)
+  .optional()
+  .transform((v) => (v ? v.toLowerCase() : undefined))
+  .refine((v) => v === undefined || z.string().email().safeParse(v).success, 'invalidEmail');
+
+/** What an invitee types with "Send afbud" and "Send en anden": over-long text is an error, never cut. */
+export const apologiesInputSchema = z.object({ reason: limitedText(MEETING_LIMITS.reason).optional().transform((v) => v || undefined) });
+export const substituteInputSchema = z.object({
+  substituteName: limitedText(MEETING_LIMITS.substituteName).pipe(z.string().min(1, 'required')),
+  substituteRole: limitedText(MEETING_LIMITS.substituteRole).optional().transform((v) => v ?? ''),
+  substituteEmail: optionalEmail,
+});
+
 /**
- * The agenda as lines: blank lines and list markers dropped. A number is a
+ * The agenda as lines: blank lines and list markers dropped (all of them; the
+ * scheduling refuses more than MEETING_LIMITS.agendaItems). A number is a
  * list marker only when the numbered lines count 1, 2, 3… (as the prefilled
  * agenda does); otherwise it is kept, so "12. marts: opfølgning" keeps its day.
  */
@@ -96,8 +142,7 @@ export function agendaLines(text: string): string[] {
   const numbered = numbers.length >= 2 && numbers.every((n, i) => Number(n) === i + 1);
   return lines
     .map((l) => (numbered ? l.replace(/^\d+[.)]\s+/, '') : l))
-    .filter(Boolean)
-    .slice(0, MEETING_LIMITS.agendaItems);
+    .filter(Boolean);
 }
 
 export type ScheduleResult = { kind: 'ok'; meeting: CoordinationMeeting } | { kind: 'invalid'; errors: Record<string, string> };
@@ -116,13 +161,16 @@ export function scheduleMeeting(
   if (startsAt.getTime() <= ids.now.getTime()) return { kind: 'invalid', errors: { date: 'inPast' } };
   const agenda = agendaLines(input.agenda);
   if (agenda.length === 0) return { kind: 'invalid', errors: { agenda: 'required' } };
+  // More items than a meeting holds is an error on the card: nothing is dropped without a word.
+  if (agenda.length > MEETING_LIMITS.agendaItems) return { kind: 'invalid', errors: { agenda: `maxItems:${MEETING_LIMITS.agendaItems}:${agenda.length}` } };
   const at = ids.now.toISOString();
   // Only contacts the citizen's consent covers are invited (relatives only with "involve relatives").
   const invitations: Invitation[] = plan.contacts.filter((c) => consentCovers(plan, c)).map((c) => {
     const isOrganiser = c.teamsUserId === organiser.userId;
     return {
       contactId: c.id,
-      channel: c.teamsUserId ? 'teams' : 'manual',
+      // The citizen is invited by the organiser (secure mail or phone), never through Teams.
+      channel: c.teamsUserId && !isCitizen(c) ? 'teams' : 'manual',
       response: isOrganiser ? 'accepted' : 'pending',
       respondedAt: isOrganiser ? at : undefined,
     };
@@ -209,12 +257,20 @@ export function rescheduleMeeting(meeting: CoordinationMeeting, startsAt: Date, 
   };
 }
 
-/** Cancels the meeting; answers on old cards are refused from now on. */
-export function cancelMeeting(meeting: CoordinationMeeting, now: Date): CoordinationMeeting {
+/** Cancels the meeting (with the organiser's reason for the network); answers on old cards are refused from now on. */
+export function cancelMeeting(meeting: CoordinationMeeting, now: Date, why?: { reason: string; by: Actor }): CoordinationMeeting {
   if (meeting.status === 'cancelled') return meeting;
   // Contacts outside Teams must be told too: their secure mails are to be sent again (the cancellation).
   const invitations = meeting.invitations.map(({ manualSentAt: _sent, ...i }) => i);
-  return { ...meeting, status: 'cancelled', sequence: meeting.sequence + 1, invitations, updatedAt: now.toISOString() };
+  const at = now.toISOString();
+  return {
+    ...meeting,
+    status: 'cancelled',
+    ...(why ? { cancellation: { reason: why.reason, by: why.by, at } } : {}),
+    sequence: meeting.sequence + 1,
+    invitations,
+    updatedAt: at,
+  };
 }
 
 /** The organiser confirms the manual (secure mail) invitation to a contact was sent. */
@@ -226,6 +282,56 @@ export function confirmManualSent(meeting: CoordinationMeeting, contactId: strin
   return { ...meeting, invitations, updatedAt: now.toISOString() };
 }
 
+/** Undoes "marked as sent" (a wrong click): the contact is back on the list of secure mails to send. */
+export function undoManualSent(meeting: CoordinationMeeting, contactId: string, now: Date): CoordinationMeeting | undefined {
+  const index = meeting.invitations.findIndex((i) => i.contactId === contactId && i.channel === 'manual' && i.manualSentAt);
+  if (index < 0) return undefined;
+  const invitations = meeting.invitations.slice();
+  const { manualSentAt: _sent, ...rest } = invitations[index]!;
+  invitations[index] = rest;
+  return { ...meeting, invitations, updatedAt: now.toISOString() };
+}
+
+export type RecordResult =
+  | { kind: 'ok'; meeting: CoordinationMeeting; invitation: Invitation }
+  | { kind: 'notManual' }
+  | { kind: 'cancelled' }
+  | { kind: 'stale'; meeting: CoordinationMeeting };
+
+/**
+ * The organiser records an answer given by phone or mail by someone outside
+ * Teams. It counts in the tally exactly like an answer given in Teams, and
+ * says who recorded it. Made on a card for `sequence`: after a move the old
+ * card's record is refused (the answer was for the old time).
+ */
+export function recordAnswer(
+  meeting: CoordinationMeeting,
+  contactId: string,
+  sequence: number,
+  answer: { response: RecordedResponse; note?: string },
+  by: Actor,
+  now: Date,
+): RecordResult {
+  if (meeting.status === 'cancelled') return { kind: 'cancelled' };
+  const index = meeting.invitations.findIndex((i) => i.contactId === contactId);
+  const previous = meeting.invitations[index];
+  if (!previous || previous.channel !== 'manual') return { kind: 'notManual' };
+  if (sequence !== meeting.sequence) return { kind: 'stale', meeting };
+  const at = now.toISOString();
+  const invitation: Invitation = {
+    contactId,
+    channel: 'manual',
+    ...(previous.manualSentAt ? { manualSentAt: previous.manualSentAt } : {}),
+    response: answer.response,
+    respondedAt: at,
+    recordedBy: by,
+    ...(answer.note ? { note: answer.note } : {}),
+  };
+  const invitations = meeting.invitations.slice();
+  invitations[index] = invitation;
+  return { kind: 'ok', meeting: { ...meeting, invitations, updatedAt: at }, invitation };
+}
+
 export interface Tally {
   accepted: number;
   apologies: number;
@@ -234,14 +340,14 @@ export interface Tally {
   total: number;
 }
 
-/** How the invited answered, for the organiser's live card. */
+/** How the invited answered, for the organiser's live card (an answer the organiser recorded counts like any other). */
 export function tally(meeting: Pick<CoordinationMeeting, 'invitations'>): Tally {
   const t: Tally = { accepted: 0, apologies: 0, substitute: 0, pending: 0, total: meeting.invitations.length };
   for (const i of meeting.invitations) t[i.response]++;
   return t;
 }
 
-/** Not cancelled and not over yet: its invitations still stand. */
+/** Not cancelled and not over yet: its invitations still stand (and calling another meeting would be a second one). */
 export function isOpen(meeting: Pick<CoordinationMeeting, 'status' | 'startsAt' | 'durationMinutes'>, now: Date): boolean {
   return meeting.status === 'scheduled' && new Date(meeting.startsAt).getTime() + meeting.durationMinutes * 60_000 > now.getTime();
 }

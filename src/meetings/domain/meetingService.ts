@@ -11,13 +11,16 @@ import { ChecklistKey, ALL_CHECKLIST_KEYS, toggleChecklistItem } from './checkli
 import type { Environment, UserIdentity } from '../../platform/identity';
 import {
   CoordinationMeeting,
+  RecordedResponse,
   ScheduleInput,
   cancelMeeting,
   confirmManualSent,
   isOpen,
   meetingCoveredBy,
+  recordAnswer,
   rescheduleMeeting,
   scheduleMeeting,
+  undoManualSent,
 } from './meeting';
 import type { AuditLog } from '../../platform/ports';
 import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingJobs, OnlineMeetingProvider } from './ports';
@@ -127,6 +130,13 @@ export class MeetingService {
     return { meeting, delivered };
   }
 
+  /** The plan's meeting that has not ended yet, if any (the caller has checked membership): calling another would be a second one. */
+  async upcomingFor(plan: CarePlan): Promise<CoordinationMeeting | undefined> {
+    const now = this.d.env.now();
+    const all = await this.d.meetings.listForPlan(plan.tenantId, plan.id);
+    return all.filter((m) => isOpen(m, now)).sort((a, b) => a.startsAt.localeCompare(b.startsAt))[0];
+  }
+
   /** Moves the meeting; everybody invited is told and asked again. */
   async reschedule(user: UserIdentity, meetingId: string, sequence: number, date: string, time: string, durationMinutes: number): Promise<MeetingOutcome> {
     return this.organiserChange(user, meetingId, sequence, 'changed', (m) => {
@@ -136,9 +146,14 @@ export class MeetingService {
     });
   }
 
-  /** Cancels the meeting; everybody invited is told, and reminders are dropped. */
-  async cancel(user: UserIdentity, meetingId: string, sequence: number): Promise<MeetingOutcome> {
-    return this.organiserChange(user, meetingId, sequence, 'cancelled', (m) => ({ meeting: cancelMeeting(m, this.d.env.now()) }));
+  /**
+   * Cancels the meeting with the organiser's reason: everybody invited in
+   * Teams is told, with the reason; reminders are dropped. The caller has
+   * checked the reason (required, within its limit).
+   */
+  async cancel(user: UserIdentity, meetingId: string, sequence: number, reason: string): Promise<MeetingOutcome> {
+    const by = { userId: user.userId, name: user.name };
+    return this.organiserChange(user, meetingId, sequence, 'cancelled', (m) => ({ meeting: cancelMeeting(m, this.d.env.now(), { reason, by }) }));
   }
 
   /** Remembers where the organiser's card is, for live updates of the tally. */
@@ -166,6 +181,62 @@ export class MeetingService {
       // Already marked (a double click), or not a secure-mail invitation: nothing changed; the organiser looked at the meeting.
       await this.lookedAtMeeting(user, updated.after);
     }
+    return this.outcome('ok', found.plan, updated.after);
+  }
+
+  /** The organiser undoes "marked as sent" (a wrong click): the contact is on the list of secure mails to send again. */
+  async undoManual(user: UserIdentity, meetingId: string, contactId: string): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, 'change');
+    if (found.kind !== 'ok') return found;
+    // A locked or closed plan says so to anybody who clicks, as for "Markér som sendt".
+    const reason = lockReason(found.plan);
+    if (reason) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action: 'manualUnsent' }, { kind: 'locked', reason } as Locked);
+    if (found.meeting.organiser.userId !== user.userId) return this.refuse(user, found.plan.id, 'notOrganiser', found.meeting, { action: 'manualUnsent' });
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => undoManualSent(m, contactId, this.d.env.now()));
+    if (!updated) return this.refuse(user, meetingId, 'notFound', undefined);
+    const sentAt = updated.before.invitations.find((i) => i.contactId === contactId)?.manualSentAt;
+    if (sentAt && updated.after !== updated.before) {
+      // Keyed by the mark it undoes: a replayed click records the undo once.
+      await this.trail.changed(user, found.plan.id, 'invitation.manualUnsent', { meetingId, contactId }, { key: [meetingId, contactId, sentAt] });
+    } else {
+      // Nothing marked (a double click): nothing changed; the organiser looked at the meeting.
+      await this.lookedAtMeeting(user, updated.after);
+    }
+    return this.outcome('ok', found.plan, updated.after);
+  }
+
+  /**
+   * The organiser records an answer someone outside Teams gave by phone or
+   * mail. It counts in the tally like an answer in Teams; the audit entry
+   * says who recorded it (its actor), for whom and what (codes only, never
+   * the note). A card of an old time is stale; a Teams invitee is refused.
+   */
+  async recordAnswer(
+    user: UserIdentity,
+    meetingId: string,
+    contactId: string,
+    sequence: number,
+    answer: { response: RecordedResponse; note?: string },
+  ): Promise<MeetingOutcome> {
+    const found = await this.memberMeeting(user, meetingId, 'change');
+    if (found.kind !== 'ok') return found;
+    if (!canChange(found.plan)) return this.refuse(user, found.plan.id, 'locked', found.meeting, { action: 'recordAnswer' }, { kind: 'locked', reason: lockReason(found.plan) } as Locked);
+    if (found.meeting.organiser.userId !== user.userId) return this.refuse(user, found.plan.id, 'notOrganiser', found.meeting, { action: 'recordAnswer' });
+    const by = { userId: user.userId, name: user.name };
+    let result: ReturnType<typeof recordAnswer> | undefined;
+    const updated = await this.d.meetings.update(user.tenantId, meetingId, (m) => {
+      result = recordAnswer(m, contactId, sequence, answer, by, this.d.env.now());
+      return result.kind === 'ok' ? result.meeting : undefined;
+    });
+    if (!updated || !result) return this.refuse(user, meetingId, 'notFound', undefined);
+    if (result.kind === 'notManual') return this.refuse(user, found.plan.id, 'notInvited', found.meeting, { action: 'recordAnswer' });
+    if (result.kind !== 'ok') {
+      await this.trail.refused(user, found.plan.id, result.kind === 'cancelled' ? 'cancelled' : 'stale', `meeting:${meetingId}`, { meetingId, action: 'recordAnswer' });
+      return this.outcome('stale', found.plan, updated.after);
+    }
+    const at = result.invitation.respondedAt!;
+    await this.trail.changed(user, found.plan.id, 'invitation.recorded', { meetingId, contactId, response: answer.response }, { key: [meetingId, contactId, at], at });
+    await this.d.notifier.refreshOrganiser(found.plan, updated.after);
     return this.outcome('ok', found.plan, updated.after);
   }
 

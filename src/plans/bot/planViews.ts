@@ -78,6 +78,10 @@ export interface MeetingSummary {
   meetingId: string;
   line: string;
   checklistLine: string;
+  /** What is next now that a meeting is called or held (instead of the plan's own next step). */
+  nextStep?: string;
+  /** The meeting is still ahead: the card offers to open it rather than to call another. */
+  upcoming?: boolean;
 }
 
 /**
@@ -103,7 +107,7 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     t,
     notice,
     planId: plan.id,
-    canInvite: canCallMeeting(plan),
+    canInvite: canCallMeeting(plan) && !meeting?.upcoming,
     canDownload: viewerId !== undefined && documentRecipients(plan, viewerId).length > 0,
     canSeeAccessLog: viewerId !== undefined && canReadAccessLog(plan, viewerId),
     meetingId: meeting?.meetingId ?? '',
@@ -113,7 +117,8 @@ export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeti
     facts,
     networkHeading: format(t.plan.network, { n: plan.contacts.length }),
     networkList: networkList(plan.contacts, loc),
-    nextStep: t.enums.nextStep[nextStepOf(plan)],
+    // A locked or closed plan says so whatever its meetings; otherwise a called or held meeting decides what is next.
+    nextStep: (canCallMeeting(plan) && meeting?.nextStep) || t.enums.nextStep[nextStepOf(plan)],
     links:
       viewerId && canManageNetwork(plan, viewerId) && canChange(plan)
         ? plan.contacts

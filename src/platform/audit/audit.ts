@@ -43,6 +43,10 @@ export const AUDIT_ACTIONS = [
   'invitation.read',
   'invitation.answered',
   'invitation.manualSent',
+  /** "Marked as sent" undone by the organiser. */
+  'invitation.manualUnsent',
+  /** The organiser recorded an answer given by phone or mail (the entry's actor is who recorded it). */
+  'invitation.recorded',
   'contact.corrected',
   'checklist.updated',
 ] as const;

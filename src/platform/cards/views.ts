@@ -15,9 +15,9 @@ export function errorText(code: string, loc: Locale): string {
   // The limit (and a text's length) as the user's language writes numbers: "2.000" in Danish, "2,000" in English.
   const number = (v: string | undefined) => (v && /^\d+$/.test(v) ? formatCount(Number(v), loc) : (v ?? ''));
   if (key === 'max' && count) return format(loc.t.errors.maxCount, { n: number(n), count: number(count) });
-  if (key === 'max') return format(loc.t.errors.max, { n: number(n) });
   const table = loc.t.errors as Record<string, string>;
-  return table[key ?? ''] ?? loc.t.errors.invalid;
+  const text = table[key ?? ''];
+  return text ? format(text, { n: number(n), count: number(count) }) : loc.t.errors.invalid;
 }
 
 /** A count as the user's language writes it (Danish 2.000, English 2,000, Swedish 2 000). */

@@ -17,6 +17,7 @@ export const da = {
     chooseAtLeastOne: 'Vælg mindst én.',
     max: 'Højst {n} tegn.',
     maxCount: 'Højst {n} tegn – der står {count}. Gør teksten kortere; intet er skåret væk.',
+    maxItems: 'Højst {n} punkter – der er {count}. Saml nogle af dem; intet er skåret væk.',
     invalidDate: 'Datoen findes ikke. Skriv den som åååå-mm-dd.',
     dateInFuture: 'Datoen kan ikke ligge i fremtiden.',
     dateTooOld: 'Datoen ligger før 1900.',

@@ -19,6 +19,7 @@ export const en: CoreTexts = {
     chooseAtLeastOne: 'Choose at least one.',
     max: 'At most {n} characters.',
     maxCount: 'At most {n} characters – this has {count}. Please shorten it; nothing was cut off.',
+    maxItems: 'At most {n} items – this has {count}. Please combine some; nothing was cut off.',
     invalidDate: 'That date does not exist. Write it as yyyy-mm-dd.',
     dateInFuture: 'The date cannot be in the future.',
     dateTooOld: 'The date is before 1900.',

@@ -19,6 +19,7 @@ export const sv: CoreTexts = {
     chooseAtLeastOne: 'Välj minst ett alternativ.',
     max: 'Högst {n} tecken.',
     maxCount: 'Högst {n} tecken – här står {count}. Korta texten; inget har klippts bort.',
+    maxItems: 'Högst {n} punkter – här finns {count}. Slå ihop några; inget har klippts bort.',
     invalidDate: 'Datumet finns inte. Skriv det som åååå-mm-dd.',
     dateInFuture: 'Datumet kan inte ligga i framtiden.',
     dateTooOld: 'Datumet ligger före 1900.',

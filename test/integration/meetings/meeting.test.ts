@@ -203,7 +203,7 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     const forged = await bot.execute(NINA, 'invitation', actionData(invitation, 'accept'));
     assert.match(textOf(forged.card), /Invitationen er ikke til dig/);
 
-    const cancelled = await click(bot, NINA, 'meeting', organiser, 'cancel');
+    const cancelled = await click(bot, NINA, 'meeting', organiser, 'cancel', { cancelReason: 'Borgeren er indlagt' });
     assert.match(textOf(cancelled), /Mødet er aflyst/);
     const late = await bot.execute(OLE, 'invitation', actionData(invitation, 'accept'));
     assert.match(textOf(late.card), /Mødet er aflyst, så svaret er ikke registreret/);
@@ -247,8 +247,9 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
   /** Changes Nina's plan in the store (the bot has no buttons yet to lock, close or shrink a plan). */
   async function planChanger(): Promise<(change: (plan: CarePlan) => CarePlan) => Promise<void>> {
     const plans = new CosmosPlanStore(bot.bot!.store.containers.plans!);
-    const [overview] = cardsOf(await bot.say(NINA, 'mine planer'));
-    const planId = String(actionData(overview!, 'prepare').planId);
+    // Read from the store: once a meeting is called, the overview card opens it instead of offering "prepare".
+    const [plan] = await plans.listForMember(NINA.tenantId, NINA.aadObjectId);
+    const planId = plan!.id;
     return async (change) => assert.ok(await plans.update(NINA.tenantId, planId, change), 'the plan was changed');
   }
 
@@ -288,7 +289,7 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     const organiser = await schedule();
     const [invitation] = icsLinksOn(organiser);
     const uid = new ICAL.Event(new ICAL.Component(ICAL.parse(await (await download(invitation!)).text())).getFirstSubcomponent('vevent')!).uid;
-    const cancelled = await click(bot, NINA, 'meeting', organiser, 'cancel');
+    const cancelled = await click(bot, NINA, 'meeting', organiser, 'cancel', { cancelReason: 'Borgeren er indlagt' });
     assert.match(textOf(cancelled), /Aflysning af koordinationsmøde/, 'the secure-mail text is now the cancellation');
     const [cancellation] = icsLinksOn(cancelled);
     assert.ok(cancellation && cancellation !== invitation);

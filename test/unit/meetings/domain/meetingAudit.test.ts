@@ -142,15 +142,15 @@ describe('meetings: the audit trail of every meeting action', () => {
   it('cancel: exactly [meeting.cancelled]; cancelling again: exactly [access.denied:stale]', async () => {
     const s = setup();
     const m = await scheduled(s);
-    assert.deepEqual(await written(s, () => s.service.cancel(OWNER, m.id, 0)), ['meeting.cancelled']);
-    assert.deepEqual(await written(s, () => s.service.cancel(OWNER, m.id, 0)), ['access.denied:stale']);
-    assert.deepEqual(await written(s, () => s.service.cancel(OWNER, m.id, 1)), ['access.denied:stale']);
+    assert.deepEqual(await written(s, () => s.service.cancel(OWNER, m.id, 0, 'Borgeren er indlagt')), ['meeting.cancelled']);
+    assert.deepEqual(await written(s, () => s.service.cancel(OWNER, m.id, 0, 'Borgeren er indlagt')), ['access.denied:stale']);
+    assert.deepEqual(await written(s, () => s.service.cancel(OWNER, m.id, 1, 'Borgeren er indlagt')), ['access.denied:stale']);
   });
 
   it('cancel by a colleague who is not the organiser: exactly [access.denied:notOrganiser], never meeting.cancelled', async () => {
     const s = setup();
     const m = await scheduled(s);
-    assert.deepEqual(await written(s, () => s.service.cancel(COLLEAGUE, m.id, 0)), ['access.denied:notOrganiser']);
+    assert.deepEqual(await written(s, () => s.service.cancel(COLLEAGUE, m.id, 0, 'Borgeren er indlagt')), ['access.denied:notOrganiser']);
     assert.ok(!s.audit.actions().includes('meeting.cancelled'));
     assert.equal(s.audit.entries.at(-1)!.actorId, COLLEAGUE.userId);
     assert.equal(s.meetings.docs.get(m.id)!.status, 'scheduled');
@@ -159,8 +159,8 @@ describe('meetings: the audit trail of every meeting action', () => {
   it('cancel by a stranger or for a meeting that does not exist: exactly one refusal', async () => {
     const s = setup();
     const m = await scheduled(s);
-    assert.deepEqual(await written(s, () => s.service.cancel(OTHER_USER, m.id, 0)), ['access.denied:notMember']);
-    assert.deepEqual(await written(s, () => s.service.cancel(OWNER, '22222222-2222-4222-8222-222222222222', 0)), ['access.denied:notFound']);
+    assert.deepEqual(await written(s, () => s.service.cancel(OTHER_USER, m.id, 0, 'Borgeren er indlagt')), ['access.denied:notMember']);
+    assert.deepEqual(await written(s, () => s.service.cancel(OWNER, '22222222-2222-4222-8222-222222222222', 0, 'Borgeren er indlagt')), ['access.denied:notFound']);
   });
 
   it('secure mail sent: exactly [invitation.manualSent] once; the double click is a look; a colleague is refused', async () => {
@@ -240,7 +240,7 @@ describe('meetings: the audit trail of every invitation action', () => {
   it('answer on a cancelled meeting: exactly [access.denied:cancelled]', async () => {
     const s = setup();
     const m = await scheduled(s);
-    await s.service.cancel(OWNER, m.id, 0);
+    await s.service.cancel(OWNER, m.id, 0, 'Borgeren er indlagt');
     assert.deepEqual(await written(s, () => s.invitations.answer(COLLEAGUE, m.id, colleagueContact(s), 0, { response: 'accepted' })), ['access.denied:cancelled']);
   });
 

@@ -25,7 +25,7 @@ function setup(online?: OnlineMeetingProvider) {
     sync: async (m) => void queued.sync.push(`${m.id}:${m.sequence}`),
   };
   const service = new MeetingService({ plans, meetings, audit, notifier, reminders, onlineMeetings: online, onlineJobs: online && onlineJobs, env, defaultTimeZone: 'Europe/Copenhagen' });
-  return { plan, meetings, audit, notifier, reminders, service, queued };
+  return { plan, plans, meetings, audit, notifier, reminders, service, queued };
 }
 
 const input = (joinUrl?: string) =>
@@ -82,7 +82,7 @@ describe('domain/MeetingService', () => {
     const online = { createOrGet: sinon.stub().resolves({ id: 'om-1', joinUrl: 'https://teams.microsoft.com/l/om-1' }), move: sinon.stub().resolves(), remove: sinon.stub().resolves() };
     const s = setup(online);
     const meeting = ((await s.service.schedule(OWNER, s.plan.id, input(), FORM)) as { meeting: CoordinationMeeting }).meeting;
-    await s.service.cancel(OWNER, meeting.id, 0);
+    await s.service.cancel(OWNER, meeting.id, 0, 'Flyttet til næste uge');
     await s.service.completeOnlineMeeting(s.plan.tenantId, meeting.id, false);
     assert.equal(online.createOrGet.callCount, 0);
   });
@@ -102,7 +102,7 @@ describe('domain/MeetingService', () => {
     assert.equal(online.move.callCount, 0, 'not inside the click');
     await s.service.syncOnlineMeeting(s.plan.tenantId, m.id);
     assert.deepEqual(online.move.firstCall.args, [{ organizerUserId: OWNER.userId, onlineMeetingId: 'om-1' }, '2026-04-15T11:00:00.000Z', '2026-04-15T12:00:00.000Z']);
-    await s.service.cancel(OWNER, m.id, 1);
+    await s.service.cancel(OWNER, m.id, 1, 'Flyttet til næste uge');
     assert.deepEqual(s.queued.sync, [`${m.id}:1`, `${m.id}:2`]);
     await s.service.syncOnlineMeeting(s.plan.tenantId, m.id);
     assert.equal(online.remove.callCount, 1);
@@ -122,10 +122,97 @@ describe('domain/MeetingService', () => {
     const s = setup();
     const m = ((await s.service.schedule(OWNER, s.plan.id, input('https://teams.microsoft.com/l/x'), FORM)) as { meeting: CoordinationMeeting }).meeting;
     assert.equal((await s.service.view(OTHER_USER, m.id)).kind, 'ok', 'a member sees the meeting');
-    const r = await s.service.cancel(OTHER_USER, m.id, 0);
+    const r = await s.service.cancel(OTHER_USER, m.id, 0, 'Ikke min beslutning');
     assert.equal(r.kind, 'denied');
     const colleague = s.audit.entries.filter((e) => e.actorId === OTHER_USER.userId);
     assert.deepEqual(colleague.map((e) => [e.action, e.details?.reason]), [['meeting.read', undefined], ['access.denied', 'notOrganiser']], 'a look, then the refusal – never meeting.cancelled');
     assert.equal(s.meetings.docs.get(m.id)!.status, 'scheduled');
+  });
+});
+
+describe('domain/MeetingService: answers from outside Teams, undo, reasons, the meeting ahead', () => {
+  const schedule = async (s: ReturnType<typeof setup>) =>
+    ((await s.service.schedule(OWNER, s.plan.id, input('https://teams.microsoft.com/l/x'), FORM)) as { meeting: CoordinationMeeting }).meeting;
+  /** The contact outside Teams in the sample plan (listed by e-mail, not linked). */
+  const manualId = (m: CoordinationMeeting) => m.invitations.find((i) => i.channel === 'manual')!.contactId;
+
+  it('the organiser records an answer: in the tally, audited with who recorded it (codes only), the live card refreshed', async () => {
+    const s = setup();
+    const m = await schedule(s);
+    const contactId = manualId(m);
+    const r = await s.service.recordAnswer(OWNER, m.id, contactId, 0, { response: 'accepted', note: 'Ringede i går' });
+    assert.equal(r.kind, 'ok');
+    const stored = s.meetings.docs.get(m.id)!.invitations.find((i) => i.contactId === contactId)!;
+    assert.deepEqual([stored.response, stored.note, stored.recordedBy?.userId], ['accepted', 'Ringede i går', OWNER.userId]);
+    const entry = s.audit.entries.find((e) => e.action === 'invitation.recorded')!;
+    assert.equal(entry.actorId, OWNER.userId, 'who recorded it');
+    assert.deepEqual(entry.details, { meetingId: m.id, contactId, response: 'accepted' });
+    assert.ok(!JSON.stringify(s.audit.entries).includes('Ringede'), 'the note stays out of the audit trail');
+    assert.equal((s.notifier.refreshOrganiser as sinon.SinonStub).callCount, 1);
+  });
+
+  it('only the organiser records answers, only for contacts outside Teams, only on an open plan', async () => {
+    const s = setup();
+    const m = await schedule(s);
+    const other = await s.service.recordAnswer(OTHER_USER, m.id, manualId(m), 0, { response: 'accepted' });
+    assert.equal(other.kind, 'denied');
+    const colleague = s.audit.entries.filter((e) => e.actorId === OTHER_USER.userId);
+    assert.deepEqual(colleague.map((e) => [e.action, e.details?.reason]), [['access.denied', 'notOrganiser']], 'exactly the refusal');
+    const own = m.invitations.find((i) => i.channel === 'teams')!.contactId;
+    assert.equal((await s.service.recordAnswer(OWNER, m.id, own, 0, { response: 'apologies' })).kind, 'denied', 'a Teams invitee answers in Teams');
+    assert.equal(s.audit.entries.at(-1)!.details?.reason, 'notInvited');
+    assert.ok(!s.audit.entries.some((e) => e.action === 'invitation.recorded'), 'nothing recorded, nothing audited as recorded');
+    assert.equal(s.meetings.docs.get(m.id)!.invitations.filter((i) => i.response !== 'pending').length, 1, 'nothing recorded but the organiser’s own acceptance');
+    await s.plans.update(s.plan.tenantId, s.plan.id, (p) => ({ ...p, status: 'closed' }));
+    assert.equal((await s.service.recordAnswer(OWNER, m.id, manualId(m), 0, { response: 'accepted' })).kind, 'locked');
+  });
+
+  it('a record made on the card of an old time changes nothing and shows the card as it is now', async () => {
+    const s = setup();
+    const m = await schedule(s);
+    await s.service.reschedule(OWNER, m.id, 0, '2026-04-20', '10:00', 60);
+    const r = await s.service.recordAnswer(OWNER, m.id, manualId(m), 0, { response: 'accepted' });
+    assert.equal(r.kind, 'stale');
+    assert.equal(s.meetings.docs.get(m.id)!.invitations.find((i) => i.contactId === manualId(m))!.response, 'pending');
+  });
+
+  it('"marked as sent" is undone by the organiser only, and audited', async () => {
+    const s = setup();
+    const m = await schedule(s);
+    const contactId = manualId(m);
+    assert.equal((await s.service.confirmManual(OWNER, m.id, contactId)).kind, 'ok');
+    assert.equal((await s.service.undoManual(OTHER_USER, m.id, contactId)).kind, 'denied');
+    assert.ok(s.meetings.docs.get(m.id)!.invitations.find((i) => i.contactId === contactId)!.manualSentAt, 'still marked');
+    assert.equal((await s.service.undoManual(OWNER, m.id, contactId)).kind, 'ok');
+    assert.equal(s.meetings.docs.get(m.id)!.invitations.find((i) => i.contactId === contactId)!.manualSentAt, undefined);
+    assert.equal((await s.service.undoManual(OWNER, m.id, contactId)).kind, 'ok', 'a second undo changes nothing');
+    assert.deepEqual(
+      s.audit.entries.filter((e) => e.action === 'invitation.manualUnsent' || e.details?.action === 'manualUnsent').map((e) => [e.action, e.actorId, e.details?.reason ?? e.details?.contactId]),
+      [
+        ['access.denied', OTHER_USER.userId, 'notOrganiser'],
+        ['invitation.manualUnsent', OWNER.userId, contactId],
+      ],
+      'the refusal, then the undo once – the second undo changed nothing and is only a look',
+    );
+  });
+
+  it('a cancellation keeps the organiser’s reason for the network', async () => {
+    const s = setup();
+    const m = await schedule(s);
+    await s.service.cancel(OWNER, m.id, 0, 'Borgeren er indlagt');
+    const stored = s.meetings.docs.get(m.id)!;
+    assert.deepEqual([stored.status, stored.cancellation?.reason, stored.cancellation?.by.userId], ['cancelled', 'Borgeren er indlagt', OWNER.userId]);
+    const notify = (s.notifier.notifyInvited as sinon.SinonStub).lastCall.args;
+    assert.equal(notify[2], 'cancelled');
+    assert.equal((notify[1] as CoordinationMeeting).cancellation?.reason, 'Borgeren er indlagt', 'the network is told the reason (in the card)');
+  });
+
+  it('upcomingFor: the meeting still ahead, not a cancelled one', async () => {
+    const s = setup();
+    assert.equal(await s.service.upcomingFor(s.plan), undefined);
+    const m = await schedule(s);
+    assert.equal((await s.service.upcomingFor(s.plan))?.id, m.id);
+    await s.service.cancel(OWNER, m.id, 0, 'Aflyst');
+    assert.equal(await s.service.upcomingFor(s.plan), undefined);
   });
 });
