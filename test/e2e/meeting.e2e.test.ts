@@ -1,9 +1,13 @@
 /**
  * End to end in the Agents Playground: Megan starts a plan that lists Alex by
- * e-mail; Alex opens the bot, confirms he is that contact and joins the network; Megan calls the
- * coordination meeting; Alex's invitation card arrives in the personal chat;
- * Alex answers, and Megan's card shows the new tally. The Playground UI is one
- * user, so the relay plays Megan (it rewrites the sender) – every click is real.
+ * e-mail, the citizen's mother and the citizen himself (who needs an
+ * interpreter); Alex opens the bot, confirms he is that contact and joins the
+ * network; Megan calls the coordination meeting; Alex's invitation card
+ * arrives in the personal chat; Alex answers, and Megan's card shows the new
+ * tally; Megan records the mother's answer from the phone and the tally counts
+ * it; Megan's "Aflys mødet" asks first – "no" keeps the meeting, "yes" with a
+ * reason cancels it and Alex is told why. The Playground UI is one user, so
+ * the relay plays Megan (it rewrites the sender) – every click is real.
  */
 import { strict as assert } from 'node:assert';
 import { loadConfig } from '../../src/config';
@@ -38,7 +42,7 @@ describe('E2E: calling a coordination meeting in the Agents Playground', functio
     const before = await chat.cardCount();
     await chat.sendMessage('ny plan');
     const card = await chat.waitForCard('Samtykke', { after: before });
-    await chat.fillInputs(card, { status: 'given', method: 'written', obtainedOn: today, covers: ['shareWithNetwork', 'coordinationMeetings'], yourRole: 'Bostøtte', yourOrganisation: 'Slagelse Kommune', yourSector: 'municipality' });
+    await chat.fillInputs(card, { status: 'given', method: 'written', obtainedOn: today, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'], yourRole: 'Bostøtte', yourOrganisation: 'Slagelse Kommune', yourSector: 'municipality' });
     await chat.clickAction(card, 'Næste');
     await chat.waitForCardText(card, 'Stamdata');
     await chat.fillInputs(card, { name: 'Jens Jensen', dateOfBirth: '1988-05-17', preferredLanguage: 'da', dreams: 'Et job i en cykelbutik' });
@@ -47,6 +51,14 @@ describe('E2E: calling a coordination meeting in the Agents Playground', functio
     await chat.fillInputs(card, { name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: 'alexw@example.com' });
     await chat.clickAction(card, 'Tilføj');
     await chat.waitForCardText(card, 'Kontaktpersoner (2)');
+    // The mother and the citizen are not in Teams: Megan invites them herself.
+    await chat.fillInputs(card, { name: 'Mor Jensen', role: 'Mor', sector: 'relative', phone: '+45 55 66 77 88' });
+    await chat.clickAction(card, 'Tilføj');
+    await chat.waitForCardText(card, 'Kontaktpersoner (3)');
+    await chat.fillInputs(card, { name: 'Jens Jensen', role: 'Borger', sector: 'citizen', phone: '+45 20 30 40 50', reachVia: 'Via bostøtten efter kl. 10', interpreter: 'so' });
+    await chat.clickAction(card, 'Tilføj');
+    await chat.waitForCardText(card, 'Kontaktpersoner (4)');
+    assert.match(await chat.cardText(card), /Borgeren selv · Tolk: Somali/);
     await chat.clickAction(card, 'Gennemse');
     await chat.waitForCardText(card, 'Gennemse og opret');
     await chat.clickAction(card, 'Opret plan');
@@ -82,7 +94,7 @@ describe('E2E: calling a coordination meeting in the Agents Playground', functio
     await chat.fillInputs(overview, { date: inTenDays, time: '10:00', joinUrl: 'https://teams.microsoft.com/l/meetup-join/e2e' });
     before = await chat.cardCount();
     await chat.clickAction(overview, 'Send invitationer');
-    await chat.waitForCardText(overview, '1 kommer · 0 afbud · 0 sender en anden · 1 mangler svar');
+    await chat.waitForCardText(overview, '1 kommer · 0 afbud · 0 sender en anden · 3 mangler svar');
     await chat.screenshot('meeting-organiser', overview);
 
     // The invitation to Alex arrives through the outbox as a new card in his personal chat.
@@ -94,6 +106,67 @@ describe('E2E: calling a coordination meeting in the Agents Playground', functio
     await chat.screenshot('meeting-invitation-answered', invitation);
 
     // Megan's card is updated in place with the new tally.
-    await chat.waitForCardText(overview, '2 kommer · 0 afbud · 0 sender en anden · 0 mangler svar', 20_000);
+    await chat.waitForCardText(overview, '2 kommer · 0 afbud · 0 sender en anden · 2 mangler svar', 20_000);
+  });
+
+  it('Megan records the mother’s answer from the phone: the tally shows it like a Teams answer; the card stays short', async () => {
+    const { chat, playground } = session!;
+    playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
+    const before = await chat.cardCount();
+    await chat.sendMessage('mine planer');
+    const overview = await chat.waitForCard('Jens Jensen', { after: before });
+    assert.match(await chat.cardText(overview), /Koordinationsmødet er indkaldt til/, 'the next step knows the meeting');
+    await chat.clickAction(overview, 'Koordinationsmøde');
+    await chat.waitForCardText(overview, '2 kommer · 0 afbud · 0 sender en anden · 2 mangler svar');
+    // Folded: who answered, the form and the secure-mail list open on demand.
+    assert.doesNotMatch(await chat.cardText(overview), /Mor Jensen/);
+    const height = (await overview.boundingBox())!.height;
+    console.log(`      organiser card height (folded): ${Math.round(height)} px`);
+    assert.ok(height < 960, `${height} px: shorter than the 960 px of the card before`);
+
+    await chat.clickAction(overview, 'Sikker mail (2)');
+    const mail = await chat.cardText(overview);
+    for (const expected of ['Mor Jensen', '+45 55 66 77 88', 'Jens Jensen', '+45 20 30 40 50', 'Tolk: Somali', 'kommer du, eller melder du afbud?']) assert.ok(mail.includes(expected), `missing ${expected}`);
+    await chat.screenshot('meeting-secure-mail', overview);
+
+    await chat.clickAction(overview, 'Notér svar');
+    await chat.fillInputs(overview, { 'Hvem har svaret?': 'Mor Jensen', Svar: 'Afbud', 'Note (valgfri, højst 500 tegn)': 'Ringede tirsdag' });
+    await chat.clickAction(overview, 'Gem svar');
+    await chat.waitForCardText(overview, 'Svaret fra Mor Jensen er noteret');
+    await chat.waitForCardText(overview, '2 kommer · 1 afbud · 0 sender en anden · 1 mangler svar');
+    await chat.clickAction(overview, 'Vis svar (4)');
+    assert.match(await chat.cardText(overview), /Mor Jensen – Afbud \(noteret af Megan Bowen: Ringede tirsdag\)/);
+    await chat.screenshot('meeting-answer-recorded', overview);
+  });
+
+  it('"Aflys mødet" asks first: "no" keeps the meeting; "yes" with a reason cancels it, once, and Alex is told why', async () => {
+    const { chat, playground } = session!;
+    playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
+    let before = await chat.cardCount();
+    await chat.sendMessage('indkald');
+    const exists = await chat.waitForCard('Der er allerede indkaldt til koordinationsmøde om Jens Jensen', { after: before });
+    await chat.clickAction(exists, 'Åbn mødet');
+    const card = exists;
+    await chat.waitForCardText(card, '2 kommer · 1 afbud · 0 sender en anden · 1 mangler svar');
+
+    await chat.clickAction(card, 'Aflys mødet');
+    await chat.screenshot('meeting-cancel-asks', card);
+    await chat.clickAction(card, 'Nej, behold mødet');
+    await chat.waitForCardText(card, '2 kommer · 1 afbud · 0 sender en anden · 1 mangler svar');
+    assert.doesNotMatch(await chat.cardText(card), /Mødet er aflyst/, '"no" changed nothing');
+
+    before = await chat.cardCount();
+    await chat.clickAction(card, 'Aflys mødet');
+    await chat.fillInputs(card, { 'Begrundelse til netværket (højst 500 tegn)': 'Jens er indlagt' });
+    await chat.clickAction(card, 'Ja, aflys mødet');
+    await chat.waitForCardText(card, 'Begrundelse: Jens er indlagt');
+    const text = await chat.cardText(card);
+    assert.equal(text.split('Mødet er aflyst').length - 1, 1, 'said once');
+    assert.doesNotMatch(text, /Deltag i mødet|kommer ·/, 'no join link, no tally');
+    await chat.screenshot('meeting-cancelled', card);
+
+    // Alex's cancellation arrives as a card of its own, with the reason.
+    const told = await chat.waitForCard('Begrundelse: Jens er indlagt', { after: before, timeoutMs: 20_000 });
+    assert.doesNotMatch(await chat.cardText(told), /Deltag i mødet|Jeg kommer/);
   });
 });
