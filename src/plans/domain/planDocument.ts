@@ -6,7 +6,7 @@
  * was made. Pure: no I/O.
  */
 import { z } from 'zod';
-import { CarePlan, Contact, canChange, consentCovers, isMember } from './carePlan';
+import { CarePlan, Contact, canChange, consentCovers, isCitizen, isMember } from './carePlan';
 import { canManageNetwork } from './teamsLink';
 
 /** Who a document link is for: the citizen (the organiser sends it through e-Boks) or one contact. */
@@ -80,7 +80,8 @@ export function documentAccess(plan: CarePlan, target: Pick<DocumentLinkTarget, 
   const contact = plan.contacts.find((c) => c.id === contactId);
   if (!contact) return { kind: 'gone' };
   if (!consentCovers(plan, contact)) return { kind: 'notCovered' };
-  return { kind: 'ok', audience: contact.sector === 'relative' ? 'relative' : 'network', contact };
+  // The citizen listed as a participant gets the citizen's own copy.
+  return { kind: 'ok', audience: isCitizen(contact) ? 'citizen' : contact.sector === 'relative' ? 'relative' : 'network', contact };
 }
 
 /**
@@ -95,7 +96,8 @@ export function documentRecipients(plan: CarePlan, userId: string): DocumentReci
   const out: DocumentRecipient[] = own && consentCovers(plan, own) ? [{ kind: 'contact', contactId: own.id }] : [];
   if (!canManageNetwork(plan, userId)) return out;
   out.push({ kind: 'citizen' });
-  for (const c of plan.contacts) if (!c.teamsUserId && consentCovers(plan, c)) out.push({ kind: 'contact', contactId: c.id });
+  // The citizen listed as a participant already has the citizen's copy above.
+  for (const c of plan.contacts) if (!c.teamsUserId && !isCitizen(c) && consentCovers(plan, c)) out.push({ kind: 'contact', contactId: c.id });
   return out;
 }
 
@@ -104,9 +106,9 @@ export function contactsShown(plan: CarePlan, audience: DocumentAudience): Conta
   return audience === 'citizen' ? plan.contacts : plan.contacts.filter((c) => consentCovers(plan, c));
 }
 
-/** Whether a copy shows a contact's phone and e-mail: a relative's copy shows no other relative's private details. */
+/** Whether a copy shows a contact's phone and e-mail: a relative's copy shows no private person's details (another relative's, the citizen's) but their own. */
 export function showsContactDetails(audience: DocumentAudience, shown: Contact, recipient?: Contact): boolean {
-  return audience !== 'relative' || shown.sector !== 'relative' || shown.id === recipient?.id;
+  return audience !== 'relative' || (shown.sector !== 'relative' && !isCitizen(shown)) || shown.id === recipient?.id;
 }
 
 /** The file name: the plan's reference and agreed version, never the citizen. */

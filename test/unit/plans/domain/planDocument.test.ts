@@ -83,6 +83,16 @@ describe('plans/domain/planDocument', () => {
     assert.equal(showsContactDetails('network', father, plan.contacts[1]), true);
   });
 
+  it('the citizen listed as a participant: no second link beside the citizen’s own, the citizen’s copy by a contact link, private details kept from relatives', () => {
+    const network = planWithTeamsNetwork();
+    const jens = { ...network.contacts[2]!, id: 'citizen-1', name: 'Jens', sector: 'citizen' as const };
+    const plan = { ...network, contacts: [...network.contacts, jens], memberIds: memberIdsOf(network.contacts) };
+    assert.deepEqual(documentRecipients(plan, OWNER.userId), [contact(plan.contacts[0]!.id), citizen, contact('relative-1')]);
+    assert.equal((documentAccess(plan, { version: 1, recipient: contact('citizen-1') }) as { audience: string }).audience, 'citizen');
+    assert.equal(showsContactDetails('relative', jens, plan.contacts[2]), false);
+    assert.equal(showsContactDetails('network', jens, plan.contacts[1]), true);
+  });
+
   it('names the file by reference and version, never the citizen', () => {
     const plan = samplePlan();
     assert.equal(documentFileName(plan), `${plan.reference}-v1.docx`);
