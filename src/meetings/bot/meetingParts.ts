@@ -82,7 +82,7 @@ export function reachDetails(c: Contact, loc: Locale): string {
     c.role || t.enums.sector[c.sector],
     c.phone && `${t.network.phone}: ${c.phone}`,
     c.email && `${t.network.email}: ${c.email}`,
-    c.reachVia && `${t.network.reachVia}: ${c.reachVia}`,
+    c.reachVia && `${t.network.reachViaShort}: ${c.reachVia}`,
     interpreterNote(c, loc),
   ]
     .filter(Boolean)

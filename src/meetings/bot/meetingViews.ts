@@ -1,6 +1,7 @@
 /**
- * View models of the coordination-meeting cards: scheduling, the organiser's
- * live view, a contact's invitation, the checklist. Pure: no I/O. Every value
+ * View models of the coordination-meeting cards: scheduling, a contact's
+ * invitation, the checklist, the overview's summary and "a meeting is already
+ * called" (the organiser's card is in organiserView.ts). Pure: no I/O. Every value
  * that goes into a TextBlock or a Fact (what people typed, names, dates) is
  * escaped with plainText/inlineText: Teams renders markdown there.
  */

@@ -128,10 +128,11 @@ export const substituteInputSchema = z.object({
 });
 
 /**
- * The agenda as lines: blank lines and list markers dropped (all of them; the
- * scheduling refuses more than MEETING_LIMITS.agendaItems). A number is a
- * list marker only when the numbered lines count 1, 2, 3… (as the prefilled
- * agenda does); otherwise it is kept, so "12. marts: opfølgning" keeps its day.
+ * The agenda as lines, every one of them (scheduling refuses more than
+ * MEETING_LIMITS.agendaItems rather than dropping any): blank lines and list
+ * markers dropped. A number is a list marker only when the numbered lines
+ * count 1, 2, 3… (as the prefilled agenda does); otherwise it is kept, so
+ * "12. marts: opfølgning" keeps its day.
  */
 export function agendaLines(text: string): string[] {
   const lines = text
