@@ -14,7 +14,7 @@ import { errorText, noticeCard } from '../../platform/cards/views';
 import { format, type Texts } from '../../platform/i18n';
 import type { Answer } from '../domain/meeting';
 import type { IcsLinkTarget } from '../domain/invitationFile';
-import { apologiesInputSchema, cancelReasonSchema, recordAnswerInputSchema, scheduleInputSchema, substituteInputSchema } from '../domain/meeting';
+import { apologiesInputSchema, recordAnswerInputSchema, scheduleInputSchema, substituteInputSchema } from '../domain/meeting';
 import { errorCodes } from '../../platform/validation';
 import type { InvitationOutcome, InvitationService } from '../domain/invitationService';
 import type { MeetingOutcome, MeetingService } from '../domain/meetingService';
@@ -125,12 +125,8 @@ export class MeetingHandlers {
       }
       case 'cancel': {
         // Asked first (the card's "Aflys mødet" opens the question); the reason is required and never cut.
-        const reason = cancelReasonSchema.safeParse(p.cancelReason ?? '');
-        if (!reason.success) {
-          const errors = { cancelReason: errorCodes(reason.error.issues)._form ?? 'invalid' };
-          return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId), { errors, fields: { cancelReason: p.cancelReason } });
-        }
-        const r = await this.meetings.cancel(turn.user, p.meetingId, p.sequence, reason.data);
+        const r = await this.meetings.cancel(turn.user, p.meetingId, p.sequence, p.cancelReason ?? '');
+        if (r.kind === 'invalid') return this.organiser(turn, await this.meetings.view(turn.user, p.meetingId), { errors: r.errors, fields: { cancelReason: p.cancelReason } });
         if (r.kind !== 'ok') return this.organiser(turn, r);
         const manual = r.meeting.invitations.some((i) => i.channel === 'manual' && i.contactId !== r.meeting.organiserContactId);
         return this.organiser(turn, r, { notice: manual ? t.meeting.cancelSentManual : t.meeting.cancelSent, noticeColor: 'Good' });

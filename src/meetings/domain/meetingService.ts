@@ -14,6 +14,7 @@ import {
   RecordedResponse,
   ScheduleInput,
   cancelMeeting,
+  cancelReasonSchema,
   confirmManualSent,
   isOpen,
   meetingCoveredBy,
@@ -26,6 +27,7 @@ import type { AuditLog } from '../../platform/ports';
 import type { MeetingNotifier, MeetingReminders, MeetingStore, OnlineMeetingJobs, OnlineMeetingProvider } from './ports';
 import type { PlanStore } from '../../plans/domain/ports';
 import { zonedToInstant } from '../../platform/zonedTime';
+import { errorCodes } from '../../platform/validation';
 
 export type MeetingOutcome =
   | { kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting; delivered: number; failedContactIds: string[] }
@@ -148,12 +150,16 @@ export class MeetingService {
 
   /**
    * Cancels the meeting with the organiser's reason: everybody invited in
-   * Teams is told, with the reason; reminders are dropped. The caller has
-   * checked the reason (required, within its limit).
+   * Teams is told, with the reason; reminders are dropped. Who may cancel is
+   * checked first (a colleague's attempt is a refusal whatever it says); then
+   * the reason: required, within its limit, never cut (invalid otherwise).
    */
-  async cancel(user: UserIdentity, meetingId: string, sequence: number, reason: string): Promise<MeetingOutcome> {
+  async cancel(user: UserIdentity, meetingId: string, sequence: number, reasonText: string): Promise<MeetingOutcome> {
     const by = { userId: user.userId, name: user.name };
-    return this.organiserChange(user, meetingId, sequence, 'cancelled', (m) => ({ meeting: cancelMeeting(m, this.d.env.now(), { reason, by }) }));
+    const reason = cancelReasonSchema.safeParse(reasonText);
+    return this.organiserChange(user, meetingId, sequence, 'cancelled', (m) =>
+      reason.success ? { meeting: cancelMeeting(m, this.d.env.now(), { reason: reason.data, by }) } : { errors: { cancelReason: errorCodes(reason.error.issues)._form ?? 'invalid' } },
+    );
   }
 
   /** Remembers where the organiser's card is, for live updates of the tally. */

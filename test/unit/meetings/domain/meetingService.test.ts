@@ -207,6 +207,21 @@ describe('domain/MeetingService: answers from outside Teams, undo, reasons, the 
     assert.equal((notify[1] as CoordinationMeeting).cancellation?.reason, 'Borgeren er indlagt', 'the network is told the reason (in the card)');
   });
 
+  it('cancelling needs a reason (required, within its limit); a colleague is refused whatever the reason says', async () => {
+    const s = setup();
+    const m = await schedule(s);
+    const colleague = await s.service.cancel(OTHER_USER, m.id, 0, '');
+    assert.equal(colleague.kind, 'denied');
+    assert.equal(s.audit.entries.at(-1)!.details?.reason, 'notOrganiser');
+    for (const [reason, code] of [['  ', 'required'], ['x'.repeat(501), 'max:500:501']] as const) {
+      const r = await s.service.cancel(OWNER, m.id, 0, reason);
+      assert.deepEqual(r.kind === 'invalid' && r.errors, { cancelReason: code });
+    }
+    assert.equal(s.meetings.docs.get(m.id)!.status, 'scheduled');
+    assert.ok(!s.audit.entries.some((e) => e.action === 'meeting.cancelled'));
+    assert.equal((s.notifier.notifyInvited as sinon.SinonStub).lastCall.args[2], 'invitation', 'nobody was told anything');
+  });
+
   it('upcomingFor: the meeting still ahead, not a cancelled one', async () => {
     const s = setup();
     assert.equal(await s.service.upcomingFor(s.plan), undefined);
