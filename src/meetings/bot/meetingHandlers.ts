@@ -61,19 +61,21 @@ export class MeetingHandlers {
     const listed = await plans.listed(turn);
     const open = listed.plans.filter(canCallMeeting);
     if (open.length === 1) {
-      const card = await this.prepareCard(turn, open[0]!.id, false);
-      if (card) return { attachments: [CardFactory.adaptiveCard(card)] };
+      const r = await this.prepareCard(turn, open[0]!.id, false);
+      if (r.ok) return { attachments: [CardFactory.adaptiveCard(r.card)] };
     }
     return plans.overview(turn, listed.plans, listed.total);
   }
 
-  /** The scheduling card, or the "a meeting is already called" card; undefined when the user may not call one. */
-  private async prepareCard(turn: Turn, planId: string, another: boolean): Promise<AdaptiveCardJson | undefined> {
+  /** The scheduling card, or the "a meeting is already called" card; when the user may not call one, the card that says why (ok: false). */
+  private async prepareCard(turn: Turn, planId: string, another: boolean): Promise<{ ok: boolean; card: AdaptiveCardJson }> {
+    const { t } = turn.loc;
     const prepared = await this.meetings.prepare(turn.user, planId);
-    if (prepared.kind !== 'ok') return undefined;
+    if (prepared.kind === 'denied') return { ok: false, card: noticeCard(t.notices.denied, 'Attention') };
+    if (prepared.kind === 'locked') return { ok: false, card: prepared.reason ? lockedCard(prepared.reason, turn.loc) : noticeCard(t.meeting.noPlanToInvite, 'Warning') };
     const upcoming = another ? undefined : await this.meetings.upcomingFor(prepared.plan);
-    if (upcoming) return meetingExistsCard(prepared.plan, upcoming, turn.loc);
-    return this.scheduleCard(turn, prepared.plan, randomUUID());
+    if (upcoming) return { ok: true, card: meetingExistsCard(prepared.plan, upcoming, turn.loc) };
+    return { ok: true, card: this.scheduleCard(turn, prepared.plan, randomUUID()) };
   }
 
   private scheduleCard(turn: Turn, plan: CarePlan, formId: string, fields?: Record<string, string | undefined>, errors?: Record<string, string>): AdaptiveCardJson {
@@ -91,13 +93,8 @@ export class MeetingHandlers {
     const p = parsed.data;
     this.log.info('meeting.action', { action: p.action });
     switch (p.action) {
-      case 'prepare': {
-        const card = await this.prepareCard(turn, p.planId, p.another === true);
-        if (card) return card;
-        const r = await this.meetings.prepare(turn.user, p.planId);
-        if (r.kind === 'locked') return r.reason ? lockedCard(r.reason, turn.loc) : noticeCard(t.meeting.noPlanToInvite, 'Warning');
-        return noticeCard(t.notices.denied, 'Attention');
-      }
+      case 'prepare':
+        return (await this.prepareCard(turn, p.planId, p.another === true)).card;
       case 'schedule': {
         const fields = { date: p.date, time: p.time, durationMinutes: p.durationMinutes, mode: p.mode, place: p.place, joinUrl: p.joinUrl, agenda: p.agenda };
         const input = scheduleInputSchema.safeParse({ ...fields, mode: p.mode || undefined, agenda: p.agenda ?? '' });

@@ -118,7 +118,8 @@ describe('retention and erasure through the bot', function () {
 
       // Nothing is left to show: the plan is not listed, its old buttons find nothing.
       assert.match(textOf(await myPlans(bot, NINA)), /ikke med i nogen planer/);
-      const old = await bot.execute(NINA, 'meeting', actionData(overview, 'prepare'));
+      // (The meeting is called, so the overview's meeting button is "Koordinationsmøde", not "Indkald til møde".)
+      const old = await bot.execute(NINA, 'meeting', actionData(overview, 'organiserView'));
       assert.match(textOf(old.card), /ikke adgang/);
       assert.doesNotMatch(textOf(old.card), new RegExp(CITIZEN.name));
     });
