@@ -152,6 +152,8 @@ export interface PlanCardModels {
     canEditSector: boolean;
     sectorText: string;
     sectors: Choice[];
+    /** "No interpreter", then the languages. */
+    interpreters: Choice[];
     labels: FieldMap<typeof CONTACT_KEYS>;
     fields: FieldMap<typeof CONTACT_KEYS>;
     errors: FieldMap<typeof CONTACT_KEYS>;

@@ -60,9 +60,9 @@ export function changeText(c: PlanChange, loc: Locale): string {
 /** How much a contact line says: everything, without e-mail and phone, or only role and sector (for very large networks). */
 export type ContactDetail = 'full' | 'noReach' | 'brief';
 
-/** One contact and how to reach them: "**name** – role · organisation · sector · e-mail · phone" (what was typed, escaped). */
+/** One contact and how to reach them: "**name** – role · organisation · sector · interpreter · e-mail · phone · via whom" (what was typed, escaped). */
 export function contactText(c: Contact, loc: Locale, viewerId: string | undefined, detail: ContactDetail = 'full'): string {
-  const reach = detail === 'full' ? [c.email, c.phone].filter((v): v is string => !!v) : [];
+  const reach = detail === 'full' ? [c.email, c.phone, c.reachVia && `${loc.t.network.reachViaShort}: ${c.reachVia}`].filter((v): v is string => !!v) : [];
   return `**${inlineText(c.name)}**${youSuffix(c, viewerId, loc)} – ${inlineText([contactSummary(c, loc, detail !== 'brief'), ...reach].join(' · '))}`;
 }
 

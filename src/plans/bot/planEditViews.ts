@@ -27,7 +27,7 @@ import {
 } from '../domain/planEdits';
 import type { PlanCardModels } from './cardModels';
 import { ContactDetail, contactText } from './planCardViews';
-import { languageChoices, sectorChoices } from './planViews';
+import { interpreterChoices, languageChoices, sectorChoices } from './planViews';
 
 const render = templateRenderer<PlanCardModels>();
 
@@ -40,10 +40,10 @@ const MASTER_LIMITS: Partial<Record<MasterDataKey, number>> = {
   name: LIMITS.name, address: LIMITS.address, housingUnit: LIMITS.housingUnit, dreams: LIMITS.dreams, wishes: LIMITS.dreams, needs: LIMITS.dreams,
 };
 const CONTACT_LIMITS: Partial<Record<ContactKey, number>> = {
-  name: LIMITS.name, role: LIMITS.role, organisation: LIMITS.organisation, email: LIMITS.email, phone: LIMITS.phone,
+  name: LIMITS.name, role: LIMITS.role, organisation: LIMITS.organisation, email: LIMITS.email, phone: LIMITS.phone, reachVia: LIMITS.reachVia,
 };
 /** Free texts where people meet the limit: it stands in the label. The short fields carry theirs only in the error. */
-const LIMIT_IN_LABEL = new Set(['dreams', 'wishes', 'needs', 'address', 'organisation']);
+const LIMIT_IN_LABEL = new Set(['dreams', 'wishes', 'needs', 'address', 'organisation', 'reachVia']);
 
 function labelsOf<K extends string>(keys: readonly K[], table: Record<string, string>, limits: Partial<Record<K, number>>, loc: Locale): Record<K, string> {
   const out = {} as Record<K, string>;
@@ -166,6 +166,7 @@ export function contactEditCard(plan: CarePlan, contact: Contact | undefined, vi
         canEditSector: keys.includes('sector'),
         sectorText: contact ? format(t.planCard.sectorFixed, { sector: t.enums.sector[contact.sector] }) : '',
         sectors: sectorChoices(loc),
+        interpreters: interpreterChoices(loc),
         labels: labelsOf(CONTACT_KEYS, t.network, CONTACT_LIMITS, loc),
         fields,
         errors,

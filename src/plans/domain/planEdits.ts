@@ -8,7 +8,7 @@
  * lose nothing (like the meeting checklist). A field both changed differently
  * is a conflict: it is not saved, and the card shows it again.
  */
-import { canChange, consentCovers, citizenSchema, contactInputSchema, isMember, memberIdsOf, LIMITS } from './carePlan';
+import { canChange, consentCovers, citizenSchema, contactInputSchema, isCitizen, isMember, memberIdsOf, LIMITS } from './carePlan';
 import type { Actor, CarePlan, Citizen, Contact, PlanChange, PlanChangeKind } from './carePlan';
 import { historyOf, withChange } from './planHistory';
 import { canManageNetwork } from './teamsLink';
@@ -16,10 +16,10 @@ import { errorCodes } from '../../platform/validation';
 
 export const MASTER_DATA_KEYS = ['name', 'dateOfBirth', 'address', 'housingUnit', 'preferredLanguage', 'dreams', 'wishes', 'needs'] as const;
 export type MasterDataKey = (typeof MASTER_DATA_KEYS)[number];
-export const CONTACT_KEYS = ['name', 'role', 'organisation', 'sector', 'email', 'phone'] as const;
+export const CONTACT_KEYS = ['name', 'role', 'organisation', 'sector', 'email', 'phone', 'reachVia', 'interpreter'] as const;
 export type ContactKey = (typeof CONTACT_KEYS)[number];
 /** What a contact corrects about themselves: everything but the sector (which decides what the consent shares with them). */
-export const OWN_DETAIL_KEYS: readonly ContactKey[] = ['name', 'role', 'organisation', 'email', 'phone'];
+export const OWN_DETAIL_KEYS: readonly ContactKey[] = ['name', 'role', 'organisation', 'email', 'phone', 'reachVia', 'interpreter'];
 
 /** Card inputs arrive as strings, and may be missing when left empty. */
 export type RawFields = Record<string, string | undefined>;
@@ -119,7 +119,16 @@ export function citizenValues(c: Citizen): Record<MasterDataKey, string> {
 
 /** A contact as the strings a card shows. */
 export function contactValues(c: Contact): Record<ContactKey, string> {
-  return { name: c.name, role: c.role, organisation: c.organisation ?? '', sector: c.sector, email: c.email ?? '', phone: c.phone ?? '' };
+  return {
+    name: c.name,
+    role: c.role,
+    organisation: c.organisation ?? '',
+    sector: c.sector,
+    email: c.email ?? '',
+    phone: c.phone ?? '',
+    reachVia: c.reachVia ?? '',
+    interpreter: c.interpreter ?? 'none',
+  };
 }
 
 /** Who last changed a field, from the history. */
@@ -139,6 +148,8 @@ function merge(current: Record<string, string>, submitted: RawFields, drawnData:
     const mine = norm(submitted[k]);
     const now = norm(current[k]);
     const seen = drawn[k];
+    // Neither drawn nor sent: the field was not on the card (e.g. the invitation's own-details form has no interpreter).
+    if (seen === undefined && submitted[k] === undefined) continue;
     const changedByUser = seen === undefined ? mine !== now : fingerprint(mine) !== seen;
     if (!changedByUser || mine === now) continue;
     if (seen !== undefined && fingerprint(now) !== seen) conflicts.push(k);
@@ -209,6 +220,8 @@ export function editContact(plan: CarePlan, by: Actor, contactId: string, submit
   const candidate: RawFields = { ...current, ...pick(submitted, apply) };
   const parsed = contactInputSchema.safeParse({ ...candidate, sector: candidate.sector || undefined });
   if (!parsed.success) return { kind: 'invalid', errors: errorCodes(parsed.error.issues) };
+  // The citizen is never a Teams user of the plan (nor the one who started it): a linked contact cannot become "the citizen".
+  if (contact.teamsUserId && isCitizen(parsed.data)) return { kind: 'invalid', errors: { sector: 'invalid' } };
   // A contact known in Teams sees the plan: a new sector must still be covered by the citizen's consent.
   if (contact.teamsUserId && !consentCovers(plan, { ...parsed.data, teamsUserId: contact.teamsUserId })) return { kind: 'invalid', errors: { sector: 'sectorNotCovered' } };
   const updated: Contact = { ...contact, ...parsed.data };

@@ -18,6 +18,7 @@ import { offerTeamsLink } from '../../../../src/plans/domain/teamsLink';
 import { GuideDraft, applyGuideAction } from '../../../../src/guide/domain/guide';
 import { contactFields, draftAt, samplePlan, testEnvironment } from '../../fixtures';
 import { contactSummary } from '../../../../src/plans/bot/planViews';
+import { CONTACT_KEYS, addContact, contactValues, drawnOf, editContact } from '../../../../src/plans/domain/planEdits';
 import { localeOf } from '../../../../src/platform/i18n';
 
 const citizenContact = { name: 'Jens Hansen', role: 'Borger', sector: 'citizen', phone: '+45 20 30 40 50', email: 'jens@privat.example', reachVia: 'Via bostøtten Anne, efter kl. 10', interpreter: 'ar' };
@@ -121,5 +122,51 @@ describe('guide: the citizen in the network step', () => {
     const consent = applyGuideAction(draftAt('consent', env()), { type: 'consent', fields: { status: 'given', method: 'verbal', obtainedOn: '2026-03-01', covers: 'shareWithNetwork', yourRole: 'Sygeplejerske', yourOrganisation: 'Psykiatrien', yourSector: 'citizen' } }, env());
     assert.equal(consent.kind, 'invalid');
     assert.ok('yourSector' in (consent as { errors: Record<string, string> }).errors);
+  });
+});
+
+describe('plan editing: the citizen and the new contact fields', () => {
+  const NOW = new Date('2026-03-10T09:00:00Z');
+  const owner = (p: CarePlan) => p.createdBy;
+  const changed = (r: ReturnType<typeof editContact>): CarePlan => {
+    assert.equal(r.kind, 'changed', JSON.stringify(r));
+    return (r as { plan: CarePlan }).plan;
+  };
+
+  it('the organiser adds the citizen with how to reach him and an interpreter', () => {
+    const p = samplePlan();
+    const id = '00000000-0000-4000-9000-0000000000c1';
+    const added = changed(addContact(p, owner(p), id, { ...citizenContact }, NOW));
+    const c = added.contacts.find((x) => x.id === id)!;
+    assert.deepEqual([c.sector, c.reachVia, c.interpreter, c.teamsUserId], ['citizen', 'Via bostøtten Anne, efter kl. 10', 'ar', undefined]);
+  });
+
+  it('changes and clears the interpreter and "reach via"; the history names the fields, never the values', () => {
+    const p = planWithCitizen();
+    const values = contactValues(p.contacts.at(-1)!);
+    const drawn = drawnOf(values, CONTACT_KEYS);
+    const first = changed(editContact(p, owner(p), 'citizen-1', { ...values, interpreter: 'ti', reachVia: '' }, drawn, NOW));
+    const c = first.contacts.at(-1)!;
+    assert.deepEqual([c.interpreter, c.reachVia], ['ti', undefined]);
+    assert.deepEqual(first.history![0]!.fields, ['reachVia', 'interpreter']);
+    assert.ok(!JSON.stringify(first.history).includes('bostøtten'));
+    const none = changed(editContact(first, owner(p), 'citizen-1', { ...contactValues(c), interpreter: 'none' }, drawnOf(contactValues(c), CONTACT_KEYS), NOW));
+    assert.equal(none.contacts.at(-1)!.interpreter, undefined);
+  });
+
+  it('a form without those fields (the invitation’s own details) leaves them as they are', () => {
+    const p = planWithCitizen();
+    const { reachVia: _r, interpreter: _i, ...rest } = contactValues(p.contacts.at(-1)!);
+    const r = editContact(p, owner(p), 'citizen-1', { ...rest, phone: '+45 99 99 99 99' }, undefined, NOW);
+    const c = changed(r).contacts.at(-1)!;
+    assert.deepEqual([c.phone, c.interpreter, c.reachVia], ['+45 99 99 99 99', 'ar', 'Via bostøtten Anne, efter kl. 10']);
+  });
+
+  it('a contact linked to Teams (the organiser too) cannot become "the citizen"', () => {
+    const p = samplePlan();
+    const me = p.contacts[0]!;
+    const values = contactValues(me);
+    const r = editContact(p, owner(p), me.id, { ...values, sector: 'citizen' }, drawnOf(values, CONTACT_KEYS), NOW);
+    assert.deepEqual(r, { kind: 'invalid', errors: { sector: 'invalid' } });
   });
 });
