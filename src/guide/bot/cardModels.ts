@@ -12,7 +12,7 @@ interface GuideBase {
   noticeColor: 'Default' | 'Good' | 'Attention';
   formError: string;
   /** "(højst 2.000 tegn)" for the free texts: said before the limit is reached, never enforced by cutting. */
-  limitHints: Record<'note' | 'address' | 'dreams' | 'wishes' | 'needs', string>;
+  limitHints: Record<'note' | 'address' | 'dreams' | 'wishes' | 'needs' | 'reachVia', string>;
 }
 
 export const CONSENT_FIELDS = ['status', 'method', 'obtainedOn', 'covers', 'note', 'yourRole', 'yourOrganisation', 'yourSector'] as const;

@@ -15,7 +15,7 @@ const render = templateRenderer<GuideCardModels>();
 
 const limitHints = (loc: Locale): GuideCardModels['guideMasterData']['limitHints'] => {
   const hint = (n: number) => format(loc.t.planCard.limit, { n: formatCount(n, loc) });
-  return { note: hint(LIMITS.note), address: hint(LIMITS.address), dreams: hint(LIMITS.dreams), wishes: hint(LIMITS.dreams), needs: hint(LIMITS.dreams) };
+  return { note: hint(LIMITS.note), address: hint(LIMITS.address), dreams: hint(LIMITS.dreams), wishes: hint(LIMITS.dreams), needs: hint(LIMITS.dreams), reachVia: hint(LIMITS.reachVia) };
 };
 
 export interface GuideCardOptions {

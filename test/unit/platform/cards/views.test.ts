@@ -270,7 +270,7 @@ describe('cards/views', () => {
               const input = inputById(card, id)!;
               // Never cut without a word (no maxLength): the limit is checked on save and, for free texts, said in the label.
               if (input.type === 'Input.Text') assert.equal(input.maxLength, undefined, `${id} would be cut without a word`);
-              if (['note', 'address', 'dreams', 'wishes', 'needs'].includes(id)) {
+              if (['note', 'address', 'dreams', 'wishes', 'needs', 'reachVia'].includes(id)) {
                 assert.ok(String(input.label).includes(formatCount(limitOf[id]!, loc)), `the limit of ${id} is in its label: ${String(input.label)}`);
               }
             }
