@@ -9,6 +9,7 @@ import ICAL from 'ical.js';
 import { NINA, OLE, TestBot, TestUser, actionData, cardsOf, textOf, walkGuide } from '../../support/testBot';
 import { CosmosPlanStore } from '../../../src/plans/storage/planRepository';
 import type { CarePlan } from '../../../src/plans/domain/carePlan';
+import { waitFor } from '../../support/planScenario';
 
 const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const today = new Date().toISOString().slice(0, 10);
@@ -32,16 +33,6 @@ async function planWithNetwork(bot: TestBot): Promise<void> {
       { name: 'Mor Jensen', role: 'Pårørende', sector: 'relative' },
     ],
   });
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('coordination meeting through the bot (several users, real Cosmos and outbox)', function () {

@@ -8,20 +8,11 @@ import { strict as assert } from 'node:assert';
 import { staticTokenProvider } from '../../../src/platform/graph/tokenProvider';
 import { FAKE_GRAPH_TOKEN, FAKE_TENANT_ID, FakeGraph } from '../../support/fakeGraph';
 import { NINA, OLE, TestBot, actionData, cardsOf, textOf, walkGuide } from '../../support/testBot';
+import { waitFor } from '../../support/planScenario';
 
 const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const today = new Date().toISOString().slice(0, 10);
 type Card = Record<string, unknown>;
-
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the Teams meeting is created by a job, never inside the click', function () {
   this.timeout(60_000);
@@ -72,7 +63,7 @@ describe('the Teams meeting is created by a job, never inside the click', functi
     const invitation = await waitFor('Ole’s invitation with the join link', () => {
       const c = invitationToOle();
       return c && /teams\.microsoft\.com|Deltag i mødet/.test(JSON.stringify(c)) ? c : undefined;
-    });
+    }, 20_000);
     assert.ok(invitation);
     assert.equal(graph.allMeetings().length, 1, 'one Teams meeting');
     assert.ok(graph.requests.filter((r) => r.method === 'POST').length >= 1);

@@ -13,6 +13,7 @@ import { CosmosAuditLog } from '../../../src/platform/audit/auditRepository';
 import { CosmosPlanStore } from '../../../src/plans/storage/planRepository';
 import { CosmosMeetingStore } from '../../../src/meetings/storage/meetingRepository';
 import type { CoordinationMeeting } from '../../../src/meetings/domain/meeting';
+import { waitFor } from '../../support/planScenario';
 
 const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const today = new Date().toISOString().slice(0, 10);
@@ -22,16 +23,6 @@ async function click(bot: TestBot, user: TestUser, verb: string, card: Card, act
   const answer = await bot.execute(user, verb, { ...actionData(card, action, extra), ...fields });
   assert.equal(answer.status, 200);
   return answer.card as Card;
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const TALLY = /(\d+) kommer · (\d+) afbud · (\d+) sender en anden · (\d+) mangler svar/;

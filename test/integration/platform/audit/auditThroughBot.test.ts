@@ -11,20 +11,11 @@ import { strict as assert } from 'node:assert';
 import { CosmosAuditLog } from '../../../../src/platform/audit/auditRepository';
 import type { AuditEntry } from '../../../../src/platform/audit/audit';
 import { NINA, OLE, TestBot, TestUser, actionData, cardsOf, textOf, walkGuide } from '../../../support/testBot';
+import { waitFor } from '../../../support/planScenario';
 
 type Card = Record<string, unknown>;
 const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const today = new Date().toISOString().slice(0, 10);
-
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('audit trail and access log through the bot (several users, real Cosmos)', function () {
   this.timeout(60_000);

@@ -5,20 +5,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { NINA, OLE, TestBot, actionData, cardsOf, textOf, walkGuide } from '../../../support/testBot';
+import { waitFor } from '../../../support/planScenario';
 
 const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const today = new Date().toISOString().slice(0, 10);
 type Card = Record<string, unknown>;
-
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('card actions edit no message (teams-ai REPLACE_FOR_ALL avoided)', function () {
   this.timeout(40_000);
