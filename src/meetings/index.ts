@@ -71,10 +71,13 @@ export function createMeetings(p: Platform, plans: Plans) {
     }
   });
 
-  // The overview card of each plan shows its latest meeting.
-  plans.handlers.hooks.summary = async (plan, loc) => {
-    const latest = await service.latestFor(plan);
-    return latest && meetingSummary(plan, latest.meeting, latest.delivered, loc, env.now());
+  // The overview card of each plan shows its latest meeting: one query for the whole list.
+  plans.handlers.hooks.summaries = async (user, listed, loc) => {
+    const latest = await service.latestFor(user.tenantId, listed.map((plan) => plan.id));
+    return new Map(listed.flatMap((plan) => {
+      const meeting = latest.get(plan.id);
+      return meeting ? [[plan.id, meetingSummary(plan, meeting, loc, env.now())] as const] : [];
+    }));
   };
   // The plan card lists the plan's meetings, past and next.
   plans.handlers.hooks.sections.push(async (plan, loc, viewerId) => meetingsSection(await meetings.listForPlan(plan.tenantId, plan.id), loc, viewerId, env.now()));
@@ -104,10 +107,14 @@ export function createMeetings(p: Platform, plans: Plans) {
       registerIcsRoute(server, { links, plans: plans.store, meetings, audit: p.audit, env, logger, fallbackOrganizerEmail: config.calendarOrganizerEmail }),
     // A finally failed invitation shows on the organiser's card at once (idempotent: a re-render).
     onOutboxFailed: async (failure) => {
-      const meetingId = /^meeting:([^:]+):/.exec(failure.messageKey)?.[1];
-      const meeting = meetingId && (await meetings.get(failure.tenantId, meetingId));
+      const key = /^meeting:([^:]+):(\d+):/.exec(failure.messageKey);
+      const meeting = key && (await meetings.get(failure.tenantId, key[1]!));
       const plan = meeting && (await plans.store.get(failure.tenantId, meeting.planId));
-      if (meeting && plan) await notifier.refreshOrganiser(plan, meeting);
+      if (!meeting || !plan) return;
+      // The overview shows the failure too: recorded on the meeting (once), then the organiser's card.
+      const contactId = plan.contacts.find((c) => c.teamsUserId === failure.recipientId)?.id;
+      const recorded = contactId ? await service.invitationFailed(failure.tenantId, meeting.id, Number(key![2]), contactId) : undefined;
+      await notifier.refreshOrganiser(plan, recorded ?? meeting);
     },
   };
   return { service, module };

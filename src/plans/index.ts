@@ -10,7 +10,7 @@ import { CardFactory, MessageFactory } from 'botbuilder';
 import type { CapabilityModule } from '../platform/bot/capability';
 import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
-import { askToConfirm, offerLinksByTeamsEmail } from './bot/identityLink';
+import { TeamsEmails, askToConfirm, offerLinksByTeamsEmail } from './bot/identityLink';
 import { DocumentHandlers } from './bot/documentHandlers';
 import { LifecycleHandlers } from './bot/lifecycleHandlers';
 import { LinkHandlers } from './bot/linkHandlers';
@@ -69,8 +69,9 @@ export function createPlans(p: Platform) {
   const endings = new LifecycleHandlers(ending, service, handlers, () => p.env.now(), p.logger);
   const cards = new PlanCardHandlers(service, new PlanEditService(store, p.audit, p.env), handlers, p.env, p.logger);
   /** Asks the user to confirm the contacts the network listed with their verified e-mail (nothing is linked before they do). */
+  const emails = new TeamsEmails(p.logger);
   const link = async (context: Parameters<typeof offerLinksByTeamsEmail>[0], turn: Parameters<typeof offerLinksByTeamsEmail>[1]) =>
-    askToConfirm(context, turn, await offerLinksByTeamsEmail(context, turn, service, p.logger));
+    askToConfirm(context, turn, await offerLinksByTeamsEmail(context, turn, service, p.logger, emails));
   const module: CapabilityModule = {
     name: 'plans',
     commands: [
@@ -78,8 +79,10 @@ export function createPlans(p: Platform) {
         name: 'myPlans',
         words: PLAN_COMMAND_WORDS.myPlans,
         run: async (context, turn) => {
-          await link(context, turn);
-          const { attachments, text } = await handlers.myPlans(turn);
+          // The user's plans and the plans listing their verified e-mail come in one query; those ask "is this you?" first.
+          const { attachments, text, offers } = await handlers.myPlans(turn, await emails.of(context, turn));
+          if (offers.length > 0) p.logger.info('plan.linkOffered', { offers: offers.length });
+          await askToConfirm(context, turn, offers);
           await context.sendActivity(MessageFactory.carousel(attachments, text));
         },
       },

@@ -5,7 +5,7 @@
  * conflict. Hooks let a test inject a concurrent change or a crash.
  */
 import type { AuditEntry } from '../../src/platform/audit/audit';
-import { CarePlan, unlinkedEmailsOf } from '../../src/plans/domain/carePlan';
+import { CarePlan, PlanSummary, canChange, summaryOf, unlinkedEmailsOf } from '../../src/plans/domain/carePlan';
 import { GuideDraft, isFinished } from '../../src/guide/domain/guide';
 import type { AuditLog, Versioned } from '../../src/platform/ports';
 import type { DraftStore } from '../../src/guide/domain/ports';
@@ -96,11 +96,17 @@ export class InMemoryPlanStore implements PlanStore {
     return p && copy(p);
   }
 
-  async listForMember(tenantId: string, userId: string): Promise<CarePlan[]> {
+  async listForMember(tenantId: string, userId: string, options: { limit: number; email?: string; created?: boolean }): Promise<PlanSummary[]> {
+    const email = options.created ? undefined : options.email?.toLowerCase();
+    const matches = (p: CarePlan) =>
+      options.created
+        ? p.createdBy.userId === userId && p.memberIds.includes(userId)
+        : p.memberIds.includes(userId) || (!!email && canChange(p) && unlinkedEmailsOf(p).includes(email));
     return [...this.docs.values()]
-      .filter((p) => p.tenantId === tenantId && p.memberIds.includes(userId))
+      .filter((p) => p.tenantId === tenantId && matches(p))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .map(copy);
+      .slice(0, options.limit)
+      .map((p) => summaryOf(copy(p)));
   }
 
   async update(tenantId: string, planId: string, change: (plan: CarePlan) => CarePlan | undefined): Promise<CarePlan | undefined> {
@@ -149,6 +155,10 @@ export class InMemoryMeetingStore implements MeetingStore {
     const m = this.docs.get(id);
     return m && m.tenantId === tenantId ? structuredClone(m) : undefined;
   }
+  async read(tenantId: string, id: string) {
+    const value = await this.get(tenantId, id);
+    return value && { value, etag: `"${value.updatedAt}"` };
+  }
   async update(tenantId: string, id: string, change: (m: CoordinationMeeting) => CoordinationMeeting | undefined) {
     const before = this.docs.get(id);
     if (!before || before.tenantId !== tenantId) return undefined;
@@ -159,6 +169,9 @@ export class InMemoryMeetingStore implements MeetingStore {
   }
   async listForPlan(tenantId: string, planId: string) {
     return [...this.docs.values()].filter((m) => m.tenantId === tenantId && m.planId === planId);
+  }
+  async digestsForPlans(tenantId: string, planIds: readonly string[]) {
+    return [...this.docs.values()].filter((m) => m.tenantId === tenantId && planIds.includes(m.planId)).map((m) => structuredClone(m));
   }
 }
 

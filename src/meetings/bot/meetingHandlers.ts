@@ -64,7 +64,7 @@ export class MeetingHandlers {
       const r = await this.prepareCard(turn, open[0]!.id, false);
       if (r.ok) return { attachments: [CardFactory.adaptiveCard(r.card)] };
     }
-    return plans.overview(turn, listed.plans, listed.total);
+    return plans.overview(turn, listed.plans, listed.more);
   }
 
   /** The scheduling card, or the "a meeting is already called" card; when the user may not call one, the card that says why (ok: false). */

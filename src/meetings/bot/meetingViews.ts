@@ -6,9 +6,9 @@
  * escaped with plainText/inlineText: Teams renders markdown there.
  */
 import type { CarePlan, Contact } from '../../plans/domain/carePlan';
-import { CHECKLIST, ChecklistPhase, checklistOf } from '../domain/checklist';
-import type { CoordinationMeeting, Invitation } from '../domain/meeting';
-import { AGENDA_KEYS, MEETING_LIMITS, isOpen } from '../domain/meeting';
+import { CHECKLIST, ChecklistPhase, ChecklistPlan, checklistOf } from '../domain/checklist';
+import type { CoordinationMeeting, Invitation, MeetingDigest } from '../domain/meeting';
+import { AGENDA_KEYS, MEETING_LIMITS, isOpen, teamsInvitationsUnderway } from '../domain/meeting';
 import { Locale, format, todayIn } from '../../platform/i18n';
 import type { Fact, NoticeColor } from '../../platform/cards/models';
 import type { AdaptiveCardJson } from '../../platform/cards/render';
@@ -66,9 +66,12 @@ export function agendaTexts(loc: Locale): string[] {
 /**
  * The latest meeting for the plan's overview card (markdown-safe: lines start
  * with a date), and what is next: follow the answers of a meeting that is
- * called, finish the checklist of one that was held.
+ * called, finish the checklist of one that was held. A Teams invitation
+ * counts as sent once queued in the durable outbox unless the meeting records
+ * that it finally failed (the organiser's card asks the outbox for the exact
+ * delivery status).
  */
-export function meetingSummary(plan: CarePlan, meeting: CoordinationMeeting, delivered: number, loc: Locale, now: Date): MeetingSummary {
+export function meetingSummary(plan: ChecklistPlan, meeting: MeetingDigest, loc: Locale, now: Date): MeetingSummary {
   const when = meetingWhen(meeting, loc);
   const cancelled = meeting.status === 'cancelled';
   const upcoming = isOpen(meeting, now);
@@ -76,7 +79,7 @@ export function meetingSummary(plan: CarePlan, meeting: CoordinationMeeting, del
   return {
     meetingId: meeting.id,
     line: plainText(cancelled ? `${when} – ${loc.t.meeting.cancelled}` : `${when} · ${tallyLine(meeting, loc)}`),
-    checklistLine: plainText(checklistLine(plan, meeting, delivered, loc)),
+    checklistLine: plainText(checklistLine(plan, meeting, teamsInvitationsUnderway(meeting), loc)),
     ...(nextStep ? { nextStep: plainText(nextStep) } : {}),
     upcoming,
   };

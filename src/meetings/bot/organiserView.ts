@@ -6,8 +6,8 @@
  * what no longer applies. Pure.
  */
 import type { CarePlan, Contact } from '../../plans/domain/carePlan';
-import { checklistOf, type ChecklistPhase } from '../domain/checklist';
-import { MEETING_LIMITS, tally, type CoordinationMeeting } from '../domain/meeting';
+import { checklistOf, type ChecklistPhase, type ChecklistPlan } from '../domain/checklist';
+import { MEETING_LIMITS, tally, type CoordinationMeeting, type MeetingDigest } from '../domain/meeting';
 import { instantToZoned } from '../../platform/zonedTime';
 import { Locale, format, formatDate, todayIn } from '../../platform/i18n';
 import type { NoticeColor } from '../../platform/cards/models';
@@ -20,7 +20,7 @@ import { agendaList, errorsOf, fieldsOf, meetingFacts, mriOf, number, reachDetai
 import { calendarWhen, zoneLabel } from './meetingTime';
 
 /** "Tjekliste: før 3/5 · under 0/10 · efter 0/4". */
-export function checklistLine(plan: CarePlan, meeting: CoordinationMeeting, delivered: number, loc: Locale): string {
+export function checklistLine(plan: ChecklistPlan, meeting: MeetingDigest, delivered: number, loc: Locale): string {
   const p = (phase: ChecklistPhase) => {
     const v = checklistOf(phase, plan, meeting, delivered);
     return `${v.done}/${v.total}`;
@@ -29,7 +29,7 @@ export function checklistLine(plan: CarePlan, meeting: CoordinationMeeting, deli
 }
 
 /** "1 kommer · 0 afbud · 0 sender en anden · 2 mangler svar": answers recorded by the organiser count like any other. */
-export function tallyLine(meeting: CoordinationMeeting, loc: Locale): string {
+export function tallyLine(meeting: Pick<MeetingDigest, 'invitations'>, loc: Locale): string {
   const n = tally(meeting);
   return format(loc.t.meeting.tally, { accepted: n.accepted, apologies: n.apologies, substitute: n.substitute, pending: n.pending });
 }

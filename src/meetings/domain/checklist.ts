@@ -3,8 +3,8 @@
  * after the coordination meeting. Some items follow from the plan itself and
  * tick themselves; the rest are ticked on the card.
  */
-import type { CarePlan } from '../../plans/domain/carePlan';
-import type { CoordinationMeeting } from './meeting';
+import { hasOwnWords, type CarePlan, type PlanSummary } from '../../plans/domain/carePlan';
+import type { CoordinationMeeting, MeetingDigest } from './meeting';
 
 export const CHECKLIST = {
   before: ['consent', 'masterData', 'network', 'invitationsSent'],
@@ -36,6 +36,9 @@ export interface ChecklistItem {
   derived: boolean;
 }
 
+/** What the derived items need to know of the plan: a whole plan or its summary (the overview card) will do. */
+export type ChecklistPlan = Pick<PlanSummary, 'consent' | 'contacts'> & { citizen: Pick<CarePlan['citizen'], 'name'> } & Parameters<typeof hasOwnWords>[0];
+
 export interface ChecklistView {
   phase: ChecklistPhase;
   items: ChecklistItem[];
@@ -49,13 +52,13 @@ export interface ChecklistView {
  */
 export function checklistOf(
   phase: ChecklistPhase,
-  plan: Pick<CarePlan, 'consent' | 'citizen' | 'contacts'>,
-  meeting: Pick<CoordinationMeeting, 'checklist' | 'invitations' | 'organiserContactId'>,
+  plan: ChecklistPlan,
+  meeting: Pick<MeetingDigest, 'checklist' | 'invitations' | 'organiserContactId'>,
   teamsInvitationsDelivered: number,
 ): ChecklistView {
   const derived: Partial<Record<ChecklistKey, boolean>> = {
     consent: plan.consent.status === 'given',
-    masterData: !!plan.citizen.name && !!(plan.citizen.dreams || plan.citizen.wishes || plan.citizen.needs),
+    masterData: !!plan.citizen.name && hasOwnWords(plan),
     network: plan.contacts.length >= 2,
     invitationsSent: invitationsSent(meeting, teamsInvitationsDelivered),
   };
@@ -67,7 +70,7 @@ export function checklistOf(
   return { phase, items, done: items.filter((i) => i.done).length, total: items.length };
 }
 
-function invitationsSent(meeting: Pick<CoordinationMeeting, 'invitations' | 'organiserContactId'>, delivered: number): boolean {
+function invitationsSent(meeting: Pick<MeetingDigest, 'invitations' | 'organiserContactId'>, delivered: number): boolean {
   const others = meeting.invitations.filter((i) => i.contactId !== meeting.organiserContactId);
   const teams = others.filter((i) => i.channel === 'teams').length;
   const manualDone = others.filter((i) => i.channel === 'manual').every((i) => i.manualSentAt !== undefined);

@@ -30,6 +30,12 @@ export interface Invitation {
   respondedAt?: string;
   /** For manual invitations: when the organiser confirmed it was sent. */
   manualSentAt?: string;
+  /**
+   * Teams invitations: the outbox finally gave up on this sequence's notice
+   * (the app not installed for them, the chat blocked, retries spent). Kept on
+   * the meeting so lists need not ask the outbox; the organiser's card asks it.
+   */
+  notDelivered?: true;
   /** The organiser recorded this answer (given by phone or mail); absent when the contact answered in Teams. */
   recordedBy?: Actor;
   /** The organiser's note with a recorded answer. */
@@ -262,7 +268,8 @@ export function rescheduleMeeting(meeting: CoordinationMeeting, startsAt: Date, 
 export function cancelMeeting(meeting: CoordinationMeeting, now: Date, why?: { reason: string; by: Actor }): CoordinationMeeting {
   if (meeting.status === 'cancelled') return meeting;
   // Contacts outside Teams must be told too: their secure mails are to be sent again (the cancellation).
-  const invitations = meeting.invitations.map(({ manualSentAt: _sent, ...i }) => i);
+  // The cancellation is a new notice: whether the old one was delivered no longer matters.
+  const invitations = meeting.invitations.map(({ manualSentAt: _sent, notDelivered: _delivered, ...i }) => i);
   const at = now.toISOString();
   return {
     ...meeting,
@@ -342,7 +349,7 @@ export interface Tally {
 }
 
 /** How the invited answered, for the organiser's live card (an answer the organiser recorded counts like any other). */
-export function tally(meeting: Pick<CoordinationMeeting, 'invitations'>): Tally {
+export function tally(meeting: { invitations: readonly Pick<Invitation, 'response'>[] }): Tally {
   const t: Tally = { accepted: 0, apologies: 0, substitute: 0, pending: 0, total: meeting.invitations.length };
   for (const i of meeting.invitations) t[i.response]++;
   return t;
@@ -365,4 +372,33 @@ export function meetingCoveredBy(plan: CarePlan, meeting: Pick<CoordinationMeeti
     const contact = plan.contacts.find((c) => c.id === i.contactId);
     return !contact || consentCovers(plan, contact);
   });
+}
+
+/** What a list shows of a meeting (the plan's overview card), read as a projection: no agenda, place, reasons or substitutes. */
+export type MeetingDigest = Pick<
+  CoordinationMeeting,
+  'id' | 'planId' | 'status' | 'sequence' | 'startsAt' | 'durationMinutes' | 'timeZone' | 'organiserContactId' | 'checklist' | 'createdAt'
+> & { invitations: Pick<Invitation, 'contactId' | 'channel' | 'response' | 'manualSentAt' | 'notDelivered'>[] };
+
+/** The meeting that matters now: a scheduled one before a cancelled one, then the newest called. */
+export function meetingThatMatters<M extends Pick<CoordinationMeeting, 'status' | 'createdAt'>>(meetings: readonly M[]): M | undefined {
+  const rank = (m: M) => (m.status === 'scheduled' ? 1 : 0);
+  return [...meetings].sort((a, b) => rank(b) - rank(a) || b.createdAt.localeCompare(a.createdAt))[0];
+}
+
+/**
+ * Teams invitations (the organiser's own aside) not known to have failed:
+ * queued in the durable outbox, which delivers them or reports the failure.
+ */
+export function teamsInvitationsUnderway(meeting: Pick<MeetingDigest, 'invitations' | 'organiserContactId'>): number {
+  return meeting.invitations.filter((i) => i.channel === 'teams' && i.contactId !== meeting.organiserContactId && !i.notDelivered).length;
+}
+
+/** Records that this sequence's Teams notice to the contact finally failed. Undefined for an older sequence or nothing new. */
+export function recordNotDelivered(meeting: CoordinationMeeting, sequence: number, contactId: string, now: Date): CoordinationMeeting | undefined {
+  const index = meeting.invitations.findIndex((i) => i.contactId === contactId && i.channel === 'teams');
+  if (sequence !== meeting.sequence || index < 0 || meeting.invitations[index]!.notDelivered) return undefined;
+  const invitations = meeting.invitations.slice();
+  invitations[index] = { ...invitations[index]!, notDelivered: true };
+  return { ...meeting, invitations, updatedAt: now.toISOString() };
 }

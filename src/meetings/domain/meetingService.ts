@@ -11,6 +11,7 @@ import { ChecklistKey, ALL_CHECKLIST_KEYS, toggleChecklistItem } from './checkli
 import type { Environment, UserIdentity } from '../../platform/identity';
 import {
   CoordinationMeeting,
+  MeetingDigest,
   RecordedResponse,
   ScheduleInput,
   cancelMeeting,
@@ -18,7 +19,9 @@ import {
   confirmManualSent,
   isOpen,
   meetingCoveredBy,
+  meetingThatMatters,
   recordAnswer,
+  recordNotDelivered,
   rescheduleMeeting,
   scheduleMeeting,
   undoManualSent,
@@ -121,15 +124,23 @@ export class MeetingService {
     return this.outcome('ok', found.plan, found.meeting);
   }
 
-  /** The plan's latest meeting and its delivery status, for the overview card (the caller has checked membership). */
-  async latestFor(plan: CarePlan): Promise<{ meeting: CoordinationMeeting; delivered: number } | undefined> {
-    const all = await this.d.meetings.listForPlan(plan.tenantId, plan.id);
-    // The meeting that matters now: a scheduled one before a cancelled one, then the newest called.
-    const rank = (m: CoordinationMeeting) => (m.status === 'scheduled' ? 1 : 0);
-    const [meeting] = all.sort((a, b) => rank(b) - rank(a) || b.createdAt.localeCompare(a.createdAt));
-    if (!meeting) return undefined;
-    const { delivered } = await this.d.notifier.deliveryStatus(plan, meeting);
-    return { meeting, delivered };
+  /**
+   * The meeting that matters now of each plan, for the overview cards: one
+   * query for all of them, no delivery lookups (the meeting records which
+   * Teams invitations finally failed). The caller has checked membership.
+   */
+  async latestFor(tenantId: string, planIds: readonly string[]): Promise<Map<string, MeetingDigest>> {
+    const byPlan = new Map<string, MeetingDigest[]>();
+    for (const m of await this.d.meetings.digestsForPlans(tenantId, planIds)) byPlan.set(m.planId, [...(byPlan.get(m.planId) ?? []), m]);
+    const latest = new Map<string, MeetingDigest>();
+    for (const [planId, meetings] of byPlan) latest.set(planId, meetingThatMatters(meetings)!);
+    return latest;
+  }
+
+  /** Records that the outbox finally gave up on a Teams invitation, so lists show it too; the meeting as it is now. */
+  async invitationFailed(tenantId: string, meetingId: string, sequence: number, contactId: string): Promise<CoordinationMeeting | undefined> {
+    const updated = await this.d.meetings.update(tenantId, meetingId, (m) => recordNotDelivered(m, sequence, contactId, this.d.env.now()));
+    return updated?.after;
   }
 
   /** The plan's meeting that has not ended yet, if any (the caller has checked membership): calling another would be a second one. */

@@ -1,21 +1,28 @@
 /** What the meeting capability needs: storage, notices, reminders, Teams online meetings. */
 import type { CarePlan } from '../../plans/domain/carePlan';
-import type { CoordinationMeeting } from './meeting';
+import type { CoordinationMeeting, MeetingDigest } from './meeting';
+import type { Versioned } from '../../platform/ports';
 
 export interface MeetingStore {
   create(meeting: CoordinationMeeting): Promise<'created' | 'exists'>;
   get(tenantId: string, id: string): Promise<CoordinationMeeting | undefined>;
+  /** The meeting with the ETag it was read at, for an update that need not read it again. */
+  read(tenantId: string, id: string): Promise<Versioned<CoordinationMeeting> | undefined>;
   /**
    * Applies `change` with the meeting's ETag, re-reading on conflict. `change`
    * returns undefined to leave it as it is. Undefined if there is no such meeting.
+   * With `known` (from `read`), the first attempt starts from it instead of reading again.
    */
   update(
     tenantId: string,
     id: string,
     change: (meeting: CoordinationMeeting) => CoordinationMeeting | undefined,
+    known?: Versioned<CoordinationMeeting>,
   ): Promise<{ before: CoordinationMeeting; after: CoordinationMeeting } | undefined>;
   /** The plan's meetings, latest first. */
   listForPlan(tenantId: string, planId: string): Promise<CoordinationMeeting[]>;
+  /** Every meeting of these plans, as digests (what a list shows), in one single-partition query. */
+  digestsForPlans(tenantId: string, planIds: readonly string[]): Promise<MeetingDigest[]>;
 }
 
 export type MeetingNotice = 'invitation' | 'changed' | 'cancelled';

@@ -1,9 +1,20 @@
 /** Coordination meetings in Cosmos, one logical partition per tenant; every change with its ETag. */
 import type { Container } from '@azure/cosmos';
-import type { CoordinationMeeting } from '../domain/meeting';
+import type { CoordinationMeeting, MeetingDigest } from '../domain/meeting';
 import type { MeetingStore } from '../domain/ports';
+import type { Versioned } from '../../platform/ports';
 import { stripSystem } from '../../platform/storage/cosmosErrors';
 import { createOnce, readOwned, removeIfExists, updateWithEtag } from '../../platform/storage/documents';
+
+/**
+ * The fields of MeetingDigest: what the overview card needs of a meeting, not
+ * its agenda, place, join link, apology reasons or substitutes.
+ */
+const DIGEST_QUERY = [
+  'SELECT c.id, c.planId, c.status, c.sequence, c.startsAt, c.durationMinutes, c.timeZone, c.organiserContactId, c.checklist, c.createdAt,',
+  'ARRAY(SELECT VALUE {"contactId": i.contactId, "channel": i.channel, "response": i.response, "manualSentAt": i.manualSentAt, "notDelivered": i.notDelivered} FROM i IN c.invitations) AS invitations',
+  'FROM c WHERE c.tenantId = @tenantId AND ARRAY_CONTAINS(@planIds, c.planId)',
+].join(' ');
 
 export class CosmosMeetingStore implements MeetingStore {
   constructor(private readonly container: Container) {}
@@ -16,12 +27,35 @@ export class CosmosMeetingStore implements MeetingStore {
     return (await readOwned<CoordinationMeeting>(this.container, id, tenantId, tenantId))?.doc;
   }
 
+  async read(tenantId: string, id: string): Promise<Versioned<CoordinationMeeting> | undefined> {
+    const found = await readOwned<CoordinationMeeting>(this.container, id, tenantId, tenantId);
+    return found && { value: found.doc, etag: found.etag };
+  }
+
   update(
     tenantId: string,
     id: string,
     change: (meeting: CoordinationMeeting) => CoordinationMeeting | undefined,
+    known?: Versioned<CoordinationMeeting>,
   ): Promise<{ before: CoordinationMeeting; after: CoordinationMeeting } | undefined> {
-    return updateWithEtag(this.container, id, tenantId, change);
+    return updateWithEtag(this.container, id, tenantId, change, known && known.value.tenantId === tenantId ? { doc: known.value, etag: known.etag } : undefined);
+  }
+
+  async digestsForPlans(tenantId: string, planIds: readonly string[]): Promise<MeetingDigest[]> {
+    if (planIds.length === 0) return [];
+    const { resources } = await this.container.items
+      .query<MeetingDigest>(
+        {
+          query: DIGEST_QUERY,
+          parameters: [
+            { name: '@tenantId', value: tenantId },
+            { name: '@planIds', value: [...planIds] },
+          ],
+        },
+        { partitionKey: tenantId },
+      )
+      .fetchAll();
+    return resources;
   }
 
   async listForPlan(tenantId: string, planId: string): Promise<CoordinationMeeting[]> {

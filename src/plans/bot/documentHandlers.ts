@@ -36,7 +36,7 @@ export class DocumentHandlers {
     const listed = await this.overview.listed(turn);
     const available = listed.plans.filter((p) => documentRecipients(p, turn.user.userId).length > 0);
     if (available.length === 1) return { attachments: [CardFactory.adaptiveCard(await this.linksCard(turn, available[0]!.id))] };
-    const answer = await this.overview.overview(turn, listed.plans, listed.total);
+    const answer = await this.overview.overview(turn, listed.plans, listed.more);
     return listed.plans.length > 1 ? { ...answer, text: [turn.loc.t.document.pickPlan, answer.text].filter(Boolean).join('\n\n') } : answer;
   }
 

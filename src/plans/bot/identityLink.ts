@@ -18,10 +18,46 @@ async function verifiedEmail(context: TurnContext): Promise<string | undefined> 
   return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
 }
 
+/**
+ * How long a user's verified address, once Teams gave it, is used without
+ * asking again: each ask is a call to Teams while the user waits, and
+ * addresses rarely change (a changed one is matched by the old one at most this long).
+ */
+export const TEAMS_EMAIL_TTL_MS = 60 * 60_000;
+const MAX_USERS = 10_000;
+
+/** The acting user's verified e-mail address, asked of Teams once an hour per user. */
+export class TeamsEmails {
+  private readonly known = new Map<string, { email: string; at: number }>();
+
+  constructor(
+    private readonly log: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** The address (lower case), or undefined when Teams gives none or cannot be asked. Never throws. */
+  async of(context: TurnContext, turn: Turn): Promise<string | undefined> {
+    const key = `${turn.user.tenantId}/${turn.user.userId}`;
+    const seen = this.known.get(key);
+    if (seen && this.clock() - seen.at < TEAMS_EMAIL_TTL_MS) return seen.email;
+    let email: string | undefined;
+    try {
+      email = await verifiedEmail(context);
+    } catch (err) {
+      this.log.warn('plan.link.failed', errorFields(err));
+      return undefined;
+    }
+    this.known.delete(key);
+    if (email) this.known.set(key, { email, at: this.clock() });
+    if (this.known.size > MAX_USERS) this.known.delete(this.known.keys().next().value!);
+    return email;
+  }
+}
+
 /** Offers the user the contacts listed with their verified e-mail; returns the open questions. Never throws. */
-export async function offerLinksByTeamsEmail(context: TurnContext, turn: Turn, plans: PlanService, log: Logger): Promise<LinkOffer[]> {
+export async function offerLinksByTeamsEmail(context: TurnContext, turn: Turn, plans: PlanService, log: Logger, emails?: TeamsEmails): Promise<LinkOffer[]> {
   try {
-    const email = await verifiedEmail(context);
+    const email = emails ? await emails.of(context, turn) : await verifiedEmail(context);
     if (!email) return [];
     const offers = await plans.offerLinksByEmail(turn.user, email);
     if (offers.length > 0) log.info('plan.linkOffered', { offers: offers.length });

@@ -36,7 +36,7 @@ export class LifecycleHandlers {
     const mine = plans.filter((p) => canEndPlan(p, turn.user.userId));
     if (mine.length === 0) return { attachments: [CardFactory.adaptiveCard(noticeCard(turn.loc.t.lifecycle.noPlanToEnd))] };
     if (mine.length === 1) return { attachments: [CardFactory.adaptiveCard(await this.form(turn, mine[0]!.id, kind))] };
-    return this.overview.overview(turn, mine, mine.length);
+    return this.overview.overview(turn, mine, false);
   }
 
   /** A button on the overview card, a form or a confirmation (verb "planLifecycle"). */

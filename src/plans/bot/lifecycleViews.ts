@@ -8,7 +8,7 @@ import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/re
 import { confirmCard, errorText, noticeCard } from '../../platform/cards/views';
 import { inlineText, plainText } from '../../platform/cards/markdown';
 import { Locale, format, formatDate, todayIn } from '../../platform/i18n';
-import { CLOSE_REASONS, CarePlan, ConsentScope, LIMITS, canCallMeeting, isLocked } from '../domain/carePlan';
+import { CLOSE_REASONS, CarePlan, ConsentScope, LIMITS, PlanSummary, canCallMeeting, isLocked } from '../domain/carePlan';
 import type { CloseInput, WithdrawalInput } from '../domain/lifecycle';
 import type { EndPreview, LockReason } from '../domain/lifecycleService';
 import type { PlanCardModels } from './cardModels';
@@ -121,7 +121,7 @@ export function lockedCard(reason: LockReason, loc: Locale): AdaptiveCardJson {
 }
 
 /** The overview's lines about withdrawals, the closing and when the plan is erased. */
-export function lifecycleFacts(plan: CarePlan, loc: Locale): Fact[] {
+export function lifecycleFacts(plan: Pick<PlanSummary, 'consent' | 'closure' | 'eraseAfter'>, loc: Locale): Fact[] {
   const { t } = loc;
   const facts: Fact[] = (plan.consent.withdrawals ?? []).map((w) => ({
     title: t.lifecycle.withdrawnFact,

@@ -42,9 +42,9 @@ export class PlanCardHandlers {
       if (view.kind !== 'ok') return noticeCard(format(t.planCard.noSuchPlan, { reference: inlineText(argument.toUpperCase().slice(0, 20)) }), 'Attention');
       return this.card(turn, view.plan);
     }
-    const { plans, total } = await this.lists.listed(turn);
+    const { plans, more } = await this.lists.listed(turn);
     if (plans.length === 0) return noticeCard(t.notices.noPlans);
-    if (plans.length > 1) return planPickCard(plans, total, turn.loc);
+    if (plans.length > 1) return planPickCard(plans, more, turn.loc);
     const view = await this.plans.view(turn.user, plans[0]!.id, 'card');
     return view.kind === 'ok' ? this.card(turn, view.plan) : noticeCard(t.notices.denied, 'Attention');
   }

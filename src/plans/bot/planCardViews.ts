@@ -7,7 +7,7 @@ import type { Fact } from '../../platform/cards/models';
 import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDate, formatDateTime } from '../../platform/i18n';
-import type { CarePlan, Contact, PlanChange } from '../domain/carePlan';
+import type { CarePlan, Contact, PlanChange, PlanSummary } from '../domain/carePlan';
 import { canEditPlan, editableContactKeys, ownContact } from '../domain/planEdits';
 import { HISTORY_SHOWN, currentVersion, historyOf, lastChange } from '../domain/planHistory';
 import type { PlanCardModels, PlanSection } from './cardModels';
@@ -187,11 +187,11 @@ export function planCard(plan: CarePlan, loc: Locale, viewerId: string, opts: Pl
 }
 
 /** "Which plan?": the user's plans to choose from, newest first. */
-export function planPickCard(plans: CarePlan[], total: number, loc: Locale): AdaptiveCardJson {
+export function planPickCard(plans: readonly Pick<PlanSummary, 'id' | 'citizen' | 'reference' | 'status'>[], more: boolean, loc: Locale): AdaptiveCardJson {
   const { t } = loc;
   return render('planPick', {
     t,
     plans: plans.map((p) => ({ planId: p.id, name: inlineText(p.citizen.name), line: plainText(`${p.reference} · ${t.enums.planStatus[p.status]}`) })),
-    more: total > plans.length ? format(t.planCard.pickMore, { n: plans.length }) : '',
+    more: more ? format(t.planCard.pickMore, { n: plans.length }) : '',
   });
 }

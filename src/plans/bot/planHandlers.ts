@@ -8,8 +8,8 @@ import type { Logger } from '../../platform/logger';
 import type { Turn } from '../../platform/bot/turn';
 import type { UserIdentity } from '../../platform/identity';
 import { format, type Locale } from '../../platform/i18n';
-import type { CarePlan } from '../domain/carePlan';
-import type { AccessLogRequest, AccessLogView, PlanService } from '../domain/planService';
+import type { CarePlan, PlanSummary } from '../domain/carePlan';
+import type { AccessLogRequest, AccessLogView, PlanList, PlanService } from '../domain/planService';
 import { accessLogCard } from './accessLogView';
 import { planPayloadSchema } from './payloads';
 import type { PlanSection } from './cardModels';
@@ -27,8 +27,8 @@ export type PlanSectionSource = (plan: CarePlan, loc: Locale, viewerId: string) 
 export interface PlanListHooks {
   /** Runs before the user's plans are listed (e.g. store a plan whose guide ended just before a crash). */
   beforeList: Array<(user: UserIdentity) => Promise<unknown>>;
-  /** The latest meeting, summarised on the overview card. */
-  summary?: (plan: CarePlan, loc: Locale) => Promise<MeetingSummary | undefined>;
+  /** The latest meeting of each plan shown, by plan id, for its overview card: one call for the whole list. */
+  summaries?: (user: UserIdentity, plans: readonly (PlanSummary | CarePlan)[], loc: Locale) => Promise<ReadonlyMap<string, MeetingSummary>>;
   /** Sections of the plan card ("vis plan"), each folded or open as its source says. */
   sections: PlanSectionSource[];
 }
@@ -41,31 +41,36 @@ export class PlanHandlers {
     private readonly log?: Logger,
   ) {}
 
-  /** The cards for "mine planer" and, when there are more plans than shown, a line saying so. */
-  async myPlans(turn: Turn): Promise<Answer> {
-    const { plans, total } = await this.listed(turn);
-    return this.overview(turn, plans, total);
+  /**
+   * The cards for "mine planer" and, when there are more plans than shown, a
+   * line saying so; with the user's verified e-mail, the plans asking "is this
+   * you?" come back too (`offers`), from the same query.
+   */
+  async myPlans(turn: Turn, email?: string): Promise<Answer & Pick<PlanList, 'offers'>> {
+    const { plans, more, offers } = await this.listed(turn, email);
+    return { ...(await this.overview(turn, plans, more)), offers };
   }
 
-  /** The newest plans, each read audited once. */
-  async listed(turn: Turn): Promise<{ plans: CarePlan[]; total: number }> {
+  /** The newest plans, each a look (once per window). */
+  async listed(turn: Turn, email?: string): Promise<PlanList> {
     for (const hook of this.hooks.beforeList) await hook(turn.user);
-    return this.plans.listMine(turn.user, MAX_PLANS_SHOWN);
+    return this.plans.listMine(turn.user, { limit: MAX_PLANS_SHOWN, email });
   }
 
   /** The overview card of one plan as the acting user sees it. */
-  async overviewCard(turn: Turn, plan: CarePlan, notice = ''): Promise<AdaptiveCardJson> {
-    return planOverviewCard(plan, turn.loc, notice, await this.hooks.summary?.(plan, turn.loc), turn.user.userId);
+  async overviewCard(turn: Turn, plan: PlanSummary | CarePlan, notice = ''): Promise<AdaptiveCardJson> {
+    const meetings = await this.hooks.summaries?.(turn.user, [plan], turn.loc);
+    return planOverviewCard(plan, turn.loc, notice, meetings?.get(plan.id), turn.user.userId);
   }
 
-  /** One overview card per plan (or a notice that there are none). */
-  async overview(turn: Turn, plans: CarePlan[], total: number): Promise<Answer> {
+  /** One overview card per plan (or a notice that there are none); the meetings of all of them in one call. */
+  async overview(turn: Turn, plans: readonly PlanSummary[], more: boolean): Promise<Answer> {
     const { t } = turn.loc;
     if (plans.length === 0) return { attachments: [CardFactory.adaptiveCard(noticeCard(t.notices.noPlans))] };
-    const cards = await Promise.all(plans.map((p) => this.overviewCard(turn, p)));
+    const meetings = (await this.hooks.summaries?.(turn.user, plans, turn.loc)) ?? new Map<string, MeetingSummary>();
     return {
-      attachments: cards.map((c) => CardFactory.adaptiveCard(c)),
-      text: total > plans.length ? format(t.notices.morePlans, { n: plans.length }) : undefined,
+      attachments: plans.map((p) => CardFactory.adaptiveCard(planOverviewCard(p, turn.loc, '', meetings.get(p.id), turn.user.userId))),
+      text: more ? format(t.notices.morePlans, { n: plans.length }) : undefined,
     };
   }
 
@@ -73,7 +78,7 @@ export class PlanHandlers {
   async accessLogCommand(turn: Turn): Promise<Answer> {
     const r: AccessLogRequest = await this.plans.accessLogFor(turn.user);
     const { t } = turn.loc;
-    if (r.kind === 'choose') return { ...(await this.overview(turn, r.plans, r.plans.length)), text: t.accessLog.choose };
+    if (r.kind === 'choose') return { ...(await this.overview(turn, r.plans, false)), text: t.accessLog.choose };
     if (r.kind === 'noPlans') return { attachments: [CardFactory.adaptiveCard(noticeCard(t.notices.noPlans))] };
     return { attachments: [CardFactory.adaptiveCard(this.accessLogAnswer(turn, r))] };
   }

@@ -6,7 +6,7 @@ import type { Choice, ContactRow, Fact } from '../../platform/cards/models';
 import { inlineText, plainText } from '../../platform/cards/markdown';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { Locale, format, formatDate } from '../../platform/i18n';
-import { CarePlan, Citizen, Consent, Contact, INTERPRETER_LANGUAGES, LANGUAGES, SECTORS, canCallMeeting, canChange, nextStepOf } from '../domain/carePlan';
+import { CarePlan, Citizen, Consent, Contact, ContactSummary, INTERPRETER_LANGUAGES, LANGUAGES, PlanSummary, SECTORS, canCallMeeting, canChange, nextStepOf } from '../domain/carePlan';
 import { documentRecipients } from '../domain/planDocument';
 import { canEndPlan } from '../domain/lifecycle';
 import { canManageNetwork } from '../domain/teamsLink';
@@ -29,11 +29,11 @@ export const interpreterChoices = (loc: Locale): Choice[] => [
 export const interpreterNote = (c: Pick<Contact, 'interpreter'>, loc: Locale): string | undefined =>
   c.interpreter && `${loc.t.network.interpreterShort}: ${loc.t.enums.language[c.interpreter]}`;
 /** One line about a contact; e-mail and phone are on the contact's own card, to keep lists within 28 KB. */
-export function contactSummary(c: Contact, loc: Locale, withOrganisation: boolean): string {
+export function contactSummary(c: ContactSummary, loc: Locale, withOrganisation: boolean): string {
   return [c.role, withOrganisation ? c.organisation : undefined, loc.t.enums.sector[c.sector], interpreterNote(c, loc)].filter(Boolean).join(' · ');
 }
 /** " (dig)" after the user's own contact. */
-export function youSuffix(c: Contact, ownerId: string | undefined, loc: Locale): string {
+export function youSuffix(c: ContactSummary, ownerId: string | undefined, loc: Locale): string {
   return c.teamsUserId !== undefined && c.teamsUserId === ownerId ? ` (${loc.t.network.you})` : '';
 }
 /** The contacts as rows with a "you" mark; name and summary markdown-safe (the row is a TextBlock). */
@@ -45,7 +45,7 @@ export function contactRows(contacts: Contact[], ownerId: string | undefined, lo
 }
 
 /** The network as a markdown list, one line per contact (what they typed is escaped). */
-export function networkList(contacts: Contact[], loc: Locale, ownerId?: string): string {
+export function networkList(contacts: readonly ContactSummary[], loc: Locale, ownerId?: string): string {
   return contacts.map((c) => `- **${inlineText(c.name)}**${youSuffix(c, ownerId, loc)} – ${inlineText(contactSummary(c, loc, true))}`).join('\n');
 }
 /** The citizen's master data as facts (values markdown-safe: a date of birth must not become a list item). */
@@ -84,12 +84,15 @@ export interface MeetingSummary {
   upcoming?: boolean;
 }
 
+/** What the overview card shows of a plan: its summary (lists) or the whole plan (just created, just linked) will do. */
+export type PlanOverview = Omit<PlanSummary, 'hasOwnWords' | 'tenantId'>;
+
 /**
  * The overview of one plan as `viewerId` sees it: citizen, consent, network,
  * status, what is next, the latest meeting; the organiser's link undo and
  * "who has seen the plan" only for those allowed.
  */
-export function planOverviewCard(plan: CarePlan, loc: Locale, notice = '', meeting?: MeetingSummary, viewerId?: string): AdaptiveCardJson {
+export function planOverviewCard(plan: PlanOverview, loc: Locale, notice = '', meeting?: MeetingSummary, viewerId?: string): AdaptiveCardJson {
   const { t } = loc;
   const facts: Fact[] = [
     { title: t.plan.reference, value: plainText(plan.reference) },

@@ -256,13 +256,72 @@ export interface CarePlan {
   history?: PlanChange[];
 }
 
+/** A contact as lists and the overview card show it: no e-mail, phone or how to reach them (those are on the plan card). */
+export type ContactSummary = Pick<Contact, 'id' | 'name' | 'role' | 'organisation' | 'sector' | 'interpreter' | 'teamsUserId'>;
+
+/**
+ * What lists and the overview card show of a plan, read as a projection
+ * (src/plans/storage) rather than the whole plan: no address, no notes, no
+ * contact details, no history, and of the citizen's own words only whether
+ * there are any. The overview card renders from it; what it shows must be here.
+ */
+export interface PlanSummary {
+  id: string;
+  tenantId: string;
+  reference: string;
+  status: PlanStatus;
+  citizen: Pick<Citizen, 'name' | 'dateOfBirth' | 'housingUnit'>;
+  /** The citizen's dreams, wishes or needs are recorded (the words themselves are not read for a list). */
+  hasOwnWords: boolean;
+  consent: Pick<Consent, 'status' | 'method' | 'obtainedOn' | 'covers'> & { withdrawals?: Pick<ConsentWithdrawal, 'scopes' | 'method' | 'on'>[] };
+  closure?: Pick<PlanClosure, 'reason' | 'at'>;
+  eraseAfter?: string;
+  contacts: ContactSummary[];
+  memberIds: string[];
+  createdBy: Actor;
+  createdAt: string;
+}
+
+/** Drops the keys whose value is undefined (a stored document has none). */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The summary of a full plan: the same fields, in the same shape, as the repository's list projection. */
+export function summaryOf(plan: CarePlan): PlanSummary {
+  const { name, dateOfBirth, housingUnit } = plan.citizen;
+  const { status, method, obtainedOn, covers, withdrawals } = plan.consent;
+  return defined({
+    id: plan.id,
+    tenantId: plan.tenantId,
+    reference: plan.reference,
+    status: plan.status,
+    citizen: defined({ name, dateOfBirth, housingUnit }),
+    hasOwnWords: hasOwnWords(plan),
+    consent: defined({ status, method, obtainedOn, covers, withdrawals: withdrawals?.length ? withdrawals.map((w) => ({ scopes: w.scopes, method: w.method, on: w.on })) : undefined }),
+    closure: plan.closure && { reason: plan.closure.reason, at: plan.closure.at },
+    eraseAfter: plan.eraseAfter,
+    contacts: plan.contacts.map(({ id, name: n, role, organisation, sector, interpreter, teamsUserId }) => defined({ id, name: n, role, organisation, sector, interpreter, teamsUserId })),
+    memberIds: plan.memberIds,
+    createdBy: plan.createdBy,
+    createdAt: plan.createdAt,
+  });
+}
+
+/** Whether the citizen's own words (dreams, wishes or needs) are recorded; a summary carries the answer, a plan the words. */
+export function hasOwnWords(plan: { hasOwnWords: boolean } | { citizen: Pick<Citizen, 'dreams' | 'wishes' | 'needs'> }): boolean {
+  if ('hasOwnWords' in plan) return plan.hasOwnWords;
+  const { dreams, wishes, needs } = plan.citizen;
+  return !!(dreams || wishes || needs);
+}
+
 /** A plan is locked, read-only for everybody, once the citizen withdraws consent. */
-export function isLocked(plan: Pick<CarePlan, 'consent'>): boolean {
+export function isLocked(plan: { consent: Pick<Consent, 'status'> }): boolean {
   return plan.consent.status === 'withdrawn';
 }
 
 /** Why nothing may change on the plan any more: consent withdrawn, or closed; undefined while it is open. */
-export function lockReason(plan: Pick<CarePlan, 'consent' | 'status'>): 'withdrawn' | 'closed' | undefined {
+export function lockReason(plan: { consent: Pick<Consent, 'status'>; status: PlanStatus }): 'withdrawn' | 'closed' | undefined {
   if (isLocked(plan)) return 'withdrawn';
   return plan.status === 'closed' ? 'closed' : undefined;
 }
@@ -285,7 +344,7 @@ export function withdrawConsent(plan: CarePlan, by: Actor, now: Date): CarePlan 
 }
 
 /** A change to a plan is allowed only while it is open: not after consent was withdrawn, not once closed. */
-export function canChange(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
+export function canChange(plan: { consent: Pick<Consent, 'status'>; status: PlanStatus }): boolean {
   return lockReason(plan) === undefined;
 }
 
@@ -294,7 +353,7 @@ export function canChange(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
  * consent given, covering the network, and – for relatives – covering them too.
  * The creator, who obtained the consent, always may.
  */
-export function consentCovers(plan: Pick<CarePlan, 'consent' | 'createdBy'>, contact: Pick<Contact, 'sector' | 'teamsUserId'>): boolean {
+export function consentCovers(plan: Pick<CarePlan, 'createdBy'> & { consent: Pick<Consent, 'status' | 'covers'> }, contact: Pick<Contact, 'sector' | 'teamsUserId'>): boolean {
   if (contact.teamsUserId && contact.teamsUserId === plan.createdBy.userId) return true;
   const { status, covers } = plan.consent;
   // The citizen takes part in their own plan: nothing about them goes to a third party by inviting them.
@@ -328,7 +387,7 @@ export function mayShareWith(plan: Pick<CarePlan, 'consent' | 'createdBy' | 'sta
 }
 
 /** A coordination meeting can be called: the plan is open and the consent covers meetings with the network. */
-export function canCallMeeting(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
+export function canCallMeeting(plan: { consent: Pick<Consent, 'status' | 'covers'>; status: PlanStatus }): boolean {
   return canChange(plan) && plan.consent.covers.includes('coordinationMeetings') && plan.consent.covers.includes('shareWithNetwork');
 }
 
@@ -369,7 +428,7 @@ export function planReference(randomBytes: Uint8Array): string {
 export type NextStep = 'inviteToMeeting' | 'approveAtMeeting' | 'followUp' | 'none' | 'locked';
 
 /** What should happen next for the plan, shown on its overview card. */
-export function nextStepOf(plan: Pick<CarePlan, 'status' | 'consent'>): NextStep {
+export function nextStepOf(plan: { consent: Pick<Consent, 'status'>; status: PlanStatus }): NextStep {
   if (isLocked(plan)) return 'locked';
   switch (plan.status) {
     case 'draft':

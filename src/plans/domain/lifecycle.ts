@@ -72,7 +72,7 @@ export const closeInputSchema = z
 export type CloseInput = z.output<typeof closeInputSchema>;
 
 /** Only the organiser (the creator, until a coordinator exists) withdraws consent or closes the plan, and only while it is open. */
-export function canEndPlan(plan: Pick<CarePlan, 'consent' | 'status' | 'createdBy'>, userId: string): boolean {
+export function canEndPlan(plan: Pick<CarePlan, 'status' | 'createdBy'> & { consent: Pick<CarePlan['consent'], 'status'> }, userId: string): boolean {
   return canChange(plan) && canManageNetwork(plan, userId);
 }
 

@@ -6,7 +6,7 @@
  * was made. Pure: no I/O.
  */
 import { z } from 'zod';
-import { CarePlan, Contact, canChange, consentCovers, isCitizen, isMember } from './carePlan';
+import { CarePlan, Contact, PlanSummary, canChange, consentCovers, isCitizen, isMember } from './carePlan';
 import { canManageNetwork } from './teamsLink';
 
 /** Who a document link is for: the citizen (the organiser sends it through e-Boks) or one contact. */
@@ -59,7 +59,7 @@ export function recipientOf(id: string): DocumentRecipient {
  * After the consent is withdrawn or the plan is closed, every link answers
  * that it is gone, and no new link is made.
  */
-export function documentsAvailable(plan: Pick<CarePlan, 'consent' | 'status'>): boolean {
+export function documentsAvailable(plan: { consent: Pick<CarePlan['consent'], 'status'>; status: CarePlan['status'] }): boolean {
   return canChange(plan);
 }
 
@@ -90,7 +90,7 @@ export function documentAccess(plan: CarePlan, target: Pick<DocumentLinkTarget, 
  * contact outside Teams whom the consent covers (to send by secure mail).
  * Empty for anyone outside the network or when documents are not available.
  */
-export function documentRecipients(plan: CarePlan, userId: string): DocumentRecipient[] {
+export function documentRecipients(plan: Pick<PlanSummary, 'memberIds' | 'createdBy' | 'consent' | 'status' | 'contacts'>, userId: string): DocumentRecipient[] {
   if (!isMember(plan, userId) || !documentsAvailable(plan)) return [];
   const own = plan.contacts.find((c) => c.teamsUserId === userId);
   const out: DocumentRecipient[] = own && consentCovers(plan, own) ? [{ kind: 'contact', contactId: own.id }] : [];

@@ -4,7 +4,7 @@
  */
 import type { AuditEntry, DenialReason } from '../../platform/audit/audit';
 import { AuditTrail } from '../../platform/audit/auditTrail';
-import { CarePlan, Contact, isMember, lockReason } from './carePlan';
+import { CarePlan, Contact, PlanSummary, isMember, lockReason } from './carePlan';
 import { ACCESS_LOG_LIMIT, canReadAccessLog } from './accessLog';
 import { canManageNetwork, confirmTeamsLink, declineTeamsLink, offerTeamsLink, pendingLinksFor, undoTeamsLink } from './teamsLink';
 import type { Environment, UserIdentity } from '../../platform/identity';
@@ -26,7 +26,14 @@ export type AccessLog = { kind: 'ok'; plan: CarePlan; entries: AuditEntry[]; tot
 /** The access log, or why not: the user is in the network but not its coordinator, or not in it at all. */
 export type AccessLogView = AccessLog | { kind: 'notCoordinator' } | { kind: 'denied' };
 /** "adgangslog" without a plan: the one log the user may read, the plans to choose from, or why not. */
-export type AccessLogRequest = AccessLog | { kind: 'choose'; plans: CarePlan[] } | { kind: 'notCoordinator' } | { kind: 'noPlans' };
+export type AccessLogRequest = AccessLog | { kind: 'choose'; plans: PlanSummary[] } | { kind: 'notCoordinator' } | { kind: 'noPlans' };
+
+/** The plans a list shows, newest first; whether the user has more; the plans asking "is this you?" meanwhile. */
+export interface PlanList {
+  plans: PlanSummary[];
+  more: boolean;
+  offers: LinkOffer[];
+}
 
 /** Plans a user is asked to choose from at most (Teams shows 10 cards in a carousel). */
 const MAX_CHOICES = 10;
@@ -42,12 +49,27 @@ export class PlanService {
     this.trail = new AuditTrail(audit, env);
   }
 
-  /** The newest `limit` plans the user belongs to, and how many there are; each plan returned is a look (once per window). */
-  async listMine(user: UserIdentity, limit = Number.POSITIVE_INFINITY): Promise<{ plans: CarePlan[]; total: number }> {
-    const all = await this.memberPlans(user);
-    const plans = all.slice(0, limit);
+  /**
+   * The newest `limit` plans the user belongs to, read as summaries (what a
+   * list shows), and whether there are more; each plan returned is a look
+   * (once per window). With the user's verified e-mail (`email`) the same
+   * query finds the plans that list that address, and the user is asked
+   * about them (offerLinksByEmail); only when the list is cut, so that older
+   * ones may be missing, are those looked up on their own.
+   */
+  async listMine(user: UserIdentity, options: { limit: number; email?: string }): Promise<PlanList> {
+    const { limit, email } = options;
+    const rows = await this.plans.listForMember(user.tenantId, user.userId, { limit: limit + 1, email });
+    let offers: LinkOffer[] = [];
+    if (email) {
+      const waiting = rows.filter((p) => !isMember(p, user.userId)).map((p) => p.id);
+      const older = rows.length > limit ? await this.plans.findByUnlinkedEmail(user.tenantId, email) : [];
+      offers = await this.offer(user, email, [...new Set([...waiting, ...older])]);
+    }
+    // A plan found by the address is not theirs until they confirm: never shown, never a look.
+    const plans = rows.filter((p) => isMember(p, user.userId)).slice(0, limit);
     await Promise.all(plans.map((p) => this.trail.read(user, p.id, 'plan.read', 'plan', { via: 'list' })));
-    return { plans, total: all.length };
+    return { plans, more: rows.length > limit, offers };
   }
 
   /**
@@ -57,8 +79,13 @@ export class PlanService {
    * Nothing is linked until the user confirms (confirmLink).
    */
   async offerLinksByEmail(user: UserIdentity, email: string): Promise<LinkOffer[]> {
+    return this.offer(user, email, await this.plans.findByUnlinkedEmail(user.tenantId, email));
+  }
+
+  /** Marks the contacts of these plans listed with the address as waiting for the user (audited per plan); every open question. */
+  private async offer(user: UserIdentity, email: string, planIds: readonly string[]): Promise<LinkOffer[]> {
     const offers: LinkOffer[] = [];
-    for (const planId of await this.plans.findByUnlinkedEmail(user.tenantId, email)) {
+    for (const planId of planIds) {
       let offered = false;
       const plan = await this.plans.update(user.tenantId, planId, (p) => {
         const next = offerTeamsLink(p, email, user.userId, this.env.now());
@@ -158,16 +185,18 @@ export class PlanService {
    * shown is a look); otherwise a refusal on each of the user's plans.
    */
   async accessLogFor(user: UserIdentity): Promise<AccessLogRequest> {
-    const mine = await this.memberPlans(user);
-    if (mine.length === 0) return { kind: 'noPlans' };
-    const allowed = mine.filter((p) => canReadAccessLog(p, user.userId));
-    if (allowed.length === 1) return this.logOf(user, allowed[0]!);
+    // Only what is shown is read: the plans the user coordinates (summaries), the one log's plan in full.
+    const allowed = (await this.plans.listForMember(user.tenantId, user.userId, { limit: MAX_CHOICES, created: true }))
+      .filter((p) => canReadAccessLog(p, user.userId));
+    const only = allowed.length === 1 ? await this.plans.get(user.tenantId, allowed[0]!.id) : undefined;
+    if (only && canReadAccessLog(only, user.userId)) return this.logOf(user, only);
     if (allowed.length > 1) {
-      const plans = allowed.slice(0, MAX_CHOICES);
-      await Promise.all(plans.map((p) => this.trail.read(user, p.id, 'plan.read', 'plan', { via: 'accessLog' })));
-      return { kind: 'choose', plans };
+      await Promise.all(allowed.map((p) => this.trail.read(user, p.id, 'plan.read', 'plan', { via: 'accessLog' })));
+      return { kind: 'choose', plans: allowed };
     }
-    await Promise.all(mine.slice(0, MAX_CHOICES).map((p) => this.trail.refused(user, p.id, 'notCoordinator', 'accessLog')));
+    const mine = (await this.plans.listForMember(user.tenantId, user.userId, { limit: MAX_CHOICES })).filter((p) => isMember(p, user.userId));
+    if (mine.length === 0) return { kind: 'noPlans' };
+    await Promise.all(mine.map((p) => this.trail.refused(user, p.id, 'notCoordinator', 'accessLog')));
     return { kind: 'notCoordinator' };
   }
 
@@ -188,9 +217,6 @@ export class PlanService {
     return { kind: 'ok', plan, entries, total };
   }
 
-  private async memberPlans(user: UserIdentity): Promise<CarePlan[]> {
-    return (await this.plans.listForMember(user.tenantId, user.userId)).filter((p) => isMember(p, user.userId));
-  }
 
   /**
    * The plan with this reference (e.g. typed after "vis plan"), if the user is

@@ -1,12 +1,17 @@
 /** What the plans capability needs from storage (Cosmos in src/plans/storage). */
-import type { Actor, CarePlan } from './carePlan';
+import type { Actor, CarePlan, PlanSummary } from './carePlan';
 
 export interface PlanStore {
   /** Creates the plan; "exists" when a plan with this id is already there (an idempotent retry). */
   create(plan: CarePlan): Promise<'created' | 'exists'>;
   get(tenantId: string, planId: string): Promise<CarePlan | undefined>;
-  /** The plans whose network includes the user, newest first. */
-  listForMember(tenantId: string, userId: string): Promise<CarePlan[]>;
+  /**
+   * The newest `limit` plans whose network includes the user, as summaries,
+   * newest first. With `email`, also the plans that could link the user by that
+   * address (not yet theirs: the caller asks them or leaves them out). With
+   * `created`, only the plans the user created.
+   */
+  listForMember(tenantId: string, userId: string, options: { limit: number; email?: string; created?: boolean }): Promise<PlanSummary[]>;
   /**
    * Applies `change` to the current plan and stores it with the ETag it was read
    * at, re-reading and re-applying on a conflict: no update is ever lost.

@@ -49,15 +49,18 @@ export async function readOwned<T extends { tenantId: string }>(
  * wrote in between (IfMatch); on 412 it reads the newer version and applies
  * the change again, so no update is ever lost. `change` returns undefined to
  * leave the document as it is. Undefined when there is no such document.
+ * `known` (a document and the ETag it was just read with) spares the first read.
  */
 export async function updateWithEtag<T extends { id: string; tenantId: string }>(
   container: Container,
   id: string,
   tenantId: string,
   change: (current: T) => T | undefined,
+  known?: { doc: T; etag: string },
 ): Promise<{ before: T; after: T } | undefined> {
   for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-    const found = await readOwned<T>(container, id, tenantId, tenantId);
+    // A document the caller has just read saves the first read; a 412 sends us to the stored one.
+    const found = attempt === 0 && known ? known : await readOwned<T>(container, id, tenantId, tenantId);
     if (!found) return undefined;
     const next = change(found.doc);
     if (!next) return { before: found.doc, after: found.doc };

@@ -169,6 +169,25 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
     assert.match(textOf(failed), /Ole Bostøtte/);
   });
 
+  const overviewText = async () =>
+    textOf(cardsOf((await bot.say(NINA, 'mine planer')).filter((x) => x.conversationId === `a:personal-${NINA.aadObjectId}`))[0]);
+
+  it('the plan’s overview counts the invitations as sent once Ole’s is queued and the mother’s mail confirmed', async () => {
+    await click(bot, NINA, 'meeting', await schedule(), 'manualSent');
+    await waitFor('Ole’s invitation', () => invitationTo(OLE));
+    assert.match(await overviewText(), /Tjekliste: før 4\/4/);
+  });
+
+  it('the plan’s overview does not count an invitation Teams finally refused as sent', async () => {
+    bot.connector.refused.add(`a:personal-${OLE.aadObjectId}`);
+    const organiser = await schedule();
+    await waitFor('the failure on the organiser’s card', () =>
+      cardsOf(bot.connector.sent.filter((x) => x.method === 'PUT')).find((c) => /Kunne ikke leveres/.test(textOf(c))),
+    );
+    await click(bot, NINA, 'meeting', organiser, 'manualSent');
+    assert.match(await overviewText(), /Tjekliste: før 3\/4/);
+  });
+
   it('an apology with a reason far over any limit keeps Ole’s card, says nothing was saved', async () => {
     await schedule();
     const invitation = await waitFor('invitation', () => invitationTo(OLE));
@@ -239,7 +258,7 @@ describe('coordination meeting through the bot (several users, real Cosmos and o
   async function planChanger(): Promise<(change: (plan: CarePlan) => CarePlan) => Promise<void>> {
     const plans = new CosmosPlanStore(bot.bot!.store.containers.plans!);
     // Read from the store: once a meeting is called, the overview card opens it instead of offering "prepare".
-    const [plan] = await plans.listForMember(NINA.tenantId, NINA.aadObjectId);
+    const [plan] = await plans.listForMember(NINA.tenantId, NINA.aadObjectId, { limit: 10 });
     const planId = plan!.id;
     return async (change) => assert.ok(await plans.update(NINA.tenantId, planId, change), 'the plan was changed');
   }

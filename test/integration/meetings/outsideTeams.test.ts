@@ -205,7 +205,8 @@ describe('people outside Teams and the meeting’s confirmations, through the bo
 
   it('the plan keeps the citizen’s interpreter and way to reach him', async () => {
     const plans = new CosmosPlanStore(bot.bot!.store.containers.plans!);
-    const [plan] = await plans.listForMember(NINA.tenantId, NINA.aadObjectId);
+    const [listed] = await plans.listForMember(NINA.tenantId, NINA.aadObjectId, { limit: 10 });
+    const plan = await plans.get(NINA.tenantId, listed!.id);
     const citizen = plan!.contacts.find((c) => c.sector === 'citizen')!;
     assert.deepEqual([citizen.interpreter, citizen.reachVia, citizen.teamsUserId], ['so', 'Via bostøtten efter kl. 10', undefined]);
     assert.equal(plan!.contacts.find((c) => c.name === 'Mor Jensen')!.interpreter, undefined);

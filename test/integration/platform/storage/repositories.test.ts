@@ -63,9 +63,9 @@ describe('Cosmos repositories (real client, embedded server)', function () {
     await plans.create(plan('p-b', 't2', ['u2'], '2026-11-03T00:00:00.000Z'));
     await plans.create(plan('p-c', 't3', ['u1']));
     assert.equal(await plans.get('t3', 'p-a'), undefined);
-    assert.deepEqual((await plans.listForMember('t2', 'u1')).map((p) => p.id), ['p-a']);
-    assert.deepEqual((await plans.listForMember('t2', 'u2')).map((p) => p.id), ['p-b', 'p-a']);
-    assert.deepEqual((await plans.listForMember('t3', 'u2')).map((p) => p.id), []);
+    assert.deepEqual((await plans.listForMember('t2', 'u1', { limit: 10 })).map((p) => p.id), ['p-a']);
+    assert.deepEqual((await plans.listForMember('t2', 'u2', { limit: 10 })).map((p) => p.id), ['p-b', 'p-a']);
+    assert.deepEqual((await plans.listForMember('t3', 'u2', { limit: 10 })).map((p) => p.id), []);
   });
 
   it('loses no update when 12 writers change the same plan at once (ETag + retry on 412)', async () => {

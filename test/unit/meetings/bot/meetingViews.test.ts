@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { checklistCard, invitationCard, invitationText, meetingScheduleCard, meetingSummary, organiserCard } from '../../../../src/meetings/bot/meetingViews';
 import { planOverviewCard } from '../../../../src/plans/bot/planViews';
-import type { CarePlan } from '../../../../src/plans/domain/carePlan';
+import { summaryOf, type CarePlan } from '../../../../src/plans/domain/carePlan';
 import { CoordinationMeeting, answerInvitation, cancelMeeting, scheduleInputSchema, scheduleMeeting } from '../../../../src/meetings/domain/meeting';
 import { localeOf } from '../../../../src/platform/i18n';
-import { T0, ownerActor, planWithTeamsNetwork } from '../../fixtures';
+import { OWNER, T0, ownerActor, planWithTeamsNetwork } from '../../fixtures';
 import { cardProblems, visibleTexts } from '../../platform/cards/adaptiveCardCheck';
 import type { IcsLinkTarget } from '../../../../src/meetings/domain/invitationFile';
 import type { Fact } from '../../../../src/platform/cards/models';
@@ -34,7 +34,8 @@ for (const tag of ['da-DK', 'en-US', 'sv-SE']) {
       ['invitation with errors', () => invitationCard(plan(), meeting(), plan().contacts[1]!, meeting().invitations[1]!, loc, { errors: { email: 'invalidEmail' }, fields: { name: 'X', email: 'nope' } })],
       ['invitation, cancelled', () => invitationCard(plan(), cancelMeeting(meeting(), NOW), plan().contacts[1]!, meeting().invitations[1]!, loc)],
       ['checklist', () => checklistCard(plan(), meeting(), 1, loc)],
-      ['plan overview with meeting', () => planOverviewCard(plan(), loc, '', meetingSummary(plan(), meeting(), 1, loc, NOW))],
+      ['plan overview with meeting', () => planOverviewCard(plan(), loc, '', meetingSummary(plan(), meeting(), loc, NOW))],
+      ['plan overview from the list projection, with meeting', () => planOverviewCard(summaryOf(plan()), loc, '', meetingSummary(summaryOf(plan()), meeting(), loc, NOW), OWNER.userId)],
     ];
     for (const [label, make] of cards) {
       it(`${label}: a valid Adaptive Card 1.5, fully expanded, under 28 KB`, () => {
@@ -193,7 +194,7 @@ describe('meeting cards escape what people typed (Teams renders markdown in Text
   it('a date at the start of a fact or line never becomes a list: the time, the checklist, the plan overview', () => {
     const m = evilMeeting();
     const when = (card: unknown) => markdownTexts(card).filter((t) => /^\d/.test(t));
-    for (const card of [organiser(), checklistCard(evil(), m, 0, loc), planOverviewCard(evil(), loc, '', meetingSummary(evil(), m, 0, loc, NOW))]) {
+    for (const card of [organiser(), checklistCard(evil(), m, 0, loc), planOverviewCard(evil(), loc, '', meetingSummary(evil(), m, loc, NOW))]) {
       assert.deepEqual(cardProblems(card), []);
       for (const t of when(card)) assert.match(t, /^\d+\.\u00A0|^\d+\/\d+|^\d+ /, t);
       assert.ok(when(card).some((t) => t.startsWith(`14.${NBSP}apr`)), 'the meeting’s date is there, escaped');

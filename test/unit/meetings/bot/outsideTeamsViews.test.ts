@@ -86,7 +86,7 @@ for (const tag of ['da-DK', 'en-GB', 'sv-SE']) {
       ['invitation, apology too long', () => invitationCard(plan(), meeting(), plan().contacts[1]!, meeting().invitations[1]!, loc, { errors: { reason: 'max:500:612' }, fields: { reason: 'r'.repeat(612) } })],
       ['meeting already called', () => meetingExistsCard(plan(), meeting(), loc)],
       ['schedule, viewer in London', () => meetingScheduleCard(plan(), localeOf(tag, 'Europe/London'), { now: NOW, formId: '11111111-1111-4111-8111-111111111111', onlineMeetingsAvailable: true })],
-      ['overview, meeting called', () => planOverviewCard(plan(), loc, '', meetingSummary(plan(), meeting(), 1, loc, NOW))],
+      ['overview, meeting called', () => planOverviewCard(plan(), loc, '', meetingSummary(plan(), meeting(), loc, NOW))],
     ];
     for (const [label, make] of scenarios) {
       it(`${label}: a valid Adaptive Card 1.5, fully expanded, under 28 KB`, () => {
@@ -203,12 +203,12 @@ for (const tag of ['da-DK', 'en-GB', 'sv-SE']) {
     });
 
     it('the overview says the meeting is called (with its date) and opens it instead of calling a second one', () => {
-      const summary = meetingSummary(plan(), meeting(), 1, loc, NOW);
+      const summary = meetingSummary(plan(), meeting(), loc, NOW);
       const card = planOverviewCard(plan(), loc, '', summary);
       assert.ok(visibleTexts(card).some((x) => x.startsWith(t.meeting.nextStepCalled.split('{when}')[0]!) && x.includes('2026')));
       assert.ok(!executeActions(card).some((a) => a.data.action === 'prepare'), 'no second "Indkald til møde"');
       assert.ok(executeActions(card).some((a) => a.data.action === 'organiserView'));
-      const held = planOverviewCard(plan(), loc, '', meetingSummary(plan(), meeting(), 1, loc, new Date('2026-04-15T09:00:00Z')));
+      const held = planOverviewCard(plan(), loc, '', meetingSummary(plan(), meeting(), loc, new Date('2026-04-15T09:00:00Z')));
       assert.ok(visibleTexts(held).some((x) => x.startsWith(t.meeting.nextStepHeld.split('{date}')[0]!)));
       assert.ok(executeActions(held).some((a) => a.data.action === 'prepare'), 'after it was held the next one can be called');
     });

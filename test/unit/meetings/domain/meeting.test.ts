@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CarePlan, unlinkedEmailsOf } from '../../../../src/plans/domain/carePlan';
+import { CarePlan, summaryOf, unlinkedEmailsOf } from '../../../../src/plans/domain/carePlan';
 import { confirmTeamsLink, offerTeamsLink } from '../../../../src/plans/domain/teamsLink';
 import { ALL_CHECKLIST_KEYS, checklistOf, openItems, toggleChecklistItem } from '../../../../src/meetings/domain/checklist';
 import {
@@ -8,10 +8,13 @@ import {
   answerInvitation,
   cancelMeeting,
   confirmManualSent,
+  meetingThatMatters,
+  recordNotDelivered,
   rescheduleMeeting,
   scheduleInputSchema,
   scheduleMeeting,
   tally,
+  teamsInvitationsUnderway,
 } from '../../../../src/meetings/domain/meeting';
 import { OWNER, T0, ownerActor, planWithTeamsNetwork, samplePlan } from '../../fixtures';
 
@@ -164,6 +167,42 @@ describe('domain/checklist', () => {
     assert.equal(checklistOf('during', plan(), m, 0).done, 1);
     assert.deepEqual(openItems(checklistOf('after', plan(), m, 0)), ['reviewWithCitizen', 'planSentToAll', 'followUpMeeting']);
     assert.equal(new Set(ALL_CHECKLIST_KEYS).size, ALL_CHECKLIST_KEYS.length);
+  });
+});
+
+describe('domain/meeting: what lists show without asking the outbox', () => {
+  // planWithTeamsNetwork: the organiser and a colleague in Teams, the mother by secure mail.
+  const colleague = () => plan().contacts[1]!.id;
+
+  it('the meeting that matters is a scheduled one before a cancelled one, then the newest called', () => {
+    const at = (createdAt: string, status: 'scheduled' | 'cancelled') => ({ ...scheduled(), id: createdAt, createdAt, status });
+    assert.equal(meetingThatMatters([at('2026-01-01', 'scheduled'), at('2026-02-01', 'cancelled')])?.id, '2026-01-01');
+    assert.equal(meetingThatMatters([at('2026-01-01', 'scheduled'), at('2026-02-01', 'scheduled')])?.id, '2026-02-01');
+    assert.equal(meetingThatMatters([]), undefined);
+  });
+
+  it('a Teams invitation counts as on its way (queued in the outbox) unless the meeting records that it finally failed', () => {
+    const m = scheduled();
+    assert.equal(teamsInvitationsUnderway(m), 1, 'the colleague; the organiser is not invited by message');
+    const failed = recordNotDelivered(m, 0, colleague(), NOW)!;
+    assert.equal(failed.invitations[1]!.notDelivered, true);
+    assert.equal(teamsInvitationsUnderway(failed), 0);
+    const before = (meeting: CoordinationMeeting) => openItems(checklistOf('before', summaryOf(plan()), confirmManualSent(meeting, 'relative-1', NOW)!, teamsInvitationsUnderway(meeting)));
+    assert.deepEqual(before(m), [], 'all sent: the colleague’s is queued, the mother’s confirmed');
+    assert.deepEqual(before(failed), ['invitationsSent'], 'the overview does not claim an invitation that failed');
+  });
+
+  it('records a failure only for the current sequence, a Teams invitation, and once', () => {
+    const m = scheduled();
+    assert.equal(recordNotDelivered(m, 1, colleague(), NOW), undefined, 'an old notice changes nothing');
+    assert.equal(recordNotDelivered(m, 0, 'relative-1', NOW), undefined, 'a secure-mail invitation is not a Teams notice');
+    assert.equal(recordNotDelivered(recordNotDelivered(m, 0, colleague(), NOW)!, 0, colleague(), NOW), undefined, 'once');
+  });
+
+  it('a new time or a cancellation is a new notice: an old failure is dropped', () => {
+    const failed = recordNotDelivered(scheduled(), 0, colleague(), NOW)!;
+    assert.equal(rescheduleMeeting(failed, new Date('2026-04-15T08:00:00Z'), 60, NOW).invitations[1]!.notDelivered, undefined);
+    assert.equal(cancelMeeting(failed, NOW).invitations[1]!.notDelivered, undefined);
   });
 });
 

@@ -130,7 +130,7 @@ for (const [language, tag] of LOCALES) {
       ['a contact, every field at its maximum', () => contactEditCard(fullPlan(), fullPlan().contacts[4], OWNER.userId, loc, { now: NOW })],
       ['the network', () => networkCard(networkPlan(), OWNER.userId, loc, t.planCard.unchanged)],
       ['the network, 30 contacts at maximum length', () => networkCard(fullPlan(), OWNER.userId, loc)],
-      ['which plan?', () => planPickCard([samplePlan(), networkPlan()], 12, loc)],
+      ['which plan?', () => planPickCard([samplePlan(), networkPlan()], true, loc)],
     ];
     for (const [name, make] of scenarios) {
       describe(name, () => {
