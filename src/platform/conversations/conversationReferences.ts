@@ -95,19 +95,47 @@ export function toConversationReference(ref: PersonalReference): Partial<Convers
 
 const MAX_WRITE_ATTEMPTS = 5;
 
+/**
+ * How long a reference this process stored or found stored is trusted without
+ * a read, so that an activity in an unchanged chat costs no Cosmos request.
+ * Only another instance can change the stored one meanwhile, and only to what
+ * a newer activity of the same user said; this bounds how long an older one
+ * coming back (a locale switched back) may go unwritten.
+ */
+export const CONFIRMED_REFERENCE_TTL_MS = 10 * 60_000;
+const CONFIRMED_MAX_USERS = 10_000;
+
 /** Personal conversation references in Cosmos (container `conversations`). */
 export class ConversationReferenceStore {
-  constructor(private readonly container: Container) {}
+  /** Recently confirmed references by tenant/user, oldest first. */
+  private readonly confirmed = new Map<string, { reference: PersonalReference; at: number }>();
+
+  constructor(
+    private readonly container: Container,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** The user's stored reference, or undefined. */
   async get(tenantId: string, userAadId: string): Promise<PersonalReference | undefined> {
     return (await this.read(tenantId, userAadId))?.doc?.reference;
   }
 
-  /** Remembers the reference of an activity: "ignored" unless it is a Teams personal chat with a user. */
+  /**
+   * Remembers the reference of an activity: "ignored" unless it is a Teams
+   * personal chat with a user; "unchanged" without a read when this process
+   * confirmed the same reference lately (CONFIRMED_REFERENCE_TTL_MS).
+   */
   async rememberFrom(activity: unknown): Promise<'created' | 'updated' | 'unchanged' | 'ignored'> {
     const ref = personalReferenceOf(activity);
-    return ref ? this.save(ref) : 'ignored';
+    if (!ref) return 'ignored';
+    const key = `${ref.conversation.tenantId}/${ref.user.aadObjectId}`;
+    const seen = this.confirmed.get(key);
+    if (seen && this.clock() - seen.at < CONFIRMED_REFERENCE_TTL_MS && isDeepStrictEqual(seen.reference, ref)) return 'unchanged';
+    const result = await this.save(ref);
+    this.confirmed.delete(key);
+    this.confirmed.set(key, { reference: ref, at: this.clock() });
+    if (this.confirmed.size > CONFIRMED_MAX_USERS) this.confirmed.delete(this.confirmed.keys().next().value!);
+    return result;
   }
 
   /** Stores the reference unless the stored one is equal; ETag-guarded, re-read on a conflict. */

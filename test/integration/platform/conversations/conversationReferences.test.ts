@@ -8,10 +8,11 @@ import { CosmosClient, type Container } from '@azure/cosmos';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { silentLogger } from '../../../../src/platform/logger';
 import {
-  ConnectorConversationCreator, ConversationDirectory, ConversationReferenceStore, ConversationUnavailableError,
+  CONFIRMED_REFERENCE_TTL_MS, ConnectorConversationCreator, ConversationDirectory, ConversationReferenceStore, ConversationUnavailableError,
 } from '../../../../src/platform/conversations/conversationReferences';
 import { ensureContainers } from '../../../../src/platform/storage/containers';
 import { EmbeddedCosmos, startEmbeddedCosmos } from '../../../../src/platform/storage/embedded/embeddedCosmos';
+import { CosmosRequestLog } from '../../../support/cosmosRequests';
 import { FakeConversationConnector } from '../../../support/fakeConversationConnector';
 
 const TENANT = '72f988bf-0000-4000-8000-000000000001';
@@ -70,6 +71,31 @@ describe('conversation references (real client, embedded server)', function () {
     assert.deepEqual(ref?.user, { id: `29:${NINA}`, aadObjectId: NINA });
     const { resource } = await container.item(NINA, TENANT).read();
     assert.doesNotMatch(JSON.stringify(resource), /Nina|Samspil|mine planer|act-/, 'ids only: no names, text or activity ids');
+  });
+
+  it('an unchanged chat asks Cosmos nothing for a while; a changed one, or one after the while, is read again', async () => {
+    let now = 1_000_000;
+    const timed = new ConversationReferenceStore(container, () => now);
+    const log = new CosmosRequestLog().start();
+    try {
+      assert.equal(await timed.rememberFrom(personalMessage(NINA)), 'created');
+      log.background.splice(0);
+      assert.equal(await timed.rememberFrom({ ...personalMessage(NINA), text: 'hjælp' }), 'unchanged');
+      now += CONFIRMED_REFERENCE_TTL_MS - 1;
+      assert.equal(await timed.rememberFrom(personalMessage(NINA)), 'unchanged');
+      assert.equal(log.background.length, 0, 'no request for a chat confirmed lately');
+      assert.equal(await timed.rememberFrom(personalMessage(NINA, { locale: 'en-GB' })), 'updated');
+      assert.deepEqual(log.background.map((r) => r.kind), ['read', 'write'], 'a changed reference is read and written');
+      log.background.splice(0);
+      now += CONFIRMED_REFERENCE_TTL_MS;
+      // Meanwhile another instance stored a newer reference: after the while, this one is checked again.
+      await container.item(NINA, TENANT).delete();
+      log.background.splice(0);
+      assert.equal(await timed.rememberFrom(personalMessage(NINA, { locale: 'en-GB' })), 'created');
+      assert.deepEqual(log.background.map((r) => r.kind), ['read', 'write']);
+    } finally {
+      log.stop();
+    }
   });
 
   it('ignores activities that are not a user’s Teams personal chat', async () => {
