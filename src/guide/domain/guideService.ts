@@ -22,11 +22,25 @@ export type GuideOutcome =
   | { kind: 'denied' };
 
 const MAX_ATTEMPTS = 5;
+/**
+ * How long a user found with no plan left pending is not asked again. Such a
+ * plan comes from a create that failed half-way: in this process that forgets
+ * the user at once (see act), a crashed process forgets everything, so only a
+ * failure on another instance can go unhealed this long (a click on the guide
+ * card still heals it at once).
+ */
+export const PENDING_CHECK_TTL_MS = 10 * 60_000;
+const PENDING_CHECK_MAX_USERS = 10_000;
+
 /** "Create" is only possible on the review step. */
 const CREATED_DETAILS = { step: 'review', action: 'create' };
 
 export class GuideService {
   private readonly trail: AuditTrail;
+  /** Users found without a pending plan, with when (ms), oldest first. */
+  private readonly noPending = new Map<string, number>();
+  /** Counts creates begun in this process: a check that overlapped one proves nothing. */
+  private creates = 0;
 
   constructor(
     private readonly drafts: DraftStore,
@@ -86,7 +100,7 @@ export class GuideService {
         await this.trail.refused(user, draftId, found ? 'notOwner' : 'notFound', 'guide', { action: action.type });
         return { kind: 'denied' };
       }
-      const draft = found.value.pendingPlan ? await this.completePlan(found.value) : found.value;
+      const draft = found.value.pendingPlan ? (await this.completePlan(found.value)).draft : found.value;
       const result = draft.revision !== revision || isFinished(draft) ? ({ kind: 'notAllowedHere' } as const) : applyGuideAction(draft, action, this.env);
       if (result.kind === 'notAllowedHere') {
         // An old card, or a button of another step: nothing changed.
@@ -95,12 +109,18 @@ export class GuideService {
       }
       // Invalid input changed nothing and refused nothing: the form comes back with what was typed, and no entry.
       if (result.kind === 'invalid') return { kind: 'invalid', draft, errors: result.errors, fields: result.fields, contactId: result.contactId };
+      // A create under way: until it has finished, this user may have a pending plan again.
+      if (result.draft.pendingPlan) {
+        this.creates++;
+        this.noPending.delete(userKey(user));
+      }
       // Win the draft first (ETag): a concurrent Back, Cancel or second Create then sees a stale card.
       if ((await this.drafts.replace(result.draft, found.etag)) === 'conflict') continue;
       let plan: CarePlan | undefined;
       if (result.draft.pendingPlan) {
-        await this.completePlan(result.draft);
-        plan = await this.plans.get(user.tenantId, result.draft.pendingPlan.id);
+        // Stored just now: the plan in hand is the stored one. Stored earlier (a retry): read what is there.
+        const { created } = await this.completePlan(result.draft);
+        plan = created ? result.draft.pendingPlan : await this.plans.get(user.tenantId, result.draft.pendingPlan.id);
       }
       // Keyed by the revision the step made: one entry per change, whoever retries.
       await this.trail.changed(user, draftId, auditActionFor(action, result.draft), { step: draft.step, action: action.type }, {
@@ -113,19 +133,31 @@ export class GuideService {
     throw new Error('guide update kept conflicting');
   }
 
-  /** Stores plans whose guide ended but whose plan was not stored yet (a crash in between). */
+  /**
+   * Stores plans whose guide ended but whose plan was not stored yet (a crash
+   * in between). Asks the store at most every PENDING_CHECK_TTL_MS per user.
+   */
   async completePending(user: UserIdentity): Promise<void> {
+    const key = userKey(user);
+    const now = this.env.now().getTime();
+    const checked = this.noPending.get(key);
+    if (checked !== undefined && now - checked < PENDING_CHECK_TTL_MS) return;
+    const creates = this.creates;
     for (const draft of await this.drafts.listPending(user.tenantId, user.userId)) await this.completePlan(draft);
+    this.noPending.delete(key);
+    if (creates !== this.creates) return;
+    this.noPending.set(key, now);
+    if (this.noPending.size > PENDING_CHECK_MAX_USERS) this.noPending.delete(this.noPending.keys().next().value!);
   }
 
   /**
    * Stores the draft's pending plan (idempotent: the plan id is the draft id)
    * and then drops it from the draft, so the plan is the only copy.
    */
-  private async completePlan(draft: GuideDraft): Promise<GuideDraft> {
+  private async completePlan(draft: GuideDraft): Promise<{ draft: GuideDraft; created: boolean }> {
     const pending = draft.pendingPlan;
-    if (!pending) return draft;
-    await this.plans.create(pending);
+    if (!pending) return { draft, created: false };
+    const created = (await this.plans.create(pending)) === 'created';
     // The same entry the click that ended the guide writes (same key): a crash before it was written is healed here, once.
     await this.trail.changed({ tenantId: draft.tenantId, userId: draft.owner.userId }, draft.id, 'plan.created', CREATED_DETAILS, {
       key: [String(draft.revision)],
@@ -138,7 +170,7 @@ export class GuideService {
       const { pendingPlan: _drop, ...withoutPlan } = current.value;
       if ((await this.drafts.replace(withoutPlan, current.etag)) === 'replaced') break;
     }
-    return rest;
+    return { draft: rest, created };
   }
 
   /** The user's guide as it is now, compared with the card's revision; nothing is recorded here. */
@@ -149,10 +181,12 @@ export class GuideService {
   ): Promise<{ kind: 'ok' | 'stale'; draft: GuideDraft } | { kind: 'denied'; reason: DenialReason }> {
     const found = await this.drafts.get(user.tenantId, draftId);
     if (!found || found.value.owner.userId !== user.userId) return { kind: 'denied', reason: found ? 'notOwner' : 'notFound' };
-    const draft = found.value.pendingPlan ? await this.completePlan(found.value) : found.value;
+    const draft = found.value.pendingPlan ? (await this.completePlan(found.value)).draft : found.value;
     return { kind: draft.revision !== revision || isFinished(draft) ? 'stale' : 'ok', draft };
   }
 }
+
+const userKey = (user: UserIdentity): string => `${user.tenantId}/${user.userId}`;
 
 function auditActionFor(action: GuideAction, after: GuideDraft) {
   if (after.endReason === 'created') return 'plan.created' as const;

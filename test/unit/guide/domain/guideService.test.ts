@@ -2,7 +2,7 @@ import type { CarePlan } from '../../../../src/plans/domain/carePlan';
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { GuideAction, GuideDraft, applyGuideAction } from '../../../../src/guide/domain/guide';
-import { GuideOutcome, GuideService } from '../../../../src/guide/domain/guideService';
+import { GuideOutcome, GuideService, PENDING_CHECK_TTL_MS } from '../../../../src/guide/domain/guideService';
 import type { UserIdentity } from '../../../../src/platform/identity';
 import { OTHER_USER, OWNER, consentFields, contactFields, draftAt, masterDataFields, testEnvironment, uuidOf } from '../../fixtures';
 import { InMemoryAuditLog, InMemoryDraftStore, InMemoryPlanStore } from '../../fakes';
@@ -297,6 +297,26 @@ describe('domain/GuideService', () => {
       await s.service.completePending(OWNER);
       assert.equal(s.plans.all().length, 1);
       assert.equal(s.drafts.peek(OWNER.tenantId, draft.id)!.pendingPlan, undefined);
+    });
+
+    it('asks the store for pending plans once a while per user, and again at once after a create began here', async () => {
+      const s = setup();
+      const listPending = sinon.spy(s.drafts, 'listPending');
+      await s.service.completePending(OWNER);
+      await s.service.completePending(OWNER);
+      assert.equal(listPending.callCount, 1, 'checked lately: no second query');
+      await s.service.completePending(OTHER_USER);
+      assert.equal(listPending.callCount, 2, 'per user');
+      // A create that fails half-way leaves a pending plan: the next list heals it, whatever was checked before.
+      const draft = seed(s, 'review');
+      sinon.stub(s.plans, 'create').onFirstCall().rejects(new Error('Cosmos unavailable')).callThrough();
+      await assert.rejects(s.service.act(OWNER, draft.id, draft.revision, { type: 'create' }));
+      await s.service.completePending(OWNER);
+      assert.equal(listPending.callCount, 3);
+      assert.equal(s.plans.all().length, 1, 'healed');
+      s.env.advance(PENDING_CHECK_TTL_MS);
+      await s.service.completePending(OWNER);
+      assert.equal(listPending.callCount, 4, 'and again after the while (a failure on another instance)');
     });
 
     it('when the plan was already stored by an earlier attempt, the card shows the stored plan (same reference)', async () => {
