@@ -77,12 +77,13 @@ export class InvitationService {
     if (locked) return this.refuse(user, found.plan.id, 'locked', target, { kind: 'locked', reason: locked });
     if (found.meeting.status === 'cancelled') return this.refuse(user, found.plan.id, 'cancelled', target, { kind: 'cancelled' });
     const state: { result: 'answered' | 'same' | 'stale' | 'cancelled' } = { result: 'stale' };
+    // The meeting was just read with its ETag: the conditional write starts from it (a 412 reads again).
     const updated = await this.meetings.update(user.tenantId, meetingId, (m) => {
       const r = answerInvitation(m, contactId, sequence, answer, this.env.now());
       const before = invitationOf(m, contactId);
       state.result = r.kind === 'ok' ? (before && sameAnswer(before, r.invitation) ? 'same' : 'answered') : r.kind === 'cancelled' ? 'cancelled' : 'stale';
       return state.result === 'answered' && r.kind === 'ok' ? r.meeting : undefined;
-    });
+    }, found.read);
     if (!updated) return this.refuse(user, meetingId, 'notFound', target, { kind: 'denied' });
     const outcome = (kind: 'ok' | 'stale') => ({ kind, plan: found.plan, meeting: updated.after, contact: found.contact, invitation: invitationOf(updated.after, contactId)! });
     if (state.result === 'cancelled') return this.refuse(user, found.plan.id, 'cancelled', target, { kind: 'cancelled' });
@@ -138,13 +139,14 @@ export class InvitationService {
    * such as a card refresh, every time for an attempted answer).
    */
   private async own(user: UserIdentity, meetingId: string, contactId: string, purpose: 'look' | 'change') {
-    const meeting = await this.meetings.get(user.tenantId, meetingId);
+    const read = await this.meetings.read(user.tenantId, meetingId);
+    const meeting = read?.value;
     const plan = meeting && (await this.plans.get(user.tenantId, meeting.planId));
     const contact = plan?.contacts.find((c) => c.id === contactId);
     const invitation = meeting && invitationOf(meeting, contactId);
     const theirs = meeting && plan && contact && invitation && contact.teamsUserId === user.userId;
     // Still in the network: the consent covers them (a withdrawal removes them, see plans/domain/lifecycle.ts).
-    if (theirs && isMember(plan, user.userId)) return { kind: 'ok' as const, plan, meeting, contact, invitation };
+    if (read && theirs && isMember(plan, user.userId)) return { kind: 'ok' as const, plan, meeting, contact, invitation, read };
     const reason: DenialReason = !plan ? 'notFound' : isMember(plan, user.userId) ? 'notInvited' : 'notMember';
     const target = `invitation:${meetingId}:${contactId}`;
     if (purpose === 'look') await this.trail.refusedRead(user, plan?.id ?? meetingId, reason, target);
