@@ -1,0 +1,113 @@
+/**
+ * What an action costs in Cosmos, counted at the activity level: every HTTP
+ * request the bot makes to the (embedded) Cosmos server while it handles one
+ * activity (test/support/cosmosRequests.ts). A list that went back to reading
+ * every plan, or to one query per plan shown, fails here, not only in the bench.
+ *
+ * "Round trips" leave out the query-plan request @azure/cosmos sends beside
+ * every query, at the same time (see summarise()): the requests are listed in
+ * full in the failure message.
+ */
+import { strict as assert } from 'node:assert';
+import { CosmosPlanStore } from '../../../../src/plans/storage/planRepository';
+import { CosmosRequest, CosmosRequestLog, summarise } from '../../../support/cosmosRequests';
+import type { SentActivity } from '../../../support/fakeConnector';
+import { NINA, OLE, TestBot, actionData, cardsOf, textOf, walkGuide } from '../../../support/testBot';
+import { samplePlan, uuidOf } from '../../../unit/fixtures';
+
+const today = new Date().toISOString().slice(0, 10);
+const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+const CONSENT = { status: 'given', method: 'written', obtainedOn: today, covers: 'shareWithNetwork,coordinationMeetings', yourRole: 'Sygeplejerske', yourOrganisation: 'Psykiatrien', yourSector: 'regionPsychiatry' };
+const citizen = (name: string) => ({ name, dateOfBirth: '1990-04-12', preferredLanguage: 'da', dreams: 'Et arbejde' });
+
+const roundTrips = (requests: CosmosRequest[]) => requests.filter((r) => r.kind !== 'queryPlan');
+const describeAll = (requests: CosmosRequest[]) => `${roundTrips(requests).length} round trips: ${summarise(requests)}`;
+
+describe('Cosmos requests per action, at the activity level (real bot, embedded Cosmos)', function () {
+  this.timeout(60_000);
+  let bot: TestBot;
+  const log = new CosmosRequestLog();
+
+  before(async () => {
+    log.start();
+    bot = await new TestBot().start();
+    // Teams knows both users' addresses, as in production: "mine planer" looks for plans that list them.
+    for (const [user, email] of [[NINA, 'nina@psykiatri.example'], [OLE, 'ole@slagelse.example']] as const) {
+      bot.connector.members.set(`29:${user.aadObjectId}`, { id: `29:${user.aadObjectId}`, name: user.name, aadObjectId: user.aadObjectId, email, userPrincipalName: email });
+    }
+    await walkGuide(bot, NINA, {
+      consent: CONSENT,
+      citizen: citizen('Jens Jensen'),
+      contacts: [{ name: 'Ole Bostøtte', role: 'Kontaktperson', sector: 'municipality', email: 'ole@slagelse.example' }],
+    });
+    await bot.installedBy(OLE); // Ole joins the network by his address, so he is invited in Teams
+  });
+  after(async () => {
+    await bot.stop();
+    log.stop();
+  });
+
+  it('help asks Cosmos nothing once the chat is known', async () => {
+    await bot.say(NINA, 'hjælp');
+    const requests = await log.one(() => bot.say(NINA, 'hjælp'));
+    assert.deepEqual(requests, [], describeAll(requests));
+  });
+
+  it('a guide step is one read, one conditional write and one audit entry', async () => {
+    const [consent] = cardsOf(await bot.say(NINA, 'ny plan'));
+    const requests = await log.one(() => bot.execute(NINA, 'guide', { ...actionData(consent, 'consent'), ...CONSENT }));
+    assert.deepEqual(requests.map((r) => `${r.container} ${r.kind}`), ['drafts read', 'drafts write', 'audit write'], describeAll(requests));
+    assert.ok(requests.every((r) => r.partitionKey), 'every request names its partition');
+  });
+
+  it('"mine planer" with one plan: the plans, their meetings, the audit entry – single-partition, no outbox', async () => {
+    await bot.say(NINA, 'mine planer'); // after a create, the first list also checks for a plan left pending
+    const requests = await log.one(() => bot.say(NINA, 'mine planer'));
+    assert.deepEqual(roundTrips(requests).map((r) => `${r.container} ${r.kind}`).sort(), ['audit write', 'meetings query', 'plans query'], describeAll(requests));
+    assert.ok(requests.filter((r) => r.kind === 'query').every((r) => r.partitionKey), 'every query is scoped to the tenant');
+  });
+
+  it('"mine planer" costs the same with a meeting called: its line needs no outbox lookup', async () => {
+    const [overview] = cardsOf(await bot.say(NINA, 'mine planer'));
+    const form = (await bot.execute(NINA, 'meeting', actionData(overview, 'prepare'))).card;
+    const scheduled = await bot.execute(NINA, 'meeting', {
+      ...actionData(form, 'schedule'), date: future, time: '10:00', durationMinutes: '90', mode: 'virtual', joinUrl: 'https://teams.microsoft.com/l/x', place: '', agenda: '1. Velkomst',
+    });
+    assert.equal(scheduled.status, 200);
+    let cards: Record<string, unknown>[] = [];
+    // Only Nina's chat: the outbox may deliver Ole's invitation meanwhile.
+    const mine = (sent: SentActivity[]) => cardsOf(sent.filter((x) => x.conversationId === `a:personal-${NINA.aadObjectId}`));
+    const requests = await log.one(async () => (cards = mine(await bot.say(NINA, 'mine planer'))));
+    assert.match(textOf(cards[0]), /Koordinationsmøde[\s\S]*1 kommer · 0 afbud · 0 sender en anden · 1 mangler svar/, 'the card shows the meeting and its tally');
+    assert.deepEqual(roundTrips(requests).map((r) => `${r.container} ${r.kind}`).sort(), ['audit write', 'meetings query', 'plans query'], describeAll(requests));
+  });
+
+  it('"mine planer" with 10 plans among 40 in the tenant: still one plans query of at most 11 items, one meetings query', async () => {
+    for (let i = 0; i < 9; i++) await walkGuide(bot, NINA, { consent: CONSENT, citizen: citizen(`Borger ${i}`), contacts: [{ name: 'Kontakt', role: 'Rolle', sector: 'municipality' }] });
+    // Other people's plans in the same tenant partition, stored directly.
+    const store = new CosmosPlanStore(bot.bot!.store.containers.plans!);
+    for (let i = 0; i < 30; i++) await store.create({ ...samplePlan(), id: uuidOf(7000 + i), tenantId: NINA.tenantId, memberIds: [`someone-${i}`] });
+    await bot.say(NINA, 'mine planer');
+    let shown = 0;
+    const requests = await log.one(async () => (shown = cardsOf((await bot.say(NINA, 'mine planer')).filter((x) => x.conversationId === `a:personal-${NINA.aadObjectId}`)).length));
+    assert.equal(shown, 10);
+    const trips = roundTrips(requests);
+    const plansQueries = trips.filter((r) => r.container === 'plans');
+    assert.equal(plansQueries.length, 1, describeAll(requests));
+    assert.ok(plansQueries[0]!.items! <= 11, `the plans query returned ${plansQueries[0]!.items} items`);
+    assert.deepEqual(trips.filter((r) => r.container !== 'audit').map((r) => `${r.container} ${r.kind}`).sort(), ['meetings query', 'plans query'], describeAll(requests));
+    // One audit entry per plan shown today (written at once); never more than the cards shown.
+    assert.ok(trips.filter((r) => r.container === 'audit').length <= shown, describeAll(requests));
+  });
+
+  it('an invitation answer reads the meeting once (its ETag serves the conditional write)', async () => {
+    const invitationOf = () => cardsOf(bot.connector.sent.filter((s) => s.conversationId === `a:personal-${OLE.aadObjectId}`))
+      .find((c) => /inviteret til et koordinationsmøde/.test(textOf(c)));
+    for (let waited = 0; !invitationOf() && waited < 8000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    const invitation = invitationOf();
+    assert.ok(invitation, 'Ole got his invitation');
+    const requests = await log.one(() => bot.execute(OLE, 'invitation', actionData(invitation, 'accept')));
+    const meetingRequests = roundTrips(requests).filter((r) => r.container === 'meetings').map((r) => r.kind);
+    assert.deepEqual(meetingRequests, ['read', 'write'], describeAll(requests));
+  });
+});
