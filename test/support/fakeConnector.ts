@@ -21,6 +21,8 @@ export interface SentActivity {
 
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
+  /** How many times the bot asked for a member (GET .../members/{id}). */
+  memberLookups = 0;
   private server?: http.Server;
   private waiters: (() => void)[] = [];
   private counter = 0;
@@ -37,6 +39,7 @@ export class FakeConnector {
       req.on('end', () => {
         const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)$/.exec(req.url ?? '');
         if (member && req.method === 'GET') {
+          this.memberLookups++;
           const found = this.members.get(decodeURIComponent(member[1]!));
           res.statusCode = found ? 200 : 404;
           res.setHeader('content-type', 'application/json');
