@@ -5,7 +5,7 @@
  * seem to disagree. In a text that leaves Teams (secure mail): in the
  * calendar's zone, always named. Plain text: escape it where markdown is on.
  */
-import type { Locale } from '../../platform/i18n';
+import { dateTimeFormat, type Locale } from '../../platform/i18n';
 import { instantToZoned } from '../../platform/zonedTime';
 import { calendarTimeZone } from '../domain/invitationFile';
 import type { CoordinationMeeting } from '../domain/meeting';
@@ -16,9 +16,9 @@ const endOf = (m: Timed): Date => new Date(new Date(m.startsAt).getTime() + m.du
 
 function parts(m: Timed, loc: Locale, zone: string): { date: string; dateTime: string; times: string } {
   const start = new Date(m.startsAt);
-  const time = (d: Date) => new Intl.DateTimeFormat(loc.tag, { timeStyle: 'short', timeZone: zone }).format(d);
-  const date = new Intl.DateTimeFormat(loc.tag, { dateStyle: 'medium', timeZone: zone }).format(start);
-  const dateTime = new Intl.DateTimeFormat(loc.tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(start);
+  const time = (d: Date) => dateTimeFormat(loc.tag, { timeStyle: 'short', timeZone: zone }).format(d);
+  const date = dateTimeFormat(loc.tag, { dateStyle: 'medium', timeZone: zone }).format(start);
+  const dateTime = dateTimeFormat(loc.tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(start);
   return { date, dateTime: `${dateTime}–${time(endOf(m))}`, times: `${time(start)}–${time(endOf(m))}` };
 }
 

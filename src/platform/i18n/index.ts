@@ -35,7 +35,7 @@ const DEFAULT_TAG: Record<Language, string> = { da: 'da-DK', en: 'en-GB', sv: 's
 function validTimeZone(tz: string | undefined): string | undefined {
   if (!tz) return undefined;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
+    dateTimeFormat('en', { timeZone: tz });
     return tz;
   } catch {
     return undefined;
@@ -57,18 +57,36 @@ export function localeOf(locale: string | undefined, timeZone?: string): Locale 
   return { language, tag, timeZone: validTimeZone(timeZone) ?? 'Europe/Copenhagen', t: TEXTS[language] };
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A date formatter, made once per tag, zone and style: making one costs far
+ * more than formatting with it, and every card formats dates. Throws for an
+ * unknown zone, as the constructor does.
+ */
+export function dateTimeFormat(tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${tag}|${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(tag, options);
+    // Tags and zones come from clients: a bound keeps a flood of odd ones from growing the cache for ever.
+    if (formats.size >= 1000) formats.clear();
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** A calendar date (yyyy-mm-dd, no time zone) in the user's language. */
 export function formatDate(isoDate: string, loc: Locale): string {
   const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(loc.tag, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return dateTimeFormat(loc.tag, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** A moment in time in the user's language and time zone. */
 export function formatDateTime(iso: string, loc: Locale): string {
-  return new Intl.DateTimeFormat(loc.tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: loc.timeZone }).format(new Date(iso));
+  return dateTimeFormat(loc.tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: loc.timeZone }).format(new Date(iso));
 }
 
 /** Today's date (yyyy-mm-dd) in the user's time zone. */
 export function todayIn(loc: Locale, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: loc.timeZone }).format(now);
+  return dateTimeFormat('en-CA', { timeZone: loc.timeZone }).format(now);
 }
