@@ -112,6 +112,18 @@ export class CosmosRequestLog {
     diagnostics.unsubscribe('http.client.response.finish', this.onResponse);
   }
 
+  /** From now on keeps the cost of every bot request until `take()` (a bot in another process is asked over IPC). */
+  keep(): void {
+    this.collecting = [];
+  }
+
+  /** The costs kept since `keep()` or the last `take()`, in arrival order. */
+  take(): BotRequestCost[] {
+    const kept = this.collecting ?? [];
+    if (this.collecting) this.collecting = [];
+    return kept;
+  }
+
   /** Runs `fn` and returns, per bot request it caused (in arrival order), the Cosmos requests made for it. */
   async during<T>(fn: () => Promise<T>): Promise<{ result: T; costs: BotRequestCost[] }> {
     const costs: BotRequestCost[] = [];

@@ -23,6 +23,10 @@ export class FakeConnector {
   readonly sent: SentActivity[] = [];
   /** How many times the bot asked for a member (GET .../members/{id}). */
   memberLookups = 0;
+  /** Keep what is sent in `sent` (off under load: a benchmark sends tens of thousands of cards). */
+  recording = true;
+  /** How many activities were sent or updated in all, recorded or not. */
+  received = 0;
   private server?: http.Server;
   private waiters: (() => void)[] = [];
   private counter = 0;
@@ -66,7 +70,8 @@ export class FakeConnector {
           res.end(JSON.stringify({ error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } }));
           return;
         }
-        this.sent.push({ conversationId: decodeURIComponent(match[1]!), method: req.method, authorization: req.headers.authorization, activity: JSON.parse(body || '{}') });
+        this.received++;
+        if (this.recording) this.sent.push({ conversationId: decodeURIComponent(match[1]!), method: req.method, authorization: req.headers.authorization, activity: JSON.parse(body || '{}') });
         this.waiters.splice(0).forEach((w) => w());
         // restify patches ServerResponse.writeHead without returning `this`: no chaining here.
         res.statusCode = 200;

@@ -46,6 +46,8 @@ export class TestBot {
   serviceUrl = '';
   /** Port of a bot in another process (see attach). */
   private remotePort?: number;
+  /** Sent with every request (the bench labels requests to count their cost per action). */
+  headers: Record<string, string> = {};
 
   constructor(
     private readonly dataDir?: string,
@@ -98,6 +100,13 @@ export class TestBot {
     return this;
   }
 
+  /** This bot and connector, with `x-bench-label` on every request it sends. */
+  labelled(label: string): TestBot {
+    const view = Object.create(this) as TestBot;
+    view.headers = { ...this.headers, 'x-bench-label': label };
+    return view;
+  }
+
   /** The port requests go to: the attached process's, else our own bot's. */
   get port(): number {
     return this.remotePort ?? this.bot!.http.port;
@@ -130,7 +139,7 @@ export class TestBot {
 
   /** POSTs an activity as the Bot Connector does (with a valid token when authentication is on). */
   async post(activity: object): Promise<{ status: number; body: unknown }> {
-    const { status, text } = await this.postRaw(JSON.stringify(activity), { 'content-type': 'application/json', ...this.authorizationFor(activity) });
+    const { status, text } = await this.postRaw(JSON.stringify(activity), { 'content-type': 'application/json', ...this.headers, ...this.authorizationFor(activity) });
     return { status, body: text ? JSON.parse(text) : undefined };
   }
 
@@ -191,6 +200,11 @@ export class TestBot {
     await this.post({ ...this.base(user, locale), type: 'conversationUpdate', membersAdded: [{ id: '28:samspil-bot' }] });
     return this.connector.sent.slice(before);
   }
+}
+
+/** The activities sent to `user`'s personal chat. */
+export function inChatOf(user: TestUser, sent: SentActivity[]): SentActivity[] {
+  return sent.filter((s) => s.conversationId === `a:personal-${user.aadObjectId}`);
 }
 
 /** Every adaptive card among the sent activities, in order. */
@@ -267,7 +281,8 @@ export async function walkGuide(bot: TestBot, user: TestUser, plan: PlanInput, c
     if (answer.status !== 200 || !answer.card) throw new Error(`guide step "${action}" answered ${answer.status}`);
     return answer.card as Record<string, unknown>;
   };
-  const [consent] = cardsOf(await bot.say(user, 'ny plan'));
+  // Only this user's chat: other users' answers may arrive meanwhile (several guides at once).
+  const [consent] = cardsOf(inChatOf(user, await bot.say(user, 'ny plan')));
   let card = await click(consent, 'consent', plan.consent);
   card = await click(card, 'masterData', plan.citizen);
   for (const contact of plan.contacts) card = await click(card, 'addContact', contact);

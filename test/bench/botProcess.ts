@@ -1,0 +1,110 @@
+/**
+ * One bot under test in a process of its own, so that the bot (with its
+ * embedded Cosmos server) and the load generator do not share a core:
+ * `echo` (the bare stack, echoBot.ts) or `samspil` (the real bot on the
+ * embedded store, in memory). The parent (run.ts) drives it over HTTP and
+ * asks it over IPC to seed data, to count Cosmos requests, and to stop.
+ */
+import { QUERY_PLAN_WHATIF } from './queryPlanWhatIf'; // first: it must patch before the embedded server loads
+import { BulkOperationType, type JSONObject, type OperationInput } from '@azure/cosmos';
+import { loadConfig } from '../../src/config';
+import { startBot, type RunningBot } from '../../src/compose';
+import { silentLogger } from '../../src/platform/logger';
+import { scheduleInputSchema, scheduleMeeting } from '../../src/meetings/domain/meeting';
+import { CosmosMeetingStore } from '../../src/meetings/storage/meetingRepository';
+import type { CarePlan } from '../../src/plans/domain/carePlan';
+import { toStored } from '../../src/plans/storage/planRepository';
+import { CosmosRequestLog } from '../support/cosmosRequests';
+import { startEchoBot } from './echoBot';
+import { benchPlan, benchTenant, type SeedRequest } from './seedData';
+
+/** What the parent asks. */
+export type BotCommand =
+  | { type: 'seed'; seed: SeedRequest }
+  | { type: 'countStart' }
+  | { type: 'countTake' }
+  | { type: 'stop' };
+
+const send = (message: unknown) => process.send?.(message);
+
+/** Stores the plans of `seed` in bulk, in the repository's own document shape, and a meeting for each user's newest plan. */
+async function seedPlans(bot: RunningBot, seed: SeedRequest): Promise<number> {
+  const container = bot.store.containers.plans!;
+  const newest = new Map<string, CarePlan>();
+  let stored = 0;
+  for (let t = 0; t < seed.tenants; t++) {
+    const ops: OperationInput[] = [];
+    const tenantId = benchTenant(t);
+    for (let j = 0; j < seed.plansPerTenant; j++) {
+      const plan = benchPlan(seed, t, j);
+      const owner = plan.memberIds.find((id) => id.startsWith(seed.userPrefix));
+      if (owner && (!newest.get(owner) || newest.get(owner)!.createdAt < plan.createdAt)) newest.set(owner, plan);
+      ops.push({ operationType: BulkOperationType.Create, partitionKey: tenantId, resourceBody: JSON.parse(JSON.stringify(toStored(plan))) as JSONObject });
+    }
+    // A batch is one request of at most 100 operations within one partition.
+    for (let i = 0; i < ops.length; i += 100) {
+      const result = await container.items.batch(ops.slice(i, i + 100), tenantId);
+      if (result.code && result.code >= 300) throw new Error(`seeding failed: ${result.code}`);
+      stored += Math.min(100, ops.length - i);
+    }
+  }
+  const meetings = new CosmosMeetingStore(bot.store.containers.meetings!);
+  const input = scheduleInputSchema.parse({ date: '2099-01-15', time: '10:00', durationMinutes: '90', mode: 'inPerson', place: 'Bostedet', agenda: 'Velkomst\nRunde' });
+  for (const [userId, plan] of newest) {
+    const r = scheduleMeeting(plan, input, { userId, name: 'Bench' }, { meetingId: `m-${plan.id}`, timeZone: 'Europe/Copenhagen', now: new Date() });
+    if (r.kind === 'ok') await meetings.create(r.meeting);
+  }
+  return stored;
+}
+
+async function main(): Promise<void> {
+  // tsx maps every error's stack to the TypeScript source; a built bot (dist/) does not, and 412s are normal under load.
+  process.setSourceMapsEnabled(false);
+  // The bench gone (finished or killed): so is this bot.
+  process.on('disconnect', () => process.exit(0));
+  const kind = process.argv[2];
+  const log = new CosmosRequestLog();
+  if (kind === 'echo') {
+    const http = await startEchoBot();
+    process.on('message', async (m: BotCommand) => {
+      if (m.type === 'stop') {
+        await http.close();
+        process.exit(0);
+      }
+    });
+    send({ type: 'ready', port: http.port });
+    return;
+  }
+  const config = loadConfig({ LOCAL_NO_AUTH: 'true', PORT: '0', EMBEDDED_COSMOS_IN_MEMORY: 'true', DATA_DIR: '.unused' });
+  const bot = await startBot(config, silentLogger);
+  process.on('message', async (m: BotCommand) => {
+    try {
+      switch (m.type) {
+        case 'seed': {
+          const started = Date.now();
+          const plans = await seedPlans(bot, m.seed);
+          send({ type: 'seeded', plans, ms: Date.now() - started });
+          break;
+        }
+        case 'countStart':
+          // Counting costs a little per request: it runs only when asked, never during the load phases.
+          log.start().keep();
+          log.background.splice(0);
+          send({ type: 'counting' });
+          break;
+        case 'countTake':
+          send({ type: 'counted', costs: log.take(), background: log.background.splice(0) });
+          break;
+        case 'stop':
+          log.stop();
+          await bot.stop();
+          process.exit(0);
+      }
+    } catch (err) {
+      send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+  send({ type: 'ready', port: bot.http.port, whatIf: QUERY_PLAN_WHATIF });
+}
+
+void main();
