@@ -277,6 +277,15 @@ describe('cards/views', () => {
           }
         });
 
+        it('"Fjern" on a contact asks first: the removal is only inside a confirmation (closing it changes nothing)', () => {
+          const network = networkDraft();
+          const card = guideCard(network, loc, { now, editContactId: network.contacts[1]!.id });
+          const top = (card.actions ?? []) as Array<{ type: string; title?: string; data?: { action?: string }; card?: { actions?: Array<{ data?: { action?: string } }> } }>;
+          assert.ok(!top.some((a) => a.data?.action === 'removeContact'), 'no one-click removal');
+          const ask = top.find((a) => a.type === 'Action.ShowCard' && a.title === loc.t.network.remove)!;
+          assert.ok(ask.card!.actions!.some((a) => a.data?.action === 'removeContact'));
+        });
+
         it('mark required fields (*) with a legend, and show the resume notice as news, not as an error', () => {
           const required: Record<string, string[]> = {
             consent: ['status', 'method', 'obtainedOn', 'covers', 'yourRole', 'yourSector'],
