@@ -25,6 +25,7 @@ import type { Answer as PlanListAnswer, PlanHandlers } from '../../plans/bot/pla
 import type { CarePlan } from '../../plans/domain/carePlan';
 import { canCallMeeting } from '../../plans/domain/carePlan';
 import { lockedCard } from '../../plans/bot/lifecycleViews';
+import { parseCardPayload } from '../../platform/bot/cardPayload';
 
 export interface MeetingHandlerOptions {
   onlineMeetingsAvailable: boolean;
@@ -85,11 +86,8 @@ export class MeetingHandlers {
   /** A button on the overview, scheduling, organiser or checklist card. */
   async act(turn: Turn, context: TurnContext, data: unknown): Promise<AdaptiveCardJson> {
     const { t } = turn.loc;
-    const parsed = meetingPayloadSchema.safeParse(data);
-    if (!parsed.success) {
-      this.log.warn('card.payload.invalid', { verb: 'meeting', issues: parsed.error.issues.length });
-      return noticeCard(t.notices.invalidPayload, 'Attention');
-    }
+    const parsed = parseCardPayload(meetingPayloadSchema, data, 'meeting', turn, this.log);
+    if (!parsed.ok) return parsed.answer;
     const p = parsed.data;
     this.log.info('meeting.action', { action: p.action });
     switch (p.action) {

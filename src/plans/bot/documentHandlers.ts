@@ -9,6 +9,7 @@ import { documentRecipients } from '../domain/planDocument';
 import type { PlanDocumentService } from '../document/documentService';
 import { planDocumentCard } from './documentViews';
 import type { Answer, PlanHandlers } from './planHandlers';
+import { parseCardPayload } from '../../platform/bot/cardPayload';
 
 /** The overview card's button (verb "planDocument"). */
 export const documentPayloadSchema = z.object({ action: z.literal('links'), planId: z.string().uuid() });
@@ -22,12 +23,8 @@ export class DocumentHandlers {
 
   /** "Hent som Word": the links card in place of the overview, or a notice saying why not. */
   async act(turn: Turn, data: unknown): Promise<AdaptiveCardJson> {
-    const { t } = turn.loc;
-    const parsed = documentPayloadSchema.safeParse(data);
-    if (!parsed.success) {
-      this.log.warn('card.payload.invalid', { verb: 'planDocument', issues: parsed.error.issues.length });
-      return noticeCard(t.notices.invalidPayload, 'Attention');
-    }
+    const parsed = parseCardPayload(documentPayloadSchema, data, 'planDocument', turn, this.log);
+    if (!parsed.ok) return parsed.answer;
     return this.linksCard(turn, parsed.data.planId);
   }
 

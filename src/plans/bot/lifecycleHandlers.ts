@@ -18,6 +18,7 @@ import type { PlanService } from '../domain/planService';
 import { closeConfirmCard, closeFormCard, lockedCard, scopeNames, withdrawConfirmCard, withdrawFormCard } from './lifecycleViews';
 import { lifecyclePayloadSchema } from './lifecyclePayloads';
 import type { Answer, PlanHandlers } from './planHandlers';
+import { parseCardPayload } from '../../platform/bot/cardPayload';
 
 export type EndKind = 'withdraw' | 'close';
 
@@ -42,11 +43,8 @@ export class LifecycleHandlers {
   /** A button on the overview card, a form or a confirmation (verb "planLifecycle"). */
   async act(turn: Turn, data: unknown): Promise<AdaptiveCardJson> {
     const { t } = turn.loc;
-    const parsed = lifecyclePayloadSchema.safeParse(data);
-    if (!parsed.success) {
-      this.log.warn('card.payload.invalid', { verb: 'planLifecycle', issues: parsed.error.issues.length });
-      return noticeCard(t.notices.invalidPayload, 'Attention');
-    }
+    const parsed = parseCardPayload(lifecyclePayloadSchema, data, 'planLifecycle', turn, this.log);
+    if (!parsed.ok) return parsed.answer;
     const p = parsed.data;
     this.log.info('plan.lifecycle.action', { action: p.action });
     switch (p.action) {

@@ -8,6 +8,7 @@ import type { Logger } from '../../platform/logger';
 import type { PlanService } from '../domain/planService';
 import type { PlanHandlers } from './planHandlers';
 import { lockedCard } from './lifecycleViews';
+import { parseCardPayload } from '../../platform/bot/cardPayload';
 
 export const linkPayloadSchema = z.object({
   action: z.enum(['confirm', 'decline', 'undo']),
@@ -25,11 +26,8 @@ export class LinkHandlers {
   /** A button on the "Is this you?" card or the organiser's overview card. */
   async act(turn: Turn, data: unknown): Promise<AdaptiveCardJson> {
     const { t } = turn.loc;
-    const parsed = linkPayloadSchema.safeParse(data);
-    if (!parsed.success) {
-      this.log.warn('card.payload.invalid', { verb: 'planLink', issues: parsed.error.issues.length });
-      return noticeCard(t.notices.invalidPayload, 'Attention');
-    }
+    const parsed = parseCardPayload(linkPayloadSchema, data, 'planLink', turn, this.log);
+    if (!parsed.ok) return parsed.answer;
     const { action, planId, contactId } = parsed.data;
     this.log.info('plan.link.action', { action });
     if (action === 'confirm') {
