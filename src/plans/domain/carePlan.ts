@@ -3,6 +3,7 @@
  * Pure TypeScript + zod: no botbuilder or Cosmos imports.
  */
 import { z } from 'zod';
+import type { CitizenApproval, PlanAgreements } from './agreements';
 
 /** The sectors a professional who starts a plan can belong to (not the citizen). */
 export const STAFF_SECTORS = ['regionPsychiatry', 'municipality', 'gp', 'addictionTreatment', 'relative', 'peerWorker', 'other'] as const;
@@ -209,6 +210,12 @@ export interface PlanVersion {
   at: string;
   by: Actor;
   source: 'guide' | 'meeting';
+  /** The meeting that made it (source 'meeting'). */
+  meetingId?: string;
+  /** The citizen's approval (versions made by a meeting). */
+  approval?: CitizenApproval;
+  /** What was agreed, as it stood when the version was made (immutable; the plan's `agreements` move on). */
+  agreements?: PlanAgreements;
 }
 
 /** What a change in the plan's history was about (shown in plain words, never old or new values). */
@@ -254,6 +261,8 @@ export interface CarePlan {
   versions?: PlanVersion[];
   /** The newest changes, newest first (capped, see planHistory.ts); the audit trail keeps every one. */
   history?: PlanChange[];
+  /** What the network agreed on (coordinator, actions, warning signs, next meeting); set by a finished meeting. */
+  agreements?: PlanAgreements;
 }
 
 /** A contact as lists and the overview card show it: no e-mail, phone or how to reach them (those are on the plan card). */

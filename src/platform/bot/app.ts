@@ -84,6 +84,22 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
     if (!botAdded) return;
     logger.info('bot.installed', { conversationType: context.activity.conversation?.conversationType });
     await sendCard(context, welcomeCard(localeOf(context.activity.locale)));
+    for (const c of deps.capabilities) await c.onBotAdded?.(context);
+  });
+
+  // Meeting events go to every capability; each ignores meetings that are not its own.
+  const meetingRoutes = deps.capabilities.map((c) => c.meetingEvents).filter((m) => m !== undefined);
+  app.meetings.start(async (context, _state, details) => {
+    for (const m of meetingRoutes) await m.start?.(context, details);
+  });
+  app.meetings.end(async (context, _state, details) => {
+    for (const m of meetingRoutes) await m.end?.(context, details);
+  });
+  app.meetings.participantsJoin(async (context, _state, details) => {
+    for (const m of meetingRoutes) await m.participantsJoin?.(context, details);
+  });
+  app.meetings.participantsLeave(async (context, _state, details) => {
+    for (const m of meetingRoutes) await m.participantsLeave?.(context, details);
   });
 
   app.activity(ActivityTypes.Message, async (context) =>

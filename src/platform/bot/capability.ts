@@ -3,7 +3,7 @@
  * its text commands, card verbs, job kinds, HTTP routes and hooks. A new
  * capability is a folder that builds one of these, listed in src/capabilities.ts.
  */
-import type { TurnContext } from 'botbuilder';
+import type { MeetingEndEventDetails, MeetingParticipantsEventDetails, MeetingStartEventDetails, TurnContext } from 'botbuilder';
 import type * as restify from 'restify';
 import type { AdaptiveCardJson } from '../cards/render';
 import type { OutboxFailure } from '../outbox/model';
@@ -30,6 +30,17 @@ export interface VerbRoute {
   handle(turn: Turn, context: TurnContext, data: unknown): Promise<AdaptiveCardJson>;
 }
 
+/**
+ * Teams meeting events, delivered in the meeting's chat (the app needs the
+ * meeting RSC permissions in the manifest). Each capability ignores meetings that are not its own.
+ */
+export interface MeetingEventRoutes {
+  start?(context: TurnContext, details: MeetingStartEventDetails): Promise<void>;
+  end?(context: TurnContext, details: MeetingEndEventDetails): Promise<void>;
+  participantsJoin?(context: TurnContext, details: MeetingParticipantsEventDetails): Promise<void>;
+  participantsLeave?(context: TurnContext, details: MeetingParticipantsEventDetails): Promise<void>;
+}
+
 /** One capability, as registered with the application. */
 export interface CapabilityModule {
   name: string;
@@ -41,6 +52,10 @@ export interface CapabilityModule {
   routes?(server: restify.Server): void;
   /** A Teams user's personal chat was first seen or changed (install, first message). */
   onNewConversation?(context: TurnContext, turn: Turn): Promise<void>;
+  /** Meeting start/end and participants joining or leaving (meeting chats only). */
+  meetingEvents?: MeetingEventRoutes;
+  /** The bot was added to a conversation of any kind (personal chat, group or meeting chat, team). */
+  onBotAdded?(context: TurnContext): Promise<void>;
   /** A proactive message finally failed for one recipient (idempotent; ignore keys that are not yours). */
   onOutboxFailed?(failure: OutboxFailure): Promise<void>;
 }
