@@ -91,6 +91,8 @@ const envSchema = z
     GRAPH_CLIENT_SECRET: secret(),
     GRAPH_USE_MANAGED_IDENTITY: bool,
     GRAPH_BASE_URL: optionalString.pipe(z.string().url().optional()),
+    /** Samspil's id in the organisation's Teams app catalogue (not the manifest id): with Graph, Samspil installs itself in the chats of the Teams meetings it creates. */
+    TEAMS_APP_CATALOG_ID: optionalString.pipe(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be the app catalogue id (a GUID)').optional()),
     /** Days a closed plan is kept (read-only) before its documents are erased; each data controller decides (README, "Consent, withdrawal, closing and erasure"). */
     PLAN_RETENTION_DAYS_AFTER_CLOSE: retentionDays(90),
     /** Days a plan is kept (locked, its creator only) after the citizen withdrew all consent, before erasure. */
@@ -185,6 +187,8 @@ export type Config = Readonly<{
   documentLinkTtlHours: number;
   defaultServiceUrl: string;
   graph?: { tenantId: string; clientId?: string; clientSecret?: string; managedIdentity: boolean; baseUrl?: string };
+  /** The app's id in the organisation's app catalogue, for installing it in meeting chats (with Graph only). */
+  teamsAppCatalogId?: string;
   localLocale?: string;
   auditRetentionDays: number;
   /** How long a plan's documents are kept after it ended (closed, or consent fully withdrawn). */
@@ -232,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.GRAPH_TENANT_ID && (e.GRAPH_CLIENT_ID || e.GRAPH_USE_MANAGED_IDENTITY)
         ? { tenantId: e.GRAPH_TENANT_ID, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET, managedIdentity: e.GRAPH_USE_MANAGED_IDENTITY, baseUrl: e.GRAPH_BASE_URL }
         : undefined,
+    teamsAppCatalogId: e.TEAMS_APP_CATALOG_ID,
     localLocale: e.LOCAL_LOCALE,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     retention: { daysAfterClose: e.PLAN_RETENTION_DAYS_AFTER_CLOSE, daysAfterWithdrawal: e.PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL },

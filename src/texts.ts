@@ -3,6 +3,7 @@
  * into one table per language (each capability keeps its texts in its folder).
  */
 import { guideTexts } from './guide/texts';
+import { meetingChatTexts } from './meetings/chatTexts';
 import { meetingsTexts } from './meetings/texts';
 import { da as coreDa } from './platform/i18n/da';
 import { en as coreEn } from './platform/i18n/en';
@@ -12,7 +13,7 @@ import { documentTexts } from './plans/document/texts';
 import { lifecycleTexts } from './plans/lifecycleTexts';
 import { plansTexts } from './plans/texts';
 
-const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...meetingsTexts.da };
+const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...meetingsTexts.da, ...meetingChatTexts.da };
 
 /** The shape every language has. */
 export type Texts = TextsOf<typeof da>;
@@ -20,6 +21,6 @@ export type Texts = TextsOf<typeof da>;
 /** Every text by language. */
 export const TEXTS: Record<'da' | 'en' | 'sv', Texts> = {
   da,
-  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...meetingsTexts.en },
-  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...meetingsTexts.sv },
+  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...meetingsTexts.en, ...meetingChatTexts.en },
+  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...meetingsTexts.sv, ...meetingChatTexts.sv },
 };

@@ -9,12 +9,15 @@ import type { CapabilityModule } from '../platform/bot/capability';
 import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
 import type { Plans } from '../plans';
+import { MeetingChatHandlers } from './bot/chatHandlers';
 import { MeetingHandlers } from './bot/meetingHandlers';
 import { meetingSummary } from './bot/meetingViews';
 import { meetingBlocks } from './document/meetingSection';
 import { meetingsSection } from './bot/planSection';
 import { InvitationService } from './domain/invitationService';
+import { MeetingChatService } from './domain/meetingChatService';
 import { MeetingService } from './domain/meetingService';
+import { GraphChatApps } from './graph/chatApps';
 import { graphOnlineMeetingProvider } from './graph/onlineMeetingProvider';
 import type { IcsLinkTarget } from './domain/invitationFile';
 import { IcsLinks } from './http/icsLinks';
@@ -22,12 +25,17 @@ import { registerIcsRoute } from './http/icsRoute';
 import { OutboxMeetingNotifier, noticeKey } from './notify/meetingNotifier';
 import { JobMeetingReminders, reminderHandlers } from './notify/meetingReminders';
 import { JobOnlineMeetings } from './notify/onlineMeetingJobs';
+import { ChatInstallJobs } from './notify/chatInstallJobs';
 import { CosmosMeetingStore } from './storage/meetingRepository';
 
 /** Meetings, their invitations, answers and checklist: read with the plan (same tenant partition). */
 export const MEETING_CONTAINERS = [{ id: 'meetings', partitionKey: '/tenantId' }] as const satisfies readonly ContainerDef[];
 
-export const MEETING_COMMAND_WORDS = { invite: ['indkald', 'indkald til møde', 'invite', 'kalla', 'kalla till möte'] } as const;
+export const MEETING_COMMAND_WORDS = {
+  invite: ['indkald', 'indkald til møde', 'invite', 'kalla', 'kalla till möte'],
+  /** In a meeting chat, followed by the plan's reference: "@Samspil tilknyt KIP-7K3M-Q2XD". */
+  linkMeetingChat: ['tilknyt', 'link', 'koppla'],
+} as const;
 
 /** Builds the meeting capability over the platform and the plans capability. */
 export function createMeetings(p: Platform, plans: Plans) {
@@ -40,13 +48,20 @@ export function createMeetings(p: Platform, plans: Plans) {
   const reminders = new JobMeetingReminders(p.jobs, () => env.now());
   const onlineMeetings = p.graph && graphOnlineMeetingProvider({ tokens: p.graph.tokens, logger, baseUrl: p.graph.baseUrl });
   const onlineJobs = new JobOnlineMeetings(p.jobs, () => service);
+  // Samspil joins the chat of each Teams meeting it creates (Graph, and the app's catalogue id, configured).
+  const chatInstall = p.graph && config.teamsAppCatalogId
+    ? new ChatInstallJobs(p.jobs, new GraphChatApps({ tokens: p.graph.tokens, logger, baseUrl: p.graph.baseUrl, catalogAppId: config.teamsAppCatalogId }), logger)
+    : undefined;
   const service: MeetingService = new MeetingService({
     plans: plans.store, meetings, audit: p.audit, notifier, reminders, onlineMeetings, env,
     onlineJobs,
+    chatInstall,
     defaultTimeZone: 'Europe/Copenhagen',
     onSyncFailed: (meetingId) => logger.warn('meeting.onlineSync.failed', { meetingId }),
   });
   const invitations = new InvitationService(plans.store, meetings, p.audit, notifier, env);
+  const chats = new MeetingChatService({ plans: plans.store, meetings, audit: p.audit, env });
+  const chatHandlers = new MeetingChatHandlers(chats, logger);
   const handlers = new MeetingHandlers(service, invitations, { onlineMeetingsAvailable: !!onlineMeetings, icsUrl, now: () => env.now() }, logger);
 
   // A withdrawal or a closing cancels the open meetings the consent no longer covers; erasure deletes the plan's meetings.
@@ -97,11 +112,21 @@ export function createMeetings(p: Platform, plans: Plans) {
           await context.sendActivity(MessageFactory.carousel(attachments, text));
         },
       },
+      {
+        name: 'linkMeetingChat',
+        words: MEETING_COMMAND_WORDS.linkMeetingChat,
+        personalOnly: false,
+        takesArgument: true,
+        run: (context, turn, argument) => chatHandlers.link(context, turn, argument),
+      },
     ],
     verbs: [
       { verb: 'meeting', handle: (turn, context, data) => handlers.act(turn, context, data) },
       { verb: 'invitation', handle: (turn, _context, data) => handlers.answer(turn, data) },
     ],
+    // The meeting chat: its reference is kept when the bot is added and on every meeting event.
+    onBotAdded: (context) => chatHandlers.botAdded(context),
+    meetingEvents: chatHandlers.meetingEvents,
     jobs: reminderHandlers({ plans: plans.store, audit: p.audit, meetings, notifier, directory: p.directory, outbox: p.outbox, logger }),
     routes: (server) =>
       registerIcsRoute(server, { links, plans: plans.store, meetings, audit: p.audit, env, logger, fallbackOrganizerEmail: config.calendarOrganizerEmail }),
@@ -117,5 +142,5 @@ export function createMeetings(p: Platform, plans: Plans) {
       await notifier.refreshOrganiser(plan, recorded ?? meeting);
     },
   };
-  return { service, module };
+  return { service, module, chats, meetings };
 }

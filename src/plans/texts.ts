@@ -79,6 +79,7 @@ export const da = {
         changed: 'Flyttede koordinationsmødet',
         cancelled: 'Aflyste koordinationsmødet',
         icsDownloaded: 'Kalenderfilen til mødet blev hentet',
+        chatLinked: 'Knyttede en mødechat i Teams til koordinationsmødet',
       },
       invitation: {
         read: 'Så sin mødeindkaldelse',
@@ -257,6 +258,7 @@ export const en: TextsOf<typeof da> = {
         changed: 'Moved the coordination meeting',
         cancelled: 'Cancelled the coordination meeting',
         icsDownloaded: 'The meeting’s calendar file was downloaded',
+        chatLinked: 'Linked a Teams meeting chat to the coordination meeting',
       },
       invitation: {
         read: 'Viewed their meeting invitation',
@@ -433,6 +435,7 @@ export const sv: TextsOf<typeof da> = {
         changed: 'Flyttade SIP-mötet',
         cancelled: 'Ställde in SIP-mötet',
         icsDownloaded: 'Mötets kalenderfil hämtades',
+        chatLinked: 'Kopplade en möteschatt i Teams till samordningsmötet',
       },
       invitation: {
         read: 'Såg sin kallelse',

@@ -76,10 +76,27 @@ export interface CoordinationMeeting {
   invitations: Invitation[];
   /** Where the organiser's card is, so the tally can be updated in place as answers arrive. */
   organiserCard?: { activityId: string; conversationId: string; serviceUrl: string; locale?: string };
+  /**
+   * The Teams meeting chat's id: Graph's chatInfo.threadId of the Teams meeting Samspil created, or the
+   * chat a leader linked with "tilknyt". In Teams it is the bot's conversation id in that chat.
+   */
+  chatId?: string;
+  /** How to post in that chat (the outbox's conversation reference): known once the bot was added to it or heard from it. */
+  chat?: MeetingChatReference;
   /** Checklist items ticked by hand: key → who and when (see checklist.ts). */
   checklist: Record<string, { by: string; at: string }>;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A meeting chat as the outbox addresses it: ids and the connector's address only. */
+export interface MeetingChatReference {
+  conversationId: string;
+  serviceUrl: string;
+  tenantId: string;
+  conversationType?: string;
+  /** The bot's id in that chat (28:…). */
+  botId?: string;
 }
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;

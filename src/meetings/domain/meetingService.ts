@@ -55,6 +55,8 @@ export interface MeetingDeps {
   env: Environment;
   /** The zone meetings are agreed in unless the organiser's client says otherwise. */
   defaultTimeZone: string;
+  /** Installs Samspil in the chat of a Teams meeting it created (a durable job; absent without TEAMS_APP_CATALOG_ID). */
+  chatInstall?: { install(tenantId: string, meetingId: string, chatId: string): Promise<void> };
   /** Told (ids only) when the Teams meeting could not be created, moved or deleted after its retries. */
   onSyncFailed?: (meetingId: string) => void;
 }
@@ -396,8 +398,12 @@ export class MeetingService {
     const meeting = await this.d.meetings.get(tenantId, meetingId);
     const plan = meeting && (await this.d.plans.get(tenantId, meeting.planId));
     if (!meeting || !plan || !this.d.onlineMeetings) return;
-    if (meeting.status === 'cancelled' || (meeting.onlineStatus !== 'creating' && meeting.onlineStatus !== 'failed')) return;
-    let online: { id: string; joinUrl: string } | undefined;
+    if (meeting.status === 'cancelled' || (meeting.onlineStatus !== 'creating' && meeting.onlineStatus !== 'failed')) {
+      // Created before (a crash right after, or a repeated job): its chat installation is queued again, idempotently.
+      if (meeting.status !== 'cancelled') await this.queueChatInstall(meeting);
+      return;
+    }
+    let online: { id: string; joinUrl: string; chatId?: string } | undefined;
     try {
       online = await this.d.onlineMeetings.createOrGet({
         externalId: meeting.id,
@@ -414,12 +420,22 @@ export class MeetingService {
     const updated = await this.d.meetings.update(tenantId, meetingId, (m) => {
       if (m.status === 'cancelled' || (m.onlineStatus !== 'creating' && m.onlineStatus !== 'failed')) return undefined;
       const { onlineStatus: _pending, ...rest } = m;
-      return online ? { ...rest, joinUrl: online.joinUrl, onlineMeetingId: online.id, updatedAt: now } : { ...m, onlineStatus: 'failed', updatedAt: now };
+      if (!online) return { ...m, onlineStatus: 'failed', updatedAt: now };
+      // The meeting chat's id (a chat a leader linked meanwhile is kept): where capture finds the meeting.
+      const chatId = m.chatId ?? online.chatId;
+      return { ...rest, joinUrl: online.joinUrl, onlineMeetingId: online.id, ...(chatId ? { chatId } : {}), updatedAt: now };
     });
     if (!updated || updated.after === updated.before) return;
     const after = updated.after;
+    await this.queueChatInstall(after);
     await this.d.notifier.notifyInvited(plan, after, after.sequence === 0 ? 'invitation' : 'changed');
     await this.d.notifier.refreshOrganiser(plan, after);
+  }
+
+  /** Queues Samspil's installation in the chat of the Teams meeting Samspil created (not in a chat a leader linked: it is there). */
+  private async queueChatInstall(meeting: CoordinationMeeting): Promise<void> {
+    if (!this.d.chatInstall || !meeting.onlineMeetingId || !meeting.chatId || meeting.chat) return;
+    await this.d.chatInstall.install(meeting.tenantId, meeting.id, meeting.chatId);
   }
 
   /** The sync job: moves or deletes the Teams meeting (idempotent); a meeting whose creation failed is tried again. */

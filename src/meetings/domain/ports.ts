@@ -39,7 +39,8 @@ export interface MeetingNotifier {
 
 /** Teams online meetings (Microsoft Graph); absent when Graph is not configured. */
 export interface OnlineMeetingProvider {
-  createOrGet(request: { externalId: string; organizerUserId: string; subject: string; start: string; end: string }): Promise<{ id: string; joinUrl: string }>;
+  /** Creates the Teams meeting or returns the one made before; `chatId` is its chat's thread id, when Graph gives one. */
+  createOrGet(request: { externalId: string; organizerUserId: string; subject: string; start: string; end: string }): Promise<{ id: string; joinUrl: string; chatId?: string }>;
   /** Moves the Teams meeting to the new time (the join link stays). */
   move(ref: { organizerUserId: string; onlineMeetingId: string }, start: string, end: string): Promise<void>;
   /** Deletes the Teams meeting, so the join link stops working. */
@@ -55,6 +56,12 @@ export interface OnlineMeetingJobs {
   create(meeting: CoordinationMeeting): Promise<void>;
   /** Moves or deletes the Teams meeting after a change of time or a cancellation. */
   sync(meeting: CoordinationMeeting): Promise<void>;
+}
+
+/** Finds a meeting by its Teams chat (a single-partition query on the tenant, see the repository). */
+export interface MeetingChatStore {
+  /** The scheduled meeting linked to this chat whose start is nearest to `now`; undefined when none is. */
+  findMeetingByChat(tenantId: string, conversationId: string, now?: Date): Promise<CoordinationMeeting | undefined>;
 }
 
 /** The meeting's reminders: to the organiser the day before and the day after (until a coordinator is named). */

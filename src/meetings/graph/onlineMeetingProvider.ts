@@ -19,7 +19,7 @@ export function onlineMeetingProviderOver(meetings: OnlineMeetings): OnlineMeeti
         startDateTime: request.start,
         endDateTime: request.end,
       });
-      return { id: meeting.id, joinUrl: meeting.joinWebUrl };
+      return { id: meeting.id, joinUrl: meeting.joinWebUrl, ...(meeting.chatId ? { chatId: meeting.chatId } : {}) };
     },
     async move(ref, start, end) {
       await meetings.update({ ...ref, startDateTime: start, endDateTime: end });

@@ -79,6 +79,8 @@ export const onlineMeetingResponseSchema = z.object({
   endDateTime: instant,
   subject: z.string().nullish(),
   externalId: z.string().nullish(),
+  /** The meeting's chat: its thread id is the chat's id in Graph and the bot's conversation id there. */
+  chatInfo: z.object({ threadId: z.string().min(1).max(400).nullish() }).passthrough().nullish(),
 });
 
 /** A Teams meeting as Samspil keeps it. */
@@ -88,6 +90,8 @@ export interface OnlineMeeting {
   joinWebUrl: string;
   startDateTime: string;
   endDateTime: string;
+  /** The meeting chat's thread id (Graph's chatInfo.threadId), when Graph gives one. */
+  chatId?: string;
 }
 
 /** What the coordination-meeting capability needs from Teams meetings (a fake can implement it). */
@@ -174,5 +178,6 @@ export class GraphOnlineMeetings implements OnlineMeetings {
 }
 
 function toMeeting(m: z.output<typeof onlineMeetingResponseSchema>): OnlineMeeting {
-  return { id: m.id, joinWebUrl: m.joinWebUrl, startDateTime: m.startDateTime, endDateTime: m.endDateTime };
+  const chatId = m.chatInfo?.threadId ?? undefined;
+  return { id: m.id, joinWebUrl: m.joinWebUrl, startDateTime: m.startDateTime, endDateTime: m.endDateTime, ...(chatId ? { chatId } : {}) };
 }

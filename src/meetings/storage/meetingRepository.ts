@@ -1,7 +1,8 @@
 /** Coordination meetings in Cosmos, one logical partition per tenant; every change with its ETag. */
 import type { Container } from '@azure/cosmos';
 import type { CoordinationMeeting, MeetingDigest } from '../domain/meeting';
-import type { MeetingStore } from '../domain/ports';
+import type { MeetingChatStore, MeetingStore } from '../domain/ports';
+import { chatIdOf, meetingForChat } from '../domain/meetingChat';
 import type { Versioned } from '../../platform/ports';
 import { stripSystem } from '../../platform/storage/cosmosErrors';
 import { createOnce, readOwned, removeIfExists, updateWithEtag } from '../../platform/storage/documents';
@@ -16,7 +17,7 @@ const DIGEST_QUERY = [
   'FROM c WHERE c.tenantId = @tenantId AND ARRAY_CONTAINS(@planIds, c.planId)',
 ].join(' ');
 
-export class CosmosMeetingStore implements MeetingStore {
+export class CosmosMeetingStore implements MeetingStore, MeetingChatStore {
   constructor(private readonly container: Container) {}
 
   create(meeting: CoordinationMeeting): Promise<'created' | 'exists'> {
@@ -72,6 +73,29 @@ export class CosmosMeetingStore implements MeetingStore {
       )
       .fetchAll();
     return resources.map(stripSystem);
+  }
+
+  /**
+   * The scheduled meeting linked to a Teams chat, the one starting nearest to
+   * `now`: one query in the tenant's partition (every path is indexed by
+   * Cosmos's default policy, so `chatId` too), reading the few meetings a chat
+   * was ever linked to.
+   */
+  async findMeetingByChat(tenantId: string, conversationId: string, now: Date = new Date()): Promise<CoordinationMeeting | undefined> {
+    const { resources } = await this.container.items
+      .query<CoordinationMeeting>(
+        {
+          query: 'SELECT * FROM c WHERE c.tenantId = @tenantId AND c.chatId = @chatId',
+          parameters: [
+            { name: '@tenantId', value: tenantId },
+            { name: '@chatId', value: chatIdOf(conversationId) },
+          ],
+        },
+        { partitionKey: tenantId },
+      )
+      .fetchAll();
+    const found = meetingForChat(resources, now);
+    return found && stripSystem(found);
   }
 
   /** Deletes the meeting (erasure of its plan after the retention period). */

@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS = [
   'meeting.changed',
   'meeting.cancelled',
   'meeting.icsDownloaded',
+  /** A leader linked a Teams meeting chat to the meeting ("tilknyt KIP-…" in the chat). */
+  'meeting.chatLinked',
   'invitation.read',
   'invitation.answered',
   'invitation.manualSent',

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type AjvCore from 'ajv/dist/core';
 import addFormats from 'ajv-formats';
+import { MEETING_CHAT_RSC_PERMISSIONS } from '../../../src/meetings/graph/chatApps';
 import { parseCommand } from '../../support/commands';
 import { COLOR_TYPE, decodePng, readChunks, readHeader } from './png';
 
@@ -215,11 +216,38 @@ describe('Teams app package: manifest.json', () => {
     assert.equal(bot.isNotificationOnly, false);
   });
 
-  it('asks for identity and messageTeamMembers only (no RSC, no SSO app)', () => {
+  it('asks for identity, messageTeamMembers and exactly the meeting RSC permissions (no SSO app)', () => {
     const manifest = loadManifest();
     assert.deepEqual(manifest.permissions, ['identity', 'messageTeamMembers']);
-    assert.equal(manifest.authorization, undefined);
-    assert.equal(manifest.webApplicationInfo, undefined);
+    // Meeting start/end need OnlineMeeting.ReadBasic.Chat, participant join/leave OnlineMeetingParticipant.Read.Chat;
+    // nothing that would let the bot read the chat's messages (ChatMessage.Read.Chat) or a team's channels.
+    const rsc = (manifest.authorization as { permissions?: { resourceSpecific?: { name: string; type: string }[] } } | undefined)?.permissions?.resourceSpecific;
+    assert.deepEqual(
+      (rsc ?? []).map((p) => `${p.type}:${p.name}`).sort(),
+      ['Application:OnlineMeeting.ReadBasic.Chat', 'Application:OnlineMeetingParticipant.Read.Chat'],
+    );
+    // Installing Samspil in a meeting chat through Graph consents to exactly these.
+    assert.deepEqual([...MEETING_CHAT_RSC_PERMISSIONS].sort(), (rsc ?? []).map((p) => p.name).sort());
+    // RSC needs webApplicationInfo with the bot's app id; `resource` has no function for RSC but must be set.
+    const web = manifest.webApplicationInfo as { id?: string; resource?: string } | undefined;
+    assert.equal(web?.id, SAMPLE_VALUES['BOT_ID']);
+    assert.ok(web?.resource);
+  });
+
+  it('the schema check can fail: an RSC permission of an unknown type is rejected', () => {
+    const broken = loadManifest();
+    broken.authorization = { permissions: { resourceSpecific: [{ name: 'OnlineMeeting.ReadBasic.Chat', type: 'Tenant' }] } };
+    assert.equal(validateManifest(broken), false);
+    assert.match(errorText(validateManifest.errors), /\/authorization\/permissions\/resourceSpecific\/0\/type must be equal to one of the allowed values/);
+  });
+
+  it('offers linking a meeting chat to a plan in group chats (tilknyt / link)', () => {
+    const group = loadManifest().bots[0]!.commandLists!.find((l) => l.scopes.includes('groupChat'));
+    assert.ok(group, 'groupChat command list');
+    const titles = group.commands.map((c) => c.title);
+    for (const title of ['tilknyt', 'link']) assert.ok(titles.includes(title), `group chat commands include "${title}"`);
+    assert.equal(parseCommand('tilknyt'), 'linkMeetingChat');
+    assert.equal(parseCommand('koppla'), 'linkMeetingChat');
   });
 
   it('has a command list for every bot scope, each with at most 10 distinct commands', () => {
