@@ -6,6 +6,11 @@
  * can enforce an application access policy (403 for other organisers), and
  * injects faults: a status (429/503 with Retry-After, 403, 500…), a malformed
  * body, or a response lost after the meeting was made.
+ *
+ * Also POST /chats/{chat-id}/installedApps (installing an app in a chat, e.g.
+ * a meeting's chat): 201 with no body, 409 Conflict when the app is already
+ * installed there, 400 without a `teamsApp@odata.bind` to the app catalogue,
+ * 404 for a chat the fake does not know (`knownChats`, when set).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -38,6 +43,10 @@ export class FakeGraph {
   token = FAKE_GRAPH_TOKEN;
   /** When set, only these organisers are covered by the application access policy. */
   policyUsers?: Set<string>;
+  /** Apps installed per chat id (catalogue ids): a test may preinstall one (409 on the next install). */
+  readonly installedApps = new Map<string, Set<string>>();
+  /** When set, only these chats exist (404 for others); by default every meeting's chat and any other id do. */
+  knownChats?: Set<string>;
   private readonly meetings = new Map<string, Meeting>();
   private readonly faults: Fault[] = [];
   private server?: http.Server;
@@ -105,6 +114,8 @@ export class FakeGraph {
       if (fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
       return this.error(res, fault.status, 'Injected fault.', fault.code);
     }
+    const chatApps = /^\/v1\.0\/chats\/([^/]+)\/installedApps$/.exec(path);
+    if (chatApps) return this.installApp(req, res, decodeURIComponent(chatApps[1]!), body, fault);
     const match = /^\/v1\.0\/users\/([^/]+)\/onlineMeetings(?:\/([^/]+))?$/.exec(path);
     if (!match) return this.error(res, 400, 'Resource not found for the segment.');
     const userId = decodeURIComponent(match[1]!);
@@ -162,6 +173,26 @@ export class FakeGraph {
       return { status: 200, meeting };
     }
     return { status: 405, error: 'Method not allowed.' };
+  }
+
+  /** POST /chats/{id}/installedApps: Graph answers 201 Created with no body. */
+  private installApp(req: http.IncomingMessage, res: http.ServerResponse, chatId: string, body: unknown, fault: Fault | undefined): void {
+    if (req.method !== 'POST') return this.error(res, 405, 'Method not allowed.');
+    const bind = (typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['teamsApp@odata.bind'] : undefined);
+    const raw = typeof bind === 'string' ? /^https:\/\/graph\.microsoft\.com\/v1\.0\/appCatalogs\/teamsApps\/([^/]+)$/.exec(bind)?.[1] : undefined;
+    const appId = raw && decodeURIComponent(raw);
+    if (!appId) return this.error(res, 400, 'teamsApp@odata.bind must name an app in the catalogue.');
+    if (this.knownChats && !this.knownChats.has(chatId)) return this.error(res, 404, 'Chat not found.');
+    const apps = this.installedApps.get(chatId) ?? new Set<string>();
+    if (apps.has(appId)) return this.error(res, 409, 'App is already installed in this chat.', 'Conflict');
+    apps.add(appId);
+    this.installedApps.set(chatId, apps);
+    if (fault?.kind === 'dropResponse') {
+      req.socket.destroy();
+      return;
+    }
+    res.statusCode = 201;
+    res.end();
   }
 
   /** Graph's rules: end needs start, end after start, defaults now and start + 1 h; stored in UTC with 7 decimals. */

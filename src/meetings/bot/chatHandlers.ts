@@ -83,12 +83,12 @@ export class MeetingChatHandlers {
   private async heard(context: TurnContext, event: string): Promise<{ reference: string } | undefined> {
     const chat = chatReferenceOf(context.activity);
     if (!chat) {
-      this.logger.info('meeting.event', { event, linked: false, reason: 'notAChat' });
+      this.logger.info('meeting.event', { kind: event, linked: false, reason: 'notAChat' });
       return undefined;
     }
     await this.service.remember(chat);
     const linked = await this.service.linkedTo(chat.tenantId, chat.conversationId);
-    this.logger.info('meeting.event', { event, linked: !!linked, ...(linked ? { meetingId: linked.meeting.id } : {}) });
+    this.logger.info('meeting.event', { kind: event, linked: !!linked, ...(linked ? { meetingId: linked.meeting.id } : {}) });
     return linked;
   }
 

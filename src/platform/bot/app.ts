@@ -3,6 +3,7 @@
  * with it (src/capabilities.ts). Handlers stay thin; the domain services do the work.
  */
 import { ActivityTypes, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import type { MeetingParticipantsEventDetails } from 'botbuilder';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { AdaptiveCardJson } from '../cards/render';
 import { helpCard, noticeCard, welcomeCard } from '../cards/views';
@@ -100,6 +101,16 @@ export function createBotApp(deps: BotDeps): Application<TurnState> {
   });
   app.meetings.participantsLeave(async (context, _state, details) => {
     for (const m of meetingRoutes) await m.participantsLeave?.(context, details);
+  });
+  // Teams names the participant events in the singular (meetingParticipantJoin/Leave, as botbuilder's
+  // TeamsActivityHandler reads them); teams-ai 1.7.4 listens only for "…ParticipantsJoin", which never comes.
+  const teamsEvent = (name: string) => async (context: TurnContext) =>
+    context.activity.type === ActivityTypes.Event && context.activity.channelId === 'msteams' && context.activity.name === name;
+  app.activity(teamsEvent('application/vnd.microsoft.meetingParticipantJoin'), async (context) => {
+    for (const m of meetingRoutes) await m.participantsJoin?.(context, context.activity.value as MeetingParticipantsEventDetails);
+  });
+  app.activity(teamsEvent('application/vnd.microsoft.meetingParticipantLeave'), async (context) => {
+    for (const m of meetingRoutes) await m.participantsLeave?.(context, context.activity.value as MeetingParticipantsEventDetails);
   });
 
   app.activity(ActivityTypes.Message, async (context) =>
