@@ -47,6 +47,9 @@ export class FakeGraph {
   readonly installedApps = new Map<string, Set<string>>();
   /** When set, only these chats exist (404 for others); by default every meeting's chat and any other id do. */
   knownChats?: Set<string>;
+  /** Apps (catalogue ids) already in every chat, as when people added them by hand: installing them is 409. */
+  readonly preinstalled = new Set<string>();
+  private readonly installFaults: { status: number; retryAfter?: string }[] = [];
   private readonly meetings = new Map<string, Meeting>();
   private readonly faults: Fault[] = [];
   private server?: http.Server;
@@ -73,6 +76,11 @@ export class FakeGraph {
   /** The next `count` requests get this status (after the token check), e.g. 429 with Retry-After "1". */
   failNext(count: number, status: number, options: { retryAfter?: string; code?: string } = {}): void {
     for (let i = 0; i < count; i++) this.faults.push({ kind: 'status', status, ...options });
+  }
+
+  /** The next `count` app installations in chats get this status (other requests are not affected). */
+  failNextInstall(count: number, status: number, options: { retryAfter?: string } = {}): void {
+    for (let i = 0; i < count; i++) this.installFaults.push({ status, ...options });
   }
 
   /** The next successful answer carries this body instead (e.g. without joinWebUrl). */
@@ -115,6 +123,11 @@ export class FakeGraph {
       return this.error(res, fault.status, 'Injected fault.', fault.code);
     }
     const chatApps = /^\/v1\.0\/chats\/([^/]+)\/installedApps$/.exec(path);
+    const installFault = chatApps && this.installFaults.shift();
+    if (installFault) {
+      if (installFault.retryAfter !== undefined) res.setHeader('retry-after', installFault.retryAfter);
+      return this.error(res, installFault.status, 'Injected fault.');
+    }
     if (chatApps) return this.installApp(req, res, decodeURIComponent(chatApps[1]!), body, fault);
     const match = /^\/v1\.0\/users\/([^/]+)\/onlineMeetings(?:\/([^/]+))?$/.exec(path);
     if (!match) return this.error(res, 400, 'Resource not found for the segment.');
@@ -184,7 +197,7 @@ export class FakeGraph {
     if (!appId) return this.error(res, 400, 'teamsApp@odata.bind must name an app in the catalogue.');
     if (this.knownChats && !this.knownChats.has(chatId)) return this.error(res, 404, 'Chat not found.');
     const apps = this.installedApps.get(chatId) ?? new Set<string>();
-    if (apps.has(appId)) return this.error(res, 409, 'App is already installed in this chat.', 'Conflict');
+    if (apps.has(appId) || this.preinstalled.has(appId)) return this.error(res, 409, 'App is already installed in this chat.', 'Conflict');
     apps.add(appId);
     this.installedApps.set(chatId, apps);
     if (fault?.kind === 'dropResponse') {
