@@ -110,6 +110,9 @@ param icsLinkSecret string = '${newGuid()}${newGuid()}'
 @description('Let the app call Microsoft Graph (online meetings, the outbox\'s delivery check) with the web app\'s system-assigned managed identity. Its Graph application permissions are granted separately by an administrator: a data-protection decision (infra/README.md).')
 param enableGraph bool = false
 
+@description('With enableGraph: Samspil\'s id in the organisation\'s Teams app catalogue (not the manifest id; `GET /appCatalogs/teamsApps?$filter=externalId eq \'<manifest id>\'`). Samspil then installs itself in the chat of each Teams meeting it creates, which needs the Graph application permission TeamsAppInstallation.ReadWriteSelfForChat.All (infra/README.md). Empty: it does not.')
+param teamsAppCatalogId string = ''
+
 @description('Tags put on every resource.')
 param tags object = {
   application: 'samspil'
@@ -465,6 +468,8 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     // ManagedIdentityCredential without a client id: the system-assigned identity (not the bot's).
     GRAPH_TENANT_ID: tenantId
     GRAPH_USE_MANAGED_IDENTITY: 'true'
+    // Empty: Samspil does not install itself in meeting chats (config.ts reads '' as unset).
+    TEAMS_APP_CATALOG_ID: teamsAppCatalogId
   } : {}, enableApplicationInsights ? {
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   } : {})

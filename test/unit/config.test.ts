@@ -29,6 +29,12 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe('config', () => {
+  it('reads TEAMS_APP_CATALOG_ID (the app catalogue id for installing Samspil in meeting chats), and refuses anything else', () => {
+    assert.equal(loadConfig({ ...LOCAL, TEAMS_APP_CATALOG_ID: '5b7e1c3a-9d2f-4e6a-8b1c-0a9f8e7d6c5b' }).teamsAppCatalogId, '5b7e1c3a-9d2f-4e6a-8b1c-0a9f8e7d6c5b');
+    assert.equal(loadConfig({ ...LOCAL, TEAMS_APP_CATALOG_ID: '' }).teamsAppCatalogId, undefined);
+    assert.throws(() => loadConfig({ ...LOCAL, TEAMS_APP_CATALOG_ID: 'https://evil/x' }), /TEAMS_APP_CATALOG_ID: must be the app catalogue id/);
+  });
+
   it('has sensible local defaults', () => {
     assert.deepEqual(loadConfig(LOCAL), {
       port: 3978,
@@ -43,6 +49,7 @@ describe('config', () => {
       documentLinkTtlHours: 72,
       defaultServiceUrl: 'https://smba.trafficmanager.net/emea/',
       graph: undefined,
+      teamsAppCatalogId: undefined,
       localLocale: undefined,
       auditRetentionDays: 1826,
       retention: { daysAfterClose: 90, daysAfterWithdrawal: 30 },

@@ -252,6 +252,8 @@ function deployedEnv(scenario: Scenario): Record<string, string> {
     botAppId: BOT_APP,
     botAppType: scenario.botAppType,
     tenantId: TENANT,
+    // Its default is empty (no installation in meeting chats); a catalogue id as an administrator sets it.
+    teamsAppCatalogId: '5b7e1c3a-9d2f-4e6a-8b1c-0a9f8e7d6c5b',
     // Its default, subscription().tenantId.
     allowedTenantIds: TENANT,
     'cosmosAccount.properties.documentEndpoint': 'https://cosmos-x.documents.azure.com:443/',
