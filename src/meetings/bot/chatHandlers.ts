@@ -14,7 +14,7 @@ import { noticeCard } from '../../platform/cards/views';
 import { format, localeOf } from '../../platform/i18n';
 import type { Locale } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
-import type { MeetingChatReference } from '../domain/meeting';
+import type { CoordinationMeeting, MeetingChatReference } from '../domain/meeting';
 import type { LinkOutcome, MeetingChatService } from '../domain/meetingChatService';
 
 const id = z.string().trim().min(1).max(400);
@@ -71,25 +71,25 @@ export class MeetingChatHandlers {
   /** Meeting events: each keeps the chat's reference; the start says Samspil is ready (the reference only). */
   readonly meetingEvents: MeetingEventRoutes = {
     start: async (context) => {
-      const linked = await this.heard(context, 'start');
-      if (linked) await this.say(context, format(localeOf(context.activity.locale).t.meetingChat.ready, { reference: linked.reference }));
+      const meeting = await this.heard(context, 'start');
+      const reference = meeting && (await this.service.referenceFor(meeting));
+      if (reference) await this.say(context, format(localeOf(context.activity.locale).t.meetingChat.ready, { reference }));
     },
     end: async (context) => void (await this.heard(context, 'end')),
     participantsJoin: async (context) => void (await this.heard(context, 'participantsJoin')),
     participantsLeave: async (context) => void (await this.heard(context, 'participantsLeave')),
   };
 
-  /** Keeps the reference and finds the linked meeting; logged with ids only. */
-  private async heard(context: TurnContext, event: string): Promise<{ reference: string } | undefined> {
+  /** Keeps the chat's reference on the linked meeting and returns that meeting (one query); logged with ids only. */
+  private async heard(context: TurnContext, event: string): Promise<CoordinationMeeting | undefined> {
     const chat = chatReferenceOf(context.activity);
     if (!chat) {
       this.logger.info('meeting.event', { kind: event, linked: false, reason: 'notAChat' });
       return undefined;
     }
-    await this.service.remember(chat);
-    const linked = await this.service.linkedTo(chat.tenantId, chat.conversationId);
-    this.logger.info('meeting.event', { kind: event, linked: !!linked, ...(linked ? { meetingId: linked.meeting.id } : {}) });
-    return linked;
+    const meeting = await this.service.remember(chat);
+    this.logger.info('meeting.event', { kind: event, linked: !!meeting, ...(meeting ? { meetingId: meeting.id } : {}) });
+    return meeting;
   }
 
   private async say(context: TurnContext, text: string, color: 'Default' | 'Good' | 'Attention' = 'Default'): Promise<void> {

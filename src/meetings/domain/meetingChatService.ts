@@ -84,11 +84,10 @@ export class MeetingChatService {
     return updated?.after ?? meeting;
   }
 
-  /** The meeting a chat is linked to and its plan's reference, for a notice in the chat; undefined when none or the plan ended. */
-  async linkedTo(tenantId: string, conversationId: string): Promise<{ meeting: CoordinationMeeting; reference: string } | undefined> {
-    const meeting = await this.d.meetings.findMeetingByChat(tenantId, conversationId, this.d.env.now());
-    const plan = meeting && (await this.d.plans.get(tenantId, meeting.planId));
-    return meeting && plan && canCallMeeting(plan) ? { meeting, reference: plan.reference } : undefined;
+  /** The plan's reference of a linked meeting, for a notice in its chat; undefined when the plan is gone, locked or closed. */
+  async referenceFor(meeting: CoordinationMeeting): Promise<string | undefined> {
+    const plan = await this.d.plans.get(meeting.tenantId, meeting.planId);
+    return plan && canCallMeeting(plan) ? plan.reference : undefined;
   }
 
   /** The plan with this reference if the user is in its network; otherwise the refusal is audited. */
