@@ -135,7 +135,7 @@ describe('coordinator handover and escalation contacts (activity level)', functi
     const saved = await execute(ADMIN, { ...actionData(card, 'escalationAdd'), organisation: ' Slagelse  Kommune ', userId: UNIT_MANAGER.toUpperCase(), name: 'Ulla Enhedsleder' });
     assert.match(textOf(saved), /Slagelse Kommune\*\* – Ulla Enhedsleder/);
     const invalid = await execute(ADMIN, { ...actionData(card, 'escalationAdd'), organisation: 'Psykiatrien Vest', userId: 'not-an-id', name: '' });
-    assert.match(textOf(invalid), /Udfyld organisation, person og navn/);
+    assert.match(textOf(invalid), /Udfyld organisation, objekt-id/);
 
     const directory = new EscalationContacts(new CosmosFollowUpStore(bot.bot!.store.containers.followUps!), [], systemEnvironment(planReference));
     assert.deepEqual(await directory.contactsFor(TENANT, ['slagelse kommune', 'Psykiatrien Vest']), [{ userId: UNIT_MANAGER, name: 'Ulla Enhedsleder' }]);
