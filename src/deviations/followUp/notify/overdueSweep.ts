@@ -145,5 +145,6 @@ export function defineSweep(jobs: JobQueue, d: SweepDeps, periodMs: number, now:
       await sweepOverdue(d, now());
     },
   });
-  return { start: async () => void (await schedule(slotOf(now().getTime()))) };
+  // Periods follow the scheduler's clock (the queue's); what is due follows `now` (the capabilities' clock).
+  return { start: async () => void (await schedule(slotOf(jobs.now().getTime()))) };
 }
