@@ -31,7 +31,7 @@ export function handoverPickCard(plan: CarePlan, candidates: CarePlan['contacts'
 export function refusalCard(reason: HandoverRefusal, loc: Locale): AdaptiveCardJson {
   const t = loc.t.followUp;
   const text = {
-    notFound: loc.t.notices.invalidPayload,
+    notFound: t.planNotFound,
     invalidPayload: loc.t.notices.invalidPayload,
     notMember: t.notForYou,
     notInvited: t.notForYou,

@@ -105,8 +105,13 @@ describe('coordinator handover and escalation contacts (activity level)', functi
     assert.match(textOf(await execute(MALLORY, actionData(second, 'handoverAccept'))), /ikke til dig/);
     assert.match(textOf(await execute(OLE, actionData(first, 'handoverAccept'))), /gælder ikke længere/);
     // Kari forges a request to herself as if she were the coordinator.
-    const kari = (await stored()).contacts.find((c) => c.teamsUserId === KARI.aadObjectId)!;
+    const plan0 = await stored();
+    const kari = plan0.contacts.find((c) => c.teamsUserId === KARI.aadObjectId)!;
     assert.match(textOf(await execute(KARI, { action: 'handoverAsk', planId, contactId: kari.id })), /Kun planens koordinator/);
+    // Through the command with a reference: Kari is not the coordinator; an unknown reference says so.
+    assert.match(textOf(cardsOf(await bot.say(KARI, `overdrag koordinator ${plan0.reference.toLowerCase()}`))[0]), /Kun planens koordinator/);
+    assert.match(textOf(cardsOf(await bot.say(NINA, 'hand over coordinator KIP-0000-0000'))[0]), /Planen findes ikke/);
+    assert.match(textOf(cardsOf(await bot.say(NINA, `overdrag koordinator ${plan0.reference}`))[0]), /Ole Bostøtte/);
     // Broken data.
     assert.match(textOf(await execute(OLE, { action: 'handoverAccept', planId })), /ændret|changed/i);
 
@@ -114,6 +119,7 @@ describe('coordinator handover and escalation contacts (activity level)', functi
     assert.equal(coordinatorUserId(plan), NINA.aadObjectId, 'nothing changed');
     const denials = (await trail()).filter((e) => e.action === 'access.denied').slice(denialsBefore);
     assert.deepEqual(denials.map((e) => [e.actorId, e.details?.reason]).sort(), [
+      [KARI.aadObjectId, 'notCoordinator'],
       [KARI.aadObjectId, 'notCoordinator'],
       [KARI.aadObjectId, 'notInvited'],
       [MALLORY.aadObjectId, 'notMember'],
