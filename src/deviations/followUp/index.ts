@@ -52,8 +52,8 @@ export function createFollowUp(p: Platform, plans: Plans, deps: { automaticDevia
 
   // The plan card says who coordinates; the coordinator hands the role over from there.
   plans.handlers.hooks.sections.push(async (plan, loc, viewerId) => {
-    const pending = await store.getHandover(plan.tenantId, plan.id);
-    return coordinatorSection(plan, pending?.status === 'pending' ? pending : undefined, loc, viewerId);
+    const requests = await Promise.all([store.getHandover(plan.tenantId, plan.id, 'coordinator'), store.getHandover(plan.tenantId, plan.id, 'secondCoordinator')]);
+    return coordinatorSection(plan, requests.filter((h): h is NonNullable<typeof h> => h?.status === 'pending'), loc, viewerId);
   });
   // Erasure takes what this capability keeps about the plan too.
   plans.lifecycle.erasers.push(async (plan) => store.removeForPlan(plan.tenantId, plan.id));

@@ -56,6 +56,8 @@ export function changeText(c: PlanChange, loc: Locale): string {
       return format(t.ownDetails, { name, fields });
     case 'coordinatorChanged':
       return format(t.coordinatorChanged, { name });
+    case 'secondCoordinatorChanged':
+      return format(t.secondCoordinatorChanged, { name });
   }
 }
 

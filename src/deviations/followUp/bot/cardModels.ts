@@ -7,9 +7,9 @@ export interface FollowUpCardModels {
   /** An overdue action, to the responsible contact. */
   followUpReminder: { t: Texts['followUp']; facts: Fact[]; planId: string };
   /** The coordinator chooses who takes over. */
-  followUpHandoverPick: { t: Texts['followUp']; intro: string; choices: Choice[]; pending: string; notice: string; planId: string };
+  followUpHandoverPick: { t: Texts['followUp']; title: string; intro: string; choices: Choice[]; pending: string; notice: string; planId: string; role: string };
   /** The person asked accepts or declines. */
-  followUpHandoverAsk: { t: Texts['followUp']; text: string; planId: string; handoverId: string };
+  followUpHandoverAsk: { t: Texts['followUp']; title: string; text: string; planId: string; handoverId: string; role: string };
   /** An administrator sets the escalation contacts per organisation. */
   followUpEscalation: { t: Texts['followUp']; rows: Array<{ text: string; organisation: string; userId: string }>; none: string; notice: string };
 }

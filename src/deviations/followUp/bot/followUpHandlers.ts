@@ -14,16 +14,19 @@ import { coordinatorUserId } from '../../../plans/domain/agreements';
 import type { PlanStore } from '../../../plans/domain/ports';
 import { EscalationContacts, escalationInputSchema } from '../domain/escalation';
 import type { HandoverService } from '../domain/handoverService';
-import { escalationCard, handoverPickCard, refusalCard } from './followUpViews';
+import type { HandoverRole } from '../domain/ports';
+import { escalationCard, handoverPickCard, refusalCard, roleTexts } from './followUpViews';
 
 const id = z.string().trim().min(1).max(128);
+// Cards from before the second coordinator carry no role: the coordinator's.
+const role = z.enum(['coordinator', 'secondCoordinator']).default('coordinator');
 
 /** Every button of the follow-up cards (verb "followUp"). */
 export const followUpPayloadSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('handoverPick'), planId: id }),
-  z.object({ action: z.literal('handoverAsk'), planId: id, contactId: id }),
-  z.object({ action: z.literal('handoverAccept'), planId: id, handoverId: id }),
-  z.object({ action: z.literal('handoverDecline'), planId: id, handoverId: id }),
+  z.object({ action: z.literal('handoverPick'), planId: id, role }),
+  z.object({ action: z.literal('handoverAsk'), planId: id, contactId: id, role }),
+  z.object({ action: z.literal('handoverAccept'), planId: id, handoverId: id, role }),
+  z.object({ action: z.literal('handoverDecline'), planId: id, handoverId: id, role }),
   z.object({ action: z.literal('escalationAdd'), organisation: z.string().max(400).optional(), userId: z.string().max(400).optional(), name: z.string().max(400).optional() }),
   z.object({ action: z.literal('escalationRemove'), organisation: z.string().max(400), userId: id }),
 ]);
@@ -66,19 +69,19 @@ export class FollowUpHandlers {
     const t = turn.loc.t.followUp;
     switch (p.action) {
       case 'handoverPick':
-        return this.pick(turn, p.planId);
+        return this.pick(turn, p.planId, p.role);
       case 'handoverAsk': {
-        const r = await this.d.handover.ask(turn.user, p.planId, p.contactId, turn.activityId || `${p.planId}:${p.contactId}`);
+        const r = await this.d.handover.ask(turn.user, p.planId, p.contactId, turn.activityId || `${p.planId}:${p.contactId}`, p.role);
         if (r.kind === 'refused') return refusalCard(r.reason, turn.loc);
-        return noticeCard(format(t.asked, { name: inlineText(r.to.name) }), 'Good', t.pickTitle);
+        return noticeCard(format(t.asked, { name: inlineText(r.to.name) }), 'Good', roleTexts(turn.loc, p.role).pickTitle);
       }
       case 'handoverAccept': {
-        const r = await this.d.handover.accept(turn.user, p.planId, p.handoverId);
+        const r = await this.d.handover.accept(turn.user, p.planId, p.handoverId, p.role);
         if (r.kind === 'refused') return refusalCard(r.reason, turn.loc);
-        return noticeCard(format(t.accepted, { reference: r.plan.reference }), 'Good', t.coordinatorSection);
+        return noticeCard(format(roleTexts(turn.loc, p.role).accepted, { reference: r.plan.reference }), 'Good', t.coordinatorSection);
       }
       case 'handoverDecline': {
-        const r = await this.d.handover.decline(turn.user, p.planId, p.handoverId);
+        const r = await this.d.handover.decline(turn.user, p.planId, p.handoverId, p.role);
         if (r.kind === 'refused') return refusalCard(r.reason, turn.loc);
         return noticeCard(t.declined, 'Default', t.coordinatorSection);
       }
@@ -99,10 +102,10 @@ export class FollowUpHandlers {
     }
   }
 
-  private async pick(turn: Turn, planId: string): Promise<AdaptiveCardJson> {
-    const r = await this.d.handover.pick(turn.user, planId);
+  private async pick(turn: Turn, planId: string, role: HandoverRole = 'coordinator'): Promise<AdaptiveCardJson> {
+    const r = await this.d.handover.pick(turn.user, planId, role);
     if (r.kind === 'refused') return refusalCard(r.reason, turn.loc);
-    return handoverPickCard(r.plan, r.candidates, r.pending, turn.loc);
+    return handoverPickCard(r.plan, r.candidates, r.pending, turn.loc, role);
   }
 
   private notAdmin(turn: Turn): AdaptiveCardJson {

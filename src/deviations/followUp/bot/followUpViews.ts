@@ -9,20 +9,30 @@ import type { CarePlan } from '../../../plans/domain/carePlan';
 import { canChange } from '../../../plans/domain/carePlan';
 import { coordinatorUserId } from '../../../plans/domain/agreements';
 import type { HandoverRefusal } from '../domain/handover';
-import type { EscalationEntry, Handover } from '../domain/ports';
+import type { EscalationEntry, Handover, HandoverRole } from '../domain/ports';
 import { render } from './cardModels';
 
 const nameOf = (plan: CarePlan, contactId: string | undefined): string => inlineText(plan.contacts.find((c) => c.id === contactId)?.name ?? '—');
 
-/** The coordinator's choice of who takes over (with a note when a request is waiting). */
-export function handoverPickCard(plan: CarePlan, candidates: CarePlan['contacts'], pending: Handover | undefined, loc: Locale, notice = ''): AdaptiveCardJson {
+/** The texts of a role's handover: the coordinator's, or the second coordinator's. */
+export function roleTexts(loc: Locale, role: HandoverRole) {
   const t = loc.t.followUp;
+  return role === 'coordinator'
+    ? { pickTitle: t.pickTitle, pickIntro: t.pickIntro, pending: t.handoverPending, askTitle: t.askTitle, askText: t.askText, accepted: t.accepted, declinedNotice: t.declinedNotice, changedNotice: t.changedNotice }
+    : t.second;
+}
+
+/** The coordinator's choice of who takes the role (with a note when a request is waiting). */
+export function handoverPickCard(plan: CarePlan, candidates: CarePlan['contacts'], pending: Handover | undefined, loc: Locale, role: HandoverRole = 'coordinator', notice = ''): AdaptiveCardJson {
+  const r = roleTexts(loc, role);
   return render('followUpHandoverPick', {
-    t,
+    t: loc.t.followUp,
+    title: r.pickTitle,
     planId: plan.id,
-    intro: format(t.pickIntro, { reference: plan.reference }),
+    role,
+    intro: format(r.pickIntro, { reference: plan.reference }),
     choices: candidates.map((c) => ({ title: `${c.name} (${c.role}${c.organisation ? `, ${c.organisation}` : ''})`, value: c.id })),
-    pending: pending ? format(t.handoverPending, { name: nameOf(plan, pending.toContactId) }) : '',
+    pending: pending ? format(r.pending, { name: nameOf(plan, pending.toContactId) }) : '',
     notice,
   });
 }
@@ -42,19 +52,26 @@ export function refusalCard(reason: HandoverRefusal, loc: Locale): AdaptiveCardJ
   return noticeCard(text, 'Attention', t.coordinatorSection);
 }
 
-/** The plan card's coordinator section: who coordinates, a request waiting, and the coordinator's button. */
-export function coordinatorSection(plan: CarePlan, pending: Handover | undefined, loc: Locale, viewerId: string): PlanSection {
+/** The plan card's coordinator section: who coordinates (and seconds), requests waiting, and the coordinator's buttons. */
+export function coordinatorSection(plan: CarePlan, pending: readonly Handover[], loc: Locale, viewerId: string): PlanSection {
   const t = loc.t.followUp;
-  const coordinator = plan.agreements?.coordinator;
+  const { coordinator, secondCoordinator } = plan.agreements ?? {};
   const line = coordinator ? format(t.coordinatorIs, { name: nameOf(plan, coordinator.contactId) }) : format(t.organiserStandsIn, { name: inlineText(plan.createdBy.name) });
+  const second = secondCoordinator ? format(t.second.is, { name: nameOf(plan, secondCoordinator.contactId) }) : '';
+  const waiting = pending.map((h) => format(roleTexts(loc, h.role).pending, { name: nameOf(plan, h.toContactId) }));
   const mayHandOver = coordinatorUserId(plan) === viewerId && canChange(plan);
   return planSection({
     key: 'coordinatorRole',
     order: 45,
     title: t.coordinatorSection,
     summary: line,
-    text: pending ? format(t.handoverPending, { name: nameOf(plan, pending.toContactId) }) : '',
-    buttons: mayHandOver ? [{ title: t.handoverButton, verb: 'followUp', data: { action: 'handoverPick', planId: plan.id } }] : [],
+    text: [second, ...waiting].filter(Boolean).join('\n\n'),
+    buttons: mayHandOver
+      ? [
+          { title: t.handoverButton, verb: 'followUp', data: { action: 'handoverPick', planId: plan.id, role: 'coordinator' } },
+          { title: t.second.button, verb: 'followUp', data: { action: 'handoverPick', planId: plan.id, role: 'secondCoordinator' } },
+        ]
+      : [],
   });
 }
 

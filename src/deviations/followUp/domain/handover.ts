@@ -4,21 +4,23 @@
  * network; nothing changes until that person accepts on their card. A newer
  * request replaces an older one, so an old card is stale; only the person
  * asked can answer; the plan must still be open, and the one who asked must
- * still be the coordinator when the answer comes.
+ * still be the coordinator when the answer comes. The coordinator names the
+ * second coordinator (the other sector, the Swedish model) the same way.
  */
 import type { Actor, CarePlan, Contact } from '../../../plans/domain/carePlan';
 import { canChange, isCitizen, isMember } from '../../../plans/domain/carePlan';
 import { coordinatorUserId, type PlanAgreements } from '../../../plans/domain/agreements';
 import { withChange } from '../../../plans/domain/planHistory';
-import type { Handover } from './ports';
+import type { Handover, HandoverRole } from './ports';
 
 /** Why a handover step is refused (the audit's denial reasons). */
 export type HandoverRefusal = 'notFound' | 'notMember' | 'notCoordinator' | 'locked' | 'notInvited' | 'stale' | 'invalidPayload';
 
-/** The contacts who may take over: in Teams, in the network, not the citizen, not the coordinator now. */
-export function handoverCandidates(plan: CarePlan): Contact[] {
+/** The contacts who may take the role: in Teams, in the network, not the citizen, not the coordinator now (nor the second coordinator, for that role). */
+export function handoverCandidates(plan: CarePlan, role: HandoverRole = 'coordinator'): Contact[] {
   const current = coordinatorUserId(plan);
-  return plan.contacts.filter((c) => !!c.teamsUserId && c.teamsUserId !== current && isMember(plan, c.teamsUserId) && !isCitizen(c));
+  const second = role === 'secondCoordinator' ? plan.agreements?.secondCoordinator?.contactId : undefined;
+  return plan.contacts.filter((c) => !!c.teamsUserId && c.teamsUserId !== current && c.id !== second && isMember(plan, c.teamsUserId) && !isCitizen(c));
 }
 
 /** Whether `userId` may ask someone to take over: the coordinator (or organiser standing in) of an open plan. */
@@ -31,10 +33,10 @@ export function askRefusal(plan: CarePlan | undefined, userId: string): Handover
 }
 
 /** A new request (it replaces whatever request the plan had). */
-export function newHandover(plan: CarePlan, from: string, to: Contact, handoverId: string, now: Date): Handover {
+export function newHandover(plan: CarePlan, from: string, to: Contact, handoverId: string, now: Date, role: HandoverRole = 'coordinator'): Handover {
   return {
-    id: `handover:${plan.id}`, type: 'handover', tenantId: plan.tenantId, planId: plan.id, handoverId, fromUserId: from,
-    toContactId: to.id, toUserId: to.teamsUserId!, role: 'coordinator', status: 'pending', askedAt: now.toISOString(),
+    id: role === 'coordinator' ? `handover:${plan.id}` : `handover:${plan.id}:${role}`, type: 'handover', tenantId: plan.tenantId, planId: plan.id, handoverId,
+    fromUserId: from, toContactId: to.id, toUserId: to.teamsUserId!, role, status: 'pending', askedAt: now.toISOString(),
   };
 }
 
@@ -53,9 +55,23 @@ export function answerRefusal(plan: CarePlan | undefined, handover: Handover | u
 
 const EMPTY_AGREEMENTS: PlanAgreements = { priorityAreas: [], actions: [], warningSigns: [] };
 
-/** The plan with `contactId` as its coordinator and the change in its history (the name as it was). */
-export function withCoordinator(plan: CarePlan, contactId: string, by: Actor, now: Date): CarePlan {
+/** Whether the contact holds the role on the plan now. */
+export function holdsRole(plan: CarePlan, role: HandoverRole, contactId: string): boolean {
+  return plan.agreements?.[role]?.contactId === contactId;
+}
+
+/**
+ * The plan with `contactId` in the role and the change in its history (the
+ * name as it was). A second coordinator who becomes the coordinator is no
+ * longer the second: one person does not hold both.
+ */
+export function withCoordinator(plan: CarePlan, contactId: string, by: Actor, now: Date, role: HandoverRole = 'coordinator'): CarePlan {
   const contact = plan.contacts.find((c) => c.id === contactId);
-  const agreements: PlanAgreements = { ...(plan.agreements ?? EMPTY_AGREEMENTS), coordinator: { contactId, since: now.toISOString() } };
-  return withChange({ ...plan, agreements }, { kind: 'coordinatorChanged', contactId, contactName: contact?.name }, by, now);
+  const { secondCoordinator, ...rest } = plan.agreements ?? EMPTY_AGREEMENTS;
+  const keepSecond = role === 'coordinator' && secondCoordinator && secondCoordinator.contactId !== contactId ? { secondCoordinator } : {};
+  const agreements: PlanAgreements = role === 'coordinator'
+    ? { ...rest, ...keepSecond, coordinator: { contactId, since: now.toISOString() } }
+    : { ...rest, secondCoordinator: { contactId, since: now.toISOString() } };
+  const kind = role === 'coordinator' ? 'coordinatorChanged' : 'secondCoordinatorChanged';
+  return withChange({ ...plan, agreements }, { kind, contactId, contactName: contact?.name }, by, now);
 }

@@ -1,6 +1,9 @@
 /** What the follow-up capability needs from storage and the outside world (Cosmos and the outbox implement them). */
 import type { OverdueAction, OverdueRecord } from './overdue';
 
+/** The roles handed over on cards. */
+export type HandoverRole = 'coordinator' | 'secondCoordinator';
+
 /** A coordinator handover: asked by the coordinator, answered by the chosen contact; one current per plan. */
 export interface Handover {
   id: string;
@@ -12,8 +15,8 @@ export interface Handover {
   fromUserId: string;
   toContactId: string;
   toUserId: string;
-  /** Which role is handed over. */
-  role: 'coordinator';
+  /** Which role is handed over: the coordinator's, or the second coordinator's (the other sector, the Swedish model). */
+  role: HandoverRole;
   status: 'pending' | 'accepted' | 'declined' | 'withdrawn';
   askedAt: string;
   answeredAt?: string;
@@ -42,11 +45,11 @@ export interface FollowUpStore {
   createOverdue(record: OverdueRecord): Promise<'created' | 'exists'>;
   /** Changes the record with its ETag; `after === before` when `change` left it alone. */
   updateOverdue(tenantId: string, id: string, change: (r: OverdueRecord) => OverdueRecord | undefined): Promise<{ before: OverdueRecord; after: OverdueRecord } | undefined>;
-  getHandover(tenantId: string, planId: string): Promise<Handover | undefined>;
+  getHandover(tenantId: string, planId: string, role?: HandoverRole): Promise<Handover | undefined>;
   /** Writes the plan's handover as `next` makes it from the stored one (ETag); undefined when `next` declined. */
   putHandover(next: (current: Handover | undefined) => Handover | undefined): Promise<Handover | undefined>;
   /** Changes the stored handover (ETag); undefined when there is none or `change` left it alone. */
-  updateHandover(tenantId: string, planId: string, change: (h: Handover) => Handover | undefined): Promise<Handover | undefined>;
+  updateHandover(tenantId: string, planId: string, role: HandoverRole, change: (h: Handover) => Handover | undefined): Promise<Handover | undefined>;
   getEscalation(tenantId: string): Promise<EscalationList | undefined>;
   /** Changes the tenant's list (created empty first), with its ETag. */
   updateEscalation(tenantId: string, change: (list: EscalationList) => EscalationList | undefined): Promise<EscalationList>;

@@ -14,13 +14,15 @@ import type { CarePlan } from '../../../plans/domain/carePlan';
 import type { HandoverNotifier } from '../domain/handoverService';
 import type { Handover } from '../domain/ports';
 import { render } from '../bot/cardModels';
+import { roleTexts } from '../bot/followUpViews';
 
 const asActivity = (card: AdaptiveCardJson) => ({ type: 'message' as const, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' as const, content: card }] });
 
 /** The answer card for the person asked. */
 export function handoverAskCard(plan: CarePlan, handover: Handover, fromName: string, loc: Locale): AdaptiveCardJson {
-  const text = format(loc.t.followUp.askText, { from: inlineText(fromName), reference: plan.reference });
-  return render('followUpHandoverAsk', { t: loc.t.followUp, text, planId: plan.id, handoverId: handover.handoverId });
+  const r = roleTexts(loc, handover.role);
+  const text = format(r.askText, { from: inlineText(fromName), reference: plan.reference });
+  return render('followUpHandoverAsk', { t: loc.t.followUp, title: r.askTitle, text, planId: plan.id, handoverId: handover.handoverId, role: handover.role });
 }
 
 /** HandoverNotifier over the outbox. */
@@ -38,7 +40,7 @@ export class OutboxHandoverNotifier implements HandoverNotifier {
 
   async declined(plan: CarePlan, handover: Handover, byName: string): Promise<void> {
     const loc = await this.localeOf(plan.tenantId, handover.fromUserId);
-    const text = format(loc.t.followUp.declinedNotice, { name: inlineText(byName), reference: plan.reference });
+    const text = format(roleTexts(loc, handover.role).declinedNotice, { name: inlineText(byName), reference: plan.reference });
     await this.d.outbox.enqueue(`handover:${handover.handoverId}:declined`, plan.tenantId, [{ userId: handover.fromUserId, activity: asActivity(noticeCard(text, 'Warning', loc.t.followUp.coordinatorSection)) }]);
   }
 
@@ -48,7 +50,7 @@ export class OutboxHandoverNotifier implements HandoverNotifier {
     const recipients = [];
     for (const userId of to) {
       const loc = await this.localeOf(plan.tenantId, userId);
-      const text = format(loc.t.followUp.changedNotice, { name: inlineText(newCoordinatorName), reference: plan.reference });
+      const text = format(roleTexts(loc, handover.role).changedNotice, { name: inlineText(newCoordinatorName), reference: plan.reference });
       recipients.push({ userId, activity: asActivity(noticeCard(text, 'Good', loc.t.followUp.coordinatorSection)) });
     }
     if (recipients.length) await this.d.outbox.enqueue(`handover:${handover.handoverId}:accepted`, plan.tenantId, recipients);

@@ -6,11 +6,11 @@
  */
 import type { Container } from '@azure/cosmos';
 import { createOnce, readOwned, removeIfExists, updateWithEtag } from '../../../platform/storage/documents';
-import type { EscalationList, FollowUpStore, Handover } from '../domain/ports';
+import type { EscalationList, FollowUpStore, Handover, HandoverRole } from '../domain/ports';
 import type { OverdueRecord } from '../domain/overdue';
 
-/** The id of a plan's handover document: one current handover per plan (a new one replaces the last). */
-export const handoverDocId = (planId: string): string => `handover:${planId}`;
+/** The id of a plan's handover document: one current handover per plan and role (a new one replaces the last). */
+export const handoverDocId = (planId: string, role: HandoverRole = 'coordinator'): string => (role === 'coordinator' ? `handover:${planId}` : `handover:${planId}:${role}`);
 /** The id of the tenant's escalation contacts document. */
 export const ESCALATION_DOC_ID = 'escalation';
 
@@ -30,14 +30,14 @@ export class CosmosFollowUpStore implements FollowUpStore {
     return updateWithEtag<OverdueRecord>(this.container, id, tenantId, change);
   }
 
-  async getHandover(tenantId: string, planId: string): Promise<Handover | undefined> {
-    return (await readOwned<Handover>(this.container, handoverDocId(planId), tenantId, tenantId))?.doc;
+  async getHandover(tenantId: string, planId: string, role: HandoverRole = 'coordinator'): Promise<Handover | undefined> {
+    return (await readOwned<Handover>(this.container, handoverDocId(planId, role), tenantId, tenantId))?.doc;
   }
 
   async putHandover(next: (current: Handover | undefined) => Handover | undefined): Promise<Handover | undefined> {
     const probe = next(undefined);
     if (!probe) return undefined;
-    const id = handoverDocId(probe.planId);
+    const id = handoverDocId(probe.planId, probe.role);
     for (let attempt = 0; attempt < 10; attempt++) {
       const found = await readOwned<Handover>(this.container, id, probe.tenantId, probe.tenantId);
       if (!found) {
@@ -52,8 +52,8 @@ export class CosmosFollowUpStore implements FollowUpStore {
     throw Object.assign(new Error('handover kept conflicting'), { code: 'UPDATE_CONFLICT' });
   }
 
-  async updateHandover(tenantId: string, planId: string, change: (h: Handover) => Handover | undefined): Promise<Handover | undefined> {
-    const result = await updateWithEtag<Handover>(this.container, handoverDocId(planId), tenantId, change);
+  async updateHandover(tenantId: string, planId: string, role: HandoverRole, change: (h: Handover) => Handover | undefined): Promise<Handover | undefined> {
+    const result = await updateWithEtag<Handover>(this.container, handoverDocId(planId, role), tenantId, change);
     return result && result.after !== result.before ? result.after : undefined;
   }
 

@@ -94,6 +94,25 @@ describe('coordinator handover and escalation contacts (activity level)', functi
     assert.match(textOf(refused), /Kun planens koordinator/);
   });
 
+  it('the second coordinator: Nina asks Kari from the plan card, Kari accepts; Nina stays coordinator; the network is told', async () => {
+    const [planCard] = cardsOf(await bot.say(NINA, 'vis plan')).filter((c) => textOf(c).includes('Vælg 2. koordinator'));
+    assert.ok(planCard, 'the coordinator has the button on the plan card');
+    const pick = await execute(NINA, actionData(planCard, 'handoverPick', (d) => d.role === 'secondCoordinator'));
+    assert.match(textOf(pick), /Vælg 2\. koordinator/);
+    const kari = (await stored()).contacts.find((c) => c.teamsUserId === KARI.aadObjectId)!;
+    await execute(NINA, { ...actionData(pick, 'handoverAsk'), contactId: kari.id });
+    const ask = await waitFor('the request on Kari\'s card', () => cardsTo(bot, KARI).find((c) => textOf(c).includes('Vil du være 2. koordinator?')));
+    assert.match(textOf(await execute(KARI, actionData(ask, 'handoverAccept'))), /Du er nu 2\. koordinator/);
+    const plan = await stored();
+    assert.equal(plan.agreements!.secondCoordinator!.contactId, kari.id);
+    assert.equal(coordinatorUserId(plan), NINA.aadObjectId);
+    assert.equal(plan.history![0]!.kind, 'secondCoordinatorChanged');
+    await waitFor('Ole told', () => cardsTo(bot, OLE).find((c) => /Kari Jensen er nu 2\. koordinator/.test(textOf(c))));
+    // A second-coordinator card cannot be replayed as a coordinator handover.
+    assert.match(textOf(await execute(KARI, { ...actionData(ask, 'handoverAccept'), role: 'coordinator' })), /gælder ikke længere/);
+    assert.equal(coordinatorUserId(await stored()), NINA.aadObjectId);
+  });
+
   it('forged and stale cards are refused, audited, and change nothing', async () => {
     const first = await ninaAsksOle();
     const second = await ninaAsksOle();

@@ -22,6 +22,8 @@ describe('followUp/bot/followUpViews', () => {
       pick: handoverPickCard(plan, handoverCandidates(plan), handover, loc),
       pickNobody: handoverPickCard(plan, [], undefined, loc),
       ask: handoverAskCard(plan, handover, '[Nina](https://evil.example)', loc),
+      askSecond: handoverAskCard(plan, { ...handover, role: 'secondCoordinator' }, 'Nina', loc),
+      pickSecond: handoverPickCard(plan, handoverCandidates(plan, 'secondCoordinator'), undefined, loc, 'secondCoordinator'),
       refusal: refusalCard('stale', loc),
       escalation: escalationCard([{ organisation: 'Slagelse Kommune', userId: '00000000-0000-4000-8000-00000000e0e0', name: 'Ulla *Leder*', addedBy: 'a', addedAt: 'x' }], loc, loc.t.followUp.escalationSaved),
       escalationEmpty: escalationCard([], loc),
@@ -46,9 +48,14 @@ describe('followUp/bot/followUpViews', () => {
 
   it('the plan card section offers the handover only to the coordinator of an open plan', () => {
     const loc = localeOf('da-DK');
-    assert.equal(coordinatorSection(plan, undefined, loc, OWNER.userId).buttons.length, 1);
-    assert.equal(coordinatorSection(plan, undefined, loc, 'aad-colleague').buttons.length, 0);
-    assert.equal(coordinatorSection({ ...plan, status: 'closed' }, undefined, loc, OWNER.userId).buttons.length, 0);
-    assert.match(coordinatorSection(plan, handover, loc, OWNER.userId).text, /Venter på svar/);
+    assert.deepEqual(coordinatorSection(plan, [], loc, OWNER.userId).buttons.map((b) => b.data.role), ['coordinator', 'secondCoordinator']);
+    assert.equal(coordinatorSection(plan, [], loc, 'aad-colleague').buttons.length, 0);
+    assert.equal(coordinatorSection({ ...plan, status: 'closed' }, [], loc, OWNER.userId).buttons.length, 0);
+    assert.match(coordinatorSection(plan, [handover], loc, OWNER.userId).text, /Venter på svar fra .* om at overtage koordinatorrollen/);
+    assert.match(coordinatorSection(plan, [{ ...handover, role: 'secondCoordinator' }], loc, OWNER.userId).text, /om at blive 2\. koordinator/);
+    const colleague = handoverCandidates(plan)[0]!;
+    const withSecond = { ...plan, agreements: { priorityAreas: [], actions: [], warningSigns: [], secondCoordinator: { contactId: colleague.id, since: 'x' } } };
+    assert.match(coordinatorSection(withSecond, [], loc, OWNER.userId).text, /2\. koordinator: /);
+    assert.match(coordinatorSection(withSecond, [], loc, OWNER.userId).summary, /Ingen koordinator valgt endnu/);
   });
 });

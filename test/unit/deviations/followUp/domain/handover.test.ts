@@ -47,4 +47,18 @@ describe('followUp/domain/handover', () => {
     assert.equal(after.history![0]!.contactName, to.name);
     assert.deepEqual({ ...after, agreements: undefined, history: undefined, updatedAt: undefined }, { ...p, agreements: undefined, history: undefined, updatedAt: undefined });
   });
+
+  it('the second coordinator: set beside the coordinator; one who becomes coordinator is no longer second', () => {
+    const p = plan();
+    const colleague = handoverCandidates(p, 'secondCoordinator')[0]!;
+    const withSecond = withCoordinator(p, colleague.id, { userId: 'aad-colleague', name: colleague.name }, NOW, 'secondCoordinator');
+    assert.equal(coordinatorUserId(withSecond), OWNER.userId, 'the coordinator is unchanged');
+    assert.equal(withSecond.agreements!.secondCoordinator!.contactId, colleague.id);
+    assert.equal(withSecond.history![0]!.kind, 'secondCoordinatorChanged');
+    assert.deepEqual(handoverCandidates(withSecond, 'secondCoordinator'), [], 'the second coordinator is not asked again');
+    assert.deepEqual(handoverCandidates(withSecond, 'coordinator').map((c) => c.id), [colleague.id], 'but may become coordinator');
+    const promoted = withCoordinator(withSecond, colleague.id, { userId: 'aad-colleague', name: colleague.name }, NOW);
+    assert.equal(coordinatorUserId(promoted), 'aad-colleague');
+    assert.equal(promoted.agreements!.secondCoordinator, undefined);
+  });
 });
