@@ -86,8 +86,8 @@ async function remind(d: SweepDeps, a: OverdueAction, now: Date): Promise<boolea
   const userId = contact?.teamsUserId && isMember(plan, contact.teamsUserId) ? contact.teamsUserId : undefined;
   const key = overdueRecordId(a);
   if (userId) {
-    // The reminder shows the action to its responsible on the system's behalf: audited like any read.
-    await new AuditTrail(d.audit, { now: () => now, newId: randomUUID }).read({ tenantId: a.tenantId, userId: 'system:followUp' }, plan.id, 'plan.read', `reminder:${key}`, { actionId: a.actionId });
+    // The reminder shows the action to its responsible on the system's behalf: audited like any read ("Samspil (påmindelse)" in the access log).
+    await new AuditTrail(d.audit, { now: () => now, newId: randomUUID }).read({ tenantId: a.tenantId, userId: 'system:reminder' }, plan.id, 'plan.read', `reminder:${key}`, { actionId: a.actionId });
     const loc = localeOf((await d.directory.find(a.tenantId, userId))?.locale);
     const t = loc.t.followUp;
     const card = render('followUpReminder', {

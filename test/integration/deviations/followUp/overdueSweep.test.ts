@@ -114,6 +114,8 @@ describe('overdue actions (the sweep over Cosmos, two instances)', function () {
     assert.match(text, /Søge boligstøtte sammen med Jens/);
     assert.match(text, /25\.[\s\u00a0]november 2026/);
     assert.deepEqual(s.reported, [], 'no deviation on the day of the reminder');
+    const looks = (await new CosmosAuditLog(s.c.audit).listForPlan(s.plan.tenantId, s.plan.id)).filter((e) => e.action === 'plan.read');
+    assert.deepEqual(looks.map((e) => [e.actorId, e.details?.actionId]), [['system:reminder', 'act-1']], 'the reminder is a look at the plan, audited once');
 
     s.clock.advance(23 * 3600_000);
     await round();
