@@ -46,7 +46,11 @@ export class CosmosFollowUpStore implements FollowUpStore {
         if ((await createOnce(this.container, { ...doc, id })) === 'created') return doc;
         continue;
       }
-      const result = await updateWithEtag<Handover>(this.container, id, probe.tenantId, (current) => next(current), found);
+      // `next` handing back the stored request unchanged (the same click again) writes nothing.
+      const result = await updateWithEtag<Handover>(this.container, id, probe.tenantId, (current) => {
+        const changed = next(current);
+        return changed === current ? undefined : changed;
+      }, found);
       return result && result.after !== result.before ? result.after : undefined;
     }
     throw Object.assign(new Error('handover kept conflicting'), { code: 'UPDATE_CONFLICT' });
