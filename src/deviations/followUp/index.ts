@@ -16,7 +16,7 @@ import { FollowUpHandlers } from './bot/followUpHandlers';
 import { coordinatorSection } from './bot/followUpViews';
 import { EscalationContacts } from './domain/escalation';
 import { HandoverService } from './domain/handoverService';
-import { OutboxHandoverNotifier } from './notify/handoverNotifier';
+import { OutboxHandoverNotifier, parseAskKey } from './notify/handoverNotifier';
 import { defineSweep } from './notify/overdueSweep';
 import { CosmosFollowUpStore } from './storage/followUpRepository';
 import { CosmosOverdueQuery } from './storage/overdueQuery';
@@ -76,6 +76,11 @@ export function createFollowUp(p: Platform, plans: Plans, deps: { automaticDevia
       },
     ],
     verbs: [{ verb: 'followUp', handle: (turn, _context, data) => handlers.act(turn, data) }],
+    // A request that never reached the person asked: withdrawn, and the coordinator told (idempotent: only a pending request).
+    onOutboxFailed: async (failure) => {
+      const ask = parseAskKey(failure.messageKey);
+      if (ask) await handover.undelivered(failure.tenantId, ask.planId, ask.role, ask.handoverId);
+    },
   };
   return { module, escalation };
 }

@@ -17,6 +17,7 @@ export interface HandoverNotifier {
   asked(plan: CarePlan, handover: Handover, fromName: string): Promise<void>;
   declined(plan: CarePlan, handover: Handover, byName: string): Promise<void>;
   accepted(plan: CarePlan, handover: Handover, newCoordinatorName: string): Promise<void>;
+  undelivered(plan: CarePlan, handover: Handover, toName: string): Promise<void>;
 }
 
 export type PickResult = { kind: 'refused'; reason: HandoverRefusal } | { kind: 'pick'; plan: CarePlan; candidates: Contact[]; pending?: Handover };
@@ -102,6 +103,15 @@ export class HandoverService {
     if (done.status !== 'declined') return this.refuse(user, planId, 'stale', plan);
     await this.d.notifier.declined(plan, done, plan.contacts.find((c) => c.id === done.toContactId)?.name ?? user.name);
     return { kind: 'declined', plan, handover: done };
+  }
+
+  /** The request's card finally could not be delivered: it is withdrawn (so nobody answers it later) and the coordinator is told. */
+  async undelivered(tenantId: string, planId: string, role: HandoverRole, handoverId: string): Promise<void> {
+    const withdrawn = await this.d.store.updateHandover(tenantId, planId, role, (h) =>
+      h.handoverId === handoverId && h.status === 'pending' ? { ...h, status: 'withdrawn', answeredAt: this.d.env.now().toISOString() } : undefined);
+    const plan = withdrawn && (await this.d.plans.get(tenantId, planId));
+    if (!withdrawn || !plan) return;
+    await this.d.notifier.undelivered(plan, withdrawn, plan.contacts.find((c) => c.id === withdrawn.toContactId)?.name ?? '—');
   }
 
   private async refuse(user: UserIdentity, planId: string, reason: HandoverRefusal, plan?: CarePlan): Promise<{ kind: 'refused'; reason: HandoverRefusal; plan?: CarePlan }> {

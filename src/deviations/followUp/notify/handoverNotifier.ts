@@ -16,6 +16,14 @@ import type { Handover } from '../domain/ports';
 import { render } from '../bot/cardModels';
 import { roleTexts } from '../bot/followUpViews';
 
+/** The outbox key of the request to the person asked (the plan and role in it, so a final failure finds the request). */
+export const askKey = (h: Pick<Handover, 'planId' | 'role' | 'handoverId'>): string => `handover:${h.planId}:${h.role}:${h.handoverId}:ask`;
+/** Reads an ask key back; undefined for other keys. */
+export function parseAskKey(key: string): { planId: string; role: Handover['role']; handoverId: string } | undefined {
+  const m = /^handover:([^:]+):(coordinator|secondCoordinator):([^:]+):ask$/.exec(key);
+  return m ? { planId: m[1]!, role: m[2] as Handover['role'], handoverId: m[3]! } : undefined;
+}
+
 const asActivity = (card: AdaptiveCardJson) => ({ type: 'message' as const, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' as const, content: card }] });
 
 /** The answer card for the person asked. */
@@ -35,13 +43,20 @@ export class OutboxHandoverNotifier implements HandoverNotifier {
 
   async asked(plan: CarePlan, handover: Handover, fromName: string): Promise<void> {
     const loc = await this.localeOf(plan.tenantId, handover.toUserId);
-    await this.d.outbox.enqueue(`handover:${handover.handoverId}:ask`, plan.tenantId, [{ userId: handover.toUserId, activity: asActivity(handoverAskCard(plan, handover, fromName, loc)) }]);
+    await this.d.outbox.enqueue(askKey(handover), plan.tenantId, [{ userId: handover.toUserId, activity: asActivity(handoverAskCard(plan, handover, fromName, loc)) }]);
   }
 
   async declined(plan: CarePlan, handover: Handover, byName: string): Promise<void> {
     const loc = await this.localeOf(plan.tenantId, handover.fromUserId);
     const text = format(roleTexts(loc, handover.role).declinedNotice, { name: inlineText(byName), reference: plan.reference });
     await this.d.outbox.enqueue(`handover:${handover.handoverId}:declined`, plan.tenantId, [{ userId: handover.fromUserId, activity: asActivity(noticeCard(text, 'Warning', loc.t.followUp.coordinatorSection)) }]);
+  }
+
+  /** The request could not be delivered (the outbox gave up): the coordinator is told, once. */
+  async undelivered(plan: CarePlan, handover: Handover, toName: string): Promise<void> {
+    const loc = await this.localeOf(plan.tenantId, handover.fromUserId);
+    const text = format(loc.t.followUp.undelivered, { name: inlineText(toName), reference: plan.reference });
+    await this.d.outbox.enqueue(`handover:${handover.handoverId}:undelivered`, plan.tenantId, [{ userId: handover.fromUserId, activity: asActivity(noticeCard(text, 'Attention', loc.t.followUp.coordinatorSection)) }]);
   }
 
   async accepted(plan: CarePlan, handover: Handover, newCoordinatorName: string): Promise<void> {

@@ -113,6 +113,17 @@ describe('coordinator handover and escalation contacts (activity level)', functi
     assert.equal(coordinatorUserId(await stored()), NINA.aadObjectId);
   });
 
+  it('a request Teams refuses to deliver (Ole blocked the bot) is withdrawn and Nina is told; his card would be stale', async () => {
+    bot.connector.refused.add(`a:personal-${OLE.aadObjectId}`);
+    const [pick] = cardsOf(await bot.say(NINA, 'overdrag koordinator'));
+    const ole = (await stored()).contacts.find((c) => c.teamsUserId === OLE.aadObjectId)!;
+    await execute(NINA, { ...actionData(pick, 'handoverAsk'), contactId: ole.id });
+    await waitFor('Nina told', () => cardsTo(bot, NINA).find((c) => /kunne ikke leveres til Ole Bostøtte/.test(textOf(c))), 30_000);
+    assert.equal(coordinatorUserId(await stored()), NINA.aadObjectId);
+    const [again] = cardsOf(await bot.say(NINA, 'overdrag koordinator'));
+    assert.doesNotMatch(textOf(again), /Venter på svar/, 'no request is waiting any more');
+  });
+
   it('forged and stale cards are refused, audited, and change nothing', async () => {
     const first = await ninaAsksOle();
     const second = await ninaAsksOle();
