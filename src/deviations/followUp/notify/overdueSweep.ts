@@ -30,6 +30,8 @@ import { nextStep, overdueRecordId, todayInDeadlineZone, type OverdueAction, typ
 import type { FollowUpStore, OverdueQuery } from '../domain/ports';
 
 export const SWEEP_KIND = 'followUp.overdue.sweep';
+/** Overdue actions handled at once within a sweep. */
+const SWEEP_CONCURRENCY = 8;
 /** The schedule container's partition needs a tenant: the sweep spans every tenant. */
 const SWEEP_TENANT = 'all-tenants';
 
@@ -57,7 +59,7 @@ export async function sweepOverdue(d: SweepDeps, now: Date): Promise<SweepReport
   const report: SweepReport = { found: 0, reminded: 0, reported: 0, failed: 0 };
   const found = await d.query.overdue(todayInDeadlineZone(now));
   report.found = found.length;
-  for (const action of found) {
+  const one = async (action: OverdueAction) => {
     try {
       const step = nextStep(action, await d.store.getOverdue(action.tenantId, overdueRecordId(action)), now);
       if (step === 'remind' && (await remind(d, action, now))) report.reminded++;
@@ -67,7 +69,9 @@ export async function sweepOverdue(d: SweepDeps, now: Date): Promise<SweepReport
       report.failed++;
       d.logger.warn('followUp.overdue.failed', { planId: action.planId, actionId: action.actionId, ...errorFields(err) });
     }
-  }
+  };
+  // A few at a time: the sweep stays well inside its job's time limit with thousands overdue, without a burst on the store.
+  for (let i = 0; i < found.length; i += SWEEP_CONCURRENCY) await Promise.all(found.slice(i, i + SWEEP_CONCURRENCY).map(one));
   if (report.reminded + report.reported + report.failed > 0) d.logger.info('followUp.overdue.swept', { ...report });
   return report;
 }
