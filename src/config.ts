@@ -101,6 +101,12 @@ const envSchema = z
     LOCAL_LOCALE: optionalString.pipe(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as da-DK').optional()),
     /** Days each audit entry is kept (Cosmos ttl); each data controller decides (README, "Privacy"). At least a year; at most what Cosmos's ttl holds (2^31 s). */
     AUDIT_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(365).max(24_855).default(DEFAULT_AUDIT_RETENTION_DAYS)),
+    /** Seconds between the sweeps for overdue actions (src/deviations/followUp; default 900: a reminder comes within 15 minutes of the deadline day's end). */
+    OVERDUE_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** Teams users (AAD object ids, comma-separated) who set the escalation contacts per organisation with 'eskaleringskontakter'. */
+    ESCALATION_ADMIN_IDS: optionalString.pipe(
+      z.string().transform((v) => [...new Set(v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))]).pipe(z.array(z.string().regex(GUID, 'must be a comma-separated list of user object ids'))).optional(),
+    ),
     NODE_ENV: z.string().default('development'),
   })
   .superRefine((env, ctx) => {
@@ -193,6 +199,8 @@ export type Config = Readonly<{
   auditRetentionDays: number;
   /** How long a plan's documents are kept after it ended (closed, or consent fully withdrawn). */
   retention: { daysAfterClose: number; daysAfterWithdrawal: number };
+  /** Overdue actions and escalation contacts (src/deviations/followUp). */
+  followUp: { sweepSeconds: number; escalationAdminIds: readonly string[] };
 }>;
 
 export class ConfigError extends Error {
@@ -240,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localLocale: e.LOCAL_LOCALE,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     retention: { daysAfterClose: e.PLAN_RETENTION_DAYS_AFTER_CLOSE, daysAfterWithdrawal: e.PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL },
+    followUp: { sweepSeconds: e.OVERDUE_SWEEP_SECONDS, escalationAdminIds: Object.freeze(e.ESCALATION_ADMIN_IDS ?? []) },
   };
   return Object.freeze(config);
 }

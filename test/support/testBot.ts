@@ -4,6 +4,7 @@
  */
 import { loadConfig } from '../../src/config';
 import { BotOverrides, RunningBot, startBot } from '../../src/compose';
+import type { Environment } from '../../src/platform/identity';
 import { createLogger, Logger, silentLogger } from '../../src/platform/logger';
 import { BOT_APP_ID, FakeBotFrameworkIssuer, LoopbackConnectorCredentials } from './fakeBotFrameworkAuth';
 import { FakeConnector, SentActivity } from './fakeConnector';
@@ -38,6 +39,8 @@ export interface TestBotOptions {
    */
   issuer?: FakeBotFrameworkIssuer;
   logger?: Logger;
+  /** The capabilities' clock and ids (e.g. a clock the test moves on); default the system's. */
+  environment?: Environment;
 }
 
 export class TestBot {
@@ -71,7 +74,7 @@ export class TestBot {
     // TEST_LOGS=1 shows the bot's structured log while debugging a test.
     const logger = this.options.logger ?? (process.env.TEST_LOGS ? createLogger('debug') : silentLogger);
     const connectorCredentials = issuer ? new LoopbackConnectorCredentials(TENANT) : undefined;
-    this.bot = await startBot(config, logger, undefined, { connectorCredentials, ...this.options.overrides });
+    this.bot = await startBot(config, logger, this.options.environment, { connectorCredentials, ...this.options.overrides });
     return this;
   }
 

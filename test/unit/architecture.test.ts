@@ -7,7 +7,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
-const CAPABILITIES = ['guide', 'plans', 'meetings'];
+const CAPABILITIES = ['guide', 'plans', 'meetings', 'deviations'];
+/** Parts of a capability built side by side, each with its own domain/ (src/deviations/followUp). */
+const PARTS = ['deviations/followUp'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -27,7 +29,7 @@ describe('architecture', () => {
   });
 
   const infrastructure = /^(botbuilder|@microsoft\/teams-ai|@azure\/cosmos|restify)(\/|$)/;
-  for (const capability of CAPABILITIES) {
+  for (const capability of [...CAPABILITIES, ...PARTS]) {
     for (const file of tsFiles(path.join(SRC, capability, 'domain'))) {
       it(`${path.relative(SRC, file)} has no botbuilder, Teams or Cosmos import`, () => {
         const bad = importsOf(readFileSync(file, 'utf8')).filter((i) => infrastructure.test(i));
@@ -51,6 +53,6 @@ describe('architecture', () => {
     const registry = readFileSync(path.join(SRC, 'capabilities.ts'), 'utf8');
     const folders = readdirSync(SRC).filter((d) => statSync(path.join(SRC, d)).isDirectory() && !['platform', 'local'].includes(d));
     assert.deepEqual(folders.sort(), [...CAPABILITIES].sort(), 'a new capability folder: add it to CAPABILITIES here and register it');
-    for (const capability of CAPABILITIES) assert.match(registry, new RegExp(`from '\\./${capability}'`));
+    for (const capability of CAPABILITIES) assert.match(registry, new RegExp(`from '\\./${capability}(/followUp)?'`));
   });
 });

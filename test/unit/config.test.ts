@@ -53,7 +53,15 @@ describe('config', () => {
       localLocale: undefined,
       auditRetentionDays: 1826,
       retention: { daysAfterClose: 90, daysAfterWithdrawal: 30 },
+      followUp: { sweepSeconds: 900, escalationAdminIds: [] },
     });
+  });
+
+  it('OVERDUE_SWEEP_SECONDS and ESCALATION_ADMIN_IDS: a period from 1 s to a day, admins as object ids', () => {
+    const admin = '00000000-0000-4000-8000-00000000A001';
+    assert.deepEqual(loadConfig({ ...LOCAL, OVERDUE_SWEEP_SECONDS: '60', ESCALATION_ADMIN_IDS: `${admin}, ${admin}` }).followUp, { sweepSeconds: 60, escalationAdminIds: [admin.toLowerCase()] });
+    for (const bad of ['0', '1.5', '86401', 'often']) assert.match(configError({ ...LOCAL, OVERDUE_SWEEP_SECONDS: bad }).message, /OVERDUE_SWEEP_SECONDS/, bad);
+    assert.match(configError({ ...LOCAL, ESCALATION_ADMIN_IDS: 'nina@example.dk' }).message, /ESCALATION_ADMIN_IDS/);
   });
 
   it('AUDIT_RETENTION_DAYS: five years by default, whole days from a year up to what Cosmos ttl holds', () => {

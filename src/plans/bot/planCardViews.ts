@@ -54,6 +54,10 @@ export function changeText(c: PlanChange, loc: Locale): string {
       return format(t.contactRemoved, { name });
     case 'ownDetails':
       return format(t.ownDetails, { name, fields });
+    case 'coordinatorChanged':
+      return format(t.coordinatorChanged, { name });
+    case 'secondCoordinatorChanged':
+      return format(t.secondCoordinatorChanged, { name });
   }
 }
 

@@ -219,7 +219,7 @@ export interface PlanVersion {
 }
 
 /** What a change in the plan's history was about (shown in plain words, never old or new values). */
-export const PLAN_CHANGE_KINDS = ['versionCreated', 'masterData', 'contactAdded', 'contactChanged', 'contactRemoved', 'ownDetails'] as const;
+export const PLAN_CHANGE_KINDS = ['versionCreated', 'masterData', 'contactAdded', 'contactChanged', 'contactRemoved', 'ownDetails', 'coordinatorChanged', 'secondCoordinatorChanged'] as const;
 export type PlanChangeKind = (typeof PLAN_CHANGE_KINDS)[number];
 
 /** One entry of the plan's history: who changed what, when, to which version. */
