@@ -101,6 +101,10 @@ const envSchema = z
     LOCAL_LOCALE: optionalString.pipe(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as da-DK').optional()),
     /** Days each audit entry is kept (Cosmos ttl); each data controller decides (README, "Privacy"). At least a year; at most what Cosmos's ttl holds (2^31 s). */
     AUDIT_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(365).max(24_855).default(DEFAULT_AUDIT_RETENTION_DAYS)),
+    /** The acute team's Teams channel (or team: its General channel's id, 19:…): help requests go there, and its members are the acute team unless ACUTE_TEAM_GROUP_ID is set. */
+    ACUTE_TEAM_CHANNEL_ID: optionalString.pipe(z.string().regex(/^[^\s;]{1,300}$/, 'must be a Teams channel id (19:…@thread.tacv2)').optional()),
+    /** An Entra group whose (transitive) members are the acute team, checked through Graph (needs GRAPH_*). */
+    ACUTE_TEAM_GROUP_ID: optionalString.pipe(z.string().uuid('must be an Entra group id (a GUID)').optional()),
     NODE_ENV: z.string().default('development'),
   })
   .superRefine((env, ctx) => {
@@ -156,6 +160,9 @@ const envSchema = z
     if (env.GRAPH_CLIENT_ID && !env.GRAPH_TENANT_ID) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['GRAPH_TENANT_ID'], message: 'is required with GRAPH_CLIENT_ID' });
     }
+    if (env.ACUTE_TEAM_GROUP_ID && !env.GRAPH_TENANT_ID) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ACUTE_TEAM_GROUP_ID'], message: 'needs Microsoft Graph (GRAPH_TENANT_ID and GRAPH_CLIENT_ID or GRAPH_USE_MANAGED_IDENTITY)' });
+    }
     if (env.NODE_ENV === 'production' && !env.COSMOS_ENDPOINT) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'is required in production (the embedded store is for local use)' });
     }
@@ -193,6 +200,8 @@ export type Config = Readonly<{
   auditRetentionDays: number;
   /** How long a plan's documents are kept after it ended (closed, or consent fully withdrawn). */
   retention: { daysAfterClose: number; daysAfterWithdrawal: number };
+  /** Who the acute team is and where its help requests go (src/acute). */
+  acute: { teamChannelId?: string; teamGroupId?: string };
 }>;
 
 export class ConfigError extends Error {
@@ -240,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localLocale: e.LOCAL_LOCALE,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     retention: { daysAfterClose: e.PLAN_RETENTION_DAYS_AFTER_CLOSE, daysAfterWithdrawal: e.PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL },
+    acute: { teamChannelId: e.ACUTE_TEAM_CHANNEL_ID, teamGroupId: e.ACUTE_TEAM_GROUP_ID },
   };
   return Object.freeze(config);
 }

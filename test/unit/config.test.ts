@@ -53,7 +53,15 @@ describe('config', () => {
       localLocale: undefined,
       auditRetentionDays: 1826,
       retention: { daysAfterClose: 90, daysAfterWithdrawal: 30 },
+      acute: { teamChannelId: undefined, teamGroupId: undefined },
     });
+  });
+
+  it('ACUTE_TEAM_*: a channel id without spaces, a group id as a GUID that needs Graph', () => {
+    assert.equal(loadConfig({ ...LOCAL, ACUTE_TEAM_CHANNEL_ID: '19:abc@thread.tacv2' }).acute.teamChannelId, '19:abc@thread.tacv2');
+    assert.match(configError({ ...LOCAL, ACUTE_TEAM_CHANNEL_ID: '19:a b' }).message, /ACUTE_TEAM_CHANNEL_ID/);
+    assert.match(configError({ ...LOCAL, ACUTE_TEAM_GROUP_ID: 'not-a-guid' }).message, /ACUTE_TEAM_GROUP_ID/);
+    assert.match(configError({ ...LOCAL, ACUTE_TEAM_GROUP_ID: '0f0e0d0c-0000-4000-8000-000000000001' }).message, /ACUTE_TEAM_GROUP_ID: needs Microsoft Graph/);
   });
 
   it('AUDIT_RETENTION_DAYS: five years by default, whole days from a year up to what Cosmos ttl holds', () => {
