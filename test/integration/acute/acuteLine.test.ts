@@ -182,6 +182,26 @@ describe('acute line (activity level)', function () {
     assert.equal(taken.length, 1);
   });
 
+  it('"Ring akut" on a post opens the help form for the clicker; removal is for owners only, and a removed unit gets no posts', async () => {
+    const post = channelPosts(UNIT_CHANNEL)[0]!.activity.attachments![0]!.content as Card;
+    const form = await clickInChannel(bot, PER, 'acute', actionData(post, 'helpForm'), UNIT_CHANNEL);
+    assert.match(textOf(form.card), /Ring akut: bed akutteamet om hjælp[\s\S]*Bostedet Lyngen/);
+    // From another channel the same button is refused: the unit is the channel's own.
+    const elsewhere = await clickInChannel(bot, PER, 'acute', actionData(post, 'take'), ACUTE_TEAM_CHANNEL);
+    assert.match(textOf(elsewhere.card), /findes ikke længere/);
+
+    bot.connector.userRoles.set(`29:${PER.aadObjectId}`, 'guest');
+    const refused = await clickInChannel(bot, PER, 'acute', { action: 'remove', unitId }, UNIT_CHANNEL);
+    assert.match(textOf(refused.card), /Gæster kan ikke/);
+    bot.connector.userRoles.delete(`29:${PER.aadObjectId}`);
+    const removed = await clickInChannel(bot, OLE, 'acute', { action: 'remove', unitId }, UNIT_CHANNEL);
+    assert.match(textOf(removed.card), /Bostedet Lyngen er fjernet som akutkanal/);
+    const [compose] = cardsOf(await bot.say(NINA, 'akut'));
+    const answer = await bot.execute(NINA, 'acute', { ...actionData(compose, 'post'), units: unitId, text: 'Efter fjernelsen', urgency: 'info' });
+    assert.match(textOf(answer.card), /Et af bostederne findes ikke længere/);
+    assert.equal(channelPosts(UNIT_CHANNEL).filter((s) => JSON.stringify(s.activity).includes('Efter fjernelsen')).length, 0);
+  });
+
   it('no channel post or update ever names the citizen or holds their data', () => {
     const channelTraffic = bot.connector.sent.filter((s) => s.conversationId.startsWith('19:'));
     assert.ok(channelTraffic.length >= 6);
