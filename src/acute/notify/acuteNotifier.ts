@@ -5,6 +5,7 @@
  * only), so a retry or a second instance adds nothing; every later render is a
  * versioned update (the document's revision), so an older render never wins.
  */
+import { forEachLimited } from '../../platform/outbox/dispatcher';
 import type { Outbox } from '../../platform/outbox/outbox';
 import type { OutboxRecipient } from '../../platform/outbox/model';
 import { ADAPTIVE_CARD } from '../../platform/outbox/model';
@@ -49,8 +50,11 @@ export class OutboxAcuteNotifier implements AcuteNotifier {
 
   async posted(message: AcuteMessage, units: readonly AcuteUnit[]): Promise<void> {
     const { outbox } = this.d;
-    // One fan-out per unit, so each channel's card can be updated by its own key.
-    await Promise.all(units.map((unit) => outbox.enqueue(acuteKeys.post(message.id, unit.id), message.tenantId, [toChannel(message.tenantId, unit.channel, postCard(message, unit, localeOf(unit.locale)))], { priority: 'urgent' })));
+    // One fan-out per unit, so each channel's card can be updated by its own key; a few at a time
+    // (each is three Cosmos writes), and every enqueue wakes the urgent lane, so the first go while the rest are stored.
+    await forEachLimited([...units], 8, async (unit) => {
+      await outbox.enqueue(acuteKeys.post(message.id, unit.id), message.tenantId, [toChannel(message.tenantId, unit.channel, postCard(message, unit, localeOf(unit.locale)))], { priority: 'urgent' });
+    });
     if (message.poster.kind === 'user') {
       await outbox.enqueue(acuteKeys.status(message.id), message.tenantId, [{ userId: message.poster.userId, activity: activity(statusCard(message, localeOf(message.locale))) }], { priority: 'urgent' });
     }
