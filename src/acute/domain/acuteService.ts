@@ -150,7 +150,7 @@ export class AcuteService implements AcutePosting {
     const unit = await this.d.store.getUnit(tenantId, unitId);
     if (!message || !unit) return 'gone';
     await this.d.notifier.escalated(message, unit);
-    await this.d.notifier.changed(message, [unit]);
+    await this.d.notifier.changed(message, [unit], { escalationPosts: false });
     await this.trail.changed({ tenantId, userId: 'system:escalation' }, `acute:${messageId}`, 'acute.escalated', { unit: unitId, manager: !!unit.manager }, { key: [messageId, unitId], at: message.units.find((u) => u.unitId === unitId)?.escalatedAt });
     this.d.logger.info('acute.escalated', { messageId, unitId });
     return undefined;

@@ -30,8 +30,8 @@ export interface AcuteTeam {
 export interface AcuteNotifier {
   /** Posts the message to every unit's channel (urgent lane) and the nurse's status card to their chat. */
   posted(message: AcuteMessage, units: readonly AcuteUnit[]): Promise<void>;
-  /** Every channel card and the status card show the message as it is now. */
-  changed(message: AcuteMessage, units: readonly AcuteUnit[]): Promise<void>;
+  /** Every channel card (and an escalated unit's re-post, unless `escalationPosts` is false) and the status card show the message as it is now. */
+  changed(message: AcuteMessage, units: readonly AcuteUnit[], options?: { escalationPosts?: boolean }): Promise<void>;
   /** Re-posts to the unit's channel with the manager's @mention and tells the nurse. */
   escalated(message: AcuteMessage, unit: AcuteUnit): Promise<void>;
   /** The help request to the acute team's channel and its receipt to the unit's channel. */

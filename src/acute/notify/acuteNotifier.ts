@@ -60,11 +60,17 @@ export class OutboxAcuteNotifier implements AcuteNotifier {
     }
   }
 
-  async changed(message: AcuteMessage, units: readonly AcuteUnit[]): Promise<void> {
+  async changed(message: AcuteMessage, units: readonly AcuteUnit[], options: { escalationPosts?: boolean } = {}): Promise<void> {
     const { outbox } = this.d;
     for (const unit of units) {
+      const loc = localeOf(unit.locale);
       const target = { messageKey: acuteKeys.post(message.id, unit.id), conversationId: unit.channel.conversationId };
-      await outbox.update(message.tenantId, { target, version: message.revision, activity: activity(postCard(message, unit, localeOf(unit.locale))), priority: 'urgent' });
+      await outbox.update(message.tenantId, { target, version: message.revision, activity: activity(postCard(message, unit, loc)), priority: 'urgent' });
+      // The re-post of an escalated unit shows who took it too (it waits in the outbox until the re-post is sent).
+      if (options.escalationPosts !== false && message.units.some((u) => u.unitId === unit.id && u.escalatedAt)) {
+        const escalation = { messageKey: acuteKeys.escalation(message.id, unit.id), conversationId: unit.channel.conversationId };
+        await outbox.update(message.tenantId, { target: escalation, version: message.revision, activity: activity(postCard(message, unit, loc, { escalation: true })), priority: 'urgent' });
+      }
     }
     if (message.poster.kind === 'user') {
       await outbox.update(message.tenantId, { target: { messageKey: acuteKeys.status(message.id), userId: message.poster.userId }, version: message.revision, activity: activity(statusCard(message, localeOf(message.locale))), priority: 'urgent' });

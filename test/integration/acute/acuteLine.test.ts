@@ -153,6 +153,11 @@ describe('acute line (activity level)', function () {
     assert.equal(told.length, 1, 'the nurse is told once');
     // The first post was taken in time: it never escalates.
     assert.equal(escalations().filter((s) => JSON.stringify(s.activity).includes(messageId)).length, 0);
+
+    // Taken from the re-post: the re-post and the first post both show who took it.
+    await clickInChannel(bot, PER, 'acute', actionData(card, 'take'), UNIT_CHANNEL);
+    const updated = (escalation: boolean) => inChannel(bot, UNIT_CHANNEL).some((s) => s.method === 'PUT' && /Taget af Per Nattevagt/.test(textOf(s.activity.attachments?.[0]?.content)) && /Ingen har kvitteret for den akutte besked/.test(textOf(s.activity.attachments?.[0]?.content)) === escalation && JSON.stringify(s.activity).includes(String(actionData(card, 'take').messageId)));
+    await waitUntil('both cards updated', () => updated(true) && updated(false));
   });
 
   it('a help request from the unit goes to the acute team; of ten pressing at once exactly one owns it, the others and the unit see who', async () => {
