@@ -7,6 +7,8 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { CapabilityModule } from '../platform/bot/capability';
 import type { AdaptiveCardJson } from '../platform/cards/render';
+import { noticeCard } from '../platform/cards/views';
+import { localeOf } from '../platform/i18n';
 import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
 import type { Plans } from '../plans';
@@ -62,6 +64,10 @@ export function createAcute(p: Platform, plans: Plans): { module: CapabilityModu
     ],
     // Channel buttons (acknowledge, help) as well as personal ones; each action checks where it may run.
     verbs: [{ verb: 'acute', personalOnly: false, handle: (turn, context, data) => handlers.act(turn, context, data) }],
+    // Added to a team: say how a housing unit's owner registers its acute channel.
+    onBotAdded: async (context) => {
+      if (context.activity.conversation?.conversationType === 'channel') await send(context, noticeCard(localeOf(context.activity.locale).t.acute.teamHint));
+    },
   };
   return { module, posting: service, service };
 }

@@ -82,6 +82,7 @@ const da = {
     noTeamChannel: 'Akutteamets kanal er ikke sat op. Ring til akuttelefonen.',
     noUnitHere: 'Denne kanal er ikke registreret som akutkanal. En ejer af teamet kan skrive @Samspil akutkanal.',
     notConfigured: 'Akutteamet er ikke sat op i Samspil (ACUTE_TEAM_CHANNEL_ID eller ACUTE_TEAM_GROUP_ID).',
+    teamHint: 'Er dette et bosteds team? En ejer af teamet skriver @Samspil akutkanal i den kanal, der skal modtage akutteamets akutte beskeder.',
     errors: {
       required: 'Skal udfyldes.',
       chooseUnits: 'Vælg mindst ét bosted.',
@@ -179,6 +180,7 @@ const en: AcuteTexts = {
     noTeamChannel: 'The acute team’s channel is not set up. Call the acute line.',
     noUnitHere: 'This channel is not registered as an acute channel. A team owner can type @Samspil acute channel.',
     notConfigured: 'The acute team is not set up in Samspil (ACUTE_TEAM_CHANNEL_ID or ACUTE_TEAM_GROUP_ID).',
+    teamHint: 'Is this a housing unit’s team? A team owner types @Samspil acute channel in the channel that should receive the acute team’s urgent messages.',
     errors: {
       required: 'Required.',
       chooseUnits: 'Choose at least one housing unit.',
@@ -274,6 +276,7 @@ const sv: AcuteTexts = {
     noTeamChannel: 'Akutteamets kanal är inte uppsatt. Ring akuttelefonen.',
     noUnitHere: 'Den här kanalen är inte registrerad som akutkanal. En ägare av teamet kan skriva @Samspil akutkanal.',
     notConfigured: 'Akutteamet är inte uppsatt i Samspil (ACUTE_TEAM_CHANNEL_ID eller ACUTE_TEAM_GROUP_ID).',
+    teamHint: 'Är detta ett boendes team? En ägare av teamet skriver @Samspil akutkanal i den kanal som ska ta emot akutteamets akuta meddelanden.',
     errors: {
       required: 'Måste fyllas i.',
       chooseUnits: 'Välj minst ett boende.',

@@ -14,7 +14,7 @@ import { NINA, OLE, TENANT, TestBot, actionData, cardsOf, inChatOf, textOf } fro
 import { CITIZEN, MOTHER, planWithNetwork } from '../../support/planScenario';
 import { TestClock } from '../../support/schedulerFakes';
 import {
-  ACUTE_NURSES, ACUTE_TEAM_CHANNEL, LIS, PER, PRIVATE_CHANNEL, UNIT_CHANNEL, UNIT_TEAM, clickInChannel, inChannel, sayInChannel, waitUntil,
+  ACUTE_NURSES, ACUTE_TEAM_CHANNEL, LIS, PER, PRIVATE_CHANNEL, UNIT_CHANNEL, UNIT_TEAM, channelFields, clickInChannel, inChannel, sayInChannel, waitUntil,
 } from '../../support/acuteScenario';
 
 type Card = Record<string, unknown>;
@@ -40,6 +40,12 @@ describe('acute line (activity level)', function () {
     reference = resources[0]!.reference;
   });
   after(async () => bot.stop());
+
+  it('added to a team, says how an owner registers a channel', async () => {
+    const res = await bot.post({ ...bot.activityFrom(OLE), ...channelFields(UNIT_TEAM.id), type: 'conversationUpdate', membersAdded: [{ id: '28:samspil-bot' }] });
+    assert.ok(res.status < 300);
+    await waitUntil('the hint', () => cardsOf(inChannel(bot, UNIT_TEAM.id)).some((c) => /@Samspil akutkanal i den kanal/.test(textOf(c))));
+  });
 
   it('refuses a private channel, said by Teams or found missing from the team’s channel list, with an audit entry', async () => {
     const said = cardsOf(await sayInChannel(bot, OLE, 'akutkanal', PRIVATE_CHANNEL, { type: 'private' }));
