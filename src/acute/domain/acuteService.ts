@@ -26,6 +26,17 @@ export interface AcuteServiceDeps {
   logger: Logger;
 }
 
+/** Runs `write` again (up to three times) when its ETag loop gave up on a document many people change at once. */
+async function withConflictRetries<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'UPDATE_CONFLICT' || attempt >= 3) throw err;
+    }
+  }
+}
+
 const actorOf = (tenantId: string, by: AcutePoster) => ({ tenantId, userId: by.kind === 'user' ? by.userId : `system:${by.appId}` });
 
 export class AcuteService implements AcutePosting {
@@ -119,11 +130,12 @@ export class AcuteService implements AcutePosting {
   /** Someone in a unit's channel took or saw the post; every live card follows. */
   async acknowledge(user: UserIdentity, messageId: string, unitId: string, kind: 'taken' | 'seen'): Promise<AcuteMessage | undefined> {
     let outcome: 'changed' | 'unchanged' | 'notFound' = 'notFound';
-    const result = await this.d.store.updateMessage(user.tenantId, messageId, (m) => {
+    // Everyone on a night shift may press at once, and each press is a write: ride out a long run of 412s.
+    const result = await withConflictRetries(() => this.d.store.updateMessage(user.tenantId, messageId, (m) => {
       const r = acknowledge(m, unitId, { id: user.userId, name: user.name }, kind, this.d.env.now());
       outcome = r.kind;
       return r.kind === 'changed' ? r.message : undefined;
-    });
+    }));
     if (!result || outcome === 'notFound') return undefined;
     if (outcome === 'changed') {
       await this.trail.changed(user, `acute:${messageId}`, 'acute.acknowledged', { kind, unit: unitId });

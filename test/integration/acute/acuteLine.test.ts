@@ -123,6 +123,17 @@ describe('acute line (activity level)', function () {
     assert.match(textOf(seen.card), /Taget af Per Nattevagt[\s\S]*Set af Ole Bostøtte/);
   });
 
+  it('twenty people pressing "Set" at the same moment are all recorded, once each', async () => {
+    const post = channelPosts(UNIT_CHANNEL)[0]!.activity.attachments![0]!.content as Card;
+    const staff = Array.from({ length: 20 }, (_, i) => ({ aadObjectId: `00000000-0000-4000-8000-0000000f${String(i).padStart(4, '0')}`, name: `Personale ${i + 1}`, tenantId: TENANT }));
+    const answers = await Promise.all(staff.map((u) => clickInChannel(bot, u, 'acute', actionData(post, 'seen'), UNIT_CHANNEL)));
+    assert.ok(answers.every((a) => a.status === 200));
+    const { resources } = await bot.bot!.store.containers.acute!.items.query<{ units: { acknowledgements: { by: string }[] }[] }>({ query: 'SELECT c.units FROM c WHERE c.id = @id', parameters: [{ name: '@id', value: messageId }] }).fetchAll();
+    const names = resources[0]!.units[0]!.acknowledgements.map((a) => a.by);
+    assert.equal(names.filter((n) => n.startsWith('Personale ')).length, 20);
+    assert.equal(new Set(names).size, names.length);
+  });
+
   it('"Åbn planen" sends the plan to the personal chat of someone in its network, and refuses anyone else', async () => {
     const post = channelCards(UNIT_CHANNEL).find((c) => JSON.stringify(c).includes('openPlan'))!;
     const refused = await clickInChannel(bot, PER, 'acute', actionData(post, 'openPlan'), UNIT_CHANNEL);
