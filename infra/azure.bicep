@@ -181,6 +181,12 @@ var cosmosContainers = [
     // Finished jobs carry `ttl` (90 days): kept so a repeated schedule stays a no-op, then expire.
     defaultTtl: ttlPerItem
   }
+  {
+    name: 'acute'
+    partitionKey: '/tenantId'
+    // Acute channels, urgent posts and help requests (src/acute).
+    defaultTtl: ttlOff
+  }
 ]
 
 // Built-in role ids.

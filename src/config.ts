@@ -107,6 +107,10 @@ const envSchema = z
     ESCALATION_ADMIN_IDS: optionalString.pipe(
       z.string().transform((v) => [...new Set(v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))]).pipe(z.array(z.string().regex(GUID, 'must be a comma-separated list of user object ids'))).optional(),
     ),
+    /** The acute team's Teams channel (or team: its General channel's id, 19:…): help requests go there, and its members are the acute team unless ACUTE_TEAM_GROUP_ID is set. */
+    ACUTE_TEAM_CHANNEL_ID: optionalString.pipe(z.string().regex(/^[^\s;]{1,300}$/, 'must be a Teams channel id (19:…@thread.tacv2)').optional()),
+    /** An Entra group whose (transitive) members are the acute team, checked through Graph (needs GRAPH_*). */
+    ACUTE_TEAM_GROUP_ID: optionalString.pipe(z.string().uuid('must be an Entra group id (a GUID)').optional()),
     NODE_ENV: z.string().default('development'),
   })
   .superRefine((env, ctx) => {
@@ -162,6 +166,9 @@ const envSchema = z
     if (env.GRAPH_CLIENT_ID && !env.GRAPH_TENANT_ID) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['GRAPH_TENANT_ID'], message: 'is required with GRAPH_CLIENT_ID' });
     }
+    if (env.ACUTE_TEAM_GROUP_ID && !env.GRAPH_TENANT_ID) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ACUTE_TEAM_GROUP_ID'], message: 'needs Microsoft Graph (GRAPH_TENANT_ID and GRAPH_CLIENT_ID or GRAPH_USE_MANAGED_IDENTITY)' });
+    }
     if (env.NODE_ENV === 'production' && !env.COSMOS_ENDPOINT) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'is required in production (the embedded store is for local use)' });
     }
@@ -201,6 +208,8 @@ export type Config = Readonly<{
   retention: { daysAfterClose: number; daysAfterWithdrawal: number };
   /** Overdue actions and escalation contacts (src/deviations/followUp). */
   followUp: { sweepSeconds: number; escalationAdminIds: readonly string[] };
+  /** Who the acute team is and where its help requests go (src/acute). */
+  acute: { teamChannelId?: string; teamGroupId?: string };
 }>;
 
 export class ConfigError extends Error {
@@ -249,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     retention: { daysAfterClose: e.PLAN_RETENTION_DAYS_AFTER_CLOSE, daysAfterWithdrawal: e.PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL },
     followUp: { sweepSeconds: e.OVERDUE_SWEEP_SECONDS, escalationAdminIds: Object.freeze(e.ESCALATION_ADMIN_IDS ?? []) },
+    acute: { teamChannelId: e.ACUTE_TEAM_CHANNEL_ID, teamGroupId: e.ACUTE_TEAM_GROUP_ID },
   };
   return Object.freeze(config);
 }

@@ -3,6 +3,7 @@
  * into one table per language (each capability keeps its texts in its folder).
  */
 import { followUpTexts } from './deviations/followUp/texts';
+import { acuteTexts } from './acute/texts';
 import { guideTexts } from './guide/texts';
 import { meetingChatTexts } from './meetings/chatTexts';
 import { meetingsTexts } from './meetings/texts';
@@ -14,7 +15,7 @@ import { documentTexts } from './plans/document/texts';
 import { lifecycleTexts } from './plans/lifecycleTexts';
 import { plansTexts } from './plans/texts';
 
-const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...meetingsTexts.da, ...meetingChatTexts.da, ...followUpTexts.da };
+const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...meetingsTexts.da, ...meetingChatTexts.da, ...followUpTexts.da, ...acuteTexts.da };
 
 /** The shape every language has. */
 export type Texts = TextsOf<typeof da>;
@@ -22,6 +23,6 @@ export type Texts = TextsOf<typeof da>;
 /** Every text by language. */
 export const TEXTS: Record<'da' | 'en' | 'sv', Texts> = {
   da,
-  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...meetingsTexts.en, ...meetingChatTexts.en, ...followUpTexts.en },
-  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...meetingsTexts.sv, ...meetingChatTexts.sv, ...followUpTexts.sv },
+  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...meetingsTexts.en, ...meetingChatTexts.en, ...followUpTexts.en, ...acuteTexts.en },
+  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...meetingsTexts.sv, ...meetingChatTexts.sv, ...followUpTexts.sv, ...acuteTexts.sv },
 };

@@ -132,5 +132,5 @@ export function createPlans(p: Platform) {
     // A new or changed personal chat (install, first message): ask about plans that list the user's e-mail.
     onNewConversation: (context, turn) => link(context, turn),
   };
-  return { store, service, handlers, link, document: { sections }, lifecycle, jobs, module };
+  return { store, service, handlers, cards, link, document: { sections }, lifecycle, jobs, module };
 }

@@ -47,6 +47,16 @@ export const da = {
     notAllowed: 'Kun planens koordinator kan se, hvem der har set planen. Indtil netværket har valgt en koordinator, er det den, der oprettede planen. Din forespørgsel er logget.',
     who: { reminder: 'Samspil (påmindelse)', link: 'Link til kalenderfil', unknown: 'Ukendt bruger', notLinked: 'Ukendt bruger (ikke koblet til {name})', removed: '{name} (fjernet fra netværket)', documentLink: 'Dokumentlink ({name})', citizenLink: 'Borgerens dokumentlink' },
     actions: {
+      acute: {
+        unitRegistered: 'Registrerede en akutkanal',
+        unitRemoved: 'Fjernede en akutkanal',
+        posted: 'Sendte en akut besked',
+        acknowledged: 'Kvitterede for en akut besked',
+        escalated: 'Eskalerede en akut besked',
+        read: 'Så status for en akut besked',
+        helpAsked: 'Bad akutteamet om hjælp',
+        helpTaken: 'Tog en anmodning om hjælp',
+      },
       guide: {
         started: 'Startede guiden til planen',
         resumed: 'Åbnede den påbegyndte plan',
@@ -112,6 +122,9 @@ export const da = {
       invalidPayload: 'kortets data kunne ikke læses',
       gone: 'linket gælder ikke længere',
       notCovered: 'samtykket dækker ikke modtageren',
+      notAcuteTeam: 'kun akutteamet må det',
+      notTeamOwner: 'kun teamets ejere må det',
+      privateChannel: 'en privat kanal kan ikke være akutkanal',
     } satisfies Record<DenialReason, string>,
   },
   planCard: {
@@ -228,6 +241,16 @@ export const en: TextsOf<typeof da> = {
     notAllowed: 'Only the plan’s coordinator can see who has seen the plan. Until the network chooses a coordinator, that is the person who created the plan. Your request has been logged.',
     who: { reminder: 'Samspil (reminder)', link: 'Calendar file link', unknown: 'Unknown user', notLinked: 'Unknown user (not linked to {name})', removed: '{name} (removed from the network)', documentLink: 'Document link ({name})', citizenLink: 'The citizen’s document link' },
     actions: {
+      acute: {
+        unitRegistered: 'Registered an acute channel',
+        unitRemoved: 'Removed an acute channel',
+        posted: 'Sent an urgent message',
+        acknowledged: 'Acknowledged an urgent message',
+        escalated: 'Escalated an urgent message',
+        read: 'Viewed the status of an urgent message',
+        helpAsked: 'Asked the acute team for help',
+        helpTaken: 'Took a request for help',
+      },
       guide: {
         started: 'Started the guide for the plan',
         resumed: 'Opened the unfinished plan',
@@ -291,6 +314,9 @@ export const en: TextsOf<typeof da> = {
       invalidPayload: 'the card’s data could not be read',
       gone: 'the link is no longer valid',
       notCovered: 'the consent does not cover the recipient',
+      notAcuteTeam: 'only the acute team may do that',
+      notTeamOwner: 'only the team’s owners may do that',
+      privateChannel: 'a private channel cannot be an acute channel',
     },
   },
   planCard: {
@@ -407,6 +433,16 @@ export const sv: TextsOf<typeof da> = {
     notAllowed: 'Bara planens samordnare kan se vem som har sett planen. Tills nätverket har valt en samordnare är det den som skapade planen. Din förfrågan har loggats.',
     who: { reminder: 'Samspil (påminnelse)', link: 'Länk till kalenderfil', unknown: 'Okänd användare', notLinked: 'Okänd användare (inte kopplad till {name})', removed: '{name} (borttagen ur nätverket)', documentLink: 'Dokumentlänk ({name})', citizenLink: 'Brukarens dokumentlänk' },
     actions: {
+      acute: {
+        unitRegistered: 'Registrerade en akutkanal',
+        unitRemoved: 'Tog bort en akutkanal',
+        posted: 'Skickade ett akut meddelande',
+        acknowledged: 'Kvitterade ett akut meddelande',
+        escalated: 'Eskalerade ett akut meddelande',
+        read: 'Såg status för ett akut meddelande',
+        helpAsked: 'Bad akutteamet om hjälp',
+        helpTaken: 'Tog en begäran om hjälp',
+      },
       guide: {
         started: 'Startade guiden för planen',
         resumed: 'Öppnade den påbörjade planen',
@@ -470,6 +506,9 @@ export const sv: TextsOf<typeof da> = {
       invalidPayload: 'kortets data kunde inte läsas',
       gone: 'länken gäller inte längre',
       notCovered: 'samtycket omfattar inte mottagaren',
+      notAcuteTeam: 'bara akutteamet får göra det',
+      notTeamOwner: 'bara teamets ägare får göra det',
+      privateChannel: 'en privat kanal kan inte vara akutkanal',
     },
   },
   planCard: {

@@ -15,7 +15,7 @@
  * BENCH_WHATIF=query-plans: the same, with the embedded server answering the
  * SDK's query-plan requests as Azure's gateway does (queryPlanWhatIf.ts).
  *
- * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent runs a subset (all by default).
+ * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent,acute runs a subset (all by default).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ import { startCosmosRequestCounter } from '../support/cosmosRequestCounter';
 import type { BotRequestCost, CosmosRequest } from '../support/cosmosRequests';
 import { ManualClock } from '../support/outboxFixtures';
 import { NINA, TENANT, TestBot, TestUser, actionData, cardsOf, inChatOf, walkGuide } from '../support/testBot';
+import { acuteUrgentDuringFanOut } from './acuteUrgent';
 import type { BotCommand } from './botProcess';
 import { LoadResult, mergeLoads, percentile, runLoad } from './load';
 import { BENCH_CITIZEN, BENCH_CONSENT, MixUser, echoStep, echoUsers, emailOf, mixStep, prepareMix, random } from './scenario';
@@ -77,9 +78,13 @@ const TARGETS = {
   durableWriteP95Ms: 100,
   /** An urgent message while a 1,000-recipient fan-out saturates the tenant. */
   urgentP95Ms: 2000,
+  /** The acute line: one urgent post to 30 units' channels during the same fan-out, post() → all 30 sent. */
+  acuteAllSentMs: 3000,
+  /** Teams: 50 requests/s per app and tenant. */
+  tenantPerSecond: 50,
 };
 
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'mix,counts,idle,scale,guide,fanout,durable,urgent').split(',').map((s) => s.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'mix,counts,idle,scale,guide,fanout,durable,urgent,acute').split(',').map((s) => s.trim()));
 const USERS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 4);
@@ -623,6 +628,12 @@ async function main(): Promise<void> {
     if (PHASES.has('idle') || PHASES.has('guide') || PHASES.has('fanout')) await idleAndClassics(PHASES.has('idle') ? samspil : undefined);
     await samspil?.stop();
     if (PHASES.has('scale')) await scalePhase();
+    if (PHASES.has('acute')) {
+      section('5. The acute line: an urgent post to 30 units’ channels during a 1,000-recipient fan-out (test/bench/acuteUrgent.ts)');
+      const a = await acuteUrgentDuringFanOut(30);
+      row({ status: check(a.allSentMs <= TARGETS.acuteAllSentMs), measure: 'urgent post to 30 channels: post() → all sent', value: `${ms(a.firstSentMs)} / ${ms(a.allSentMs)}`, reference: 'first / 30th', target: `≤ ${TARGETS.acuteAllSentMs} ms` });
+      row({ status: check(a.maxTenantPerSecond <= TARGETS.tenantPerSecond && a.maxConversationPerSecond <= 7), measure: 'within Teams’ limits: most sends in any second', value: `tenant ${a.maxTenantPerSecond}/s, channel ${a.maxConversationPerSecond}/s`, reference: 'bulk and urgent together', target: `≤ ${TARGETS.tenantPerSecond}/s, ≤ 7/s` });
+    }
   } finally {
     await echo?.stop();
     await samspil?.stop();

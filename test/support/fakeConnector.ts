@@ -34,6 +34,16 @@ export class FakeConnector {
   readonly refused = new Set<string>();
   /** Teams members the connector knows (GET .../members/{id}), by channel user id (29:...). */
   readonly members = new Map<string, { id: string; name: string; aadObjectId: string; email: string; userPrincipalName: string }>();
+  /**
+   * Members of particular conversations (a team or channel: GET /v3/conversations/{id}/members/{userId}),
+   * by conversation id: a user id (29:… or AAD object id) in the set is a member, anyone else 404.
+   * Conversations not listed here answer from `members`.
+   */
+  readonly conversationMembers = new Map<string, Set<string>>();
+  /** Teams' `userRole` of a member (user, guest, anonymous), by user id; default "user" (Teams never says "owner"). */
+  readonly userRoles = new Map<string, string>();
+  /** A team's channels (GET /v3/teams/{teamId}/conversations; Teams lists standard and shared channels, not private ones). */
+  readonly teamChannels = new Map<string, { id: string; name?: string; type?: string }[]>();
 
   /** Starts listening on a free loopback port. */
   async start(): Promise<string> {
@@ -41,10 +51,21 @@ export class FakeConnector {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
-        const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)$/.exec(req.url ?? '');
+        const channels = /^\/v3\/teams\/([^/]+)\/conversations$/.exec(req.url ?? '');
+        if (channels && req.method === 'GET') {
+          res.statusCode = 200;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ conversations: this.teamChannels.get(decodeURIComponent(channels[1]!)) ?? [] }));
+          return;
+        }
+        const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)$/.exec(req.url ?? '');
         if (member && req.method === 'GET') {
           this.memberLookups++;
-          const found = this.members.get(decodeURIComponent(member[1]!));
+          const userId = decodeURIComponent(member[2]!);
+          const listed = this.conversationMembers.get(decodeURIComponent(member[1]!));
+          const known = this.members.get(userId);
+          const base = listed ? (listed.has(userId) ? (known ?? { id: userId, name: userId, aadObjectId: userId.replace(/^29:/, '') }) : undefined) : known;
+          const found = base && { ...base, userRole: this.userRoles.get(userId) ?? 'user' };
           res.statusCode = found ? 200 : 404;
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFoundInConversation' } }));

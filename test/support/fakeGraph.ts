@@ -50,6 +50,10 @@ export class FakeGraph {
   /** Apps (catalogue ids) already in every chat, as when people added them by hand: installing them is 409. */
   readonly preinstalled = new Set<string>();
   private readonly installFaults: { status: number; retryAfter?: string }[] = [];
+  /** Entra groups' (transitive) members by group id: POST /users/{id}/checkMemberGroups. */
+  readonly groupMembers = new Map<string, Set<string>>();
+  /** Teams' members with their roles ("owner" or none) by the team's group id: GET /teams/{id}/members?$filter=…userId eq '…'. */
+  readonly teamMembers = new Map<string, { userId: string; displayName: string; roles: string[] }[]>();
   private readonly meetings = new Map<string, Meeting>();
   private readonly faults: Fault[] = [];
   private server?: http.Server;
@@ -129,6 +133,8 @@ export class FakeGraph {
       return this.error(res, installFault.status, 'Injected fault.');
     }
     if (chatApps) return this.installApp(req, res, decodeURIComponent(chatApps[1]!), body, fault);
+    const directory = this.directory(req, path, body);
+    if (directory) return this.json(res, directory.status, directory.body);
     const match = /^\/v1\.0\/users\/([^/]+)\/onlineMeetings(?:\/([^/]+))?$/.exec(path);
     if (!match) return this.error(res, 400, 'Resource not found for the segment.');
     const userId = decodeURIComponent(match[1]!);
@@ -206,6 +212,28 @@ export class FakeGraph {
     }
     res.statusCode = 201;
     res.end();
+  }
+
+  /** checkMemberGroups and a team's members filtered by user (the shapes Graph answers with), or undefined for other paths. */
+  private directory(req: http.IncomingMessage, path: string, body: unknown): { status: number; body: unknown } | undefined {
+    const check = /^\/v1\.0\/users\/([^/]+)\/checkMemberGroups$/.exec(path);
+    if (check && req.method === 'POST') {
+      const userId = decodeURIComponent(check[1]!);
+      const asked = ((body as { groupIds?: unknown })?.groupIds ?? []) as string[];
+      return { status: 200, body: { '@odata.context': `${this.baseUrl}/$metadata#Collection(Edm.String)`, value: asked.filter((g) => this.groupMembers.get(g)?.has(userId)) } };
+    }
+    const team = /^\/v1\.0\/teams\/([^/]+)\/members$/.exec(path);
+    if (team && req.method === 'GET') {
+      const members = this.teamMembers.get(decodeURIComponent(team[1]!));
+      if (!members) return { status: 404, body: { error: { code: 'NotFound', message: 'No team found with Group Id.' } } };
+      const filter = new URL(req.url ?? '', 'http://x').searchParams.get('$filter') ?? '';
+      const wanted = /userId eq '([^']+)'/.exec(filter)?.[1];
+      const value = members
+        .filter((m) => wanted === undefined || m.userId === wanted)
+        .map((m) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', id: Buffer.from(m.userId).toString('base64'), roles: m.roles, displayName: m.displayName, userId: m.userId, tenantId: FAKE_TENANT_ID }));
+      return { status: 200, body: { '@odata.context': `${this.baseUrl}/$metadata#teams('${team[1]}')/members`, '@odata.count': value.length, value } };
+    }
+    return undefined;
   }
 
   /** Graph's rules: end needs start, end after start, defaults now and start + 1 h; stored in UTC with 7 decimals. */

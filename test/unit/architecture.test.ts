@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
-const CAPABILITIES = ['guide', 'plans', 'meetings', 'deviations'];
+const CAPABILITIES = ['guide', 'plans', 'meetings', 'deviations', 'acute'];
 /** Parts of a capability built side by side, each with its own domain/ (src/deviations/followUp). */
 const PARTS = ['deviations/followUp'];
 

@@ -54,6 +54,7 @@ describe('config', () => {
       auditRetentionDays: 1826,
       retention: { daysAfterClose: 90, daysAfterWithdrawal: 30 },
       followUp: { sweepSeconds: 900, escalationAdminIds: [] },
+      acute: { teamChannelId: undefined, teamGroupId: undefined },
     });
   });
 
@@ -62,6 +63,13 @@ describe('config', () => {
     assert.deepEqual(loadConfig({ ...LOCAL, OVERDUE_SWEEP_SECONDS: '60', ESCALATION_ADMIN_IDS: `${admin}, ${admin}` }).followUp, { sweepSeconds: 60, escalationAdminIds: [admin.toLowerCase()] });
     for (const bad of ['0', '1.5', '86401', 'often']) assert.match(configError({ ...LOCAL, OVERDUE_SWEEP_SECONDS: bad }).message, /OVERDUE_SWEEP_SECONDS/, bad);
     assert.match(configError({ ...LOCAL, ESCALATION_ADMIN_IDS: 'nina@example.dk' }).message, /ESCALATION_ADMIN_IDS/);
+  });
+
+  it('ACUTE_TEAM_*: a channel id without spaces, a group id as a GUID that needs Graph', () => {
+    assert.equal(loadConfig({ ...LOCAL, ACUTE_TEAM_CHANNEL_ID: '19:abc@thread.tacv2' }).acute.teamChannelId, '19:abc@thread.tacv2');
+    assert.match(configError({ ...LOCAL, ACUTE_TEAM_CHANNEL_ID: '19:a b' }).message, /ACUTE_TEAM_CHANNEL_ID/);
+    assert.match(configError({ ...LOCAL, ACUTE_TEAM_GROUP_ID: 'not-a-guid' }).message, /ACUTE_TEAM_GROUP_ID/);
+    assert.match(configError({ ...LOCAL, ACUTE_TEAM_GROUP_ID: '0f0e0d0c-0000-4000-8000-000000000001' }).message, /ACUTE_TEAM_GROUP_ID: needs Microsoft Graph/);
   });
 
   it('AUDIT_RETENTION_DAYS: five years by default, whole days from a year up to what Cosmos ttl holds', () => {

@@ -51,6 +51,19 @@ export const AUDIT_ACTIONS = [
   'invitation.recorded',
   'contact.corrected',
   'checklist.updated',
+  /** The acute line (src/acute; planId `acute:<unit, post or help request id>`): a channel registered or removed as a unit's acute channel. */
+  'acute.unitRegistered',
+  'acute.unitRemoved',
+  /** A post to units' channels (details: urgency, units, whether it names a plan's reference). */
+  'acute.posted',
+  /** Someone took or saw a post for a unit (details: kind, unit). */
+  'acute.acknowledged',
+  /** A unit did not answer in time: re-posted with the manager's mention, the nurse told. */
+  'acute.escalated',
+  /** The status of a post was read (the phone line's endpoint, the units list). */
+  'acute.read',
+  'acute.helpAsked',
+  'acute.helpTaken',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -88,6 +101,12 @@ export const DENIAL_REASONS = [
   'gone',
   /** A document link for a recipient the consent does not cover (src/plans/document). */
   'notCovered',
+  /** Only the acute team may post to housing units' acute channels or take their help requests (src/acute). */
+  'notAcuteTeam',
+  /** Only a team's owners may register or remove its channels as acute channels. */
+  'notTeamOwner',
+  /** A private channel cannot be an acute channel (bots cannot post there). */
+  'privateChannel',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
