@@ -3,6 +3,8 @@
  * command words (static), and their construction over the platform, in order
  * (later capabilities build on earlier ones).
  */
+import { createDeviations, DEVIATION_COMMAND_WORDS, DEVIATION_CONTAINERS } from './deviations';
+import { DEVIATION_TEMPLATES } from './deviations/bot/cardModels';
 import { createGuide, GUIDE_COMMAND_WORDS, GUIDE_CONTAINERS } from './guide';
 import { GUIDE_TEMPLATES } from './guide/bot/cardModels';
 import { createMeetings, MEETING_COMMAND_WORDS, MEETING_CONTAINERS } from './meetings';
@@ -15,18 +17,19 @@ import { createPlans, PLAN_COMMAND_WORDS, PLAN_CONTAINERS } from './plans';
 import { PLAN_TEMPLATES } from './plans/bot/cardModels';
 
 /** Every Cosmos container the app uses (also declared in infra/azure.bicep; a test compares). */
-export const ALL_CONTAINERS: readonly ContainerDef[] = [...PLATFORM_CONTAINERS, ...PLAN_CONTAINERS, ...GUIDE_CONTAINERS, ...MEETING_CONTAINERS];
+export const ALL_CONTAINERS: readonly ContainerDef[] = [...PLATFORM_CONTAINERS, ...PLAN_CONTAINERS, ...GUIDE_CONTAINERS, ...MEETING_CONTAINERS, ...DEVIATION_CONTAINERS];
 
 /** Every card template in adaptiveCards/ (a test checks each has a file and each file a model). */
-export const TEMPLATE_NAMES: readonly string[] = [...PLATFORM_TEMPLATES, ...GUIDE_TEMPLATES, ...PLAN_TEMPLATES, ...MEETING_TEMPLATES];
+export const TEMPLATE_NAMES: readonly string[] = [...PLATFORM_TEMPLATES, ...GUIDE_TEMPLATES, ...PLAN_TEMPLATES, ...MEETING_TEMPLATES, ...DEVIATION_TEMPLATES];
 
 /** Every command word by command name (the help command is the platform's own). */
-export const COMMAND_WORDS: Readonly<Record<string, readonly string[]>> = { ...GUIDE_COMMAND_WORDS, ...PLAN_COMMAND_WORDS, ...MEETING_COMMAND_WORDS };
+export const COMMAND_WORDS: Readonly<Record<string, readonly string[]>> = { ...GUIDE_COMMAND_WORDS, ...PLAN_COMMAND_WORDS, ...MEETING_COMMAND_WORDS, ...DEVIATION_COMMAND_WORDS };
 
 /** Builds every capability over the platform. */
 export function createCapabilities(p: Platform): CapabilityModule[] {
   const plans = createPlans(p);
   const guide = createGuide(p, plans);
   const meetings = createMeetings(p, plans);
-  return [plans.module, guide.module, meetings.module];
+  const deviations = createDeviations(p, plans, { meetings });
+  return [plans.module, guide.module, meetings.module, deviations.module];
 }

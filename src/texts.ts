@@ -2,6 +2,7 @@
  * The one place the texts of the platform and of every capability are joined
  * into one table per language (each capability keeps its texts in its folder).
  */
+import { deviationTexts } from './deviations/texts';
 import { guideTexts } from './guide/texts';
 import { meetingChatTexts } from './meetings/chatTexts';
 import { meetingsTexts } from './meetings/texts';
@@ -13,7 +14,7 @@ import { documentTexts } from './plans/document/texts';
 import { lifecycleTexts } from './plans/lifecycleTexts';
 import { plansTexts } from './plans/texts';
 
-const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...meetingsTexts.da, ...meetingChatTexts.da };
+const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...meetingsTexts.da, ...meetingChatTexts.da, ...deviationTexts.da };
 
 /** The shape every language has. */
 export type Texts = TextsOf<typeof da>;
@@ -21,6 +22,6 @@ export type Texts = TextsOf<typeof da>;
 /** Every text by language. */
 export const TEXTS: Record<'da' | 'en' | 'sv', Texts> = {
   da,
-  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...meetingsTexts.en, ...meetingChatTexts.en },
-  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...meetingsTexts.sv, ...meetingChatTexts.sv },
+  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...meetingsTexts.en, ...meetingChatTexts.en, ...deviationTexts.en },
+  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...meetingsTexts.sv, ...meetingChatTexts.sv, ...deviationTexts.sv },
 };

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
-const CAPABILITIES = ['guide', 'plans', 'meetings'];
+const CAPABILITIES = ['guide', 'plans', 'meetings', 'deviations'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
