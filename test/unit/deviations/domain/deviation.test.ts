@@ -3,7 +3,7 @@ import {
   acknowledge, close, coordinatorsOf, escalated, mayHandle, newDeviation, reportInputSchema, secondCoordinatorOf,
 } from '../../../../src/deviations/domain/deviation';
 import { OTHER_USER, OWNER, T0, ownerActor, uuidOf } from '../../fixtures';
-import { ACTION_ID, ANNE, planWithAgreements } from '../fixtures';
+import { ACTION_ID, ANNE, BO, planWithAgreements } from '../fixtures';
 
 const now = new Date(T0);
 const later = new Date(Date.parse(T0) + 60_000);
@@ -57,13 +57,14 @@ describe('deviations/deviation', () => {
 
   it('only the coordinators in the network may handle it; the organiser stands in without a coordinator', () => {
     const plan = planWithAgreements({ second: true });
-    assert.deepEqual(coordinatorsOf(plan), [OWNER.userId, ANNE.userId]);
-    assert.equal(secondCoordinatorOf(plan), ANNE.userId);
-    assert.equal(mayHandle(plan, ANNE.userId), true);
+    assert.deepEqual(coordinatorsOf(plan), [OWNER.userId, BO.userId]);
+    assert.equal(secondCoordinatorOf(plan), BO.userId);
+    assert.equal(mayHandle(plan, BO.userId), true);
+    assert.equal(mayHandle(plan, ANNE.userId), false, 'a member who does not coordinate');
     assert.equal(mayHandle(plan, OTHER_USER.userId), false);
     const without = { ...plan, agreements: { ...plan.agreements!, coordinator: undefined, secondCoordinator: undefined } };
     assert.deepEqual(coordinatorsOf(without), [plan.createdBy.userId]);
     assert.equal(secondCoordinatorOf(without), undefined);
-    assert.equal(mayHandle({ ...plan, memberIds: [ANNE.userId] }, OWNER.userId), false, 'a coordinator who left the network may not');
+    assert.equal(mayHandle({ ...plan, memberIds: [ANNE.userId, BO.userId] }, OWNER.userId), false, 'a coordinator who left the network may not');
   });
 });
