@@ -15,7 +15,7 @@
  * BENCH_WHATIF=query-plans: the same, with the embedded server answering the
  * SDK's query-plan requests as Azure's gateway does (queryPlanWhatIf.ts).
  *
- * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent runs a subset (all by default).
+ * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent,deviation runs a subset (all by default).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -36,6 +36,7 @@ import type { BotCommand } from './botProcess';
 import { LoadResult, mergeLoads, percentile, runLoad } from './load';
 import { BENCH_CITIZEN, BENCH_CONSENT, MixUser, echoStep, echoUsers, emailOf, mixStep, prepareMix, random } from './scenario';
 import { benchUsers, type SeedRequest } from './seedData';
+import { deviationReportLatencies } from './deviationBench';
 
 /** The targets; each says where it comes from. */
 const TARGETS = {
@@ -77,9 +78,11 @@ const TARGETS = {
   durableWriteP95Ms: 100,
   /** An urgent message while a 1,000-recipient fan-out saturates the tenant. */
   urgentP95Ms: 2000,
+  /** A deviation report → the coordinator's card sent (issue #10). */
+  deviationReportP95Ms: 1000,
 };
 
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'mix,counts,idle,scale,guide,fanout,durable,urgent').split(',').map((s) => s.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'mix,counts,idle,scale,guide,fanout,durable,urgent,deviation').split(',').map((s) => s.trim()));
 const USERS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 4);
@@ -623,6 +626,11 @@ async function main(): Promise<void> {
     if (PHASES.has('idle') || PHASES.has('guide') || PHASES.has('fanout')) await idleAndClassics(PHASES.has('idle') ? samspil : undefined);
     await samspil?.stop();
     if (PHASES.has('scale')) await scalePhase();
+    if (PHASES.has('deviation')) {
+      section('5. Deviations');
+      const d = await deviationReportLatencies(20);
+      row({ status: check(percentile(d, 95) <= TARGETS.deviationReportP95Ms), measure: 'deviation report → coordinator\'s card sent (n=20)', value: `${ms(percentile(d, 50))} / ${ms(percentile(d, 95))}`, reference: 'click → at the connector; p50/p95', target: `p95 ≤ ${TARGETS.deviationReportP95Ms} ms` });
+    }
   } finally {
     await echo?.stop();
     await samspil?.stop();

@@ -12,15 +12,13 @@ import type { CarePlan, Contact } from '../../../src/plans/domain/carePlan';
 import type { PlanAgreements } from '../../../src/plans/domain/agreements';
 import { CosmosPlanStore } from '../../../src/plans/storage/planRepository';
 import { CosmosDeviationStore } from '../../../src/deviations/storage/deviationRepository';
-import { CardAnswer, NINA, OLE, TENANT, TestBot, TestUser, actionData, cardsOf, inChatOf, textOf, walkGuide } from '../../support/testBot';
+import { CardAnswer, NINA, OLE, TENANT, TestBot, TestUser, actionData, cardsOf, inChatOf, textOf } from '../../support/testBot';
+import { OLE_ACTION as ACTION, inDays, planWithOleAction } from '../../support/deviationScenario';
 import { samplePlan, testEnvironment, uuidOf } from '../../unit/fixtures';
 import { inputIds } from '../../unit/platform/cards/adaptiveCardCheck';
 
 type Card = Record<string, unknown>;
 const MALLORY: TestUser = { aadObjectId: '00000000-0000-4000-8000-00000000c003', name: 'Mallory', tenantId: TENANT };
-const today = new Date().toISOString().slice(0, 10);
-const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-const ACTION = uuidOf(0xa1);
 
 /** A plan of Nina's with Ole and three more contacts, and one action for Ole (not Nina's guide plan: seeded). */
 function seededPlan(i: number): CarePlan {
@@ -59,28 +57,8 @@ describe('deviations in chat: my tasks, a report, the coordinator\'s card, ackno
 
   before(async () => {
     bot = await new TestBot().start();
-    bot.connector.members.set(`29:${OLE.aadObjectId}`, { id: `29:${OLE.aadObjectId}`, name: OLE.name, aadObjectId: OLE.aadObjectId, email: 'ole@slagelse.example', userPrincipalName: 'ole@slagelse.example' });
-    await walkGuide(bot, NINA, {
-      consent: { status: 'given', method: 'written', obtainedOn: today, yourRole: 'Sygeplejerske', yourOrganisation: 'Psykiatrien Vest', yourSector: 'regionPsychiatry', covers: 'shareWithNetwork,coordinationMeetings' },
-      citizen: { name: 'Jens Ærø Jensen', dateOfBirth: '1990-04-12', address: '', housingUnit: '', preferredLanguage: 'da', dreams: 'At bo selv', wishes: '', needs: '' },
-      contacts: [{ name: 'Ole Bostøtte', role: 'Kontaktperson', organisation: 'Slagelse Kommune', sector: 'municipality', email: 'ole@slagelse.example' }],
-    });
-    await bot.joinNetwork(OLE);
+    planId = await planWithOleAction(bot);
     const plans = new CosmosPlanStore(bot.bot!.store.containers.plans!);
-    const [mine] = await plans.listForMember(TENANT, NINA.aadObjectId, { limit: 1 });
-    planId = mine!.id;
-    // The meeting capability (built in parallel) writes the agreements; here the plans repository does.
-    await plans.update(TENANT, planId, (p) => {
-      const ole = p.contacts.find((c) => c.teamsUserId === OLE.aadObjectId)!;
-      return {
-        ...p,
-        agreements: {
-          priorityAreas: ['Bolig'],
-          actions: [{ id: ACTION, what: 'Følge Jens til lægen', responsibleContactId: ole.id, deadline: inDays(2), status: 'open', agreedInVersion: 1 }],
-          warningSigns: [{ id: uuidOf(0xc1), sign: 'Sover ikke', response: 'Ring til bostedet' }],
-        },
-      };
-    });
     // 19 more plans with 5 contacts each: 20 × 5 in the store.
     for (let i = 0; i < 19; i++) await plans.create(seededPlan(i));
   });
