@@ -41,8 +41,11 @@ export type DeviationNotice =
 export interface DeviationNotifier {
   /** A card to each user, once per deviation and notice (keyed): a retry sends nothing twice. */
   notify(plan: CarePlan, deviation: Deviation, notice: DeviationNotice): Promise<void>;
-  /** The reporter's status card and every coordinator card, replaced with the deviation as it is now. */
-  refresh(plan: CarePlan, deviation: Deviation): Promise<void>;
+  /**
+   * The reporter's status card and every coordinator card, replaced with the deviation as it is now;
+   * except the coordinator card of `actorId`, who clicked on it and got the new card as the answer.
+   */
+  refresh(plan: CarePlan, deviation: Deviation, actorId?: string): Promise<void>;
   /** The coordinator's message to the chosen contacts (their Teams users), once per deviation revision. */
   informNetwork(plan: CarePlan, deviation: Deviation, userIds: string[], message: string, from: string): Promise<void>;
 }

@@ -267,7 +267,7 @@ export class DeviationService implements AutomaticDeviations {
       return { kind: 'stale', deviation: r?.after ?? found.deviation, plan };
     }
     await this.trail.changed(user, plan.id, action, { deviationId }, { key: [deviationId, String(r.after.revision)], at: r.after.updatedAt });
-    await this.d.notifier.refresh(plan, r.after);
+    await this.d.notifier.refresh(plan, r.after, user.userId);
     return { kind: 'ok', deviation: r.after, plan };
   }
 }

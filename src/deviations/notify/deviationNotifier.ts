@@ -68,11 +68,11 @@ export class OutboxDeviationNotifier implements DeviationNotifier {
     if (recipients.length) await this.o.outbox.enqueue(deviationKey(d.id, escalated ? 'escalated1' : 'coordinator'), plan.tenantId, recipients, { priority });
   }
 
-  async refresh(plan: CarePlan, d: Deviation): Promise<void> {
-    const updates: Array<{ target: Parameters<Outbox['update']>[1]['target']; viewerId: string; locale?: string; escalated?: boolean }> = [
-      { target: { messageKey: deviationKey(d.id, 'coordinator'), userId: d.coordinatorUserId }, viewerId: d.coordinatorUserId },
-    ];
-    if (d.escalatedToUserId) updates.push({ target: { messageKey: deviationKey(d.id, 'escalated1'), userId: d.escalatedToUserId }, viewerId: d.escalatedToUserId, escalated: true });
+  async refresh(plan: CarePlan, d: Deviation, actorId?: string): Promise<void> {
+    const updates: Array<{ target: Parameters<Outbox['update']>[1]['target']; viewerId: string; locale?: string; escalated?: boolean }> = [];
+    // The one who clicked has the new card already (the click's answer, with its notice): an update would only replace it.
+    if (d.coordinatorUserId !== actorId) updates.push({ target: { messageKey: deviationKey(d.id, 'coordinator'), userId: d.coordinatorUserId }, viewerId: d.coordinatorUserId });
+    if (d.escalatedToUserId && d.escalatedToUserId !== actorId) updates.push({ target: { messageKey: deviationKey(d.id, 'escalated1'), userId: d.escalatedToUserId }, viewerId: d.escalatedToUserId, escalated: true });
     const where = d.reporterCard;
     if (where && !d.reporter.userId.startsWith('system:')) {
       updates.push({
