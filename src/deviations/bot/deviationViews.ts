@@ -7,7 +7,7 @@ import { inlineText, plainText, bulletList } from '../../platform/cards/markdown
 import type { Fact } from '../../platform/cards/models';
 import { templateRenderer, type AdaptiveCardJson } from '../../platform/cards/render';
 import { format, formatDate, formatDateTime, type Locale } from '../../platform/i18n';
-import type { CarePlan } from '../../plans/domain/carePlan';
+import { canChange, type CarePlan } from '../../plans/domain/carePlan';
 import { AGREEMENT_LIMITS } from '../../plans/domain/agreements';
 import { DEVIATION_CATEGORIES, DEVIATION_LIMITS, type Deviation, type DeviationEvent, mayHandle, URGENCIES } from '../domain/deviation';
 import type { Task } from '../domain/deviationService';
@@ -103,6 +103,8 @@ export function deviationCard(plan: CarePlan, d: Deviation, loc: Locale, o: Devi
   const action = d.actionId ? plan.agreements?.actions.find((a) => a.id === d.actionId) : undefined;
   const sign = d.warningSignId ? plan.agreements?.warningSigns.find((w) => w.id === d.warningSignId) : undefined;
   const coordinator = mayHandle(plan, o.viewerId);
+  // On a locked or closed plan the card is read-only for everybody.
+  const handles = coordinator && canChange(plan);
   const open = d.status !== 'closed';
   const reporter = d.reporter.userId.startsWith('system:') ? t.systemReporter : d.reporter.name;
   const title = coordinator
@@ -134,8 +136,8 @@ export function deviationCard(plan: CarePlan, d: Deviation, loc: Locale, o: Devi
     suggestion: d.suggestion ? plainText(`${t.suggestion.replace(/ \(.*\)$/, '')}: ${d.suggestion}`) : '',
     signText: sign ? plainText(`${sign.sign} – ${format(t.warningSignResponse, { response: sign.response })}`) : '',
     history: d.history.map((e) => historyFact(e, loc)),
-    canHandle: coordinator && open,
-    canAcknowledge: coordinator && d.status === 'open',
+    canHandle: handles && open,
+    canAcknowledge: handles && d.status === 'open',
     contactChoices,
     informLabel: format(t.informText, { n: DEVIATION_LIMITS.message }),
     informDefault: format(t.informDefault, { reference: d.planReference }),

@@ -66,6 +66,8 @@ export class DeviationService implements AutomaticDeviations {
         if (action.status === 'open' && mine.has(action.responsibleContactId)) tasks.push({ plan: { id: plan.id, reference: plan.reference, citizenName: plan.citizenName }, action });
       }
     }
+    // The list shows each plan's citizen and actions: a look at those plans (once per window each).
+    for (const planId of new Set(tasks.map((t) => t.plan.id))) await this.trail.read(user, planId, 'plan.read', 'tasks', { via: 'tasks' });
     return tasks.sort((a, b) => a.action.deadline.localeCompare(b.action.deadline));
   }
 
@@ -151,7 +153,8 @@ export class DeviationService implements AutomaticDeviations {
 
   /** A deviation as `user` may see it (a look, audited once per window): the network only. */
   async view(user: UserIdentity, deviationId: string): Promise<Handled> {
-    const found = await this.load(user, deviationId, 'deviation');
+    // A card refresh storm from somebody the card is not meant for is one refusal per window.
+    const found = await this.load(user, deviationId, 'deviation', true);
     if (found.kind !== 'ok') return found;
     await this.trail.read(user, found.plan.id, 'deviation.read', deviationId);
     return found;
@@ -229,20 +232,24 @@ export class DeviationService implements AutomaticDeviations {
     return { kind: 'denied' };
   }
 
-  private async memberPlan(user: UserIdentity, planId: string, target: string): Promise<CarePlan | undefined> {
+  private async memberPlan(user: UserIdentity, planId: string, target: string, look = false): Promise<CarePlan | undefined> {
     const plan = await this.d.plans.get(user.tenantId, planId);
     if (!plan || !isMember(plan, user.userId)) {
-      await this.trail.refused(user, planId, plan ? 'notMember' : 'notFound', target);
+      const reason = plan ? 'notMember' : 'notFound';
+      await (look ? this.trail.refusedRead(user, planId, reason, target) : this.trail.refused(user, planId, reason, target));
       return undefined;
     }
     return plan;
   }
 
   /** The deviation and its plan, when the user is in the plan's network (the plan comes from the deviation, never from a card). */
-  private async load(user: UserIdentity, deviationId: string, target: string): Promise<Handled> {
+  private async load(user: UserIdentity, deviationId: string, target: string, look = false): Promise<Handled> {
     const deviation = await this.d.deviations.get(user.tenantId, deviationId);
-    if (!deviation) return this.refuse(user, deviationId, 'notFound', target);
-    const plan = await this.memberPlan(user, deviation.planId, target);
+    if (!deviation) {
+      await (look ? this.trail.refusedRead(user, deviationId, 'notFound', target) : this.trail.refused(user, deviationId, 'notFound', target));
+      return { kind: 'denied' };
+    }
+    const plan = await this.memberPlan(user, deviation.planId, target, look);
     return plan ? { kind: 'ok', deviation, plan } : { kind: 'denied' };
   }
 

@@ -60,7 +60,8 @@ export class OutboxDeviationNotifier implements DeviationNotifier {
       return;
     }
     const escalated = notice.kind === 'escalatedToCoordinator';
-    for (const userId of notice.userIds) {
+    // The deviation is health data: only members of the plan's network get it.
+    for (const userId of notice.userIds.filter((u) => plan.memberIds.includes(u))) {
       const loc = await this.locale(plan.tenantId, userId);
       const card = deviationCard(plan, d, loc, { viewerId: userId, escalated });
       recipients.push({ userId, activity: message(card, format(loc.t.deviation.coordinatorTitle, { reference: d.planReference })) });

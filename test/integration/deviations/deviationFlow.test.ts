@@ -138,4 +138,38 @@ describe('deviations in chat: my tasks, a report, the coordinator\'s card, ackno
     assert.equal(action.status, 'done');
     assert.equal(action.done?.note, 'Vi var der fredag');
   });
+
+  it('"afvigelse KIP-…" opens the form for that plan; the coordinator informs the network, calls a follow-up and closes with what was decided', async () => {
+    const plan = (await new CosmosPlanStore(bot.bot!.store.containers.plans!).get(TENANT, planId))!;
+    const [form] = cardsOf(inChatOf(NINA, await bot.say(NINA, `afvigelse ${plan.reference.toLowerCase()}`)));
+    assert.match(textOf(form), /Meld afvigelse/);
+    const [choose] = cardsOf(inChatOf(OLE, await bot.say(OLE, 'afvigelse')));
+    assert.match(textOf(choose), /Vælg planen/, 'Ole is in 20 plans: he is told how to choose');
+    const [nobody] = cardsOf(inChatOf(MALLORY, await bot.say(MALLORY, `afvigelse ${plan.reference}`)));
+    assert.doesNotMatch(textOf(nobody), /Meld afvigelse/, 'not for somebody outside the plan');
+
+    // Ole asks for help on the plan; it reaches Nina like any report.
+    const helpForm = ok(await bot.execute(OLE, 'deviation', { action: 'helpForm', planId }));
+    assert.match(textOf(helpForm), /Bed om hjælp/);
+    const before = bot.connector.sent.length;
+    const reported = ok(await bot.execute(OLE, 'deviation', { ...actionData(helpForm, 'report'), what: 'Hvem kører Jens til lægen?', urgency: 'normal', suggestion: '' }, 'da-DK', 'ole-help-card'));
+    assert.match(textOf(reported), /Beder om hjælp/);
+    const sent = await waitFor('the help request at the coordinator', () => inChatOf(NINA, bot.connector.sent.slice(before)).find((s) => /Hvem kører Jens/.test(textOf(s.activity))));
+    const [card] = cardsOf([sent]);
+
+    const informed = ok(await bot.execute(NINA, 'deviation', { ...actionData(card, 'inform'), informContactIds: plan.contacts.find((c) => c.teamsUserId === OLE.aadObjectId)!.id, informMessage: 'Bostøtten kører ham' }));
+    assert.match(textOf(informed), /Beskeden er sendt/);
+    assert.match(textOf(informed), /Nina Sygeplejerske har informeret Ole Bostøtte/);
+    await waitFor('the network\'s message', () => inChatOf(OLE, bot.connector.sent).find((s) => s.method === 'POST' && /Bostøtten kører ham/.test(textOf(s.activity))));
+
+    const meetingForm = ok(await bot.execute(NINA, 'deviation', actionData(card, 'followUp')));
+    assert.match(textOf(meetingForm), /Indkald til koordinationsmøde/, 'the meetings capability\'s own scheduling card');
+
+    const closed = ok(await bot.execute(NINA, 'deviation', { ...actionData(card, 'close'), resolution: 'Bostøtten kører fremover' }));
+    assert.match(textOf(closed), /Lukket af Nina Sygeplejerske: Bostøtten kører fremover/);
+    await waitFor('the reporter\'s card closed', () =>
+      bot.connector.sent.find((s) => s.method === 'PUT' && s.conversationId === `a:personal-${OLE.aadObjectId}` && /Lukket af Nina/.test(textOf(s.activity))));
+    // A closed deviation cannot be closed again (a replay): stale, nothing changes.
+    assert.match(textOf(ok(await bot.execute(NINA, 'deviation', { ...actionData(card, 'close'), resolution: 'Igen' }))), /forældet/);
+  });
 });
