@@ -96,6 +96,8 @@ export class DeviationService implements AutomaticDeviations {
     const existing = await this.d.deviations.get(user.tenantId, id);
     if (existing) {
       if (existing.reporter.userId !== user.userId) return this.refuse(user, plan.id, 'notOwner');
+      // A replay (double click, Teams retry) repeats the idempotent steps: a crash after the create is healed, nothing is sent twice.
+      await this.raise(plan, existing, user.userId);
       return { kind: 'ok', deviation: existing, plan };
     }
     const contact = plan.contacts.find((c) => c.teamsUserId === user.userId);

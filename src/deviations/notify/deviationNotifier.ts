@@ -47,13 +47,12 @@ export class OutboxDeviationNotifier implements DeviationNotifier {
       for (const contact of notice.contacts) {
         const loc = await this.locale(plan.tenantId, contact.userId);
         const t = loc.t.deviation;
-        const text = format(t.escalationText, {
-          urgency: d.urgency === 'urgent' ? t.urgentWord : t.normalWord,
+        const text = format(d.urgency === 'urgent' ? t.escalationUrgentText : t.escalationText, {
           reference: d.planReference,
           since: formatDateTime(d.createdAt, loc),
           name: coordinator?.name ?? '—',
           phone: coordinator?.phone ? ` (${coordinator.phone})` : '',
-        }).replace(/ {2,}/g, ' ');
+        });
         recipients.push({ userId: contact.userId, activity: message(noticeCard(plainText(text), 'Attention', format(t.escalationTitle, { reference: d.planReference })), t.escalationTitle) });
       }
       if (recipients.length) await this.o.outbox.enqueue(deviationKey(d.id, 'escalated2'), plan.tenantId, recipients, { priority });
