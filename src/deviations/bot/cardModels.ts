@@ -14,7 +14,7 @@ export interface TaskRow {
 }
 
 export interface DeviationCardModels {
-  deviationTasks: { t: Texts; notice: string; noticeColor: NoticeColor; intro: string; noteLabel: string; tasks: TaskRow[] };
+  deviationTasks: { t: Texts; notice: string; noticeColor: NoticeColor; intro: string; noteLabel: string; tasks: TaskRow[]; more: string };
   deviationReport: {
     t: Texts;
     title: string;
@@ -52,6 +52,8 @@ export interface DeviationCardModels {
     /** A coordinator's view of a deviation that is not closed: inform, follow-up, close. */
     canHandle: boolean;
     canAcknowledge: boolean;
+    /** Somebody else in the network is in Teams to inform. */
+    canInform: boolean;
     contactChoices: Choice[];
     informLabel: string;
     informDefault: string;

@@ -20,6 +20,9 @@ const mriOf = (aadObjectId: string): string => `8:orgid:${aadObjectId}`;
 
 const NO_ERRORS = { what: '', category: '', urgency: '', suggestion: '' };
 
+/** Tasks on one card: the nearest deadlines; the card stays well under Teams' 28 KB. */
+export const MAX_TASKS_SHOWN = 8;
+
 /** "mine opgaver": the user's open actions, nearest deadline first. */
 export function tasksCard(tasks: Task[], loc: Locale, notice = '', noticeColor: 'Good' | 'Attention' | 'Default' = 'Default'): AdaptiveCardJson {
   const t = loc.t.deviation;
@@ -29,7 +32,8 @@ export function tasksCard(tasks: Task[], loc: Locale, notice = '', noticeColor: 
     noticeColor,
     intro: tasks.length ? t.tasksIntro : t.noTasks,
     noteLabel: format(t.doneNote, { n: AGREEMENT_LIMITS.doneNote }),
-    tasks: tasks.map(({ plan, action }) => ({
+    more: tasks.length > MAX_TASKS_SHOWN ? format(t.moreTasks, { shown: MAX_TASKS_SHOWN, n: tasks.length }) : '',
+    tasks: tasks.slice(0, MAX_TASKS_SHOWN).map(({ plan, action }) => ({
       planId: plan.id,
       actionId: action.id,
       what: plainText(action.what),
@@ -138,6 +142,7 @@ export function deviationCard(plan: CarePlan, d: Deviation, loc: Locale, o: Devi
     history: d.history.map((e) => historyFact(e, loc)),
     canHandle: handles && open,
     canAcknowledge: handles && d.status === 'open',
+    canInform: contactChoices.length > 0,
     contactChoices,
     informLabel: format(t.informText, { n: DEVIATION_LIMITS.message }),
     informDefault: format(t.informDefault, { reference: d.planReference }),

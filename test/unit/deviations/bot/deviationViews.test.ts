@@ -77,4 +77,24 @@ describe('deviations/views', () => {
     assert.match(section.paragraphs[1]!.text, /Lukket af Mette Holm: Løst/);
     assert.equal(deviationsSection([], da).text, 'Ingen afvigelser er meldt.');
   });
+
+  it('a long task list shows the nearest deadlines and says how many there are, under 28 KB', () => {
+    const long = 'Æ'.repeat(500);
+    const tasks = Array.from({ length: 60 }, (_, i) => ({
+      plan: { id: plan.id, reference: plan.reference, citizenName: long.slice(0, 120) },
+      action: { ...plan.agreements!.actions[0]!, id: uuidOf(9000 + i), what: long, serves: long.slice(0, 160) },
+    }));
+    const card = tasksCard(tasks, da);
+    const bytes = Buffer.byteLength(JSON.stringify(card));
+    assert.ok(bytes < 26_000, `${bytes} bytes`);
+    assert.equal(inputIds(card).length, 8);
+    assert.ok(visibleTexts(card).includes('Viser de 8 med nærmeste frist af dine 60 opgaver.'));
+    assert.deepEqual(cardProblems(card), []);
+  });
+
+  it('"Informér netværket" only when somebody else in the network is in Teams', () => {
+    const alone = { ...plan, memberIds: [OWNER.userId] };
+    assert.ok(!JSON.stringify(deviationCard(alone, reported, da, { viewerId: OWNER.userId })).includes('informContactIds'));
+    assert.ok(JSON.stringify(deviationCard(plan, reported, da, { viewerId: OWNER.userId })).includes('informContactIds'));
+  });
 });
