@@ -170,6 +170,11 @@ var cosmosContainers = [
     defaultTtl: ttlOff
   }
   {
+    name: 'deviations'
+    partitionKey: '/tenantId'
+    defaultTtl: ttlOff
+  }
+  {
     name: 'outbox'
     partitionKey: '/shard'
     // Finished items carry `ttl` (30 days).

@@ -97,6 +97,10 @@ const envSchema = z
     PLAN_RETENTION_DAYS_AFTER_CLOSE: retentionDays(90),
     /** Days a plan is kept (locked, its creator only) after the citizen withdrew all consent, before erasure. */
     PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL: retentionDays(30),
+    /** Minutes an urgent deviation waits for a coordinator's acknowledgement before each escalation step (README, "Deviations"). */
+    DEVIATION_ESCALATION_URGENT_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
+    /** Time of day (HH:MM, Europe/Copenhagen) on the next working day when a normal deviation escalates; weekends and Danish and Swedish holidays are skipped. */
+    DEVIATION_ESCALATION_NORMAL_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM').default('12:00'),
     /** Local only: answer in this locale whatever the client says (the Playground always says en-US). */
     LOCAL_LOCALE: optionalString.pipe(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as da-DK').optional()),
     /** Days each audit entry is kept (Cosmos ttl); each data controller decides (README, "Privacy"). At least a year; at most what Cosmos's ttl holds (2^31 s). */
@@ -210,6 +214,8 @@ export type Config = Readonly<{
   followUp: { sweepSeconds: number; escalationAdminIds: readonly string[] };
   /** Who the acute team is and where its help requests go (src/acute). */
   acute: { teamChannelId?: string; teamGroupId?: string };
+  /** When an unacknowledged deviation escalates (src/deviations/domain/escalation.ts). */
+  deviationEscalation: { urgentMinutes: number; normalTime: string };
 }>;
 
 export class ConfigError extends Error {
@@ -259,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retention: { daysAfterClose: e.PLAN_RETENTION_DAYS_AFTER_CLOSE, daysAfterWithdrawal: e.PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL },
     followUp: { sweepSeconds: e.OVERDUE_SWEEP_SECONDS, escalationAdminIds: Object.freeze(e.ESCALATION_ADMIN_IDS ?? []) },
     acute: { teamChannelId: e.ACUTE_TEAM_CHANNEL_ID, teamGroupId: e.ACUTE_TEAM_GROUP_ID },
+    deviationEscalation: { urgentMinutes: e.DEVIATION_ESCALATION_URGENT_MINUTES, normalTime: e.DEVIATION_ESCALATION_NORMAL_TIME },
   };
   return Object.freeze(config);
 }

@@ -4,6 +4,7 @@
  */
 import { followUpTexts } from './deviations/followUp/texts';
 import { acuteTexts } from './acute/texts';
+import { deviationTexts } from './deviations/texts';
 import { guideTexts } from './guide/texts';
 import { meetingChatTexts } from './meetings/chatTexts';
 import { meetingsTexts } from './meetings/texts';
@@ -15,7 +16,7 @@ import { documentTexts } from './plans/document/texts';
 import { lifecycleTexts } from './plans/lifecycleTexts';
 import { plansTexts } from './plans/texts';
 
-const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...meetingsTexts.da, ...meetingChatTexts.da, ...followUpTexts.da, ...acuteTexts.da };
+const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...meetingsTexts.da, ...meetingChatTexts.da, ...followUpTexts.da, ...acuteTexts.da, ...deviationTexts.da };
 
 /** The shape every language has. */
 export type Texts = TextsOf<typeof da>;
@@ -23,6 +24,6 @@ export type Texts = TextsOf<typeof da>;
 /** Every text by language. */
 export const TEXTS: Record<'da' | 'en' | 'sv', Texts> = {
   da,
-  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...meetingsTexts.en, ...meetingChatTexts.en, ...followUpTexts.en, ...acuteTexts.en },
-  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...meetingsTexts.sv, ...meetingChatTexts.sv, ...followUpTexts.sv, ...acuteTexts.sv },
+  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...meetingsTexts.en, ...meetingChatTexts.en, ...followUpTexts.en, ...acuteTexts.en, ...deviationTexts.en },
+  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...meetingsTexts.sv, ...meetingChatTexts.sv, ...followUpTexts.sv, ...acuteTexts.sv, ...deviationTexts.sv },
 };

@@ -104,6 +104,18 @@ export const da = {
       checklist: {
         updated: 'Opdaterede mødets tjekliste',
       },
+      deviation: {
+        reported: 'Meldte en afvigelse',
+        read: 'Så planens afvigelser',
+        acknowledged: 'Kvitterede for en afvigelse',
+        escalated: 'En afvigelse blev sendt videre (ingen kvittering)',
+        networkInformed: 'Informerede netværket om en afvigelse',
+        followUpCalled: 'Indkaldte til opfølgning på en afvigelse',
+        closed: 'Lukkede en afvigelse',
+      },
+      action: {
+        done: 'Markerede en indsats som udført',
+      },
     } satisfies ActionTexts,
     /** Older or unknown codes in the trail. */
     otherAction: 'Anden registrering ({code})',
@@ -298,6 +310,18 @@ export const en: TextsOf<typeof da> = {
       checklist: {
         updated: 'Updated the meeting checklist',
       },
+      deviation: {
+        reported: 'Reported a deviation',
+        read: "Saw the plan's deviations",
+        acknowledged: 'Acknowledged a deviation',
+        escalated: 'A deviation was passed on (not acknowledged)',
+        networkInformed: 'Informed the network about a deviation',
+        followUpCalled: 'Called a follow-up on a deviation',
+        closed: 'Closed a deviation',
+      },
+      action: {
+        done: 'Marked an action as done',
+      },
     },
     otherAction: 'Other entry ({code})',
     refused: 'Was refused',
@@ -489,6 +513,18 @@ export const sv: TextsOf<typeof da> = {
       },
       checklist: {
         updated: 'Uppdaterade mötets checklista',
+      },
+      deviation: {
+        reported: 'Anmälde en avvikelse',
+        read: 'Såg planens avvikelser',
+        acknowledged: 'Kvitterade en avvikelse',
+        escalated: 'En avvikelse skickades vidare (ingen kvittens)',
+        networkInformed: 'Informerade nätverket om en avvikelse',
+        followUpCalled: 'Kallade till uppföljning av en avvikelse',
+        closed: 'Stängde en avvikelse',
+      },
+      action: {
+        done: 'Markerade en insats som utförd',
       },
     },
     otherAction: 'Annan registrering ({code})',

@@ -15,7 +15,7 @@
  * BENCH_WHATIF=query-plans: the same, with the embedded server answering the
  * SDK's query-plan requests as Azure's gateway does (queryPlanWhatIf.ts).
  *
- * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent,acute runs a subset (all by default).
+ * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent,acute,deviation runs a subset (all by default).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -37,6 +37,7 @@ import type { BotCommand } from './botProcess';
 import { LoadResult, mergeLoads, percentile, runLoad } from './load';
 import { BENCH_CITIZEN, BENCH_CONSENT, MixUser, echoStep, echoUsers, emailOf, mixStep, prepareMix, random } from './scenario';
 import { benchUsers, type SeedRequest } from './seedData';
+import { deviationReportLatencies } from './deviationBench';
 
 /** The targets; each says where it comes from. */
 const TARGETS = {
@@ -82,9 +83,11 @@ const TARGETS = {
   acuteAllSentMs: 3000,
   /** Teams: 50 requests/s per app and tenant. */
   tenantPerSecond: 50,
+  /** A deviation report → the coordinator's card sent (issue #10). */
+  deviationReportP95Ms: 1000,
 };
 
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'mix,counts,idle,scale,guide,fanout,durable,urgent,acute').split(',').map((s) => s.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'mix,counts,idle,scale,guide,fanout,durable,urgent,acute,deviation').split(',').map((s) => s.trim()));
 const USERS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 4);
@@ -633,6 +636,11 @@ async function main(): Promise<void> {
       const a = await acuteUrgentDuringFanOut(30);
       row({ status: check(a.allSentMs <= TARGETS.acuteAllSentMs), measure: 'urgent post to 30 channels: post() → all sent', value: `${ms(a.firstSentMs)} / ${ms(a.allSentMs)}`, reference: 'first / 30th', target: `≤ ${TARGETS.acuteAllSentMs} ms` });
       row({ status: check(a.maxTenantPerSecond <= TARGETS.tenantPerSecond && a.maxConversationPerSecond <= 7), measure: 'within Teams’ limits: most sends in any second', value: `tenant ${a.maxTenantPerSecond}/s, channel ${a.maxConversationPerSecond}/s`, reference: 'bulk and urgent together', target: `≤ ${TARGETS.tenantPerSecond}/s, ≤ 7/s` });
+    }
+    if (PHASES.has('deviation')) {
+      section('6. Deviations');
+      const d = await deviationReportLatencies(20);
+      row({ status: check(percentile(d, 95) <= TARGETS.deviationReportP95Ms), measure: 'deviation report → coordinator\'s card sent (n=20)', value: `${ms(percentile(d, 50))} / ${ms(percentile(d, 95))}`, reference: 'click → at the connector; p50/p95', target: `p95 ≤ ${TARGETS.deviationReportP95Ms} ms` });
     }
   } finally {
     await echo?.stop();

@@ -55,6 +55,7 @@ describe('config', () => {
       retention: { daysAfterClose: 90, daysAfterWithdrawal: 30 },
       followUp: { sweepSeconds: 900, escalationAdminIds: [] },
       acute: { teamChannelId: undefined, teamGroupId: undefined },
+      deviationEscalation: { urgentMinutes: 30, normalTime: '12:00' },
     });
   });
 
@@ -70,6 +71,13 @@ describe('config', () => {
     assert.match(configError({ ...LOCAL, ACUTE_TEAM_CHANNEL_ID: '19:a b' }).message, /ACUTE_TEAM_CHANNEL_ID/);
     assert.match(configError({ ...LOCAL, ACUTE_TEAM_GROUP_ID: 'not-a-guid' }).message, /ACUTE_TEAM_GROUP_ID/);
     assert.match(configError({ ...LOCAL, ACUTE_TEAM_GROUP_ID: '0f0e0d0c-0000-4000-8000-000000000001' }).message, /ACUTE_TEAM_GROUP_ID: needs Microsoft Graph/);
+  });
+
+  it('deviations escalate after 5–1440 minutes when urgent, at HH:MM on the next working day when normal', () => {
+    const c = loadConfig({ ...LOCAL, DEVIATION_ESCALATION_URGENT_MINUTES: '15', DEVIATION_ESCALATION_NORMAL_TIME: '09:30' });
+    assert.deepEqual(c.deviationEscalation, { urgentMinutes: 15, normalTime: '09:30' });
+    for (const bad of ['0', '4', '1441', '1.5', 'soon']) assert.match(configError({ ...LOCAL, DEVIATION_ESCALATION_URGENT_MINUTES: bad }).message, /DEVIATION_ESCALATION_URGENT_MINUTES/, bad);
+    for (const bad of ['12', '24:00', '9:30', 'noon']) assert.match(configError({ ...LOCAL, DEVIATION_ESCALATION_NORMAL_TIME: bad }).message, /DEVIATION_ESCALATION_NORMAL_TIME/, bad);
   });
 
   it('AUDIT_RETENTION_DAYS: five years by default, whole days from a year up to what Cosmos ttl holds', () => {

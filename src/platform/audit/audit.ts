@@ -64,11 +64,21 @@ export const AUDIT_ACTIONS = [
   'acute.read',
   'acute.helpAsked',
   'acute.helpTaken',
+  /** Deviations (src/deviations): reported, looked at, acknowledged, escalated (actor system:escalation), the network told, closed. */
+  'deviation.reported',
+  'deviation.read',
+  'deviation.acknowledged',
+  'deviation.escalated',
+  'deviation.networkInformed',
+  'deviation.followUpCalled',
+  'deviation.closed',
+  /** An agreed action marked done from "mine opgaver". */
+  'action.done',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Looks: repeated within the window by the same actor at the same thing, they are one entry. */
-export const READ_ACTIONS = ['guide.resumed', 'plan.read', 'plan.accessLogRead', 'meeting.read', 'meeting.icsDownloaded', 'invitation.read'] as const satisfies readonly AuditAction[];
+export const READ_ACTIONS = ['guide.resumed', 'plan.read', 'plan.accessLogRead', 'meeting.read', 'meeting.icsDownloaded', 'invitation.read', 'deviation.read'] as const satisfies readonly AuditAction[];
 export type ReadAction = (typeof READ_ACTIONS)[number];
 
 /**
