@@ -93,6 +93,16 @@ const envSchema = z
     GRAPH_BASE_URL: optionalString.pipe(z.string().url().optional()),
     /** Samspil's id in the organisation's Teams app catalogue (not the manifest id): with Graph, Samspil installs itself in the chats of the Teams meetings it creates. */
     TEAMS_APP_CATALOG_ID: optionalString.pipe(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be the app catalogue id (a GUID)').optional()),
+    /** The acute line's endpoint (README, "The acute line's endpoint"): the `aud` its tokens carry – the API's app id URI and/or client id, comma-separated. Unset = no endpoint. */
+    ACUTE_API_AUDIENCE: optionalString.pipe(z.string().transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))]).pipe(z.array(z.string().max(400)).min(1, 'must name the API\'s app id URI or client id')).optional()),
+    /** The app role a calling app needs to post (default Acute.Post). */
+    ACUTE_API_ROLE: z.string().trim().min(1).max(120).default('Acute.Post'),
+    /** The app role that lets a calling app read who acknowledged, without posting (default Acute.Read; Acute.Post reads too). */
+    ACUTE_API_READ_ROLE: z.string().trim().min(1).max(120).default('Acute.Read'),
+    /** Tests and local use only: where the tenant's token keys are read, `{tenant}` replaced by the token's tid. Refused in production. */
+    ACUTE_API_JWKS_URL: optionalString.pipe(z.string().url().regex(/^https?:/i, 'must be an http(s) URL').optional()),
+    /** Requests per calling app a minute to the acute line's endpoint, per instance (default 120). */
+    ACUTE_API_RATE_LIMIT_PER_MINUTE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100_000).default(120)),
     /** Days a closed plan is kept (read-only) before its documents are erased; each data controller decides (README, "Consent, withdrawal, closing and erasure"). */
     PLAN_RETENTION_DAYS_AFTER_CLOSE: retentionDays(90),
     /** Days a plan is kept (locked, its creator only) after the citizen withdrew all consent, before erasure. */
@@ -139,6 +149,9 @@ const envSchema = z
     }
     if (env.BOT_OPENID_METADATA_URL && !env.MICROSOFT_APP_ID) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['BOT_OPENID_METADATA_URL'], message: 'needs MICROSOFT_APP_ID (it only changes where token keys are read)' });
+    }
+    if (env.ACUTE_API_JWKS_URL && (env.NODE_ENV === 'production' || env.COSMOS_ENDPOINT)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ACUTE_API_JWKS_URL'], message: 'is for tests and local use only: refused in production and with COSMOS_ENDPOINT (tokens are checked against Entra ID\'s keys)' });
     }
     if (env.NODE_ENV === 'production' && !env.ALLOWED_TENANT_IDS) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ALLOWED_TENANT_IDS'], message: 'is required in production (the tenants whose Teams users the bot serves, comma-separated GUIDs)' });
@@ -206,6 +219,8 @@ export type Config = Readonly<{
   graph?: { tenantId: string; clientId?: string; clientSecret?: string; managedIdentity: boolean; baseUrl?: string };
   /** The app's id in the organisation's app catalogue, for installing it in meeting chats (with Graph only). */
   teamsAppCatalogId?: string;
+  /** The acute line's endpoint; undefined when ACUTE_API_AUDIENCE is unset (no endpoint). */
+  acuteApi?: { audiences: readonly string[]; postRole: string; readRole: string; jwksUrl?: string; ratePerMinute: number };
   localLocale?: string;
   auditRetentionDays: number;
   /** How long a plan's documents are kept after it ended (closed, or consent fully withdrawn). */
@@ -260,6 +275,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { tenantId: e.GRAPH_TENANT_ID, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET, managedIdentity: e.GRAPH_USE_MANAGED_IDENTITY, baseUrl: e.GRAPH_BASE_URL }
         : undefined,
     teamsAppCatalogId: e.TEAMS_APP_CATALOG_ID,
+    ...(e.ACUTE_API_AUDIENCE && {
+      acuteApi: {
+        audiences: Object.freeze(e.ACUTE_API_AUDIENCE),
+        postRole: e.ACUTE_API_ROLE,
+        readRole: e.ACUTE_API_READ_ROLE,
+        jwksUrl: e.ACUTE_API_JWKS_URL,
+        ratePerMinute: e.ACUTE_API_RATE_LIMIT_PER_MINUTE,
+      },
+    }),
     localLocale: e.LOCAL_LOCALE,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     retention: { daysAfterClose: e.PLAN_RETENTION_DAYS_AFTER_CLOSE, daysAfterWithdrawal: e.PLAN_RETENTION_DAYS_AFTER_WITHDRAWAL },

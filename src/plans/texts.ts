@@ -83,6 +83,10 @@ export const da = {
         denied: 'Blev afvist: {reason}',
         refused: 'Blev afvist ved indgangen (ikke en Teams-organisation, Samspil betjener)',
       },
+      acuteApi: {
+        posted: 'Akutlinjens system sendte en akutbesked',
+        read: 'Akutlinjens system så, hvem der har taget en akutbesked',
+      },
       meeting: {
         scheduled: 'Indkaldte til koordinationsmøde',
         read: 'Så koordinationsmødet',
@@ -132,6 +136,8 @@ export const da = {
       cancelled: 'mødet var aflyst',
       stale: 'kortet var forældet, intet blev ændret',
       invalidPayload: 'kortets data kunne ikke læses',
+      noRole: 'programmet mangler rollen til det',
+      notAppOnly: 'her gælder kun et programs egen adgang, ikke en brugers',
       gone: 'linket gælder ikke længere',
       notCovered: 'samtykket dækker ikke modtageren',
       notAcuteTeam: 'kun akutteamet må det',
@@ -289,6 +295,10 @@ export const en: TextsOf<typeof da> = {
         denied: 'Was refused: {reason}',
         refused: 'Was refused at the door (not a Teams organisation Samspil serves)',
       },
+      acuteApi: {
+        posted: 'The acute line’s system sent an urgent message',
+        read: 'The acute line’s system saw who has taken an urgent message',
+      },
       meeting: {
         scheduled: 'Called a coordination meeting',
         read: 'Viewed the coordination meeting',
@@ -336,6 +346,8 @@ export const en: TextsOf<typeof da> = {
       cancelled: 'the meeting was cancelled',
       stale: 'the card was out of date, nothing was changed',
       invalidPayload: 'the card’s data could not be read',
+      noRole: 'the application lacks the role for it',
+      notAppOnly: 'only an application’s own access counts here, not a user’s',
       gone: 'the link is no longer valid',
       notCovered: 'the consent does not cover the recipient',
       notAcuteTeam: 'only the acute team may do that',
@@ -493,6 +505,10 @@ export const sv: TextsOf<typeof da> = {
         denied: 'Nekades: {reason}',
         refused: 'Nekades vid ingången (inte en Teams-organisation som Samspil betjänar)',
       },
+      acuteApi: {
+        posted: 'Akutlinjens system skickade ett akut meddelande',
+        read: 'Akutlinjens system såg vem som har tagit ett akut meddelande',
+      },
       meeting: {
         scheduled: 'Kallade till SIP-möte',
         read: 'Såg SIP-mötet',
@@ -540,6 +556,8 @@ export const sv: TextsOf<typeof da> = {
       cancelled: 'mötet var inställt',
       stale: 'kortet var inaktuellt, inget ändrades',
       invalidPayload: 'kortets data kunde inte läsas',
+      noRole: 'programmet saknar rollen för det',
+      notAppOnly: 'här gäller bara ett programs egen åtkomst, inte en användares',
       gone: 'länken gäller inte längre',
       notCovered: 'samtycket omfattar inte mottagaren',
       notAcuteTeam: 'bara akutteamet får göra det',

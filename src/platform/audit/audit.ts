@@ -35,6 +35,10 @@ export const AUDIT_ACTIONS = [
   'access.denied',
   /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge (partition edge:refusals). */
   'access.refused',
+  /** The acute line's system posted through its endpoint (actor app:<client id>, partition acute:<message id>; a replayed key adds nothing). */
+  'acuteApi.posted',
+  /** The acute line's system read a post's acknowledgements through its endpoint. */
+  'acuteApi.read',
   'meeting.scheduled',
   'meeting.read',
   'meeting.changed',
@@ -78,7 +82,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Looks: repeated within the window by the same actor at the same thing, they are one entry. */
-export const READ_ACTIONS = ['guide.resumed', 'plan.read', 'plan.accessLogRead', 'meeting.read', 'meeting.icsDownloaded', 'invitation.read', 'deviation.read'] as const satisfies readonly AuditAction[];
+export const READ_ACTIONS = ['guide.resumed', 'plan.read', 'plan.accessLogRead', 'meeting.read', 'meeting.icsDownloaded', 'invitation.read', 'deviation.read', 'acuteApi.read'] as const satisfies readonly AuditAction[];
 export type ReadAction = (typeof READ_ACTIONS)[number];
 
 /**
@@ -107,6 +111,10 @@ export const DENIAL_REASONS = [
   'stale',
   /** The card's data did not parse (forged, broken, or far over a limit). */
   'invalidPayload',
+  /** An app's token lacks the app role the acute line's endpoint needs (src/acute/http). */
+  'noRole',
+  /** A user's delegated token where the acute line's endpoint takes only an app's (src/acute/http). */
+  'notAppOnly',
   /** A document link that no longer holds: the plan closed or locked, a newer version, the recipient gone (src/plans/document). */
   'gone',
   /** A document link for a recipient the consent does not cover (src/plans/document). */
