@@ -20,6 +20,7 @@ import { AcuteHandlers } from './bot/acuteHandlers';
 import { OutboxAcuteNotifier } from './notify/acuteNotifier';
 import { JobAcuteEscalations } from './notify/escalationJobs';
 import { CosmosAcuteStore } from './storage/acuteRepository';
+import { acuteApiRoutes } from './http';
 
 /** Units, posts and help requests: one partition per tenant. */
 export const ACUTE_CONTAINERS = [{ id: 'acute', partitionKey: '/tenantId' }] as const satisfies readonly ContainerDef[];
@@ -64,6 +65,8 @@ export function createAcute(p: Platform, plans: Plans): { module: CapabilityModu
     ],
     // Channel buttons (acknowledge, help) as well as personal ones; each action checks where it may run.
     verbs: [{ verb: 'acute', personalOnly: false, handle: (turn, context, data) => handlers.act(turn, context, data) }],
+    // The phone line's endpoint (src/acute/http), when ACUTE_API_AUDIENCE is set.
+    routes: acuteApiRoutes(p, service),
     // Added to a team: say how a housing unit's owner registers its acute channel.
     onBotAdded: async (context) => {
       if (context.activity.conversation?.conversationType === 'channel') await send(context, noticeCard(localeOf(context.activity.locale).t.acute.teamHint));
