@@ -113,6 +113,15 @@ param enableGraph bool = false
 @description('With enableGraph: Samspil\'s id in the organisation\'s Teams app catalogue (not the manifest id; `GET /appCatalogs/teamsApps?$filter=externalId eq \'<manifest id>\'`). Samspil then installs itself in the chat of each Teams meeting it creates, which needs the Graph application permission TeamsAppInstallation.ReadWriteSelfForChat.All (infra/README.md). Empty: it does not.')
 param teamsAppCatalogId string = ''
 
+@description('The acute line\'s endpoint (README, "The acute line\'s endpoint"): the audience its callers\' tokens carry – the API app registration\'s Application ID URI and/or client id, comma-separated. Empty: no endpoint.')
+param acuteApiAudience string = ''
+
+@description('App role a calling app needs to post urgent messages (ACUTE_API_ROLE).')
+param acuteApiRole string = 'Acute.Post'
+
+@description('App role that lets a calling app read who acknowledged (ACUTE_API_READ_ROLE); the posting role reads too.')
+param acuteApiReadRole string = 'Acute.Read'
+
 @description('Tags put on every resource.')
 param tags object = {
   application: 'samspil'
@@ -475,6 +484,10 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-09-01' = {
     ICS_LINK_SECRET: '@Microsoft.KeyVault(SecretUri=${icsLinkSecretUri})'
     ALLOWED_TENANT_IDS: allowedTenantIds
     AUDIT_RETENTION_DAYS: string(auditRetentionDays)
+    // Empty = the endpoint is off; tokens are checked against Entra ID's keys for the tenants above.
+    ACUTE_API_AUDIENCE: acuteApiAudience
+    ACUTE_API_ROLE: acuteApiRole
+    ACUTE_API_READ_ROLE: acuteApiReadRole
     // The toolkit deploys a built package (dist/ + production node_modules): no build on the server.
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
   }, useManagedIdentityForBot ? {} : {

@@ -260,6 +260,9 @@ function deployedEnv(scenario: Scenario): Record<string, string> {
     cosmosDatabaseName: evaluate(variable(text, 'cosmosDatabaseName') ?? 'missing', () => undefined),
     'webApp.properties.defaultHostName': HOST,
     'string(auditRetentionDays)': param(text, 'auditRetentionDays')?.defaultValue ?? 'missing',
+    acuteApiAudience: 'api://samspil-acute',
+    acuteApiRole: evaluate(param(text, 'acuteApiRole')?.defaultValue ?? 'missing', () => undefined),
+    acuteApiReadRole: evaluate(param(text, 'acuteApiReadRole')?.defaultValue ?? 'missing', () => undefined),
     'appInsights.properties.ConnectionString': `InstrumentationKey=${TENANT};IngestionEndpoint=https://swedencentral-0.in.applicationinsights.azure.com/`,
   };
   const env: Record<string, string> = { ...PLATFORM_ENV };
@@ -303,6 +306,7 @@ describe('the deployment starts the app (azure.bicep app settings → loadConfig
       assert.equal(config.publicBaseUrl, `https://${HOST}`, 'links in cards point at the web app, over https');
       assert.equal(config.icsLinkSecret, DUMMY_SECRET, 'ICS_LINK_SECRET is a Key Vault reference');
       assert.equal(!!config.graph, scenario.flags.enableGraph, 'Graph is on exactly when enableGraph is');
+      assert.deepEqual(config.acuteApi && [config.acuteApi.audiences, config.acuteApi.postRole, config.acuteApi.readRole], [['api://samspil-acute'], 'Acute.Post', 'Acute.Read'], 'the acute endpoint with its default roles');
     });
 
     it(`each declared setting, removed in turn, stops the app exactly when config.ts requires it (${scenario.name})`, () => {
