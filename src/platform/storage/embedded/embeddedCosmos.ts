@@ -23,6 +23,7 @@ import { promises as fs, readFileSync } from 'fs';
 import { randomBytes } from 'crypto';
 import type { AddressInfo } from 'net';
 import type { CosmosClientOptions } from '@azure/cosmos';
+import './queryEngine'; // first: makes the package's queries linear before any runs
 import Account from '@vercel/cosmosdb-server/lib/account';
 import { createLogger, errorFields, type Logger } from '../../logger';
 import { assertSupportedServer, restoreSnapshot, type SnapshotStats } from './snapshot';
