@@ -605,7 +605,7 @@ async function idleAndClassics(samspil: BotChild | undefined): Promise<void> {
     const background = await idle;
     const perSecond = background.length / IDLE_SECONDS;
     const byContainer = new Map<string, number>();
-    for (const r of background) byContainer.set(r.container, (byContainer.get(r.container) ?? 0) + 1);
+    for (const r of background) byContainer.set(`${r.container} ${r.kind}`, (byContainer.get(`${r.container} ${r.kind}`) ?? 0) + 1);
     row({
       status: check(perSecond <= TARGETS.idleRequestsPerSecond),
       measure: `idle bot: Cosmos requests/s over ${IDLE_SECONDS} s`,

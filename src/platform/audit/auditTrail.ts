@@ -8,6 +8,24 @@ import { stableUuid } from '../environment';
 import type { AuditLog } from '../ports';
 import { AuditAction, AuditActor, AuditEntry, DenialReason, READ_WINDOW_MS, ReadAction, auditEntry, readWindowOf } from './audit';
 
+/**
+ * Looks this process has seen recorded, per audit log: entry id → when the
+ * recorded look was made (ms). A look within a window of a remembered one is
+ * already covered – exactly what the two point reads would find, since
+ * entries are never removed before their retention – so a repeated look costs
+ * no Cosmos request at all. Shared by every trail over the same log (each
+ * service makes its own trail); bounded, the oldest forgotten first.
+ */
+const recordedLooks = new WeakMap<AuditLog, Map<string, number>>();
+/** Looks remembered per log at most: ~100 bytes each, so a few MB. */
+const MAX_REMEMBERED_LOOKS = 20_000;
+
+function looksOf(log: AuditLog): Map<string, number> {
+  let looks = recordedLooks.get(log);
+  if (!looks) recordedLooks.set(log, (looks = new Map()));
+  return looks;
+}
+
 /** The clock and ids the trail needs (the services' Environment fits). */
 export interface AuditClock {
   now(): Date;
@@ -62,12 +80,24 @@ export class AuditTrail {
     const now = this.clock.now();
     const window = readWindowOf(now, this.windowMs);
     const idOf = (w: number) => stableUuid('audit', who.tenantId, planId, who.userId, action, target, String(w));
+    const lookKey = `${who.tenantId}|${planId}|${who.userId}|${action}|${target}`;
+    const looks = looksOf(this.log);
+    const seenAt = looks.get(lookKey);
+    // Recorded (by this process, or found recorded) less than a window ago: covered, as the reads below would say.
+    if (seenAt !== undefined && now.getTime() - seenAt < this.windowMs && now.getTime() >= seenAt) return;
+    const remember = (at: number) => {
+      looks.delete(lookKey);
+      if (looks.size >= MAX_REMEMBERED_LOOKS) looks.delete(looks.keys().next().value!);
+      looks.set(lookKey, at);
+    };
     // A refresh storm finds this window's entry with one point read (1 RU), never a failed create per view.
-    if (await this.log.get(who.tenantId, planId, idOf(window))) return;
+    const current = await this.log.get(who.tenantId, planId, idOf(window));
+    if (current) return remember(new Date(current.at).getTime());
     // Fixed windows would split one look that straddles a boundary in two: the previous window's entry covers it while it is recent.
     const previous = await this.log.get(who.tenantId, planId, idOf(window - 1));
-    if (previous && now.getTime() - new Date(previous.at).getTime() < this.windowMs) return;
+    if (previous && now.getTime() - new Date(previous.at).getTime() < this.windowMs) return remember(new Date(previous.at).getTime());
     // Create-once: another instance that saw the same look at the same moment makes this a 409, i.e. already recorded.
     await this.log.record([auditEntry(idOf(window), now, who, planId, action, details)]);
+    remember(now.getTime());
   }
 }

@@ -90,6 +90,33 @@ describe('audit/AuditTrail', () => {
     assert.deepEqual(s.log.written(), ['plan.read']);
   });
 
+  it('a look this process saw recorded costs no read again within the window, and is recorded again after it', async () => {
+    const s = setup('2026-03-10T09:14:00.000Z');
+    let reads = 0;
+    const get = s.log.get.bind(s.log);
+    s.log.get = async (...args) => (reads++, get(...args));
+    await s.trail.read(OWNER, PLAN, 'plan.read', 'plan');
+    const first = reads;
+    // Another service's trail over the same log (each service makes its own) knows it too, across the boundary.
+    const other = new AuditTrail(s.log, s.env);
+    for (let i = 0; i < 14; i++) {
+      s.env.advance(MINUTE);
+      await other.read(OWNER, PLAN, 'plan.read', 'plan');
+    }
+    assert.equal(reads, first, 'no read for a look already recorded');
+    s.env.advance(MINUTE); // 09:29: 15 minutes after the first look
+    await s.trail.read(OWNER, PLAN, 'plan.read', 'plan');
+    assert.deepEqual(s.log.entries.map((e) => e.at), ['2026-03-10T09:14:00.000Z', '2026-03-10T09:29:00.000Z']);
+  });
+
+  it('what one log has recorded says nothing about another log', async () => {
+    const a = setup();
+    const b = { log: new InMemoryAuditLog() };
+    await a.trail.read(OWNER, PLAN, 'plan.read', 'plan');
+    await new AuditTrail(b.log, a.env).read(OWNER, PLAN, 'plan.read', 'plan');
+    assert.deepEqual(b.log.written(), ['plan.read']);
+  });
+
   it('a refused attempt is recorded every time, with its reason and target', async () => {
     const s = setup();
     await s.trail.refused(OTHER_USER, PLAN, 'notOrganiser', 'meeting:m1', { action: 'cancel' });
