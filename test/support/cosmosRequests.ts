@@ -62,6 +62,7 @@ export class CosmosRequestLog {
   private readonly als = new AsyncLocalStorage<BotRequestCost>();
   private readonly pending = new WeakMap<ClientRequest, CosmosRequest>();
   private collecting?: BotRequestCost[];
+  private started = false;
   /** Cosmos requests made outside any bot request (polling, seeding). */
   readonly background: CosmosRequest[] = [];
 
@@ -99,7 +100,10 @@ export class CosmosRequestLog {
     counted.bytes = number('content-length');
   };
 
+  /** Idempotent: subscribing twice would count every request twice (the bench asks again per phase). */
   start(): this {
+    if (this.started) return this;
+    this.started = true;
     diagnostics.subscribe('http.server.request.start', this.onServer);
     diagnostics.subscribe('http.client.request.start', this.onClient);
     diagnostics.subscribe('http.client.response.finish', this.onResponse);
@@ -107,6 +111,7 @@ export class CosmosRequestLog {
   }
 
   stop(): void {
+    this.started = false;
     diagnostics.unsubscribe('http.server.request.start', this.onServer);
     diagnostics.unsubscribe('http.client.request.start', this.onClient);
     diagnostics.unsubscribe('http.client.response.finish', this.onResponse);

@@ -66,6 +66,7 @@ describe('Cosmos requests per action, at the activity level (real bot, embedded 
 
   it('a guide step is one read, one conditional write and one audit entry', async () => {
     const [consent] = cardsOf(await bot.say(NINA, 'ny plan'));
+    log.start(); // started twice (the bench asks per phase): each request still counted once
     const requests = await log.one(() => bot.execute(NINA, 'guide', { ...actionData(consent, 'consent'), ...CONSENT }));
     assert.deepEqual(requests.map((r) => `${r.container} ${r.kind}`), ['drafts read', 'drafts write', 'audit write'], describeAll(requests));
     assert.ok(requests.every((r) => r.partitionKey), 'every request names its partition');
