@@ -9,6 +9,7 @@
  * organiser's card). The organiser's card is an outbox update with a version
  * that grows with every change it shows, so a late, older render is dropped.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { invitationCard, organiserCard } from '../bot/meetingViews';
 import type { CarePlan } from '../../plans/domain/carePlan';
 import type { CoordinationMeeting } from '../domain/meeting';
@@ -46,7 +47,17 @@ export function organiserCardVersion(plan: Pick<CarePlan, 'updatedAt'>, meeting:
   return changedAt * 1_000 + Math.min(999, delivery.delivered + delivery.failedContactIds.length);
 }
 
+/** How new a render of the organiser card is: its newest change (the version's first part). */
+function renderAge(plan: Pick<CarePlan, 'updatedAt'>, meeting: Pick<CoordinationMeeting, 'updatedAt'>): number {
+  return Math.max(Date.parse(meeting.updatedAt) || 0, Date.parse(plan.updatedAt) || 0);
+}
+
 export class OutboxMeetingNotifier implements MeetingNotifier {
+  /** Organiser-card refreshes running, per meeting, with the newest render still to do. */
+  private readonly refreshes = new Map<string, { next?: { plan: CarePlan; meeting: CoordinationMeeting }; done?: Promise<void> }>();
+  /** The notifier's own async context: queued refreshes are not part of the click that queued them. */
+  private readonly scope = new AsyncResource('samspil.organiserCard');
+
   constructor(private readonly o: MeetingNotifierOptions) {}
 
   async notifyInvited(plan: CarePlan, meeting: CoordinationMeeting, notice: MeetingNotice): Promise<void> {
@@ -80,17 +91,57 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
     return { delivered: report.counts.sent, failedContactIds };
   }
 
+  /**
+   * Queues the organiser card's refresh and returns at once: the click that
+   * changed the meeting does not wait for the delivery status and the outbox
+   * update (three Cosmos requests), and refreshes of one meeting coalesce –
+   * while one runs, further calls only leave the newest render to do next –
+   * so a burst of answers costs one or two updates, not one each. Runs in
+   * the notifier's own async scope, not the click's. Best effort, as before:
+   * a failure is logged, and the card refreshes itself when opened; a crash
+   * in the moment between the answer and the queued update loses only that
+   * update (see `settled()` for a clean stop).
+   */
   async refreshOrganiser(plan: CarePlan, meeting: CoordinationMeeting): Promise<void> {
+    if (!meeting.organiserCard) return;
+    const queued = this.refreshes.get(meeting.id);
+    if (queued) {
+      if (!queued.next || renderAge(plan, meeting) >= renderAge(queued.next.plan, queued.next.meeting)) queued.next = { plan, meeting };
+      return;
+    }
+    const state: { next?: { plan: CarePlan; meeting: CoordinationMeeting }; done?: Promise<void> } = {};
+    this.refreshes.set(meeting.id, state);
+    state.done = this.scope.runInAsyncScope(() => this.drain(meeting.id, { plan, meeting }, state));
+  }
+
+  /** Resolves when every queued organiser-card refresh has been handed to the outbox (tests; a clean stop). */
+  async settled(): Promise<void> {
+    while (this.refreshes.size) await Promise.all([...this.refreshes.values()].map((r) => r.done));
+  }
+
+  private async drain(meetingId: string, first: { plan: CarePlan; meeting: CoordinationMeeting }, state: { next?: { plan: CarePlan; meeting: CoordinationMeeting } }): Promise<void> {
+    // Never synchronous: the caller's turn ends first.
+    await Promise.resolve();
+    try {
+      for (let current: typeof first | undefined = first; current; current = state.next, state.next = undefined) {
+        await this.updateOrganiserCard(current.plan, current.meeting);
+      }
+    } finally {
+      this.refreshes.delete(meetingId);
+    }
+  }
+
+  private async updateOrganiserCard(plan: CarePlan, meeting: CoordinationMeeting): Promise<void> {
     const where = meeting.organiserCard;
     if (!where) return;
     const loc = localeOf(where.locale, meeting.timeZone);
-    const status = await this.deliveryStatus(plan, meeting);
-    const card = organiserCard(plan, meeting, status, loc, {
-      now: this.o.now(),
-      icsUrl: this.o.icsUrl,
-      viewerIsOrganiser: true,
-    });
     try {
+      const status = await this.deliveryStatus(plan, meeting);
+      const card = organiserCard(plan, meeting, status, loc, {
+        now: this.o.now(),
+        icsUrl: this.o.icsUrl,
+        viewerIsOrganiser: true,
+      });
       // Urgent: it follows somebody's click, and must not wait behind a large fan-out.
       await this.o.outbox.update(plan.tenantId, {
         target: {
@@ -102,7 +153,7 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
         priority: 'urgent',
       });
     } catch (err) {
-      // The card refreshes itself when opened (Universal Actions refresh), so a failed update only delays the tally.
+      // The card refreshes itself when opened (Universal Actions refresh), so a failed update (or status query) only delays the tally.
       this.o.logger.warn('meeting.organiserCard.updateFailed', { meetingId: meeting.id, ...errorFields(err) });
     }
   }

@@ -135,5 +135,13 @@ describe('Cosmos requests per action, at the activity level (real bot, embedded 
     const requests = await log.one(() => bot.execute(OLE, 'invitation', actionData(invitation, 'accept')));
     const meetingRequests = roundTrips(requests).filter((r) => r.container === 'meetings').map((r) => r.kind);
     assert.deepEqual(meetingRequests, ['read', 'write'], describeAll(requests));
+    // The meeting and the plan (is it theirs, is the plan open), the conditional write, the entry: the organiser's card is not the click's.
+    assert.deepEqual(roundTrips(requests).map((r) => `${r.container} ${r.kind}`).sort(), ['audit write', 'meetings read', 'meetings write', 'plans read'], describeAll(requests));
+    // …and still follows: Nina's live card is updated in place with Ole's answer.
+    for (let waited = 0; waited < 8000; waited += 50) {
+      if (cardsOf(bot.connector.sent.filter((x) => x.method === 'PUT' && x.conversationId === `a:personal-${NINA.aadObjectId}`)).some((c) => /2 kommer · 0 afbud · 0 sender en anden · 0 mangler svar/.test(textOf(c)))) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail('the organiser card was not updated with the answer');
   });
 });
