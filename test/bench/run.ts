@@ -48,21 +48,15 @@ const TARGETS = {
   /** help answers from the card alone (issue #6). */
   helpRoundTrips: 0,
   /**
-   * "mine planer" with one plan: the plans query, the one meetings query and
-   * the audit entry. Issue #6 asked for ≤ 2; the card shows the latest meeting
-   * and every plan shown is an audited read, so 3 is the floor of this design.
+   * "mine planer" (a read-only command): the plans query and the one meetings
+   * query (issue #6: ≤ 2). Its looks are audited, once per window: a look this
+   * process saw recorded costs nothing again (src/platform/audit/auditTrail.ts).
    */
-  myPlansRoundTrips: 3,
-  /** With ten plans: still those two queries, plus one audit entry per plan shown (the audit rewrite makes it one). */
+  myPlansRoundTrips: 2,
+  /** With ten plans: the same two queries (issue #6: the cost follows what is shown, not one request per plan). */
   myPlansQueries: 2,
-  /**
-   * An invitation answer: the meeting and the plan (is it theirs, is the plan
-   * open), the conditional write, the audit entry, and the organiser's live
-   * card – its delivery status (a query) and its update, an urgent outbox item
-   * (read and written). Issue #6 asked for ≤ 3 per card action; an answer
-   * changes two things and must read two, so this design's floor is 7.
-   */
-  invitationAnswerRoundTrips: 7,
+  /** An invitation answer: a card action – read, conditional write, audit (issue #6: ≤ 3). */
+  invitationAnswerRoundTrips: 3,
   /** "mine planer" p99 at 50 users on the embedded store (issue #6). */
   scaleP99Ms: 100,
   /** The large set's p50 within this factor of the small one's: flat. */
@@ -286,11 +280,8 @@ async function countPhase(samspil: BotChild, client: TestBot, users: MixUser[]):
   await client.say(o1!.user, 'hjælp');
   show('help', await measure('help', (b) => b.say(o1!.user, 'hjælp')), TARGETS.helpRoundTrips, `= ${TARGETS.helpRoundTrips}`);
   await client.say(c0!.user, 'mine planer');
-  show('"mine planer", 1 plan with a meeting', await measure('mine planer 1', (b) => b.say(c0!.user, 'mine planer')), TARGETS.myPlansRoundTrips, `≤ ${TARGETS.myPlansRoundTrips} (issue: 2)`);
-  const ten = await measure('mine planer 10', (b) => b.say(o0!.user, 'mine planer'));
-  const tenQueries = roundTrips(ten).filter((x) => x.container !== 'audit').length;
-  const tenAudit = roundTrips(ten).filter((x) => x.container === 'audit').length;
-  show('"mine planer", 10 plans', ten, undefined, `≤ ${TARGETS.myPlansQueries} + 1 audit/plan`, tenQueries <= TARGETS.myPlansQueries && tenAudit <= 10);
+  show('"mine planer", 1 plan with a meeting', await measure('mine planer 1', (b) => b.say(c0!.user, 'mine planer')), TARGETS.myPlansRoundTrips);
+  show('"mine planer", 10 plans', await measure('mine planer 10', (b) => b.say(o0!.user, 'mine planer')), TARGETS.myPlansQueries);
   const step = async (b: TestBot, m: MixUser) => {
     m.guide = (await b.execute(m.user, 'guide', { ...actionData(m.guide, m.atMasterData ? 'masterData' : 'back'), ...(m.atMasterData ? BENCH_CITIZEN : {}) })).card!;
     m.atMasterData = !m.atMasterData;
@@ -298,7 +289,7 @@ async function countPhase(samspil: BotChild, client: TestBot, users: MixUser[]):
   await step(client, o1!);
   show('guide step', await measure('guide step', (b) => step(b, o1!)), TARGETS.guideStepRoundTrips);
   await client.execute(c1!.user, 'invitation', actionData(c1!.invitation, 'accept'));
-  show('invitation answer', await measure('answer', (b) => b.execute(c1!.user, 'invitation', actionData(c1!.invitation, 'apologies'))), TARGETS.invitationAnswerRoundTrips, `≤ ${TARGETS.invitationAnswerRoundTrips} (issue: 3)`);
+  show('invitation answer', await measure('answer', (b) => b.execute(c1!.user, 'invitation', actionData(c1!.invitation, 'apologies'))), TARGETS.invitationAnswerRoundTrips);
   const [overview] = cardsOf(inChatOf(o2!.user, await client.say(o2!.user, 'mine planer')));
   show('organiser card opened', await measure('organiser', (b) => b.execute(o2!.user, 'meeting', actionData(overview, 'organiserView'))), undefined);
   const review = await walkGuide(client, o3!.user, { consent: BENCH_CONSENT, citizen: BENCH_CITIZEN, contacts: [{ name: 'Kontakt', role: 'Rolle', sector: 'municipality' }] }, false);
