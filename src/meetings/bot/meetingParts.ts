@@ -9,7 +9,7 @@ import type { CoordinationMeeting, Invitation } from '../domain/meeting';
 import { Locale, format } from '../../platform/i18n';
 import type { Fact } from '../../platform/cards/models';
 import { templateRenderer } from '../../platform/cards/render';
-import { errorText } from '../../platform/cards/views';
+import { errorText, formatCount } from '../../platform/cards/views';
 import { bulletList, inlineText, markdownLink, plainText } from '../../platform/cards/markdown';
 import { interpreterNote } from '../../plans/bot/planViews';
 import { meetingWhen } from './meetingTime';
@@ -25,7 +25,7 @@ export const mriOf = (aadObjectId: string): string => `8:orgid:${aadObjectId}`;
 export const agendaList = (agenda: string[]): string => bulletList(agenda.map(inlineText));
 
 /** A number as the language writes it ("2.000"). */
-export const number = (n: number, loc: Locale): string => new Intl.NumberFormat(loc.tag).format(n);
+export const number = (n: number, loc: Locale): string => formatCount(n, loc);
 
 /** Where the meeting is: in Teams, or the place as the organiser typed it (plain text). */
 export function meetingPlace(meeting: Pick<CoordinationMeeting, 'mode' | 'place'>, loc: Locale): string {

@@ -22,8 +22,13 @@ export function errorText(code: string, loc: Locale): string {
 
 /** A count as the user's language writes it (Danish 2.000, English 2,000, Swedish 2 000). */
 export function formatCount(n: number, loc: Locale): string {
-  return Number.isFinite(n) ? new Intl.NumberFormat(loc.tag).format(n) : '';
+  if (!Number.isFinite(n)) return '';
+  // One formatter per language: making one costs far more than using it, and every card counts things.
+  let formatter = numberFormats.get(loc.tag);
+  if (!formatter) numberFormats.set(loc.tag, (formatter = new Intl.NumberFormat(loc.tag)));
+  return formatter.format(n);
 }
+const numberFormats = new Map<string, Intl.NumberFormat>();
 
 /** The value of each form field as the card shows it (empty when absent). */
 export function fieldMap<K extends readonly string[]>(keys: K, values: Record<string, string | undefined> | undefined): Record<K[number], string> {
