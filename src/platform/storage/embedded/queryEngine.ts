@@ -71,7 +71,16 @@ export function installLinearQueryEngine(): void {
   const generate = (fromQuery('@babel/generator') as { default: (ast: unknown) => { code: string } }).default;
   const helpers = fromQuery('./helpers') as Record<string, unknown>;
   const aggregates = fromQuery('./aggregate-functions') as unknown;
-  const builtins = fromQuery('./builtin-functions') as unknown;
+  const builtins = fromQuery('./builtin-functions') as Record<string, unknown>;
+  // ARRAY_CONTAINS(list, a string, number or boolean) – every membership query, per document: the
+  // package checks argument types through rest parameters and compares deeply; for a plain value
+  // that is `includes` (no NaN: the package's === never matches it, `includes` would).
+  const arrayContains = builtins.ARRAY_CONTAINS as (...args: unknown[]) => unknown;
+  builtins.ARRAY_CONTAINS = function ARRAY_CONTAINS(...args: unknown[]): unknown {
+    const [list, value] = args;
+    const plain = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && !Number.isNaN(value));
+    return args.length === 2 && Array.isArray(list) && plain ? list.includes(value) : arrayContains(...args);
+  };
   helpers.samspilAppend = <T>(acc: T[], item: T): T[] => {
     acc.push(item);
     return acc;

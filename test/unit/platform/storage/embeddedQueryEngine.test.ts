@@ -34,6 +34,22 @@ describe('embedded store: query engine', () => {
     assert.deepEqual(again.result, docs.filter((d) => d.tenantId === 't2' && d.memberIds.includes('u')).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 2).map((d) => ({ id: d.id })));
   });
 
+  it('ARRAY_CONTAINS answers as Cosmos does: plain values, objects (also partly), NaN and wrong types', () => {
+    const row = [{ list: ['a', 1, true, { k: 'v', o: 1 }, Number.NaN] }];
+    const contains = (arg: string, value?: unknown) =>
+      (query(`SELECT VALUE ARRAY_CONTAINS(c.list, ${arg}) FROM c`).exec(row, { parameters: params({ v: value }) }) as { result: unknown[] }).result[0];
+    assert.equal(contains('@v', 'a'), true);
+    assert.equal(contains('@v', 'b'), false);
+    assert.equal(contains('@v', 1), true);
+    assert.equal(contains('@v', '1'), false, 'no type coercion');
+    assert.equal(contains('@v', true), true);
+    assert.equal(contains('@v', Number.NaN), false, 'NaN equals nothing, as in the package');
+    assert.equal(contains('@v', { k: 'v', o: 1 }), true);
+    assert.equal(contains('@v, true', { k: 'v' }), true, 'a partial match when asked for');
+    assert.equal(contains('@v', { k: 'v' }), false);
+    assert.equal((query('SELECT VALUE ARRAY_CONTAINS(c.none, "a") FROM c').exec(row) as { result: unknown[] }).result.length, 0, 'not an array: undefined');
+  });
+
   it('answers a JOIN, a missing field and paging as before', () => {
     const joined = query('SELECT c.id, t AS tag FROM c JOIN t IN c.tags').exec(docs) as { result: unknown[] };
     assert.deepEqual(joined.result, docs.flatMap((d) => d.tags.map((t) => ({ id: d.id, tag: t }))));
