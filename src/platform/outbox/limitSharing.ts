@@ -5,8 +5,9 @@
  * failover pause, and over a shared token counter, which would cost Cosmos writes per send and
  * cannot honour sliding windows): a single registry document (`outbox-instances` in the outbox
  * container's `meta` partition) maps instance id → last heartbeat. Every `heartbeatMs` each
- * instance reads it and writes it back with its own heartbeat, ETag-conditioned, so every write
- * is based on the latest registry: joins are linearised. N = entries seen within 3 heartbeats.
+ * instance sets its own heartbeat in it (one atomic patch that returns the whole registry; a read
+ * and ETag-conditioned write when entries must be dropped), so every instance sees every join
+ * that came before its write: joins are linearised. N = entries seen within 3 heartbeats.
  *
  * Safety (no 1 s window of a tenant above the limit, summed over instances):
  * - Lowering is immediate (rateLimiter.ts: the send log already holds the last window).
@@ -23,7 +24,10 @@
  * overshot at a join if one conversation was saturated right then (the newcomer waits seconds,
  * not 30 s or an hour); Teams answers 429 and the item is retried after Retry-After.
  * Heartbeats are wall-clock times compared across instances: clocks must agree to well within a
- * heartbeat (NTP gives milliseconds). Idle cost: 2 requests per heartbeat (0.4/s at the 5 s default).
+ * heartbeat (NTP gives milliseconds). Idle cost: 1 request per heartbeat (0.2/s at the 5 s default): our
+ * entry is set with one patch, which returns the registry as it is after it (atomic on the server,
+ * so this linearises joins as the ETag write does); the read and ETag write are for creating the
+ * registry, dropping expired entries, and leaving.
  */
 import { z } from 'zod';
 import { errorFields, type Logger } from '../logger';
@@ -106,10 +110,15 @@ export class LimitSharing implements SendGate {
   async heartbeat(): Promise<void> {
     try {
       const now = this.o.clock.now();
-      const members = await this.write((m) => {
-        for (const [id, seenAt] of Object.entries(m)) if (seenAt <= now - 3 * this.heartbeatMs) delete m[id];
-        m[this.o.instanceId] = now;
-      });
+      const expired = (m: Record<string, number>) => Object.entries(m).some(([, seenAt]) => seenAt <= now - 3 * this.heartbeatMs);
+      // Usually one request: our entry set in place (atomic, so joins stay linearised) and the registry as it is after it.
+      let members = await this.renew(now);
+      if (!members || expired(members)) {
+        members = await this.write((m) => {
+          for (const [id, seenAt] of Object.entries(m)) if (seenAt <= now - 3 * this.heartbeatMs) delete m[id];
+          m[this.o.instanceId] = now;
+        });
+      }
       const count = Object.keys(members).length;
       const rejoining = now - this.lastOk > this.fenceAfterMs();
       if (rejoining) this.readyAt = count === 1 ? now : now + this.fenceAfterMs() + longestTenantWindow(this.o.limits);
@@ -123,6 +132,14 @@ export class LimitSharing implements SendGate {
       // Not fatal: without a heartbeat this instance fences itself and others expire it.
       this.o.logger.warn('outbox.sharing.heartbeatFailed', errorFields(err));
     }
+  }
+
+  /** Sets our heartbeat in the registry with one patch; the members after it, or undefined (no registry yet, or no patch). */
+  private async renew(now: number): Promise<Record<string, number> | undefined> {
+    if (!this.o.store.setEntry) return undefined;
+    const after = await this.o.store.setEntry(REGISTRY_ID, META_SHARD, 'members', this.o.instanceId, now);
+    const parsed = registrySchema.safeParse(after?.value);
+    return parsed.success ? { ...parsed.data.members } : undefined;
   }
 
   private fenceAfterMs(): number {

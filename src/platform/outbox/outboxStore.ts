@@ -43,7 +43,16 @@ export interface OutboxStore {
   replace<T extends StoredDoc>(doc: T, etag: string): Promise<string | 'conflict'>;
   /** Every message item of one fan-out, unparsed. */
   forMessage(tenantId: string, messageKey: string): Promise<RawDoc[]>;
+  /**
+   * Sets one field of an object field (`doc[field][key] = value`) in one atomic request and returns
+   * the whole document after it; undefined if there is no such document. Optional: without it,
+   * callers read and replace.
+   */
+  setEntry?(id: string, shard: string, field: string, key: string, value: unknown): Promise<Versioned<RawDoc> | undefined>;
 }
+
+/** A JSON Pointer segment (RFC 6901): `~` and `/` escaped. */
+const pointerSegment = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 type Doc = RawDoc & { _etag?: string; _rid?: unknown; _self?: unknown; _attachments?: unknown; _ts?: unknown };
 
@@ -104,6 +113,16 @@ export class CosmosOutboxStore implements OutboxStore {
       return res.etag;
     } catch (err) {
       if (isPreconditionFailed(err) || isNotFound(err)) return 'conflict';
+      throw err;
+    }
+  }
+
+  async setEntry(id: string, shard: string, field: string, key: string, value: unknown): Promise<Versioned<RawDoc> | undefined> {
+    try {
+      const { resource } = await this.container.item(id, shard).patch<Doc>([{ op: 'set', path: `/${pointerSegment(field)}/${pointerSegment(key)}`, value }]);
+      return resource ? strip(resource) : undefined;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }

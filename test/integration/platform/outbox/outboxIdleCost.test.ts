@@ -74,6 +74,10 @@ describe('outbox idle cost (Cosmos requests counted at the wire)', function () {
     process.stdout.write(`      idle: ${idle.length} Cosmos requests in 120 s (${perSecond.toFixed(2)}/s; ${idle.filter((r) => r.kind === 'queryPlan').length} query plans)\n`);
     assert.ok(perSecond <= 1, `${perSecond.toFixed(2)} requests per second while idle`);
     assert.ok(idle.length > 0, 'the loop is alive (it does poll and heartbeat)');
+    // A heartbeat is one request (a patch of its own entry), every 5 s: 24 in 120 s.
+    const heartbeats = idle.filter((r) => r.path.endsWith('/outbox-instances'));
+    assert.ok(heartbeats.length >= 20 && heartbeats.length <= 25, `${heartbeats.length} registry requests in 120 s (${heartbeats.map((r) => r.method).join(' ')})`);
+    assert.ok(heartbeats.every((r) => r.method === 'PATCH'), heartbeats.map((r) => r.method).join(' '));
 
     // Enqueued here: woken at once, without the clock moving.
     await outbox.enqueue('notice:idle-local', OUTBOX_TENANT, [recipient('19:local@thread.v2')]);
