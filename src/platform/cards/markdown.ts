@@ -42,7 +42,15 @@ const ENTITY = /&(?=#?[A-Za-z0-9]+;)/g;
 /** The Adaptive Cards date and time functions, expanded by the client before markdown. */
 const CARD_FUNCTION = /\{\{(?=\s*(?:DATE|TIME)\s*\()/gi;
 
+/** Anything escapeLine would change inside a line (a quick test first: most lines need nothing). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NEEDS_ESCAPE = /[\\`*_[\]~|<&{\u0000-\u001F\u007F]/;
+/** A line start escapeLine would change: a list marker, heading, quote, or a line that is only a marker. */
+const MARKER_START = /^\s*(?:\d|[-+=#>])/;
+
 function escapeLine(raw: string): string {
+  // Every card escapes every name and line it shows: skip the eight passes below when none can apply.
+  if (!NEEDS_ESCAPE.test(raw) && !MARKER_START.test(raw)) return raw.trim();
   const line = raw
     .replace(/\t/g, ' ')
     .replace(CONTROLS, '')
