@@ -289,7 +289,12 @@ async function countPhase(samspil: BotChild, client: TestBot, users: MixUser[]):
   await step(client, o1!);
   show('guide step', await measure('guide step', (b) => step(b, o1!)), TARGETS.guideStepRoundTrips);
   await client.execute(c1!.user, 'invitation', actionData(c1!.invitation, 'accept'));
+  await samspil.ask({ type: 'countTake' }, 'counted'); // background so far set aside
   show('invitation answer', await measure('answer', (b) => b.execute(c1!.user, 'invitation', actionData(c1!.invitation, 'apologies'))), TARGETS.invitationAnswerRoundTrips);
+  // Not the click's, but not free: the organiser card's refresh (status, update) and its delivery, queued after the answer.
+  await new Promise((r) => setTimeout(r, 1_000));
+  const after = (await samspil.ask<{ background: CosmosRequest[] }>({ type: 'countTake' }, 'counted')).background;
+  show('  then in the background, within 1 s', after, undefined); // the card's refresh, its delivery, any polling
   const [overview] = cardsOf(inChatOf(o2!.user, await client.say(o2!.user, 'mine planer')));
   show('organiser card opened', await measure('organiser', (b) => b.execute(o2!.user, 'meeting', actionData(overview, 'organiserView'))), undefined);
   const review = await walkGuide(client, o3!.user, { consent: BENCH_CONSENT, citizen: BENCH_CITIZEN, contacts: [{ name: 'Kontakt', role: 'Rolle', sector: 'municipality' }] }, false);
