@@ -28,9 +28,17 @@ import { registerDocumentRoute } from './http/documentRoute';
 import type { PlanLifecycleHooks } from './domain/ports';
 import { LifecycleJobs, planNoticesFinished } from './notify/lifecycleJobs';
 import { CosmosPlanStore } from './storage/planRepository';
+import { CosmosVersionResponseStore } from './storage/versionResponseRepository';
+import { DistributionService } from './domain/distributionService';
+import { OutboxDistribution } from './notify/distribution';
+import { VersionHandlers } from './bot/versionHandlers';
 
 /** Care plans, one logical partition per tenant (README, "Storage and partitioning"). */
-export const PLAN_CONTAINERS = [{ id: 'plans', partitionKey: '/tenantId' }] as const satisfies readonly ContainerDef[];
+export const PLAN_CONTAINERS = [
+  { id: 'plans', partitionKey: '/tenantId' },
+  // Each contact's answers to a plan version, one document per (plan, version, recipient): fifty approvals at once never contend (src/plans/storage/versionResponseRepository.ts).
+  { id: 'versionResponses', partitionKey: '/tenantId' },
+] as const satisfies readonly ContainerDef[];
 
 export const PLAN_COMMAND_WORDS = {
   myPlans: ['mine planer', 'mina planer', 'my plans'],
@@ -67,6 +75,15 @@ export function createPlans(p: Platform) {
   const jobs = new LifecycleJobs(p.jobs, { plans: store, hooks: lifecycle, erasure, outbox: p.outbox, directory: p.directory, logger: p.logger });
   const ending = new LifecycleService({ plans: store, audit: p.audit, env: p.env, retention: p.config.retention, hooks: lifecycle, effects: jobs });
   const endings = new LifecycleHandlers(ending, service, handlers, () => p.env.now(), p.logger);
+  // A meeting's new version to the whole network, the approvals, the coordinator's card (issue #9; the meetings capability calls onVersionFinished).
+  const responses = new CosmosVersionResponseStore(p.store.containers.versionResponses!);
+  lifecycle.erasers.push((plan) => responses.removeForPlan(plan.tenantId, plan.id));
+  const notifier = new OutboxDistribution({
+    outbox: p.outbox, directory: p.directory, jobs: p.jobs, plans: store, responses, audit: p.audit, env: p.env, logger: p.logger,
+    documentUrl: (target) => documentLinks.url(target).url, linkHours: p.config.documentLinkTtlHours,
+  });
+  const distribution = new DistributionService({ plans: store, responses, notifier, audit: p.audit, env: p.env });
+  const versionHandlers = new VersionHandlers(distribution, (...args) => notifier.coordinatorCardFor(...args), p.logger);
   const cards = new PlanCardHandlers(service, new PlanEditService(store, p.audit, p.env), handlers, p.env, p.logger);
   /** Asks the user to confirm the contacts the network listed with their verified e-mail (nothing is linked before they do). */
   const emails = new TeamsEmails(p.logger);
@@ -127,10 +144,15 @@ export function createPlans(p: Platform) {
       { verb: 'plan', handle: (turn, context, data) => handlers.act(turn, context, data) },
       { verb: 'planLifecycle', handle: (turn, _context, data) => endings.act(turn, data) },
       { verb: 'planCard', handle: (turn, _context, data) => cards.act(turn, data) },
+      { verb: 'planVersion', handle: (turn, _context, data) => versionHandlers.act(turn, data) },
     ],
     routes: (server) => registerDocumentRoute(server, { links: documentLinks, documents, logger: p.logger }),
     // A new or changed personal chat (install, first message): ask about plans that list the user's e-mail.
     onNewConversation: (context, turn) => link(context, turn),
   };
-  return { store, service, handlers, cards, link, document: { sections }, lifecycle, jobs, module };
+  return {
+    store, service, handlers, cards, link, document: { sections }, lifecycle, jobs, module,
+    /** The meetings capability calls `onVersionFinished(planId, version, by)` once it made a version (idempotent: call again after any doubt). */
+    distribution: { onVersionFinished: distribution.onVersionFinished.bind(distribution), service: distribution },
+  };
 }

@@ -10,6 +10,7 @@ import { Locale, format, formatDate, formatDateTime } from '../../platform/i18n'
 import type { CarePlan, Contact, PlanChange, PlanSummary } from '../domain/carePlan';
 import { canEditPlan, editableContactKeys, ownContact } from '../domain/planEdits';
 import { HISTORY_SHOWN, currentVersion, historyOf, lastChange } from '../domain/planHistory';
+import { agreementSections } from './agreementParts';
 import type { PlanCardModels, PlanSection } from './cardModels';
 import { citizenFacts, consentSummary, contactSummary, voiceFacts, youSuffix } from './planViews';
 
@@ -168,7 +169,8 @@ export function planCard(plan: CarePlan, loc: Locale, viewerId: string, opts: Pl
   const ownContactId = !canEdit && own && editableContactKeys(plan, own, viewerId).length > 0 ? own.id : '';
   let card: AdaptiveCardJson | undefined;
   for (const detail of DETAIL_LADDER) {
-    const sections = [...ownSections(plan, loc, viewerId, detail), ...(opts.contributed ?? [])]
+    // What the last meeting agreed on (actions, coordinators, warning signs, next meeting) sits with the plan's own sections.
+    const sections = [...ownSections(plan, loc, viewerId, detail), ...agreementSections(plan, loc), ...(opts.contributed ?? [])]
       .sort((a, b) => a.order - b.order)
       .map((section) => ({
         ...section,
