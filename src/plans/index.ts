@@ -23,6 +23,7 @@ import { PlanService } from './domain/planService';
 import { PlanDocumentSections } from './document/documentModel';
 import { PlanDocumentService } from './document/documentService';
 import { fillPlanSections } from './document/planSections';
+import { fillAgreementSections } from './document/agreementSections';
 import { DocumentLinks } from './http/documentLinks';
 import { registerDocumentRoute } from './http/documentRoute';
 import type { PlanLifecycleHooks } from './domain/ports';
@@ -59,7 +60,7 @@ export function createPlans(p: Platform) {
   const handlers = new PlanHandlers(service, p.logger);
   const links = new LinkHandlers(service, handlers, p.logger);
   // The document's sections: the plan's own here; later capabilities fill the rest (plans.document.sections).
-  const sections = fillPlanSections(new PlanDocumentSections());
+  const sections = fillAgreementSections(fillPlanSections(new PlanDocumentSections()));
   // Locally a fresh secret per process (as for the .ics links): document links then last until a restart.
   const linkSecret = p.config.icsLinkSecret ? Buffer.from(p.config.icsLinkSecret) : randomBytes(32);
   const documentLinks = new DocumentLinks(linkSecret, p.config.publicBaseUrl, p.config.documentLinkTtlHours * 3600_000, () => p.env.now());

@@ -75,6 +75,14 @@ export const da = {
     statusOpen: 'åben',
     statusDone: 'udført',
     approvalTitle: 'Borgerens godkendelse',
+    moreInDocument: 'Kortet viser de {n} første af {total}. Hele planen står i Word-filen ("hent plan").',
+    colWhat: 'Indsats',
+    colResponsible: 'Ansvarlig',
+    colDeadline: 'Frist',
+    colServes: 'Tjener',
+    warningSignsHeading: 'Tidlige tegn og hvad vi gør',
+    colSign: 'Tegn',
+    colResponse: 'Det gør vi',
   },
 };
 
@@ -152,6 +160,14 @@ export const en: TextsOf<typeof da> = {
     statusOpen: 'open',
     statusDone: 'done',
     approvalTitle: "The citizen's approval",
+    moreInDocument: 'The card shows the first {n} of {total}. The whole plan is in the Word file ("download plan").',
+    colWhat: 'Action',
+    colResponsible: 'Responsible',
+    colDeadline: 'Deadline',
+    colServes: 'Serves',
+    warningSignsHeading: 'Early warning signs and what we do',
+    colSign: 'Sign',
+    colResponse: 'What we do',
   },
 };
 
@@ -229,6 +245,14 @@ export const sv: TextsOf<typeof da> = {
     statusOpen: 'öppen',
     statusDone: 'utförd',
     approvalTitle: 'Den enskildes godkännande',
+    moreInDocument: 'Kortet visar de {n} första av {total}. Hela planen finns i Word-filen ("ladda ner plan").',
+    colWhat: 'Insats',
+    colResponsible: 'Ansvarig',
+    colDeadline: 'Senast',
+    colServes: 'Tjänar',
+    warningSignsHeading: 'Tidiga tecken och vad vi gör',
+    colSign: 'Tecken',
+    colResponse: 'Det gör vi',
   },
 };
 

@@ -11,30 +11,36 @@ import type { AgreedAction, CitizenApproval, PlanAgreements } from '../domain/ag
 import type { CarePlan } from '../domain/carePlan';
 import type { PlanSection } from './cardModels';
 
-const nameOf = (plan: Pick<CarePlan, 'contacts'>, contactId: string | undefined): string =>
-  inlineText(plan.contacts.find((c) => c.id === contactId)?.name ?? '—');
+/** A typed text cut to `max` characters with "…" (cards that would pass Teams' size limit; nothing stored is cut). */
+export function shortened(value: string, max?: number): string {
+  if (max === undefined || value.length <= max) return value;
+  return `${value.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
+}
+
+const nameOf = (plan: Pick<CarePlan, 'contacts'>, contactId: string | undefined, max?: number): string =>
+  inlineText(shortened(plan.contacts.find((c) => c.id === contactId)?.name ?? '—', max && Math.max(max, 40)));
 
 /** "what – responsible, by 12 March 2026 (serves: …) · done": one markdown-safe line. */
-export function actionLine(plan: Pick<CarePlan, 'contacts'>, a: AgreedAction, loc: Locale, own = false): string {
+export function actionLine(plan: Pick<CarePlan, 'contacts'>, a: AgreedAction, loc: Locale, own = false, max?: number): string {
   const { t } = loc;
-  const values = { what: inlineText(a.what), responsible: nameOf(plan, a.responsibleContactId), deadline: formatDate(a.deadline, loc) };
+  const values = { what: inlineText(shortened(a.what, max)), responsible: nameOf(plan, a.responsibleContactId, max), deadline: formatDate(a.deadline, loc) };
   const parts = [format(own ? t.planVersion.ownActionLine : t.planVersion.actionLine, values)];
-  if (a.serves) parts.push(`(${format(t.planVersion.serves, { serves: inlineText(a.serves) })})`);
+  if (a.serves) parts.push(`(${format(t.planVersion.serves, { serves: inlineText(shortened(a.serves, max)) })})`);
   if (a.status === 'done') parts.push(`· **${t.planVersion.done}**`);
   return parts.join(' ');
 }
 
 /** The actions as a markdown list, nearest deadline first; `empty` when there are none. */
-export function actionList(plan: Pick<CarePlan, 'contacts'>, actions: readonly AgreedAction[], loc: Locale, empty: string, own = false): string {
+export function actionList(plan: Pick<CarePlan, 'contacts'>, actions: readonly AgreedAction[], loc: Locale, empty: string, own = false, max?: number): string {
   if (actions.length === 0) return empty;
-  return bulletList([...actions].sort((a, b) => a.deadline.localeCompare(b.deadline)).map((a) => actionLine(plan, a, loc, own)));
+  return bulletList([...actions].sort((a, b) => a.deadline.localeCompare(b.deadline)).map((a) => actionLine(plan, a, loc, own, max)));
 }
 
 /** The early warning signs and what to do, as a markdown list. */
-export function warningSignList(agreements: PlanAgreements | undefined, loc: Locale): string {
+export function warningSignList(agreements: PlanAgreements | undefined, loc: Locale, max?: number): string {
   const signs = agreements?.warningSigns ?? [];
   if (signs.length === 0) return loc.t.planVersion.noWarningSigns;
-  return bulletList(signs.map((s) => format(loc.t.planVersion.warningSignLine, { sign: inlineText(s.sign), response: inlineText(s.response) })));
+  return bulletList(signs.map((s) => format(loc.t.planVersion.warningSignLine, { sign: inlineText(shortened(s.sign, max)), response: inlineText(shortened(s.response, max)) })));
 }
 
 /** The next meeting: its date, the reason there is none, or "not agreed". */
@@ -68,13 +74,17 @@ export function agreementFacts(plan: Pick<CarePlan, 'contacts'>, agreements: Pla
  * coordinator(s) with the next meeting and the citizen's approval, and the
  * early warning signs. None before a meeting agreed on anything.
  */
-export function agreementSections(plan: CarePlan, loc: Locale): PlanSection[] {
+export function agreementSections(plan: CarePlan, loc: Locale, max?: number, items?: number): PlanSection[] {
   const a = plan.agreements;
   if (!a) return [];
   const { t } = loc;
   const done = a.actions.filter((x) => x.status === 'done').length;
   const approval = plan.versions?.at(-1)?.approval;
   const base = { facts: [], paragraphs: [], text: '', note: '', buttons: [], summary: '', open: false };
+  // A very large plan lists the first ones, nearest deadline first, and says where the rest are.
+  const actions = [...a.actions].sort((x, y) => x.deadline.localeCompare(y.deadline)).slice(0, items);
+  const signs = a.warningSigns.slice(0, items);
+  const more = (shown: number, all: number) => (shown < all ? format(t.agreementsCard.moreInDocument, { n: shown, total: all }) : '');
   return [
     {
       ...base,
@@ -83,7 +93,8 @@ export function agreementSections(plan: CarePlan, loc: Locale): PlanSection[] {
       title: format(t.agreementsCard.actions, { n: a.actions.length }),
       open: a.actions.length <= 6,
       summary: format(t.agreementsCard.actionsSummary, { open: a.actions.length - done, done }),
-      text: actionList(plan, a.actions, loc, t.planVersion.noActions),
+      text: items === 0 ? '' : actionList(plan, actions, loc, t.planVersion.noActions, false, max),
+      note: more(actions.length, a.actions.length),
     },
     { ...base, key: 'coordination', order: 44, title: t.agreementsCard.coordinators, open: true, facts: agreementFacts(plan, a, loc, approval) },
     {
@@ -92,8 +103,9 @@ export function agreementSections(plan: CarePlan, loc: Locale): PlanSection[] {
       order: 46,
       title: format(t.agreementsCard.warningSigns, { n: a.warningSigns.length }),
       open: a.warningSigns.length <= 3,
-      summary: a.warningSigns.length > 3 ? inlineText(a.warningSigns[0]!.sign) : '',
-      text: warningSignList(a, loc),
+      summary: a.warningSigns.length > 3 ? inlineText(shortened(a.warningSigns[0]!.sign, 80)) : '',
+      text: items === 0 ? '' : warningSignList({ ...a, warningSigns: signs }, loc, max),
+      note: more(signs.length, a.warningSigns.length),
     },
   ];
 }

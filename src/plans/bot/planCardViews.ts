@@ -87,12 +87,18 @@ function networkSummary(contacts: Contact[], loc: Locale): string {
 interface Detail {
   history: number;
   contacts: ContactDetail;
+  /** How long agreed texts (actions, warning signs) may be; all of them when absent. */
+  agreed?: number;
+  /** How many actions and warning signs are listed; all when absent. */
+  agreedItems?: number;
 }
 const DETAIL_LADDER: Detail[] = [
   { history: HISTORY_SHOWN, contacts: 'full' },
-  { history: 10, contacts: 'full' },
-  { history: 10, contacts: 'noReach' },
-  { history: 5, contacts: 'brief' },
+  { history: 10, contacts: 'full', agreed: 200 },
+  { history: 10, contacts: 'noReach', agreed: 80 },
+  { history: 5, contacts: 'brief', agreed: 30 },
+  { history: 5, contacts: 'brief', agreed: 30, agreedItems: 8 },
+  { history: 5, contacts: 'brief', agreed: 30, agreedItems: 0 },
 ];
 
 /** The plan's own sections. */
@@ -170,7 +176,7 @@ export function planCard(plan: CarePlan, loc: Locale, viewerId: string, opts: Pl
   let card: AdaptiveCardJson | undefined;
   for (const detail of DETAIL_LADDER) {
     // What the last meeting agreed on (actions, coordinators, warning signs, next meeting) sits with the plan's own sections.
-    const sections = [...ownSections(plan, loc, viewerId, detail), ...agreementSections(plan, loc), ...(opts.contributed ?? [])]
+    const sections = [...ownSections(plan, loc, viewerId, detail), ...agreementSections(plan, loc, detail.agreed, detail.agreedItems), ...(opts.contributed ?? [])]
       .sort((a, b) => a.order - b.order)
       .map((section) => ({
         ...section,

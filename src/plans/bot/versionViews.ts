@@ -14,7 +14,7 @@ import { Locale, format, formatDate } from '../../platform/i18n';
 import { APPROVAL_LIMITS, VersionResponse, distributionOf, tallyOf } from '../domain/approval';
 import type { CarePlan, Contact, PlanVersion } from '../domain/carePlan';
 import type { DocumentRecipient } from '../domain/planDocument';
-import { actionList, agreementFacts, approvalText, warningSignList } from './agreementParts';
+import { actionList, agreementFacts, approvalText, shortened, warningSignList } from './agreementParts';
 
 /** View models of adaptiveCards/planVersion*.json. */
 export interface VersionCardModels {
@@ -95,8 +95,27 @@ function agreementsOf(plan: CarePlan, version: PlanVersion) {
   return version.agreements ?? plan.agreements;
 }
 
+/** Headroom under Teams' 28 KB for the envelope around a card. */
+export const VERSION_CARD_BUDGET = 26 * 1024;
+/** How long a typed text may be on a card that would otherwise pass the budget: everything first, then shorter (nothing stored is cut). */
+const FITS: ReadonlyArray<number | undefined> = [undefined, 200, 80, 30];
+
+/** The first rendering that fits the budget (the last one otherwise). */
+function fitted(draw: (max: number | undefined) => AdaptiveCardJson): AdaptiveCardJson {
+  let card: AdaptiveCardJson | undefined;
+  for (const max of FITS) {
+    card = draw(max);
+    if (Buffer.byteLength(JSON.stringify(card)) <= VERSION_CARD_BUDGET) break;
+  }
+  return card!;
+}
+
 /** One contact's card: their own actions first, then the plan's other agreements, and their answer. */
 export function versionCard(plan: CarePlan, version: PlanVersion, contact: Contact, response: VersionResponse | undefined, loc: Locale, opts: CardNotice = {}): AdaptiveCardJson {
+  return fitted((max) => drawVersionCard(plan, version, contact, response, loc, opts, max));
+}
+
+function drawVersionCard(plan: CarePlan, version: PlanVersion, contact: Contact, response: VersionResponse | undefined, loc: Locale, opts: CardNotice, max: number | undefined): AdaptiveCardJson {
   const { t } = loc;
   const agreements = agreementsOf(plan, version);
   const actions = agreements?.actions ?? [];
@@ -112,12 +131,13 @@ export function versionCard(plan: CarePlan, version: PlanVersion, contact: Conta
     reference: plainText(plan.reference),
     citizenName: plainText(plan.citizen.name),
     intro: plainText(format(t.planVersion.intro, { n: version.number, date: formatDate(version.at, loc) })),
+    // Their own actions are never shortened: they are what the contact approves.
     ownActions: actionList(plan, own, loc, t.planVersion.noOwnActions, true),
-    otherActions: actionList(plan, others, loc, t.planVersion.noActions),
+    otherActions: actionList(plan, others, loc, t.planVersion.noActions, false, max),
     facts: agreementFacts(plan, agreements, loc, version.approval),
-    warningSigns: warningSignList(agreements, loc),
+    warningSigns: warningSignList(agreements, loc, max),
     approvedLine: response?.approved ? plainText(format(t.planVersion.approvedOn, { date: formatDate(response.approved.at, loc) })) : '',
-    myRequests: bulletList((response?.changeRequests ?? []).map((c) => inlineText(c.text))),
+    myRequests: bulletList((response?.changeRequests ?? []).map((c) => inlineText(shortened(c.text, max)))),
     canApprove: open && !response?.approved,
     canAnswer: open,
     changeLabel: format(t.planVersion.changeLabel, { n: formatCount(APPROVAL_LIMITS.changeRequest, loc) }),
@@ -138,6 +158,10 @@ export interface CoordinatorCardOptions extends CardNotice {
 
 /** The coordinator's card: the approvals live, the change requests, the documents to send, the citizen's approval. */
 export function coordinatorCard(plan: CarePlan, version: PlanVersion, responses: readonly VersionResponse[], loc: Locale, opts: CoordinatorCardOptions): AdaptiveCardJson {
+  return fitted((max) => drawCoordinatorCard(plan, version, responses, loc, opts, max));
+}
+
+function drawCoordinatorCard(plan: CarePlan, version: PlanVersion, responses: readonly VersionResponse[], loc: Locale, opts: CoordinatorCardOptions, max: number | undefined): AdaptiveCardJson {
   const { t } = loc;
   const tally = tallyOf(plan, responses);
   const total = tally.approved.length + tally.waiting.length;
@@ -146,7 +170,7 @@ export function coordinatorCard(plan: CarePlan, version: PlanVersion, responses:
     const sent = byKey.get(m.key)?.documentSent;
     return {
       key: m.key,
-      name: m.contact ? `**${inlineText(m.contact.name)}** – ${inlineText(m.contact.role)}` : `**${t.planVersion.citizenDocument}**`,
+      name: m.contact ? `**${inlineText(m.contact.name)}** – ${inlineText(shortened(m.contact.role, max))}` : `**${t.planVersion.citizenDocument}**`,
       url: opts.documentUrl(m.recipient),
       isSent: !!sent,
       sentLabel: sent ? plainText(format(t.planVersion.sentOn, { date: formatDate(sent.at, loc) })) : '',
@@ -166,7 +190,7 @@ export function coordinatorCard(plan: CarePlan, version: PlanVersion, responses:
     waitingList: bulletList(tally.waiting.map((c) => inlineText(c.name))),
     changeRequestsTitle: format(t.planVersion.changeRequests, { n: tally.changeRequests.length }),
     changeRequests: tally.changeRequests.length
-      ? bulletList(tally.changeRequests.map((c) => format(t.planVersion.changeRequestLine, { name: inlineText(c.contact.name), date: formatDate(c.at, loc), text: inlineText(c.text) })))
+      ? bulletList(tally.changeRequests.map((c) => format(t.planVersion.changeRequestLine, { name: inlineText(c.contact.name), date: formatDate(c.at, loc), text: inlineText(shortened(c.text, max)) })))
       : t.planVersion.noChangeRequests,
     approvalLine: approvalText(version.approval, loc),
     manualTitle: format(t.planVersion.manualTitle, { sent: manual.filter((m) => m.isSent).length, n: manual.length }),
