@@ -56,7 +56,10 @@ describe('plans/domain/approval', () => {
     for (let i = 0; i < 5; i++) {
       const added = addChangeRequest(r, colleague, `Ændring ${i}`, AT);
       assert.equal(added.kind, 'added');
-      if (added.kind === 'added') (r = added.response), assert.equal(added.index, i);
+      if (added.kind === 'added') {
+        r = added.response;
+        assert.equal(added.index, i);
+      }
     }
     assert.deepEqual(addChangeRequest(r, colleague, 'Ændring 2', AT), { kind: 'repeat', index: 2 });
     assert.deepEqual(addChangeRequest(r, colleague, 'En sjette', AT), { kind: 'tooMany' });
