@@ -31,7 +31,7 @@ import { LifecycleJobs, planNoticesFinished } from './notify/lifecycleJobs';
 import { CosmosPlanStore } from './storage/planRepository';
 import { CosmosVersionResponseStore } from './storage/versionResponseRepository';
 import { DistributionService } from './domain/distributionService';
-import { OutboxDistribution } from './notify/distribution';
+import { OutboxDistribution, defineDistributionJob } from './notify/distribution';
 import { VersionHandlers } from './bot/versionHandlers';
 
 /** Care plans, one logical partition per tenant (README, "Storage and partitioning"). */
@@ -83,7 +83,9 @@ export function createPlans(p: Platform) {
     outbox: p.outbox, directory: p.directory, jobs: p.jobs, plans: store, responses, audit: p.audit, env: p.env, logger: p.logger,
     documentUrl: (target) => documentLinks.url(target).url, linkHours: p.config.documentLinkTtlHours,
   });
-  const distribution = new DistributionService({ plans: store, responses, notifier, audit: p.audit, env: p.env });
+  // Bound late: the job runs the service, the service queues the job.
+  const queue = defineDistributionJob(p.jobs, (...args) => distribution.distributeNow(...args));
+  const distribution: DistributionService = new DistributionService({ plans: store, responses, notifier, queue, audit: p.audit, env: p.env });
   const versionHandlers = new VersionHandlers(distribution, (...args) => notifier.coordinatorCardFor(...args), p.logger);
   const cards = new PlanCardHandlers(service, new PlanEditService(store, p.audit, p.env), handlers, p.env, p.logger);
   /** Asks the user to confirm the contacts the network listed with their verified e-mail (nothing is linked before they do). */

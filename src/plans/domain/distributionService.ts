@@ -27,6 +27,11 @@ export interface DistributionNotifier {
   changeRequested(plan: CarePlan, version: number, contact: Contact, index: number, text: string): Promise<void>;
 }
 
+/** Queues the distribution of a version as durable work (never inside the meeting's click; one job per version). */
+export interface DistributionQueue {
+  queue(tenantId: string, planId: string, version: number, byUserId: string): Promise<'queued' | 'exists'>;
+}
+
 export type FinishOutcome = { kind: 'sent'; teams: number; manual: number } | { kind: 'notFound' } | { kind: 'stale' } | { kind: 'locked' };
 
 /** A contact's view of the version, or why not. */
@@ -49,6 +54,7 @@ export interface DistributionDeps {
   plans: PlanStore;
   responses: VersionResponseStore;
   notifier: DistributionNotifier;
+  queue: DistributionQueue;
   audit: AuditLog;
   env: Environment;
 }
@@ -63,18 +69,26 @@ export class DistributionService {
   }
 
   /**
-   * The meeting made version `n`: send it. Idempotent (outbox keys per
-   * version and recipient, the audit entry keyed by the version), so the
-   * meeting may call it again after a retry, a crash or from a second instance.
-   * Only the plan's newest version goes out, and only while the plan is open.
+   * The meeting made version `n`: queue its distribution (a durable job keyed
+   * by plan and version, run at once by the scheduler). Idempotent: the meeting
+   * may call it again after a retry, a crash or from a second instance.
    */
-  async onVersionFinished(planId: string, n: number, by: UserIdentity): Promise<FinishOutcome> {
-    const plan = await this.d.plans.get(by.tenantId, planId);
+  async onVersionFinished(planId: string, n: number, by: UserIdentity): Promise<'queued' | 'exists'> {
+    return this.d.queue.queue(by.tenantId, planId, n, by.userId);
+  }
+
+  /**
+   * Sends version `n` (the job's work). Idempotent (outbox keys per version and
+   * recipient, the audit entry keyed by the version): a retried job sends
+   * nothing twice. Only the plan's newest version goes out, and only while the plan is open.
+   */
+  async distributeNow(tenantId: string, planId: string, n: number, byUserId: string): Promise<FinishOutcome> {
+    const plan = await this.d.plans.get(tenantId, planId);
     if (!plan || !versionNumbered(plan, n)) return { kind: 'notFound' };
     if (!isCurrentVersion(plan, n)) return { kind: 'stale' };
     if (!canChange(plan)) return { kind: 'locked' };
     const sent = await this.d.notifier.distribute(plan, n);
-    await this.trail.changed(by, plan.id, 'version.distributed', { version: n, teams: sent.teams, manual: sent.manual }, { key: [String(n)], at: versionNumbered(plan, n)!.at });
+    await this.trail.changed({ tenantId, userId: byUserId }, plan.id, 'version.distributed', { version: n, teams: sent.teams, manual: sent.manual }, { key: [String(n)], at: versionNumbered(plan, n)!.at });
     return { kind: 'sent', ...sent };
   }
 

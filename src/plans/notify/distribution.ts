@@ -20,12 +20,12 @@ import { errorFields, type Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox/outbox';
 import { ADAPTIVE_CARD, type OutboxRecipient } from '../../platform/outbox/model';
 import type { AuditLog } from '../../platform/ports';
-import type { DurableJob } from '../../platform/scheduler/jobKinds';
+import { DurableJob } from '../../platform/scheduler/jobKinds';
 import type { JobQueue } from '../../platform/scheduler/scheduler';
 import { coordinatorUserId } from '../domain/agreements';
 import { REMINDER_WORKING_DAYS, VersionResponse, VersionResponseStore, distributionOf, isCurrentVersion, responsesVersion, versionNumbered, workingDaysAfter } from '../domain/approval';
 import { CarePlan, Contact, PlanVersion, canChange } from '../domain/carePlan';
-import type { DistributionNotifier } from '../domain/distributionService';
+import type { DistributionNotifier, DistributionQueue } from '../domain/distributionService';
 import type { DocumentLinkTarget } from '../domain/planDocument';
 import type { PlanStore } from '../domain/ports';
 import { coordinatorCard, versionCard, type CardNotice } from '../bot/versionViews';
@@ -38,6 +38,37 @@ const changeKey = (planId: string, n: number, contactId: string, index: number) 
 const reminderKey = (planId: string, n: number) => `${versionKey(planId, n)}:reminder`;
 
 export const CITIZEN_REMINDER_KIND = 'plan.version.citizenReminder';
+export const DISTRIBUTE_KIND = 'plan.version.distribute';
+const distributePayload = z.object({
+  planId: z.string().min(1).max(64),
+  version: z.number().int().min(1).max(1_000_000),
+  // Who finished the meeting (the audit entry's actor): an id only, like everything in a job.
+  byUserId: z.string().min(1).max(256),
+});
+
+/**
+ * The durable job that sends a version (one per plan and version: the key is
+ * taken for as long as the ended job is kept, 90 days); `run` is the service's
+ * distributeNow. Several attempts: the outbox and the audit make a repeat a no-op.
+ */
+export function defineDistributionJob(jobs: JobQueue, run: (tenantId: string, planId: string, version: number, byUserId: string) => Promise<unknown>): DistributionQueue {
+  jobs.define({
+    kind: DISTRIBUTE_KIND,
+    payload: distributePayload,
+    maxAttempts: 8,
+    backoff: { baseMs: 5_000, maxMs: 10 * 60_000 },
+    run: async (p, { job: j }) => void (await run(j.tenantId, p.planId, p.version, p.byUserId)),
+  });
+  return distributionQueueOn(jobs);
+}
+
+/** Queues a version's distribution on any queue (an instance that runs the kind picks it up). */
+export function distributionQueueOn(jobs: JobQueue): DistributionQueue {
+  const job = new DurableJob(jobs, { kind: DISTRIBUTE_KIND, payload: distributePayload });
+  return {
+    queue: async (tenantId, planId, version, byUserId) => ((await job.enqueue({ tenantId, key: `${planId}:${version}`, payload: { planId, version, byUserId } })).result === 'exists' ? 'exists' : 'queued'),
+  };
+}
 const reminderPayload = z.object({ planId: z.string().min(1).max(64), version: z.number().int().min(1).max(1_000_000) });
 
 export interface DistributionOptions {
