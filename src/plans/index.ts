@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { CapabilityModule } from '../platform/bot/capability';
+import type { UserIdentity } from '../platform/identity';
 import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
 import { TeamsEmails, askToConfirm, offerLinksByTeamsEmail } from './bot/identityLink';
@@ -156,6 +157,9 @@ export function createPlans(p: Platform) {
   return {
     store, service, handlers, cards, link, document: { sections }, lifecycle, jobs, module,
     /** The meetings capability calls `onVersionFinished(planId, version, by)` once it made a version (idempotent: call again after any doubt). */
-    distribution: { onVersionFinished: distribution.onVersionFinished.bind(distribution), service: distribution },
+    distribution: {
+      onVersionFinished: async (planId: string, version: number, by: UserIdentity): Promise<void> => void (await distribution.onVersionFinished(planId, version, by)),
+      service: distribution,
+    },
   };
 }
