@@ -125,6 +125,27 @@ describe('plans: a new version to the whole network', function () {
     await waitFor('the request on the coordinator card', () => (coordinatorMessages(bot).some((t) => t.includes('Ændringsønsker (1)')) ? true : undefined));
   });
 
+  it('reminds the coordinator of the pending citizen approval when the job runs', async () => {
+    const id = jobId(CITIZEN_REMINDER_KIND, TENANT, `${plan.id}:2`);
+    const reminders = () => cardsTo(bot, NINA).filter((c) => textOf(c).includes('Påmindelse: Borgeren var ikke med'));
+    assert.equal(await bot.bot!.jobs.reschedule(id, new Date().toISOString()), 'rescheduled');
+    await waitFor('the reminder', () => (reminders().length === 1 ? true : undefined));
+    assert.ok(actionData(reminders()[0], 'recordApproval'), 'the reminder offers to record the approval');
+    const audit = (await documentsOf(bot, 'audit')) as Array<{ action: string; actorId: string; details?: { via?: string } }>;
+    assert.ok(audit.some((e) => e.action === 'plan.read' && e.actorId === 'system:reminder' && e.details?.via === 'versionReminder'));
+    await waitFor('the job done', async () => ((await bot.bot!.jobs.get(id))?.status === 'done' ? true : undefined));
+  });
+
+  it("sends no reminder once the citizen's approval is recorded", async () => {
+    const id = jobId(CITIZEN_REMINDER_KIND, TENANT, `${plan.id}:2`);
+    const card = versionCards(bot, NINA, 'coordinator')[0]!;
+    await bot.execute(NINA, 'planVersion', { ...actionData(card, 'recordApproval'), approvalHow: 'Ved hjemmebesøg' });
+    assert.equal(await bot.bot!.jobs.reschedule(id, new Date().toISOString()), 'rescheduled');
+    await waitFor('the job done', async () => ((await bot.bot!.jobs.get(id))?.status === 'done' ? true : undefined));
+    await outboxIdle(bot);
+    assert.equal(cardsTo(bot, NINA).filter((c) => textOf(c).includes('Påmindelse')).length, 0);
+  });
+
   it("marks documents sent and records the citizen's approval, the agreements as agreed; only the coordinator may", async () => {
     const card = versionCards(bot, NINA, 'coordinator')[0]!;
     const marked = await bot.execute(NINA, 'planVersion', actionData(card, 'markSent', (d) => d.recipient === 'citizen'));
