@@ -164,13 +164,15 @@ export function coordinatorCard(plan: CarePlan, version: PlanVersion, responses:
 function drawCoordinatorCard(plan: CarePlan, version: PlanVersion, responses: readonly VersionResponse[], loc: Locale, opts: CoordinatorCardOptions, max: number | undefined): AdaptiveCardJson {
   const { t } = loc;
   const tally = tallyOf(plan, responses);
+  // Names stay readable when texts are shortened: at least 40 characters.
+  const nameMax = max && Math.max(max, 40);
   const total = tally.approved.length + tally.waiting.length;
   const byKey = new Map(responses.map((r) => [r.recipientId, r]));
   const manual = distributionOf(plan).manual.map((m) => {
     const sent = byKey.get(m.key)?.documentSent;
     return {
       key: m.key,
-      name: m.contact ? `**${inlineText(m.contact.name)}** – ${inlineText(shortened(m.contact.role, max))}` : `**${t.planVersion.citizenDocument}**`,
+      name: m.contact ? `**${inlineText(shortened(m.contact.name, nameMax))}** – ${inlineText(shortened(m.contact.role, max))}` : `**${t.planVersion.citizenDocument}**`,
       url: opts.documentUrl(m.recipient),
       isSent: !!sent,
       sentLabel: sent ? plainText(format(t.planVersion.sentOn, { date: formatDate(sent.at, loc) })) : '',
@@ -186,11 +188,11 @@ function drawCoordinatorCard(plan: CarePlan, version: PlanVersion, responses: re
     citizenName: plainText(plan.citizen.name),
     intro: plainText(format(t.planVersion.coordinatorIntro, { n: version.number, date: formatDate(version.at, loc) })),
     tally: format(t.planVersion.tally, { approved: tally.approved.length, total }),
-    approvedList: bulletList(tally.approved.map((a) => format(t.planVersion.approvedLine, { name: inlineText(a.contact.name), date: formatDate(a.at, loc) }))),
-    waitingList: bulletList(tally.waiting.map((c) => inlineText(c.name))),
+    approvedList: bulletList(tally.approved.map((a) => format(t.planVersion.approvedLine, { name: inlineText(shortened(a.contact.name, nameMax)), date: formatDate(a.at, loc) }))),
+    waitingList: bulletList(tally.waiting.map((c) => inlineText(shortened(c.name, nameMax)))),
     changeRequestsTitle: format(t.planVersion.changeRequests, { n: tally.changeRequests.length }),
     changeRequests: tally.changeRequests.length
-      ? bulletList(tally.changeRequests.map((c) => format(t.planVersion.changeRequestLine, { name: inlineText(c.contact.name), date: formatDate(c.at, loc), text: inlineText(shortened(c.text, max)) })))
+      ? bulletList(tally.changeRequests.map((c) => format(t.planVersion.changeRequestLine, { name: inlineText(shortened(c.contact.name, nameMax)), date: formatDate(c.at, loc), text: inlineText(shortened(c.text, max)) })))
       : t.planVersion.noChangeRequests,
     approvalLine: approvalText(version.approval, loc),
     manualTitle: format(t.planVersion.manualTitle, { sent: manual.filter((m) => m.isSent).length, n: manual.length }),

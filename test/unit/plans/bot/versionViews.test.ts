@@ -70,6 +70,19 @@ describe('plans/bot/versionViews', () => {
     });
   }
 
+  it('keeps the coordinator card under 28 KB when the whole network is outside Teams (a signed link each)', () => {
+    const base = fullPlan();
+    const contacts = base.contacts.map((c, i) => ({ ...c, teamsUserId: i === 0 ? OWNER.userId : undefined }));
+    const p = withMeetingVersion({ ...base, contacts, memberIds: memberIdsFor({ ...base, contacts }) }, ownerActor(), AT);
+    // A production-length link: the base URL, the signed claims (tenant, plan, version, recipient, language, expiry) and the signature.
+    const url = `https://samspil-prod.azurewebsites.net/documents/${'x'.repeat(200)}/${'y'.repeat(43)}`;
+    for (const tag of LOCALES) {
+      const card = coordinatorCard(p, p.versions!.at(-1)!, [], localeOf(tag), { ...coordinatorOpts, documentUrl: () => url });
+      assert.ok(Buffer.byteLength(JSON.stringify(card)) <= MAX_CARD_BYTES, `${Buffer.byteLength(JSON.stringify(card))} bytes`);
+      assert.equal(executeActions(card).filter((a) => a.data.action === 'markSent').length, LIMITS.contacts, 'every contact outside Teams and the citizen');
+    }
+  });
+
   it("puts the contact's own actions first and the rest of the agreements after", () => {
     const p = plan();
     const me = p.contacts[1]!;
