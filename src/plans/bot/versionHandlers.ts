@@ -28,6 +28,7 @@ export const versionPayloadSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('requestChange'), planId, version, changeText: input }),
   z.object({ action: z.literal('coordinator'), planId, version }),
   z.object({ action: z.literal('markSent'), planId, version, recipient: recipientIdSchema }),
+  z.object({ action: z.literal('unmarkSent'), planId, version, recipient: recipientIdSchema }),
   z.object({ action: z.literal('recordApproval'), planId, version, approvalHow: input }),
 ]);
 
@@ -66,7 +67,8 @@ export class VersionHandlers {
       case 'coordinator':
         return this.coordinator(turn, p.version, await this.service.coordinatorView(turn.user, p.planId, p.version));
       case 'markSent':
-        return this.coordinator(turn, p.version, await this.service.markSent(turn.user, p.planId, p.version, p.recipient));
+      case 'unmarkSent':
+        return this.coordinator(turn, p.version, await this.service.markSent(turn.user, p.planId, p.version, p.recipient, p.action === 'unmarkSent'));
       case 'recordApproval':
         return this.coordinator(turn, p.version, await this.service.recordApproval(turn.user, p.planId, p.version, p.approvalHow ?? ''));
     }
@@ -103,7 +105,7 @@ export class VersionHandlers {
       case 'invalid':
         return this.coordinatorCard(r.plan, versionNumbered(r.plan, n)!, r.responses, turn.loc, viewer, { errors: r.errors, typed: r.typed, notice: t.errors.formHeading, noticeColor: 'Attention' });
       case 'ok': {
-        const notice = r.notice && { approvalRecorded: t.planVersion.approvalRecorded, sentMarked: t.planVersion.sentMarked, unchanged: t.planVersion.unchanged }[r.notice];
+        const notice = r.notice && { approvalRecorded: t.planVersion.approvalRecorded, sentMarked: t.planVersion.sentMarked, sentUndone: t.planVersion.sentUndone, unchanged: t.planVersion.unchanged }[r.notice];
         const readOnly = !isCurrentVersion(r.plan, n);
         const opts: CardNotice = readOnly ? { notice: format(t.planVersion.stale, { n }), noticeColor: 'Attention', readOnly } : { notice };
         return this.coordinatorCard(r.plan, versionNumbered(r.plan, n)!, r.responses, turn.loc, viewer, opts);

@@ -119,6 +119,13 @@ export function markDocumentSent(r: VersionResponse, by: Actor, now: Date): Vers
   return { ...r, documentSent: { at: now.toISOString(), by } };
 }
 
+/** "Fortryd": the mark is taken back (a mistaken click); undefined when there is none. */
+export function unmarkDocumentSent(r: VersionResponse): VersionResponse | undefined {
+  if (!r.documentSent) return undefined;
+  const { documentSent: _mark, ...rest } = r;
+  return rest;
+}
+
 /**
  * The citizen's approval, recorded afterwards by the coordinator: only while
  * it is pending; the version's agreements snapshot stays exactly as it was.
@@ -165,9 +172,13 @@ export function workingDaysAfter(from: Date, n: number): Date {
   return d;
 }
 
-/** A number that grows with every answer to the version: the coordinator card's update version (outbox updates only move forward). */
-export function responsesVersion(plan: Pick<CarePlan, 'updatedAt'>, responses: readonly VersionResponse[]): number {
-  let latest = Date.parse(plan.updatedAt) || 0;
+/**
+ * A number that grows with every answer to the version: the coordinator card's
+ * update version (outbox updates only move forward). `now`, when the render
+ * follows a change made now, also covers a change that removed something (an undone mark).
+ */
+export function responsesVersion(plan: Pick<CarePlan, 'updatedAt'>, responses: readonly VersionResponse[], now?: Date): number {
+  let latest = Math.max(Date.parse(plan.updatedAt) || 0, now?.getTime() ?? 0);
   let events = 0;
   for (const r of responses) {
     for (const at of [r.approved?.at, r.documentSent?.at, ...(r.changeRequests ?? []).map((c) => c.at)]) {

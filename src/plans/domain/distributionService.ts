@@ -12,7 +12,7 @@ import type { Environment, UserIdentity } from '../../platform/identity';
 import type { AuditLog } from '../../platform/ports';
 import {
   VersionResponse, VersionResponseStore, addChangeRequest, approvalHowSchema, approve, changeRequestSchema, distributionOf, errorCode, isCoordinator, isCurrentVersion,
-  markDocumentSent, recipientContact, recordCitizenApproval, versionNumbered,
+  markDocumentSent, unmarkDocumentSent, recipientContact, recordCitizenApproval, versionNumbered,
 } from './approval';
 import { CarePlan, Contact, canChange, isMember } from './carePlan';
 import type { PlanStore } from './ports';
@@ -44,7 +44,7 @@ export type ContactOutcome =
 
 /** The coordinator's view of the version, or why not. */
 export type CoordinatorOutcome =
-  | { kind: 'ok'; plan: CarePlan; responses: VersionResponse[]; notice?: 'approvalRecorded' | 'sentMarked' | 'unchanged' }
+  | { kind: 'ok'; plan: CarePlan; responses: VersionResponse[]; notice?: 'approvalRecorded' | 'sentMarked' | 'sentUndone' | 'unchanged' }
   | { kind: 'invalid'; plan: CarePlan; responses: VersionResponse[]; errors: Record<string, string>; typed: string }
   | { kind: 'stale'; plan: CarePlan }
   | { kind: 'locked' }
@@ -146,8 +146,8 @@ export class DistributionService {
     return { ...found, responses: await this.d.responses.forVersion(user.tenantId, planId, n) };
   }
 
-  /** "Markér som sendt" for the citizen's or an outside contact's document. */
-  async markSent(user: UserIdentity, planId: string, n: number, recipient: string): Promise<CoordinatorOutcome> {
+  /** "Markér som sendt" for the citizen's or an outside contact's document; `undo` takes a mark back ("Fortryd"). */
+  async markSent(user: UserIdentity, planId: string, n: number, recipient: string, undo = false): Promise<CoordinatorOutcome> {
     const found = await this.forCoordinator(user, planId, n, 'change');
     if (found.kind !== 'ok') return found;
     if (!distributionOf(found.plan).manual.some((m) => m.key === recipient)) {
@@ -155,11 +155,13 @@ export class DistributionService {
       return { kind: 'stale', plan: found.plan };
     }
     const by = { userId: user.userId, name: user.name };
-    const { response, changed } = await this.d.responses.update(user.tenantId, planId, n, recipient, (r) => markDocumentSent(r, by, this.d.env.now()));
-    if (changed) await this.trail.changed(user, planId, 'version.documentSent', { version: n, recipient }, { key: [String(n), recipient], at: response.documentSent!.at });
+    const { response, changed } = await this.d.responses.update(user.tenantId, planId, n, recipient, (r) => (undo ? unmarkDocumentSent(r) : markDocumentSent(r, by, this.d.env.now())));
+    // A mark, an undo and a mark again are three entries (the mark's time keys each mark).
+    if (changed && !undo) await this.trail.changed(user, planId, 'version.documentSent', { version: n, recipient }, { key: [String(n), recipient, response.documentSent!.at], at: response.documentSent!.at });
+    if (changed && undo) await this.trail.changed(user, planId, 'version.documentUnsent', { version: n, recipient });
     const responses = await this.d.responses.forVersion(user.tenantId, planId, n);
     if (changed) await this.d.notifier.refreshCoordinator(found.plan, n, responses);
-    return { kind: 'ok', plan: found.plan, responses, notice: changed ? 'sentMarked' : 'unchanged' };
+    return { kind: 'ok', plan: found.plan, responses, notice: !changed ? 'unchanged' : undo ? 'sentUndone' : 'sentMarked' };
   }
 
   /** The coordinator records the citizen's approval given after the meeting: how, by whom, when (the agreements stay as agreed). */

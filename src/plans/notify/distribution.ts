@@ -127,7 +127,7 @@ export class OutboxDistribution implements DistributionNotifier {
       // Urgent: it follows somebody's click and must not wait behind a large fan-out.
       await this.o.outbox.update(plan.tenantId, {
         target: { messageKey: coordinatorKey(plan.id, n), userId: coordinator },
-        version: responsesVersion(plan, responses),
+        version: responsesVersion(plan, responses, this.o.env.now()),
         activity: await this.coordinatorActivity(plan, version, responses, coordinator),
         priority: 'urgent',
       });

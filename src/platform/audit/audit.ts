@@ -42,6 +42,8 @@ export const AUDIT_ACTIONS = [
   'version.changeRequested',
   /** The coordinator marked a document as sent by secure mail (details: version, recipient id). */
   'version.documentSent',
+  /** "Markér som sendt" taken back by the coordinator. */
+  'version.documentUnsent',
   /** The coordinator recorded the citizen's approval given after the meeting. */
   'version.citizenApproved',
   'access.denied',

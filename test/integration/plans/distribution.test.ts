@@ -151,6 +151,14 @@ describe('plans: a new version to the whole network', function () {
     const marked = await bot.execute(NINA, 'planVersion', actionData(card, 'markSent', (d) => d.recipient === 'citizen'));
     assert.match(textOf(marked.card), /Markeret som sendt/);
     assert.match(textOf(marked.card), /\(1 af 3 sendt\)/);
+    const undone = await bot.execute(NINA, 'planVersion', actionData(marked.card, 'unmarkSent', (d) => d.recipient === 'citizen'));
+    assert.match(textOf(undone.card), /ikke sendt endnu/);
+    assert.match(textOf(undone.card), /\(0 af 3 sendt\)/);
+    await waitFor('the undo on the sent card', () => (coordinatorMessages(bot).at(-1)?.includes('(0 af 3 sendt)') ? true : undefined));
+    const again = await bot.execute(NINA, 'planVersion', actionData(undone.card, 'markSent', (d) => d.recipient === 'citizen'));
+    assert.match(textOf(again.card), /\(1 af 3 sendt\)/);
+    const marks = ((await documentsOf(bot, 'audit')) as Array<{ action: string }>).filter((e) => e.action.startsWith('version.document')).map((e) => e.action).sort();
+    assert.deepEqual(marks, ['version.documentSent', 'version.documentSent', 'version.documentUnsent']);
     const notCoordinator = await bot.execute(OLE, 'planVersion', { ...actionData(card, 'recordApproval'), approvalHow: 'Ved hjemmebesøg' });
     assert.match(textOf(notCoordinator.card), /ikke adgang/);
     const tooLong = await bot.execute(NINA, 'planVersion', { ...actionData(card, 'recordApproval'), approvalHow: 'x'.repeat(501) });
