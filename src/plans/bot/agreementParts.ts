@@ -58,10 +58,11 @@ export function approvalText(approval: CitizenApproval | undefined, loc: Locale)
 }
 
 /** Coordinator, second coordinator, next meeting, prioritised areas (and the citizen's approval when given): label–value facts. */
-export function agreementFacts(plan: Pick<CarePlan, 'contacts'>, agreements: PlanAgreements | undefined, loc: Locale, approval?: CitizenApproval): Fact[] {
+export function agreementFacts(plan: Pick<CarePlan, 'contacts'>, agreements: PlanAgreements | undefined, loc: Locale, approval?: CitizenApproval, withCoordinators = true): Fact[] {
   const { t } = loc;
-  const facts: Fact[] = [{ title: t.planVersion.coordinator, value: agreements?.coordinator ? nameOf(plan, agreements.coordinator.contactId) : t.planVersion.coordinatorNone }];
-  if (agreements?.secondCoordinator) facts.push({ title: t.planVersion.secondCoordinator, value: nameOf(plan, agreements.secondCoordinator.contactId) });
+  const facts: Fact[] = [];
+  if (withCoordinators) facts.push({ title: t.planVersion.coordinator, value: agreements?.coordinator ? nameOf(plan, agreements.coordinator.contactId) : t.planVersion.coordinatorNone });
+  if (withCoordinators && agreements?.secondCoordinator) facts.push({ title: t.planVersion.secondCoordinator, value: nameOf(plan, agreements.secondCoordinator.contactId) });
   facts.push({ title: t.planVersion.nextMeeting, value: nextMeetingText(agreements, loc) });
   if (agreements?.priorityAreas.length) facts.push({ title: t.planVersion.priorityAreas, value: agreements.priorityAreas.map(inlineText).join(' · ') });
   if (approval) facts.push({ title: t.planVersion.citizenApproval, value: approvalText(approval, loc) });
@@ -71,8 +72,9 @@ export function agreementFacts(plan: Pick<CarePlan, 'contacts'>, agreements: Pla
 /**
  * The plan card's sections for what the network agreed on (orders between the
  * network, 40, and meetings, 50): the actions with status and responsible, the
- * coordinator(s) with the next meeting and the citizen's approval, and the
- * early warning signs. None before a meeting agreed on anything.
+ * next meeting, prioritised areas and the citizen's approval, and the early
+ * warning signs (the coordinators are the follow-up capability's section,
+ * src/deviations/followUp). None before a meeting agreed on anything.
  */
 export function agreementSections(plan: CarePlan, loc: Locale, max?: number, items?: number): PlanSection[] {
   const a = plan.agreements;
@@ -96,7 +98,8 @@ export function agreementSections(plan: CarePlan, loc: Locale, max?: number, ite
       text: items === 0 ? '' : actionList(plan, actions, loc, t.planVersion.noActions, false, max),
       note: more(actions.length, a.actions.length),
     },
-    { ...base, key: 'coordination', order: 44, title: t.agreementsCard.coordinators, open: true, facts: agreementFacts(plan, a, loc, approval) },
+    // Who coordinates is the follow-up capability's section (with the handover); this one holds the rest of what was agreed.
+    { ...base, key: 'coordination', order: 44, title: t.agreementsCard.nextAndApproval, open: true, facts: agreementFacts(plan, a, loc, approval, false) },
     {
       ...base,
       key: 'warningSigns',

@@ -136,7 +136,7 @@ describe('plans/bot/versionViews', () => {
 
   it('shows the agreements on the plan card', () => {
     const texts = visibleTexts(planCard(plan(), localeOf('da'), OWNER.userId)).join('\n');
-    for (const expected of ['Indsatser (3)', 'Indsats 1 for', 'Tidlige tegn (1)', WARNING_SIGN, 'Koordinator', 'Næste møde', 'Afventer']) assert.ok(texts.includes(expected), expected);
+    for (const expected of ['Indsatser (3)', 'Indsats 1 for', 'Tidlige tegn (1)', WARNING_SIGN, 'Næste møde og borgerens godkendelse', 'Afventer']) assert.ok(texts.includes(expected), expected);
     assert.ok(LIMITS.contacts >= 2);
   });
 });
