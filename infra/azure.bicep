@@ -152,6 +152,11 @@ var cosmosContainers = [
     defaultTtl: ttlOff
   }
   {
+    name: 'versionResponses'
+    partitionKey: '/tenantId'
+    defaultTtl: ttlOff
+  }
+  {
     name: 'drafts'
     partitionKey: '/tenantId'
     // The app sets `ttl` (30 days) on every draft write, so abandoned guides expire.

@@ -19,12 +19,13 @@ import type { Platform } from './platform/platform';
 import { PLATFORM_CONTAINERS, type ContainerDef } from './platform/storage/containers';
 import { createPlans, PLAN_COMMAND_WORDS, PLAN_CONTAINERS } from './plans';
 import { PLAN_TEMPLATES } from './plans/bot/cardModels';
+import { VERSION_TEMPLATES } from './plans/bot/versionViews';
 
 /** Every Cosmos container the app uses (also declared in infra/azure.bicep; a test compares). */
 export const ALL_CONTAINERS: readonly ContainerDef[] = [...PLATFORM_CONTAINERS, ...PLAN_CONTAINERS, ...GUIDE_CONTAINERS, ...MEETING_CONTAINERS, ...DEVIATION_CONTAINERS, ...FOLLOW_UP_CONTAINERS, ...ACUTE_CONTAINERS];
 
 /** Every card template in adaptiveCards/ (a test checks each has a file and each file a model). */
-export const TEMPLATE_NAMES: readonly string[] = [...PLATFORM_TEMPLATES, ...GUIDE_TEMPLATES, ...PLAN_TEMPLATES, ...MEETING_TEMPLATES, ...DEVIATION_TEMPLATES, ...FOLLOW_UP_TEMPLATES, ...ACUTE_TEMPLATES];
+export const TEMPLATE_NAMES: readonly string[] = [...PLATFORM_TEMPLATES, ...GUIDE_TEMPLATES, ...PLAN_TEMPLATES, ...VERSION_TEMPLATES, ...MEETING_TEMPLATES, ...DEVIATION_TEMPLATES, ...FOLLOW_UP_TEMPLATES, ...ACUTE_TEMPLATES];
 
 /** Every command word by command name (the help command is the platform's own). */
 export const COMMAND_WORDS: Readonly<Record<string, readonly string[]>> = { ...GUIDE_COMMAND_WORDS, ...PLAN_COMMAND_WORDS, ...MEETING_COMMAND_WORDS, ...DEVIATION_COMMAND_WORDS, ...FOLLOW_UP_COMMAND_WORDS, ...ACUTE_COMMAND_WORDS };

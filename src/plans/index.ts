@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { CapabilityModule } from '../platform/bot/capability';
+import type { UserIdentity } from '../platform/identity';
 import type { Platform } from '../platform/platform';
 import type { ContainerDef } from '../platform/storage/containers';
 import { TeamsEmails, askToConfirm, offerLinksByTeamsEmail } from './bot/identityLink';
@@ -23,14 +24,23 @@ import { PlanService } from './domain/planService';
 import { PlanDocumentSections } from './document/documentModel';
 import { PlanDocumentService } from './document/documentService';
 import { fillPlanSections } from './document/planSections';
+import { fillAgreementSections } from './document/agreementSections';
 import { DocumentLinks } from './http/documentLinks';
 import { registerDocumentRoute } from './http/documentRoute';
 import type { PlanLifecycleHooks } from './domain/ports';
 import { LifecycleJobs, planNoticesFinished } from './notify/lifecycleJobs';
 import { CosmosPlanStore } from './storage/planRepository';
+import { CosmosVersionResponseStore } from './storage/versionResponseRepository';
+import { DistributionService } from './domain/distributionService';
+import { OutboxDistribution, defineDistributionJob } from './notify/distribution';
+import { VersionHandlers } from './bot/versionHandlers';
 
 /** Care plans, one logical partition per tenant (README, "Storage and partitioning"). */
-export const PLAN_CONTAINERS = [{ id: 'plans', partitionKey: '/tenantId' }] as const satisfies readonly ContainerDef[];
+export const PLAN_CONTAINERS = [
+  { id: 'plans', partitionKey: '/tenantId' },
+  // Each contact's answers to a plan version, one document per (plan, version, recipient): fifty approvals at once never contend (src/plans/storage/versionResponseRepository.ts).
+  { id: 'versionResponses', partitionKey: '/tenantId' },
+] as const satisfies readonly ContainerDef[];
 
 export const PLAN_COMMAND_WORDS = {
   myPlans: ['mine planer', 'mina planer', 'my plans'],
@@ -51,7 +61,7 @@ export function createPlans(p: Platform) {
   const handlers = new PlanHandlers(service, p.logger);
   const links = new LinkHandlers(service, handlers, p.logger);
   // The document's sections: the plan's own here; later capabilities fill the rest (plans.document.sections).
-  const sections = fillPlanSections(new PlanDocumentSections());
+  const sections = fillAgreementSections(fillPlanSections(new PlanDocumentSections()));
   // Locally a fresh secret per process (as for the .ics links): document links then last until a restart.
   const linkSecret = p.config.icsLinkSecret ? Buffer.from(p.config.icsLinkSecret) : randomBytes(32);
   const documentLinks = new DocumentLinks(linkSecret, p.config.publicBaseUrl, p.config.documentLinkTtlHours * 3600_000, () => p.env.now());
@@ -67,6 +77,17 @@ export function createPlans(p: Platform) {
   const jobs = new LifecycleJobs(p.jobs, { plans: store, hooks: lifecycle, erasure, outbox: p.outbox, directory: p.directory, logger: p.logger });
   const ending = new LifecycleService({ plans: store, audit: p.audit, env: p.env, retention: p.config.retention, hooks: lifecycle, effects: jobs });
   const endings = new LifecycleHandlers(ending, service, handlers, () => p.env.now(), p.logger);
+  // A meeting's new version to the whole network, the approvals, the coordinator's card (issue #9; the meetings capability calls onVersionFinished).
+  const responses = new CosmosVersionResponseStore(p.store.containers.versionResponses!);
+  lifecycle.erasers.push((plan) => responses.removeForPlan(plan.tenantId, plan.id));
+  const notifier = new OutboxDistribution({
+    outbox: p.outbox, directory: p.directory, jobs: p.jobs, plans: store, responses, audit: p.audit, env: p.env, logger: p.logger,
+    documentUrl: (target) => documentLinks.url(target).url, linkHours: p.config.documentLinkTtlHours,
+  });
+  // Bound late: the job runs the service, the service queues the job.
+  const queue = defineDistributionJob(p.jobs, (...args) => distribution.distributeNow(...args));
+  const distribution: DistributionService = new DistributionService({ plans: store, responses, notifier, queue, audit: p.audit, env: p.env });
+  const versionHandlers = new VersionHandlers(distribution, (...args) => notifier.coordinatorCardFor(...args), p.logger);
   const cards = new PlanCardHandlers(service, new PlanEditService(store, p.audit, p.env), handlers, p.env, p.logger);
   /** Asks the user to confirm the contacts the network listed with their verified e-mail (nothing is linked before they do). */
   const emails = new TeamsEmails(p.logger);
@@ -127,10 +148,18 @@ export function createPlans(p: Platform) {
       { verb: 'plan', handle: (turn, context, data) => handlers.act(turn, context, data) },
       { verb: 'planLifecycle', handle: (turn, _context, data) => endings.act(turn, data) },
       { verb: 'planCard', handle: (turn, _context, data) => cards.act(turn, data) },
+      { verb: 'planVersion', handle: (turn, _context, data) => versionHandlers.act(turn, data) },
     ],
     routes: (server) => registerDocumentRoute(server, { links: documentLinks, documents, logger: p.logger }),
     // A new or changed personal chat (install, first message): ask about plans that list the user's e-mail.
     onNewConversation: (context, turn) => link(context, turn),
   };
-  return { store, service, handlers, cards, link, document: { sections }, lifecycle, jobs, module };
+  return {
+    store, service, handlers, cards, link, document: { sections }, lifecycle, jobs, module,
+    /** The meetings capability calls `onVersionFinished(planId, version, by)` once it made a version (idempotent: call again after any doubt). */
+    distribution: {
+      onVersionFinished: async (planId: string, version: number, by: UserIdentity): Promise<void> => void (await distribution.onVersionFinished(planId, version, by)),
+      service: distribution,
+    },
+  };
 }

@@ -120,6 +120,15 @@ export const da = {
       action: {
         done: 'Markerede en indsats som udført',
       },
+      version: {
+        distributed: 'Planens nye version blev sendt til netværket',
+        read: 'Så en version af planen',
+        approved: 'Godkendte sine indsatser i planens nye version',
+        changeRequested: 'Bad koordinatoren om en ændring i planen',
+        documentSent: 'Markerede planen som sendt med sikker post',
+        documentUnsent: 'Fortrød at planen var markeret som sendt',
+        citizenApproved: 'Registrerede borgerens godkendelse af planen',
+      },
     } satisfies ActionTexts,
     /** Older or unknown codes in the trail. */
     otherAction: 'Anden registrering ({code})',
@@ -332,6 +341,15 @@ export const en: TextsOf<typeof da> = {
       action: {
         done: 'Marked an action as done',
       },
+      version: {
+        distributed: "The plan's new version was sent to the network",
+        read: 'Viewed a version of the plan',
+        approved: "Approved their actions in the plan's new version",
+        changeRequested: 'Asked the coordinator for a change in the plan',
+        documentSent: 'Marked the plan as sent by secure mail',
+        documentUnsent: 'Undid marking the plan as sent',
+        citizenApproved: "Recorded the citizen's approval of the plan",
+      },
     },
     otherAction: 'Other entry ({code})',
     refused: 'Was refused',
@@ -541,6 +559,15 @@ export const sv: TextsOf<typeof da> = {
       },
       action: {
         done: 'Markerade en insats som utförd',
+      },
+      version: {
+        distributed: 'Planens nya version skickades till nätverket',
+        read: 'Såg en version av planen',
+        approved: 'Godkände sina insatser i planens nya version',
+        changeRequested: 'Bad samordnaren om en ändring i planen',
+        documentSent: 'Markerade planen som skickad med säker post',
+        documentUnsent: 'Ångrade att planen var markerad som skickad',
+        citizenApproved: 'Registrerade den enskildes godkännande av planen',
       },
     },
     otherAction: 'Annan registrering ({code})',

@@ -10,12 +10,13 @@
  *  2. Cosmos round trips per action, counted (test/support/cosmosRequests.ts);
  *  3. the idle bot's Cosmos requests per second (while this process measures
  *     the guide step p95 and the 200-invitation fan-out, as before);
- *  4. "mine planer" at 10 × 100 and 50 × 1,000 plans (50 users, each in 10).
+ *  4. "mine planer" at 10 × 100 and 50 × 1,000 plans (50 users, each in 10);
+ *  7. a meeting's new version to 50 contacts (distribution.ts).
  *
  * BENCH_WHATIF=query-plans: the same, with the embedded server answering the
  * SDK's query-plan requests as Azure's gateway does (queryPlanWhatIf.ts).
  *
- * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent,acute,deviation runs a subset (all by default).
+ * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent,acute,deviation,distribution runs a subset (all by default).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ import { ManualClock } from '../support/outboxFixtures';
 import { NINA, TENANT, TestBot, TestUser, actionData, cardsOf, inChatOf, walkGuide } from '../support/testBot';
 import { acuteUrgentDuringFanOut } from './acuteUrgent';
 import type { BotCommand } from './botProcess';
+import { distributionToContacts } from './distribution';
 import { LoadResult, mergeLoads, percentile, runLoad } from './load';
 import { BENCH_CITIZEN, BENCH_CONSENT, MixUser, echoStep, echoUsers, emailOf, mixStep, prepareMix, random } from './scenario';
 import { benchUsers, type SeedRequest } from './seedData';
@@ -79,9 +81,11 @@ const TARGETS = {
   tenantPerSecond: 50,
   /** A deviation report → the coordinator's card sent (issue #10). */
   deviationReportP95Ms: 1000,
+  /** A meeting's new version: the meeting's call → the last of 50 contacts' cards and the coordinator's sent (issue #9). */
+  versionTo50Ms: 3000,
 };
 
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'mix,counts,idle,scale,guide,fanout,durable,urgent,acute,deviation').split(',').map((s) => s.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'mix,counts,idle,scale,guide,fanout,durable,urgent,acute,deviation,distribution').split(',').map((s) => s.trim()));
 const USERS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 4);
@@ -637,6 +641,11 @@ async function main(): Promise<void> {
       section('6. Deviations');
       const d = await deviationReportLatencies(20);
       row({ status: check(percentile(d, 95) <= TARGETS.deviationReportP95Ms), measure: 'deviation report → coordinator\'s card sent (n=20)', value: `${ms(percentile(d, 50))} / ${ms(percentile(d, 95))}`, reference: 'click → at the connector; p50/p95', target: `p95 ≤ ${TARGETS.deviationReportP95Ms} ms` });
+    }
+    if (PHASES.has('distribution')) {
+      section(`7. A meeting's new version to the network`);
+      const d = await distributionToContacts(50);
+      row({ status: check(d <= TARGETS.versionTo50Ms), measure: 'new version to 50 contacts + the coordinator', value: ms(d), reference: 'job → outbox → connector; Teams 45/s tenant limit', target: `≤ ${TARGETS.versionTo50Ms} ms` });
     }
   } finally {
     await echo?.stop();

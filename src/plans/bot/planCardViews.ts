@@ -10,6 +10,7 @@ import { Locale, format, formatDate, formatDateTime } from '../../platform/i18n'
 import type { CarePlan, Contact, PlanChange, PlanSummary } from '../domain/carePlan';
 import { canEditPlan, editableContactKeys, ownContact } from '../domain/planEdits';
 import { HISTORY_SHOWN, currentVersion, historyOf, lastChange } from '../domain/planHistory';
+import { agreementSections } from './agreementParts';
 import type { PlanCardModels, PlanSection } from './cardModels';
 import { citizenFacts, consentSummary, contactSummary, voiceFacts, youSuffix } from './planViews';
 
@@ -86,12 +87,18 @@ function networkSummary(contacts: Contact[], loc: Locale): string {
 interface Detail {
   history: number;
   contacts: ContactDetail;
+  /** How long agreed texts (actions, warning signs) may be; all of them when absent. */
+  agreed?: number;
+  /** How many actions and warning signs are listed; all when absent. */
+  agreedItems?: number;
 }
 const DETAIL_LADDER: Detail[] = [
   { history: HISTORY_SHOWN, contacts: 'full' },
-  { history: 10, contacts: 'full' },
-  { history: 10, contacts: 'noReach' },
-  { history: 5, contacts: 'brief' },
+  { history: 10, contacts: 'full', agreed: 200 },
+  { history: 10, contacts: 'noReach', agreed: 80 },
+  { history: 5, contacts: 'brief', agreed: 30 },
+  { history: 5, contacts: 'brief', agreed: 30, agreedItems: 8 },
+  { history: 5, contacts: 'brief', agreed: 30, agreedItems: 0 },
 ];
 
 /** The plan's own sections. */
@@ -168,7 +175,8 @@ export function planCard(plan: CarePlan, loc: Locale, viewerId: string, opts: Pl
   const ownContactId = !canEdit && own && editableContactKeys(plan, own, viewerId).length > 0 ? own.id : '';
   let card: AdaptiveCardJson | undefined;
   for (const detail of DETAIL_LADDER) {
-    const sections = [...ownSections(plan, loc, viewerId, detail), ...(opts.contributed ?? [])]
+    // What the last meeting agreed on (actions, coordinators, warning signs, next meeting) sits with the plan's own sections.
+    const sections = [...ownSections(plan, loc, viewerId, detail), ...agreementSections(plan, loc, detail.agreed, detail.agreedItems), ...(opts.contributed ?? [])]
       .sort((a, b) => a.order - b.order)
       .map((section) => ({
         ...section,

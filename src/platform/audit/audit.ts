@@ -32,6 +32,20 @@ export const AUDIT_ACTIONS = [
   'plan.erased',
   /** Master data or the network changed between meetings (details: change kind, field keys, contact id). */
   'plan.changed',
+  /** A meeting's new version went out to the network (details: version, how many cards and documents). */
+  'version.distributed',
+  /** A version card (a contact's, or the coordinator's) was looked at. */
+  'version.read',
+  /** A contact approved their actions in a version. */
+  'version.approved',
+  /** A contact asked the coordinator for a change (the text stays on the plan's answers, never in the trail). */
+  'version.changeRequested',
+  /** The coordinator marked a document as sent by secure mail (details: version, recipient id). */
+  'version.documentSent',
+  /** "Markér som sendt" taken back by the coordinator. */
+  'version.documentUnsent',
+  /** The coordinator recorded the citizen's approval given after the meeting. */
+  'version.citizenApproved',
   'access.denied',
   /** An authenticated request from a channel or tenant the bot does not serve, refused at the HTTP edge (partition edge:refusals). */
   'access.refused',
@@ -82,7 +96,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Looks: repeated within the window by the same actor at the same thing, they are one entry. */
-export const READ_ACTIONS = ['guide.resumed', 'plan.read', 'plan.accessLogRead', 'meeting.read', 'meeting.icsDownloaded', 'invitation.read', 'deviation.read', 'acuteApi.read'] as const satisfies readonly AuditAction[];
+export const READ_ACTIONS = ['guide.resumed', 'plan.read', 'plan.accessLogRead', 'version.read', 'meeting.read', 'meeting.icsDownloaded', 'invitation.read', 'deviation.read', 'acuteApi.read'] as const satisfies readonly AuditAction[];
 export type ReadAction = (typeof READ_ACTIONS)[number];
 
 /**
