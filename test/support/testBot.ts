@@ -163,9 +163,13 @@ export class TestBot {
   /** Sends a text message in another conversation (group chat, channel). */
   async sayIn(user: TestUser, text: string, overrides: Record<string, unknown>, locale = 'da-DK'): Promise<SentActivity[]> {
     const before = this.connector.sent.length;
-    const res = await this.post({ ...this.base(user, locale), type: 'message', text, ...overrides });
+    const activity = { ...this.base(user, locale), type: 'message', text, ...overrides } as { conversation?: { id?: string } };
+    const res = await this.post(activity);
     if (res.status >= 300) throw new Error(`bot answered ${res.status}`);
-    return this.connector.sent.slice(before);
+    // Only the answers in that conversation (a channel's thread included): proactive messages that the
+    // outbox happens to deliver elsewhere meanwhile are not the answer to this message.
+    const thread = String(activity.conversation?.id ?? '').split(';')[0];
+    return this.connector.sent.slice(before).filter((s) => s.conversationId.split(';')[0] === thread);
   }
 
   /** Clicks an Action.Execute button: resolves with the card that replaces the clicked one. */
