@@ -189,6 +189,11 @@ var cosmosContainers = [
     defaultTtl: ttlOff
   }
   {
+    name: 'meetingRecords'
+    partitionKey: '/tenantId'
+    defaultTtl: ttlOff
+  }
+  {
     name: 'outbox'
     partitionKey: '/shard'
     // Finished items carry `ttl` (30 days).

@@ -13,6 +13,7 @@ import { createGuide, GUIDE_COMMAND_WORDS, GUIDE_CONTAINERS } from './guide';
 import { GUIDE_TEMPLATES } from './guide/bot/cardModels';
 import { createMeetings, MEETING_COMMAND_WORDS, MEETING_CONTAINERS } from './meetings';
 import { MEETING_TEMPLATES } from './meetings/bot/cardModels';
+import { RECORD_TEMPLATES } from './meetings/bot/recordViews';
 import type { CapabilityModule } from './platform/bot/capability';
 import { PLATFORM_TEMPLATES } from './platform/cards/models';
 import type { Platform } from './platform/platform';
@@ -25,7 +26,7 @@ import { VERSION_TEMPLATES } from './plans/bot/versionViews';
 export const ALL_CONTAINERS: readonly ContainerDef[] = [...PLATFORM_CONTAINERS, ...PLAN_CONTAINERS, ...GUIDE_CONTAINERS, ...MEETING_CONTAINERS, ...DEVIATION_CONTAINERS, ...FOLLOW_UP_CONTAINERS, ...ACUTE_CONTAINERS];
 
 /** Every card template in adaptiveCards/ (a test checks each has a file and each file a model). */
-export const TEMPLATE_NAMES: readonly string[] = [...PLATFORM_TEMPLATES, ...GUIDE_TEMPLATES, ...PLAN_TEMPLATES, ...VERSION_TEMPLATES, ...MEETING_TEMPLATES, ...DEVIATION_TEMPLATES, ...FOLLOW_UP_TEMPLATES, ...ACUTE_TEMPLATES];
+export const TEMPLATE_NAMES: readonly string[] = [...PLATFORM_TEMPLATES, ...GUIDE_TEMPLATES, ...PLAN_TEMPLATES, ...VERSION_TEMPLATES, ...MEETING_TEMPLATES, ...DEVIATION_TEMPLATES, ...FOLLOW_UP_TEMPLATES, ...ACUTE_TEMPLATES, ...RECORD_TEMPLATES];
 
 /** Every command word by command name (the help command is the platform's own). */
 export const COMMAND_WORDS: Readonly<Record<string, readonly string[]>> = { ...GUIDE_COMMAND_WORDS, ...PLAN_COMMAND_WORDS, ...MEETING_COMMAND_WORDS, ...DEVIATION_COMMAND_WORDS, ...FOLLOW_UP_COMMAND_WORDS, ...ACUTE_COMMAND_WORDS };
@@ -34,7 +35,8 @@ export const COMMAND_WORDS: Readonly<Record<string, readonly string[]>> = { ...G
 export function createCapabilities(p: Platform): CapabilityModule[] {
   const plans = createPlans(p);
   const guide = createGuide(p, plans);
-  const meetings = createMeetings(p, plans);
+  // A meeting's new version goes to the whole network (the plans capability's distribution).
+  const meetings = createMeetings(p, plans, { onVersionFinished: plans.distribution.onVersionFinished });
   // Deviations and follow-up need each other: follow-up raises overdue deviations, deviations escalate to
   // follow-up's escalation contacts. The late-bound arrow breaks the construction cycle.
   const followUp = createFollowUp(p, plans, { automaticDeviations: { reportOverdue: (...args) => deviations.automatic.reportOverdue(...args) } });

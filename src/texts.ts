@@ -16,8 +16,9 @@ import { documentTexts } from './plans/document/texts';
 import { lifecycleTexts } from './plans/lifecycleTexts';
 import { plansTexts } from './plans/texts';
 import { versionTexts } from './plans/versionTexts';
+import { recordTexts } from './meetings/recordTexts';
 
-const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...versionTexts.da, ...meetingsTexts.da, ...meetingChatTexts.da, ...followUpTexts.da, ...acuteTexts.da, ...deviationTexts.da };
+const da = { ...coreDa, ...guideTexts.da, ...plansTexts.da, ...documentTexts.da, ...lifecycleTexts.da, ...versionTexts.da, ...meetingsTexts.da, ...meetingChatTexts.da, ...followUpTexts.da, ...acuteTexts.da, ...deviationTexts.da, ...recordTexts.da };
 
 /** The shape every language has. */
 export type Texts = TextsOf<typeof da>;
@@ -25,6 +26,6 @@ export type Texts = TextsOf<typeof da>;
 /** Every text by language. */
 export const TEXTS: Record<'da' | 'en' | 'sv', Texts> = {
   da,
-  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...versionTexts.en, ...meetingsTexts.en, ...meetingChatTexts.en, ...followUpTexts.en, ...acuteTexts.en, ...deviationTexts.en },
-  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...versionTexts.sv, ...meetingsTexts.sv, ...meetingChatTexts.sv, ...followUpTexts.sv, ...acuteTexts.sv, ...deviationTexts.sv },
+  en: { ...coreEn, ...guideTexts.en, ...plansTexts.en, ...documentTexts.en, ...lifecycleTexts.en, ...versionTexts.en, ...meetingsTexts.en, ...meetingChatTexts.en, ...followUpTexts.en, ...acuteTexts.en, ...deviationTexts.en, ...recordTexts.en },
+  sv: { ...coreSv, ...guideTexts.sv, ...plansTexts.sv, ...documentTexts.sv, ...lifecycleTexts.sv, ...versionTexts.sv, ...meetingsTexts.sv, ...meetingChatTexts.sv, ...followUpTexts.sv, ...acuteTexts.sv, ...deviationTexts.sv, ...recordTexts.sv },
 };

@@ -27,18 +27,34 @@ import { JobMeetingReminders, reminderHandlers } from './notify/meetingReminders
 import { JobOnlineMeetings } from './notify/onlineMeetingJobs';
 import { ChatInstallJobs } from './notify/chatInstallJobs';
 import { CosmosMeetingStore } from './storage/meetingRepository';
+import { RecordHandlers } from './bot/recordHandlers';
+import { MeetingRecordService } from './domain/meetingRecordService';
+import { OutboxRecordCards } from './notify/recordNotifier';
+import { JobFinishedHook, type OnVersionFinished } from './notify/recordJobs';
+import { CosmosRecordStore } from './storage/recordRepository';
 
 /** Meetings, their invitations, answers and checklist: read with the plan (same tenant partition). */
-export const MEETING_CONTAINERS = [{ id: 'meetings', partitionKey: '/tenantId' }] as const satisfies readonly ContainerDef[];
+export const MEETING_CONTAINERS = [
+  { id: 'meetings', partitionKey: '/tenantId' },
+  /** The live meeting records (one per meeting, id = the meeting's), apart from the meetings: see storage/recordRepository.ts. */
+  { id: 'meetingRecords', partitionKey: '/tenantId' },
+] as const satisfies readonly ContainerDef[];
 
 export const MEETING_COMMAND_WORDS = {
   invite: ['indkald', 'indkald til møde', 'invite', 'kalla', 'kalla till möte'],
   /** In a meeting chat, followed by the plan's reference: "@Samspil tilknyt KIP-7K3M-Q2XD". */
   linkMeetingChat: ['tilknyt', 'link', 'koppla'],
+  startMeeting: ['start mødet', 'start møde', 'start meeting', 'start the meeting', 'starta mötet', 'starta möte'],
 } as const;
 
+/** What other capabilities add to meetings (all optional). */
+export interface MeetingOptions {
+  /** After a meeting made the plan's next version (the distribution); must be idempotent – it runs at least once. */
+  onVersionFinished?: OnVersionFinished;
+}
+
 /** Builds the meeting capability over the platform and the plans capability. */
-export function createMeetings(p: Platform, plans: Plans) {
+export function createMeetings(p: Platform, plans: Plans, options: MeetingOptions = {}) {
   const { config, env, logger } = p;
   const meetings = new CosmosMeetingStore(p.store.containers.meetings!);
   // Locally a fresh secret per process: download links then last until a restart.
@@ -64,6 +80,13 @@ export function createMeetings(p: Platform, plans: Plans) {
   const chatHandlers = new MeetingChatHandlers(chats, logger);
   const handlers = new MeetingHandlers(service, invitations, { onlineMeetingsAvailable: !!onlineMeetings, icsUrl, now: () => env.now() }, logger);
 
+  // The live meeting card: its own container, cards through the outbox, the finished hook as a durable job.
+  const records = new CosmosRecordStore(p.store.containers.meetingRecords!);
+  const recordCards = new OutboxRecordCards({ outbox: p.outbox, logger });
+  const finishedHook = new JobFinishedHook(p.jobs, options.onVersionFinished ?? (async () => undefined));
+  const recordService = new MeetingRecordService({ plans: plans.store, meetings, records, audit: p.audit, cards: recordCards, finished: finishedHook, env });
+  const recordHandlers = new RecordHandlers(recordService, recordCards, logger);
+
   // A withdrawal or a closing cancels the open meetings the consent no longer covers; erasure deletes the plan's meetings.
   plans.lifecycle.toCancel.push(async (plan) => (await service.uncoveredOpenMeetings(plan)).length);
   plans.lifecycle.afterChange.push(async (plan, by) => void (await service.cancelUncovered(plan, by)));
@@ -82,6 +105,7 @@ export function createMeetings(p: Platform, plans: Plans) {
     }
     for (const m of all) {
       await reminders.cancel(m);
+      await records.remove(plan.tenantId, m.id);
       await meetings.remove(plan.tenantId, m.id);
     }
   });
@@ -119,14 +143,40 @@ export function createMeetings(p: Platform, plans: Plans) {
         takesArgument: true,
         run: (context, turn, argument) => chatHandlers.link(context, turn, argument),
       },
+      {
+        name: 'startMeeting',
+        words: MEETING_COMMAND_WORDS.startMeeting,
+        run: async (context, turn) => {
+          const listed = await plans.handlers.listed(turn);
+          const meetingId = await recordService.meetingToStart(turn.user, listed.plans.map((plan) => plan.id), (planId) => meetings.listForPlan(turn.user.tenantId, planId));
+          await recordHandlers.startCommand(context, turn, meetingId);
+        },
+      },
     ],
     verbs: [
       { verb: 'meeting', handle: (turn, context, data) => handlers.act(turn, context, data) },
       { verb: 'invitation', handle: (turn, _context, data) => handlers.answer(turn, data) },
+      // The meeting card lives in the meeting chat too: the service shows a non-member only the reference and the agenda.
+      { verb: 'record', personalOnly: false, handle: (turn, context, data) => recordHandlers.act(turn, context, data) },
     ],
     // The meeting chat: its reference is kept when the bot is added and on every meeting event.
     onBotAdded: (context) => chatHandlers.botAdded(context),
-    meetingEvents: chatHandlers.meetingEvents,
+    // Then the live meeting card: posted at the start, joins mark attendance, the end offers finishing.
+    meetingEvents: {
+      start: async (context, details) => {
+        await chatHandlers.meetingEvents.start?.(context, details);
+        await recordHandlers.meetingStarted(context);
+      },
+      end: async (context, details) => {
+        await chatHandlers.meetingEvents.end?.(context, details);
+        await recordHandlers.meetingEnded(context);
+      },
+      participantsJoin: async (context, details) => {
+        await chatHandlers.meetingEvents.participantsJoin?.(context, details);
+        await recordHandlers.participantsJoined(context, details);
+      },
+      participantsLeave: chatHandlers.meetingEvents.participantsLeave,
+    },
     jobs: reminderHandlers({ plans: plans.store, audit: p.audit, meetings, notifier, directory: p.directory, outbox: p.outbox, logger }),
     routes: (server) =>
       registerIcsRoute(server, { links, plans: plans.store, meetings, audit: p.audit, env, logger, fallbackOrganizerEmail: config.calendarOrganizerEmail }),
@@ -142,5 +192,5 @@ export function createMeetings(p: Platform, plans: Plans) {
       await notifier.refreshOrganiser(plan, recorded ?? meeting);
     },
   };
-  return { service, module, chats, meetings };
+  return { service, records: recordService, module, chats, meetings };
 }

@@ -1,0 +1,282 @@
+/**
+ * The live meeting card: the full record for the plan's network (one form per
+ * section, each with its own Save), and the restricted card – the plan's
+ * reference and the agenda only – that is posted in the meeting chat and shown
+ * to anyone outside the network. What people typed is shown as plain text.
+ */
+import { AGREEMENT_LIMITS, MAX_PRIORITY_AREAS } from '../../plans/domain/agreements';
+import type { CarePlan } from '../../plans/domain/carePlan';
+import type { AdaptiveCardJson } from '../../platform/cards/render';
+import { templateRenderer } from '../../platform/cards/render';
+import type { Choice, NoticeColor } from '../../platform/cards/models';
+import { bulletList, inlineText, plainText } from '../../platform/cards/markdown';
+import { errorText } from '../../platform/cards/views';
+import { format, type Locale } from '../../platform/i18n';
+import { instantToZoned } from '../../platform/zonedTime';
+import type { CoordinationMeeting } from '../domain/meeting';
+import { RECORD_LIMITS, RECORD_SECTIONS, sectionRev, recordRev, type MeetingRecord, type RecordSection } from '../domain/meetingRecord';
+import type { Fields } from '../domain/meetingRecordInput';
+import { rowIds } from '../domain/meetingRecordInput';
+import type { Viewer } from '../domain/meetingRecordService';
+
+/** Teams refreshes a card automatically for at most 60 users; beyond that the card's "Opdatér" button. */
+export const MAX_REFRESH_USERS = 60;
+
+export interface RecordInputModel {
+  kind: 'text' | 'multiline' | 'date' | 'choice' | 'toggle';
+  id: string;
+  label: string;
+  value: string;
+  maxLength: number;
+  choices: Choice[];
+  error: string;
+}
+
+export interface RecordSectionModel {
+  key: RecordSection;
+  title: string;
+  rev: number;
+  /** Row ids of actions or warning signs ("" for the empty row), comma-separated. */
+  ids: string;
+  lastSaved: string;
+  replaced: string;
+  readOnly: string;
+  editable: boolean;
+  inputs: RecordInputModel[];
+}
+
+export interface RecordCardModels {
+  meetingRecord: {
+    notice: string;
+    noticeColor: NoticeColor | 'Warning';
+    title: string;
+    subtitle: string;
+    meetingId: string;
+    rev: number;
+    saveLabel: string;
+    choose: string;
+    finishLabel: string;
+    finishHint: string;
+    refreshLabel: string;
+    canFinish: boolean;
+    sections: RecordSectionModel[];
+    refreshUserIds: string[];
+  };
+  meetingRecordAgenda: {
+    title: string;
+    planRef: string;
+    agendaHeading: string;
+    agendaList: string;
+    note: string;
+    refreshLabel: string;
+    meetingId: string;
+    rev: number;
+    refreshUserIds: string[];
+  };
+}
+
+export const RECORD_TEMPLATES = ['meetingRecord', 'meetingRecordAgenda'] as const satisfies readonly (keyof RecordCardModels)[];
+
+const render = templateRenderer<RecordCardModels>();
+
+/** The MRIs of the network members known in Teams, at most 60 (Teams' limit for automatic refresh). */
+export function refreshUserIds(plan: Pick<CarePlan, 'memberIds'>): string[] {
+  return plan.memberIds.slice(0, MAX_REFRESH_USERS).map((id) => `8:orgid:${id}`);
+}
+
+/** The restricted card: the plan's reference and the agenda, nothing about the citizen or the network. */
+export function recordAgendaCard(reference: string, agenda: readonly string[], meetingId: string, loc: Locale, refresh: { rev: number; userIds: string[] }): AdaptiveCardJson {
+  const { t } = loc;
+  return render('meetingRecordAgenda', {
+    title: t.record.title,
+    planRef: format(t.record.planRef, { reference }),
+    agendaHeading: t.record.agenda,
+    agendaList: bulletList(agenda.map(inlineText)),
+    note: t.record.restrictedNote,
+    refreshLabel: t.record.refresh,
+    meetingId,
+    rev: refresh.rev,
+    refreshUserIds: refresh.userIds,
+  });
+}
+
+export interface RecordCardOptions {
+  notice?: string;
+  noticeColor?: NoticeColor | 'Warning';
+  /** A refused save: its section, the errors by field and what was typed. */
+  invalid?: { section: RecordSection; errors: Record<string, string>; fields: Fields };
+}
+
+/** The full card for a member of the plan's network. */
+export function recordCard(plan: CarePlan, meeting: CoordinationMeeting, record: MeetingRecord, viewer: Viewer, loc: Locale, opts: RecordCardOptions = {}): AdaptiveCardJson {
+  const { t } = loc;
+  const finished = record.finished;
+  return render('meetingRecord', {
+    notice: opts.notice ?? '',
+    noticeColor: opts.noticeColor ?? 'Good',
+    title: `${t.record.title} – ${plainText(plan.citizen.name)}`,
+    subtitle: format(t.record.planRef, { reference: plan.reference }),
+    meetingId: meeting.id,
+    rev: recordRev(record),
+    saveLabel: t.record.save,
+    choose: t.record.choose,
+    finishLabel: t.record.finishButton,
+    finishHint: t.record.finishHint,
+    refreshLabel: t.record.refresh,
+    canFinish: viewer.canFinish && !finished,
+    sections: RECORD_SECTIONS.map((s) => sectionModel(plan, record, s, loc, opts.invalid?.section === s ? opts.invalid : undefined)),
+    refreshUserIds: refreshUserIds(plan),
+  });
+}
+
+function sectionModel(plan: CarePlan, record: MeetingRecord, section: RecordSection, loc: Locale, invalid: RecordCardOptions['invalid']): RecordSectionModel {
+  const { t } = loc;
+  const stamp = record.sections[section];
+  const time = (at: string) => instantToZoned(new Date(at), loc.timeZone).time;
+  const form = inputsOf(plan, record, section, loc, invalid?.fields);
+  const inputs = form.inputs.map((i) => ({ ...i, error: invalid?.errors[i.id] ? errorOf(invalid.errors[i.id]!, loc) : '' }));
+  const formError = invalid?.errors._form ? errorOf(invalid.errors._form, loc) : '';
+  return {
+    key: section,
+    title: t.record.sections[section],
+    rev: sectionRev(record, section),
+    ids: form.ids,
+    lastSaved: stamp ? format(t.record.lastSaved, { by: plainText(stamp.by.name), time: time(stamp.at) }) : '',
+    replaced: stamp?.replaced
+      ? format(t.record.replaced, { by: plainText(stamp.by.name), time: time(stamp.at), of: plainText(stamp.replaced.of.name), text: plainText(stamp.replaced.text) })
+      : '',
+    readOnly: invalid ? [t.record.notSaved, formError].filter(Boolean).join(' ') : '',
+    editable: !record.finished,
+    inputs,
+  };
+}
+
+/** Error codes: the record's own first, then the shared ones. */
+function errorOf(code: string, loc: Locale): string {
+  const own = (loc.t.record.errors as Record<string, string>)[code];
+  return own ?? errorText(code, loc);
+}
+
+const input = (kind: RecordInputModel['kind'], id: string, label: string, value: string | undefined, extra: Partial<RecordInputModel> = {}): RecordInputModel => ({
+  kind, id, label, value: value ?? '', maxLength: 0, choices: [], error: '', ...extra,
+});
+
+function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection, loc: Locale, typed: Fields | undefined): { inputs: RecordInputModel[]; ids: string } {
+  const { t } = loc;
+  const c = record.content;
+  const people: Choice[] = plan.contacts.map((p) => ({ title: p.name, value: p.id }));
+  const v = (id: string, stored: string | undefined) => (typed ? typed[id] : stored);
+  switch (section) {
+    case 'roles':
+      return {
+        ids: '',
+        inputs: [
+          input('choice', 'leader', t.record.leader, v('leader', c.roles.leaderContactId), { choices: people }),
+          input('choice', 'noteTaker', t.record.noteTaker, v('noteTaker', c.roles.noteTakerContactId), { choices: people }),
+        ],
+      };
+    case 'attendance': {
+      const options: Choice[] = [
+        { title: t.record.present, value: 'present' },
+        { title: t.record.apologies, value: 'apologies' },
+        { title: t.record.absent, value: 'absent' },
+      ];
+      return {
+        ids: '',
+        inputs: [
+          ...plan.contacts.map((p) =>
+            input('choice', `att_${p.id}`, record.joined.includes(p.id) ? `${p.name} ${t.record.joinedTeams}` : p.name, v(`att_${p.id}`, c.attendance.byContact[p.id]), { choices: options }),
+          ),
+          input('text', 'guests', t.record.guests, v('guests', c.attendance.guests), { maxLength: RECORD_LIMITS.guests }),
+          input('toggle', 'confirmed', t.record.confirmed, v('confirmed', c.attendance.confirmed ? 'true' : 'false')),
+        ],
+      };
+    }
+    case 'round':
+      return {
+        ids: '',
+        inputs: [
+          input('multiline', 'roundShared', t.record.roundShared, v('roundShared', c.round.shared), { maxLength: RECORD_LIMITS.round }),
+          ...plan.contacts.map((p) => input('multiline', `round_${p.id}`, format(t.record.roundFor, { name: p.name }), v(`round_${p.id}`, c.round.byContact[p.id]), { maxLength: RECORD_LIMITS.round })),
+        ],
+      };
+    case 'actions': {
+      const ids = typed ? rowIds(typed.actionIds) : [...c.actions.map((a) => a.id), ...(c.actions.length < AGREEMENT_LIMITS.actions ? [''] : [])];
+      const areas: Choice[] = c.areas.map((a) => ({ title: a, value: a }));
+      return {
+        ids: ids.join(','),
+        inputs: ids.flatMap((id, i) => {
+          const a = c.actions.find((x) => x.id === id && id !== '');
+          return [
+            input('text', `a${i}_what`, format(t.record.actionWhat, { n: i + 1 }), v(`a${i}_what`, a?.what), { maxLength: AGREEMENT_LIMITS.what }),
+            input('choice', `a${i}_resp`, t.record.actionResp, v(`a${i}_resp`, a?.responsibleContactId), { choices: people }),
+            input('date', `a${i}_deadline`, t.record.actionDeadline, v(`a${i}_deadline`, a?.deadline)),
+            areas.length
+              ? input('choice', `a${i}_serves`, t.record.actionServes, v(`a${i}_serves`, a?.serves), { choices: areas })
+              : input('text', `a${i}_serves`, t.record.actionServes, v(`a${i}_serves`, a?.serves), { maxLength: AGREEMENT_LIMITS.area }),
+          ];
+        }),
+      };
+    }
+    case 'areas':
+      return {
+        ids: '',
+        inputs: Array.from({ length: MAX_PRIORITY_AREAS }, (_, i) => input('text', `area${i}`, format(t.record.area, { n: i + 1 }), v(`area${i}`, c.areas[i]), { maxLength: AGREEMENT_LIMITS.area })),
+      };
+    case 'warnings': {
+      const ids = typed ? rowIds(typed.warningIds) : [...c.warnings.map((w) => w.id), ...(c.warnings.length < AGREEMENT_LIMITS.warningSigns ? [''] : [])];
+      return {
+        ids: ids.join(','),
+        inputs: ids.flatMap((id, i) => {
+          const w = c.warnings.find((x) => x.id === id && id !== '');
+          return [
+            input('text', `w${i}_sign`, format(t.record.warningSign, { n: i + 1 }), v(`w${i}_sign`, w?.sign), { maxLength: AGREEMENT_LIMITS.sign }),
+            input('text', `w${i}_response`, t.record.warningResponse, v(`w${i}_response`, w?.response), { maxLength: AGREEMENT_LIMITS.response }),
+          ];
+        }),
+      };
+    }
+    case 'next':
+      return {
+        ids: '',
+        inputs: [
+          input('date', 'nextDate', t.record.nextDate, v('nextDate', c.next.date)),
+          input('text', 'noneReason', t.record.noneReason, v('noneReason', c.next.noneReason), { maxLength: RECORD_LIMITS.noneReason }),
+        ],
+      };
+    case 'coordinator':
+      return {
+        ids: '',
+        inputs: [
+          input('choice', 'coordinator', t.record.coordinator, v('coordinator', c.coordinator.contactId), { choices: people }),
+          input('choice', 'secondCoordinator', t.record.secondCoordinator, v('secondCoordinator', c.coordinator.secondContactId), { choices: people }),
+        ],
+      };
+    case 'summary':
+      return { ids: '', inputs: [input('multiline', 'summary', t.record.summary, v('summary', c.summary.text), { maxLength: RECORD_LIMITS.summary })] };
+    case 'approval':
+      return {
+        ids: '',
+        inputs: [
+          input('choice', 'approval', t.record.sections.approval, v('approval', c.approval.status), {
+            choices: [
+              { title: t.record.approvalGiven, value: 'given' },
+              { title: t.record.approvalPending, value: 'pending' },
+            ],
+          }),
+          input('text', 'approvalHow', t.record.approvalHow, v('approvalHow', c.approval.how), { maxLength: RECORD_LIMITS.how }),
+        ],
+      };
+  }
+}
+
+/** The missing pieces as one line for the card ("Planen kan ikke laves endnu – mangler: …"). */
+export function missingNotice(missing: readonly string[], loc: Locale): string {
+  const { t } = loc;
+  const parts = missing.map((m) => {
+    const [key, n] = m.split(':');
+    const text = (t.record.missing as Record<string, string>)[key ?? ''] ?? m;
+    return format(text, { n: n ?? '' });
+  });
+  return `${t.record.missingHeading} ${parts.join('; ')}.`;
+}
