@@ -1,0 +1,225 @@
+/**
+ * The live meeting card through the real bot (activity level, several users,
+ * real Cosmos on the embedded server, the durable outbox to a loopback
+ * connector): posted in the meeting chat at the start event, sections saved
+ * at the same moment by several people, the same section by two, a chat
+ * member outside the network, join events, finishing twice, a forged finish.
+ */
+import { strict as assert } from 'node:assert';
+import { NINA, OLE, TENANT, TestBot, TestUser, actionData, cardsOf } from '../../support/testBot';
+import { CITIZEN, KARI, callMeeting, inTenDays, planWithNetwork } from '../../support/planScenario';
+import { waitFor } from '../../support/planScenario';
+import { CosmosPlanStore } from '../../../src/plans/storage/planRepository';
+import { CosmosAuditLog } from '../../../src/platform/audit/auditRepository';
+import type { CoordinationMeeting } from '../../../src/meetings/domain/meeting';
+import type { MeetingRecord } from '../../../src/meetings/domain/meetingRecord';
+import { FINISHED_JOB_KIND } from '../../../src/meetings/notify/recordJobs';
+import { currentVersion } from '../../../src/plans/domain/planHistory';
+import type { CarePlan } from '../../../src/plans/domain/carePlan';
+
+type Card = Record<string, unknown>;
+const CHAT = '19:meeting_capture-test@thread.v2';
+/** In the meeting chat, not in the plan's network. */
+const STRANGER: TestUser = { aadObjectId: '00000000-0000-4000-8000-00000000d009', name: 'Sara Fremmed', tenantId: TENANT };
+
+describe('meeting card through the bot (several users, real Cosmos and outbox)', function () {
+  this.timeout(60_000);
+  let bot: TestBot;
+  let meetingId: string;
+  let plan: CarePlan;
+
+  const containers = () => bot.bot!.store.containers;
+  const planNow = async () => (await new CosmosPlanStore(containers().plans!).get(TENANT, plan.id))!;
+  const record = async () => (await containers().meetingRecords!.item(meetingId, TENANT).read<MeetingRecord>()).resource!;
+  const contactOf = (name: string) => plan.contacts.find((c) => c.name === name)!.id;
+
+  /** An activity in the meeting chat, as Teams sends it. */
+  const inChat = (user: TestUser, extra: Record<string, unknown>) => ({
+    ...bot.activityFrom(user),
+    conversation: { id: CHAT, conversationType: 'groupChat', tenantId: TENANT, isGroup: true },
+    ...extra,
+  });
+  /** A click on the meeting card in the meeting chat; resolves with the card that replaces it for this user. */
+  async function execute(user: TestUser, data: Record<string, unknown>): Promise<Card> {
+    const res = await bot.post(inChat(user, { type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-1', value: { action: { type: 'Action.Execute', verb: 'record', data }, trigger: 'manual' } }));
+    const body = res.body as { statusCode?: number; value?: Card };
+    assert.equal(body.statusCode, 200, JSON.stringify(res.body));
+    return body.value!;
+  }
+  const view = (user: TestUser) => execute(user, { action: 'view', meetingId });
+  const save = (user: TestUser, section: string, rev: number, fields: Record<string, string>, ids = '') => execute(user, { action: 'save', meetingId, section, rev, ids, ...fields });
+  const event = (user: TestUser, name: string, value: unknown) => bot.post(inChat(user, { type: 'event', name, value }));
+  const inputValue = (card: Card, id: string): unknown => {
+    let found: unknown;
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walk);
+      if (n && typeof n === 'object') {
+        const o = n as Record<string, unknown>;
+        if (o.id === id && typeof o.type === 'string' && o.type.startsWith('Input.')) found = o.value;
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(card);
+    return found;
+  };
+
+  beforeEach(async () => {
+    bot = await new TestBot().start();
+    await planWithNetwork(bot);
+    const organiser = await callMeeting(bot);
+    meetingId = actionData(organiser, 'checklistView').meetingId as string;
+    // Samspil in the meeting chat (task "meetchat" links it; here written as that link would be).
+    const item = containers().meetings!.item(meetingId, TENANT);
+    const { resource } = await item.read<CoordinationMeeting>();
+    await item.replace({ ...resource!, chatId: CHAT });
+    plan = (await new CosmosPlanStore(containers().plans!).get(TENANT, resource!.planId))!;
+  });
+  afterEach(async () => bot.stop());
+
+  it('the start event posts the card in the meeting chat through the outbox: the reference and the agenda, refreshed for the network', async () => {
+    const res = await event(NINA, 'application/vnd.microsoft.meetingStart', { Id: 'meeting-1', MeetingType: 'Scheduled', Title: 'Koordinationsmøde', StartTime: new Date().toISOString() });
+    assert.ok(res.status < 300);
+    const [posted] = await waitFor('the card in the meeting chat', () => {
+      const cards = cardsOf(bot.connector.sent.filter((s) => s.conversationId === CHAT));
+      return cards.length ? cards : undefined;
+    });
+    const json = JSON.stringify(posted);
+    assert.ok(json.includes(plan.reference));
+    assert.ok(json.includes('Velkomst'));
+    assert.ok(!json.includes(CITIZEN.name), 'no citizen name in the chat history');
+    const refresh = (posted as { refresh: { userIds: string[] } }).refresh;
+    assert.ok(refresh.userIds.includes(`8:orgid:${NINA.aadObjectId}`) && refresh.userIds.includes(`8:orgid:${OLE.aadObjectId}`));
+    assert.ok(!refresh.userIds.includes(`8:orgid:${STRANGER.aadObjectId}`));
+    // A second start event (a meeting restarted) posts nothing new.
+    await event(NINA, 'application/vnd.microsoft.meetingStart', { Id: 'meeting-1' });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(cardsOf(bot.connector.sent.filter((s) => s.conversationId === CHAT && s.method === 'POST')).length, 1);
+  });
+
+  it('three users save different sections at the same moment: all three are kept', async () => {
+    await view(NINA);
+    await Promise.all([
+      save(NINA, 'summary', 0, { summary: 'Nina opsummerer' }),
+      save(OLE, 'round', 0, { roundShared: 'Ole fortæller om bostøtten' }),
+      save(KARI, 'areas', 0, { area0: 'Bolig', area1: 'Søvn' }),
+    ]);
+    const card = JSON.stringify(await view(NINA));
+    for (const text of ['Nina opsummerer', 'Ole fortæller om bostøtten', 'Bolig', 'Søvn']) assert.ok(card.includes(text), text);
+    const r = await record();
+    assert.equal(r.sections.summary?.rev, 1);
+    assert.equal(r.sections.round?.rev, 1);
+    assert.equal(r.sections.areas?.rev, 1);
+  });
+
+  it('two save the same field: the later wins and the earlier is shown as replaced – nothing lost silently', async () => {
+    await save(NINA, 'summary', 0, { summary: 'Ninas udgave af opsummeringen' });
+    const ole = await save(OLE, 'summary', 0, { summary: 'Oles udgave af opsummeringen' });
+    assert.match(JSON.stringify(ole), /En anden havde gemt dette afsnit/);
+    const ninaSees = JSON.stringify(await view(NINA));
+    assert.ok(ninaSees.includes('Oles udgave af opsummeringen'));
+    assert.match(ninaSees, /Ændret af Ole Bostøtte kl\. \d\d:\d\d – Nina Sygeplejerskes udgave: Ninas udgave af opsummeringen/);
+  });
+
+  it('a chat member outside the network gets card JSON with no citizen data (every entered value searched)', async () => {
+    const values = {
+      summary: 'Jens vil gerne have fast nattevagt',
+      roundShared: 'Søvnproblemer siden marts',
+      a0_what: 'Søge bolig i Korsør',
+      w0_sign: 'Trækker sig fra søsteren',
+      w0_response: 'Kari ringer til Ole',
+      approvalHow: 'Mundtligt med bisidder',
+      noneReason: 'Jens ønsker pause',
+    };
+    await save(NINA, 'summary', 0, { summary: values.summary });
+    await save(NINA, 'round', 0, { roundShared: values.roundShared });
+    await save(NINA, 'actions', 0, { a0_what: values.a0_what, a0_resp: contactOf('Ole Bostøtte'), a0_deadline: inTenDays }, '');
+    await save(NINA, 'warnings', 0, { w0_sign: values.w0_sign, w0_response: values.w0_response }, '');
+    await save(NINA, 'approval', 0, { approval: 'given', approvalHow: values.approvalHow });
+    await save(NINA, 'next', 0, { noneReason: values.noneReason });
+    const card = JSON.stringify(await view(STRANGER));
+    const secret = [...Object.values(values), CITIZEN.name, CITIZEN.address, CITIZEN.dreams, ...plan.contacts.map((c) => c.name), ...plan.contacts.map((c) => c.id), inTenDays];
+    for (const v of secret) assert.ok(!card.includes(v), `leaked to a non-member: ${v}`);
+    assert.ok(card.includes(plan.reference) && card.includes('Velkomst'), 'the reference and the agenda');
+    // Their save and finish are refused the same way: the agenda only, nothing changes.
+    const forged = JSON.stringify(await save(STRANGER, 'summary', 1, { summary: 'Overskrevet' }));
+    assert.ok(!forged.includes(values.summary));
+    assert.equal((await record()).content.summary.text, values.summary);
+  });
+
+  it('join events mark attendance', async () => {
+    await view(NINA);
+    await event(NINA, 'application/vnd.microsoft.meetingParticipantsJoin', { members: [{ user: { id: `29:${OLE.aadObjectId}`, aadObjectId: OLE.aadObjectId }, meeting: { inMeeting: true, role: 'Attendee' } }] });
+    const r = await record();
+    assert.equal(r.content.attendance.byContact[contactOf('Ole Bostøtte')], 'present');
+    assert.deepEqual(r.joined, [contactOf('Ole Bostøtte')]);
+    assert.equal(inputValue(await view(NINA), `att_${contactOf('Ole Bostøtte')}`), 'present');
+    // The checklist's "attendance" … and the meeting end offers finishing (the record knows it ended).
+    await event(NINA, 'application/vnd.microsoft.meetingEnd', { Id: 'meeting-1', EndTime: new Date().toISOString() });
+    assert.equal((await record()).ended, true);
+  });
+
+  it('bad input is refused on the card with a message, and nothing is saved', async () => {
+    const same = JSON.stringify(await save(NINA, 'roles', 0, { leader: contactOf('Nina Sygeplejerske'), noteTaker: contactOf('Nina Sygeplejerske') }));
+    assert.match(same, /Referenten må ikke være mødelederen/);
+    const past = JSON.stringify(await save(NINA, 'actions', 0, { a0_what: 'Bolig', a0_resp: contactOf('Ole Bostøtte'), a0_deadline: '2020-01-01' }, ''));
+    assert.match(past, /Datoen er allerede passeret/);
+    const noResp = JSON.stringify(await save(NINA, 'actions', 0, { a0_what: 'Bolig', a0_deadline: inTenDays }, ''));
+    assert.match(noResp, /Skal udfyldes/);
+    const outside = JSON.stringify(await save(NINA, 'coordinator', 0, { coordinator: '00000000-0000-4000-8000-000000000999' }));
+    assert.match(outside, /Vælg en person fra planens netværk/);
+    const r = await record();
+    assert.deepEqual(r.sections, {});
+    assert.equal(r.content.roles.noteTakerContactId, undefined);
+    assert.deepEqual(r.content.actions, []);
+  });
+
+  it('finishing: missing pieces shown; then twice at once makes one version, one hook job, and the record keeps the number', async () => {
+    const missing = JSON.stringify(await execute(NINA, { action: 'finish', meetingId }));
+    assert.match(missing, /mangler: en koordinator; en dato for næste møde/);
+    const before = currentVersion(await planNow()).number;
+
+    await save(NINA, 'roles', 0, { leader: contactOf('Nina Sygeplejerske'), noteTaker: contactOf('Ole Bostøtte') });
+    await save(OLE, 'actions', 0, { a0_what: 'Søge bolig', a0_resp: contactOf('Ole Bostøtte'), a0_deadline: inTenDays, a1_what: 'Lægetjek', a1_resp: contactOf('Nina Sygeplejerske'), a1_deadline: inTenDays }, ',');
+    await save(NINA, 'coordinator', 0, { coordinator: contactOf('Ole Bostøtte') });
+    await save(NINA, 'next', 0, { nextDate: inTenDays });
+    await save(NINA, 'approval', 0, { approval: 'given', approvalHow: 'Mundtligt' });
+
+    // The leader double-clicks while the note-taker clicks too.
+    const answers = await Promise.all([execute(NINA, { action: 'finish', meetingId }), execute(NINA, { action: 'finish', meetingId }), execute(OLE, { action: 'finish', meetingId })]);
+    const texts = answers.map((a) => JSON.stringify(a));
+    assert.equal(texts.filter((t) => /Mødet er afsluttet\. Planens version/.test(t)).length, 1, texts.join('\n'));
+    const after = await planNow();
+    assert.equal(currentVersion(after).number, before + 1);
+    assert.equal(after.versions!.filter((v) => v.meetingId === meetingId).length, 1);
+    const v = currentVersion(after);
+    assert.equal(v.source, 'meeting');
+    assert.equal(v.approval?.status, 'given');
+    assert.deepEqual(after.agreements?.actions.map((a) => a.what), ['Søge bolig', 'Lægetjek']);
+    assert.equal(after.agreements?.coordinator?.contactId, contactOf('Ole Bostøtte'));
+    assert.deepEqual(after.agreements?.nextMeeting, { date: inTenDays });
+    assert.equal((await record()).finished?.versionNumber, v.number);
+
+    const { resources: jobs } = await containers().schedule!.items.query({ query: 'SELECT * FROM c WHERE c.kind = @k', parameters: [{ name: '@k', value: FINISHED_JOB_KIND }] }).fetchAll();
+    assert.equal(jobs.length, 1, 'one hook job');
+    assert.equal(jobs[0].payload.versionNumber, v.number);
+
+    // The checklist's during items ticked themselves from what was captured.
+    const { resource: meeting } = await containers().meetings!.item(meetingId, TENANT).read<CoordinationMeeting>();
+    for (const key of ['leader', 'noteTaker', 'actions', 'coordinator', 'nextDate', 'citizenApproval']) assert.ok(meeting!.checklist[key], key);
+  });
+
+  it("a non-leader's forged finish is refused and audited, and nothing changes", async () => {
+    await save(NINA, 'coordinator', 0, { coordinator: contactOf('Ole Bostøtte') });
+    await save(NINA, 'next', 0, { noneReason: 'Afsluttes' });
+    const before = await planNow();
+    const answer = JSON.stringify(await execute(KARI, { action: 'finish', meetingId }));
+    assert.match(answer, /Kun mødelederen eller referenten kan afslutte mødet/);
+    const after = await planNow();
+    assert.equal(currentVersion(after).number, currentVersion(before).number);
+    assert.equal((await record()).finished, undefined);
+    const audit = await new CosmosAuditLog(containers().audit!).listForPlan(TENANT, plan.id);
+    const denied = audit.find((e) => e.action === 'access.denied' && e.actorId === KARI.aadObjectId && e.details?.target === 'meetingRecord');
+    assert.ok(denied, 'audited as access.denied');
+    assert.ok(!JSON.stringify(audit).includes('Afsluttes'), 'no free text in the audit trail');
+  });
+});
