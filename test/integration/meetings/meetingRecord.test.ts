@@ -222,4 +222,29 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     assert.ok(denied, 'audited as access.denied');
     assert.ok(!JSON.stringify(audit).includes('Afsluttes'), 'no free text in the audit trail');
   });
+
+  it('in person: "start mødet" and the organiser card\'s button post the same card in the leader\'s personal chat', async () => {
+    const sent = await bot.say(NINA, 'start mødet');
+    const [card] = cardsOf(sent.filter((s) => s.conversationId === `a:personal-${NINA.aadObjectId}`));
+    const json = JSON.stringify(card);
+    assert.match(json, /Mødekortet er klar/);
+    assert.ok(json.includes(CITIZEN.name), 'the full card for the network member');
+    assert.ok(json.includes(`"meetingId":"${meetingId}"`));
+    // The button on the organiser's card: the card comes as a new message, the answer says so.
+    const organiser = await callMeetingCard();
+    const before = bot.connector.sent.length;
+    const answer = await bot.execute(NINA, 'record', actionData(organiser, 'start'));
+    assert.match(JSON.stringify(answer.card), /Mødekortet er klar/);
+    assert.ok(cardsOf(bot.connector.sent.slice(before)).some((c) => JSON.stringify(c).includes('"action":"save"')));
+    // Not in a group chat: the command works on citizen data.
+    const inGroup = await bot.post(inChat(NINA, { type: 'message', text: 'start mødet' }));
+    assert.ok(inGroup.status < 300);
+    assert.ok(!JSON.stringify(bot.connector.sent.filter((s) => s.conversationId === CHAT)).includes(CITIZEN.name));
+  });
+
+  /** Nina's organiser card for the meeting, as "indkald" shows it again. */
+  async function callMeetingCard(): Promise<Card> {
+    const answer = await bot.execute(NINA, 'meeting', { action: 'organiserView', meetingId });
+    return answer.card as Card;
+  }
 });
