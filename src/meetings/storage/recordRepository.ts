@@ -8,6 +8,7 @@
  */
 import type { Container } from '@azure/cosmos';
 import type { MeetingRecord } from '../domain/meetingRecord';
+import type { Versioned } from '../../platform/ports';
 import type { RecordStore } from '../domain/meetingRecordService';
 import { createOnce, readOwned, removeIfExists, updateWithEtag } from '../../platform/storage/documents';
 
@@ -22,8 +23,18 @@ export class CosmosRecordStore implements RecordStore {
     return (await readOwned<MeetingRecord>(this.container, id, tenantId, tenantId))?.doc;
   }
 
-  update(tenantId: string, id: string, change: (record: MeetingRecord) => MeetingRecord | undefined): Promise<{ before: MeetingRecord; after: MeetingRecord } | undefined> {
-    return updateWithEtag(this.container, id, tenantId, change);
+  async read(tenantId: string, id: string): Promise<Versioned<MeetingRecord> | undefined> {
+    const found = await readOwned<MeetingRecord>(this.container, id, tenantId, tenantId);
+    return found && { value: found.doc, etag: found.etag };
+  }
+
+  update(
+    tenantId: string,
+    id: string,
+    change: (record: MeetingRecord) => MeetingRecord | undefined,
+    known?: Versioned<MeetingRecord>,
+  ): Promise<{ before: MeetingRecord; after: MeetingRecord } | undefined> {
+    return updateWithEtag(this.container, id, tenantId, change, known && known.value.tenantId === tenantId ? { doc: known.value, etag: known.etag } : undefined);
   }
 
   /** Deletes the record (erasure of its plan). */
