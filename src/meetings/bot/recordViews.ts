@@ -35,6 +35,8 @@ export interface RecordInputModel {
 export interface RecordSectionModel {
   key: RecordSection;
   title: string;
+  /** The section's Save button ("Gem roller"): one per section, so each says what it saves. */
+  saveTitle: string;
   rev: number;
   /** Row ids of actions or warning signs ("" for the empty row), comma-separated. */
   ids: string;
@@ -53,7 +55,6 @@ export interface RecordCardModels {
     subtitle: string;
     meetingId: string;
     rev: number;
-    saveLabel: string;
     choose: string;
     finishLabel: string;
     finishHint: string;
@@ -118,7 +119,6 @@ export function recordCard(plan: CarePlan, meeting: CoordinationMeeting, record:
     subtitle: format(t.record.planRef, { reference: plan.reference }),
     meetingId: meeting.id,
     rev: recordRev(record),
-    saveLabel: t.record.save,
     choose: t.record.choose,
     finishLabel: t.record.finishButton,
     finishHint: t.record.finishHint,
@@ -139,6 +139,7 @@ function sectionModel(plan: CarePlan, record: MeetingRecord, section: RecordSect
   return {
     key: section,
     title: t.record.sections[section],
+    saveTitle: format(t.record.saveSection, { section: t.record.sections[section].toLowerCase() }),
     rev: sectionRev(record, section),
     ids: form.ids,
     lastSaved: stamp ? format(t.record.lastSaved, { by: plainText(stamp.by.name), time: time(stamp.at) }) : '',

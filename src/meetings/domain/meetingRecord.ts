@@ -72,8 +72,6 @@ export interface MeetingRecord {
   /** The Teams meeting ended: the card offers "Afslut og send planen". */
   ended?: boolean;
   finished?: RecordFinish;
-  /** Where the card is posted (the outbox message key and conversation), for live updates. */
-  posted?: Array<{ messageKey: string; conversationId: string }>;
   createdAt: string;
   updatedAt: string;
 }
@@ -218,11 +216,6 @@ export function markJoined(record: MeetingRecord, contactIds: readonly string[],
 export function markEnded(record: MeetingRecord, now: Date): MeetingRecord | undefined {
   if (record.ended || record.finished) return undefined;
   return { ...record, ended: true, updatedAt: now.toISOString() };
-}
-
-/** The leader's and note-taker's contact ids (the leader defaults to the organiser's contact). */
-export function rolesOf(record: MeetingRecord): { leader?: string; noteTaker?: string } {
-  return { leader: record.content.roles.leaderContactId, noteTaker: record.content.roles.noteTakerContactId };
 }
 
 /** What the model requires before the plan's next version can be made; each missing piece as a code. */
