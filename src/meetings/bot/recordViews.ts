@@ -210,11 +210,11 @@ function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection,
           const a = c.actions.find((x) => x.id === id && id !== '');
           return [
             input('text', `a${i}_what`, format(t.record.actionWhat, { n: i + 1 }), v(`a${i}_what`, a?.what), { maxLength: AGREEMENT_LIMITS.what }),
-            input('choice', `a${i}_resp`, t.record.actionResp, v(`a${i}_resp`, a?.responsibleContactId), { choices: people }),
-            input('date', `a${i}_deadline`, t.record.actionDeadline, v(`a${i}_deadline`, a?.deadline)),
+            input('choice', `a${i}_resp`, format(t.record.actionResp, { n: i + 1 }), v(`a${i}_resp`, a?.responsibleContactId), { choices: people }),
+            input('date', `a${i}_deadline`, format(t.record.actionDeadline, { n: i + 1 }), v(`a${i}_deadline`, a?.deadline)),
             areas.length
-              ? input('choice', `a${i}_serves`, t.record.actionServes, v(`a${i}_serves`, a?.serves), { choices: areas })
-              : input('text', `a${i}_serves`, t.record.actionServes, v(`a${i}_serves`, a?.serves), { maxLength: AGREEMENT_LIMITS.area }),
+              ? input('choice', `a${i}_serves`, format(t.record.actionServes, { n: i + 1 }), v(`a${i}_serves`, a?.serves), { choices: areas })
+              : input('text', `a${i}_serves`, format(t.record.actionServes, { n: i + 1 }), v(`a${i}_serves`, a?.serves), { maxLength: AGREEMENT_LIMITS.area }),
           ];
         }),
       };
@@ -232,7 +232,7 @@ function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection,
           const w = c.warnings.find((x) => x.id === id && id !== '');
           return [
             input('text', `w${i}_sign`, format(t.record.warningSign, { n: i + 1 }), v(`w${i}_sign`, w?.sign), { maxLength: AGREEMENT_LIMITS.sign }),
-            input('text', `w${i}_response`, t.record.warningResponse, v(`w${i}_response`, w?.response), { maxLength: AGREEMENT_LIMITS.response }),
+            input('text', `w${i}_response`, format(t.record.warningResponse, { n: i + 1 }), v(`w${i}_response`, w?.response), { maxLength: AGREEMENT_LIMITS.response }),
           ];
         }),
       };
