@@ -1,0 +1,170 @@
+/**
+ * End to end in the Agents Playground: the live meeting card. Megan starts a
+ * plan listing Alex and calls the meeting; the Playground's group chat stands
+ * in for the Teams meeting chat (linked to the meeting as the meeting-chat
+ * task does); the meeting start event is sent as a custom activity through the
+ * Playground's API; the card appears in the chat with the plan's reference and
+ * the agenda only; Alex (in the network) opens it and fills in the roles,
+ * attendance, the round, two actions, a warning sign, the coordinator and the
+ * next date, and finishes; "vis plan" shows the plan's version 2. The
+ * Playground does not refresh cards per user: Alex presses "Opdatér" where
+ * Teams would refresh by itself.
+ */
+import { strict as assert } from 'node:assert';
+import type { Locator } from 'playwright-core';
+import { loadConfig } from '../../src/config';
+import { RunningBot, startBot } from '../../src/compose';
+import { createLogger, silentLogger } from '../../src/platform/logger';
+import type { CoordinationMeeting } from '../../src/meetings/domain/meeting';
+import { E2ESession, defaultPlaygroundConfig, startSession } from './harness';
+
+const today = new Date().toISOString().slice(0, 10);
+const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+const inTwentyDays = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+const RESTRICTED = 'Kun planens netværk ser indholdet af mødet';
+
+describe('E2E: the live meeting card in the Agents Playground', function () {
+  this.timeout(240_000);
+  const config = defaultPlaygroundConfig();
+  const megan = config.users[0];
+  let bot: RunningBot | undefined;
+  let session: E2ESession | undefined;
+  let meeting: CoordinationMeeting;
+
+  before(async () => {
+    bot = await startBot(loadConfig({ LOCAL_NO_AUTH: 'true', PORT: '0', EMBEDDED_COSMOS_IN_MEMORY: 'true' }), process.env.E2E_DEBUG ? createLogger('debug') : silentLogger);
+    session = await startSession({ botUrl: `http://127.0.0.1:${bot.http.port}/api/messages`, config });
+    await session.chat.waitForCard('Velkommen til Samspil');
+  });
+
+  after(async () => {
+    await session?.stop();
+    await bot?.stop();
+  });
+
+  /** Alex's view of the card: where Teams refreshes by itself for the network, he presses "Opdatér". */
+  async function fullCard(card: Locator): Promise<void> {
+    const { chat } = session!;
+    await chat.settle();
+    if ((await chat.cardText(card)).includes(RESTRICTED)) {
+      await chat.clickAction(card, 'Opdatér');
+      await chat.waitForCardText(card, 'Koordinationsmøde – Jens Jensen');
+    }
+  }
+
+  /** Fills one section and saves it; resolves when the card says it was saved. */
+  async function saveSection(card: Locator, button: string, values: Record<string, string | boolean>): Promise<void> {
+    const { chat } = session!;
+    await fullCard(card);
+    await chat.fillInputs(card, values);
+    const answer = await chat.clickAction(card, button);
+    assert.match(JSON.stringify(answer.body), /Gemt\./, `${button}: ${JSON.stringify(answer.body).slice(0, 400)}`);
+    // The chat's copy is then replaced for everyone through the outbox (the restricted card): let it land first.
+    await chat.settle(800);
+  }
+
+  it('Megan starts a plan listing Alex, Alex confirms, Megan calls the meeting', async () => {
+    const { chat, playground } = session!;
+    playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
+    let before = await chat.cardCount();
+    await chat.sendMessage('ny plan');
+    const card = await chat.waitForCard('Samtykke', { after: before });
+    await chat.fillInputs(card, { status: 'given', method: 'written', obtainedOn: today, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'], yourRole: 'Bostøtte', yourOrganisation: 'Slagelse Kommune', yourSector: 'municipality' });
+    await chat.clickAction(card, 'Næste');
+    await chat.waitForCardText(card, 'Stamdata');
+    await chat.fillInputs(card, { name: 'Jens Jensen', dateOfBirth: '1988-05-17', preferredLanguage: 'da', dreams: 'Et job i en cykelbutik' });
+    await chat.clickAction(card, 'Næste');
+    await chat.waitForCardText(card, 'Netværk');
+    await chat.fillInputs(card, { name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: 'alexw@example.com' });
+    await chat.clickAction(card, 'Tilføj');
+    await chat.waitForCardText(card, 'Kontaktpersoner (2)');
+    await chat.clickAction(card, 'Gennemse');
+    await chat.waitForCardText(card, 'Gennemse og opret');
+    await chat.clickAction(card, 'Opret plan');
+    await chat.waitForCardText(card, 'Planen er oprettet');
+
+    playground.actAs(undefined);
+    before = await chat.cardCount();
+    await chat.sendMessage('mine planer');
+    const asked = await chat.waitForCard('Er det dig?', { after: before });
+    await chat.clickAction(asked, 'Ja, det er mig');
+    await chat.waitForCardText(asked, 'du er nu med i netværket');
+
+    playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
+    before = await chat.cardCount();
+    await chat.sendMessage('mine planer');
+    const overview = await chat.waitForCard('Jens Jensen', { after: before });
+    await chat.clickAction(overview, 'Indkald til møde');
+    await chat.waitForCardText(overview, 'Indkald til koordinationsmøde');
+    await chat.fillInputs(overview, { date: inTenDays, time: '10:00', joinUrl: 'https://teams.microsoft.com/l/meetup-join/e2e' });
+    await chat.clickAction(overview, 'Send invitationer');
+    await chat.waitForCardText(overview, 'mangler svar');
+    playground.actAs(undefined);
+
+    // Samspil is in the meeting chat: the meeting-chat task links the chat to the meeting; here written as that link would be.
+    const container = bot!.store.containers.meetings!;
+    const { resources } = await container.items.query<CoordinationMeeting>('SELECT * FROM c').fetchAll();
+    assert.equal(resources.length, 1);
+    meeting = { ...resources[0]!, chatId: playground.conversations.group };
+    await container.item(meeting.id, meeting.tenantId).replace(meeting);
+  });
+
+  it('the meeting starts: the card appears in the meeting chat with the reference and the agenda only', async () => {
+    const { chat, playground } = session!;
+    await chat.openConversation('Group Chat');
+    const before = await chat.cardCount();
+    const template = await playground.activityTemplate(undefined, playground.conversations.group);
+    if (process.env.E2E_DEBUG) console.log(JSON.stringify(template), JSON.stringify(meeting.chatId), meeting.tenantId);
+    await playground.sendCustomActivity({
+      ...template,
+      type: 'event',
+      name: 'application/vnd.microsoft.meetingStart',
+      channelId: 'msteams',
+      // Teams names the tenant in channelData; the Playground's template leaves it out.
+      channelData: { tenant: { id: meeting.tenantId } },
+      value: { Id: 'e2e-meeting', MeetingType: 'Scheduled', Title: 'Koordinationsmøde', StartTime: new Date().toISOString() },
+    });
+    const card = await chat.waitForCard('Koordinationsmøde', { after: before, timeoutMs: 20_000 });
+    const text = await chat.cardText(card);
+    assert.match(text, /Plan KIP-/);
+    assert.match(text, /Runde om borgerens aktuelle situation/);
+    assert.doesNotMatch(text, /Jens Jensen|Alex Wilber|Megan Bowen/, 'no citizen or network data in the chat');
+    await chat.screenshot('record-restricted', card);
+  });
+
+  it('Alex fills in the meeting: roles, attendance, the round, two actions, a warning sign, the coordinator, the next date; then finishes', async () => {
+    const { chat } = session!;
+    const card = await chat.waitForCard('Koordinationsmøde');
+    await saveSection(card, 'Gem roller', { Mødeleder: 'Megan Bowen', 'Referent (ikke mødelederen)': 'Alex Wilber' });
+    await saveSection(card, 'Gem fremmøde', { 'Alex Wilber': 'Til stede', 'Megan Bowen': 'Til stede', 'Gæster (fx borgeren og pårørende, markeret i hånden)': 'Jens (borgeren)', 'Fremmødet er bekræftet af referenten': true });
+    await saveSection(card, 'Gem situationsrunde', { 'Fælles tekst': 'Jens har haft en god måned på værkstedet' });
+    await saveSection(card, 'Gem aftalte indsatser', { 'Indsats 1: hvad': 'Søge lejlighed', 'Indsats 1: ansvarlig': 'Megan Bowen', 'Indsats 1: frist': inTenDays });
+    await saveSection(card, 'Gem aftalte indsatser', { 'Indsats 2: hvad': 'Medicingennemgang', 'Indsats 2: ansvarlig': 'Alex Wilber', 'Indsats 2: frist': inTwentyDays });
+    await saveSection(card, 'Gem tidlige advarselstegn', { 'Tegn 1': 'Sover under fire timer', 'Tegn 1: hvad gør vi': 'Megan ringer til Alex samme dag' });
+    await saveSection(card, 'Gem koordinator', { 'Koordinator (fra netværket)': 'Megan Bowen' });
+    await saveSection(card, 'Gem næste møde', { 'Dato for næste møde': inTwentyDays });
+    await saveSection(card, 'Gem borgerens godkendelse', { 'Borgerens godkendelse': 'Givet på mødet', 'Hvordan (fx mundtligt, skriftligt, med bisidder)': 'Mundtligt' });
+    await fullCard(card);
+    // Everything saved is on the refreshed card, section by section, with who saved it.
+    const shown: Record<string, string> = { 'Indsats 1: hvad': 'Søge lejlighed', 'Indsats 2: hvad': 'Medicingennemgang', 'Tegn 1': 'Sover under fire timer', 'Fælles tekst': 'Jens har haft en god måned på værkstedet' };
+    for (const [field, value] of Object.entries(shown)) assert.equal(await chat.inputValue(card, field), value, field);
+    assert.match(await chat.cardText(card), /Gemt af Alex Wilber kl\. \d\d[.:]\d\d/);
+    await chat.screenshot('record-filled', card);
+
+    const finished = await chat.clickAction(card, 'Afslut og send planen');
+    assert.match(JSON.stringify(finished.body), /Mødet er afsluttet\. Planens version 2 er lavet\./);
+    await chat.settle(800);
+    await fullCard(card);
+    await chat.waitForCardText(card, 'Mødet er afsluttet. Planens version 2 er lavet.');
+    await chat.screenshot('record-finished', card);
+  });
+
+  it('"vis plan" in Alex\'s personal chat shows version 2', async () => {
+    const { chat } = session!;
+    await chat.openConversation('Personal Chat');
+    const before = await chat.cardCount();
+    await chat.sendMessage('vis plan');
+    const card = await chat.waitForCard('Jens Jensen', { after: before });
+    assert.match(await chat.cardText(card), /Version 2/);
+  });
+});
