@@ -15,6 +15,7 @@ import type { CoordinationMeeting } from '../../../src/meetings/domain/meeting';
 import type { MeetingRecord } from '../../../src/meetings/domain/meetingRecord';
 import { FINISHED_JOB_KIND } from '../../../src/meetings/notify/recordJobs';
 import { currentVersion } from '../../../src/plans/domain/planHistory';
+import { planFinishedBy } from '../../../src/meetings/domain/meetingRecordFinish';
 import type { CarePlan } from '../../../src/plans/domain/carePlan';
 
 type Card = Record<string, unknown>;
@@ -202,10 +203,30 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     const { resources: jobs } = await containers().schedule!.items.query({ query: 'SELECT * FROM c WHERE c.kind = @k', parameters: [{ name: '@k', value: FINISHED_JOB_KIND }] }).fetchAll();
     assert.equal(jobs.length, 1, 'one hook job');
     assert.equal(jobs[0].payload.versionNumber, v.number);
+    // The scheduler runs it (the hook: the distribution's; a no-op until that lands).
+    await waitFor('the hook job to run', async () => ((await bot.bot!.jobs.get(jobs[0].id))?.status === 'done' ? true : undefined));
 
     // The checklist's during items ticked themselves from what was captured.
     const { resource: meeting } = await containers().meetings!.item(meetingId, TENANT).read<CoordinationMeeting>();
     for (const key of ['leader', 'noteTaker', 'actions', 'coordinator', 'nextDate', 'citizenApproval']) assert.ok(meeting!.checklist[key], key);
+  });
+
+  it('a crash between the version and the hook is healed by the next click: the same version, the hook queued once', async () => {
+    await save(NINA, 'coordinator', 0, { coordinator: contactOf('Ole Bostøtte') });
+    await save(NINA, 'next', 0, { nextDate: inTenDays });
+    // The first finish made the version, then the process died: no hook job, the record not marked.
+    const plans = new CosmosPlanStore(containers().plans!);
+    const recordNow = await record();
+    const crashed = await plans.update(TENANT, plan.id, (p) => planFinishedBy(p, recordNow, { userId: NINA.aadObjectId, name: NINA.name }, new Date()));
+    const made = currentVersion(crashed!).number;
+    const answer = JSON.stringify(await execute(NINA, { action: 'finish', meetingId }));
+    assert.match(answer, new RegExp(`Planens version ${made} er lavet`));
+    const again = JSON.stringify(await execute(NINA, { action: 'finish', meetingId }));
+    assert.match(again, /Mødet var allerede afsluttet/);
+    assert.equal(currentVersion(await planNow()).number, made, 'no second version');
+    assert.equal((await record()).finished?.versionNumber, made);
+    const { resources: jobs } = await containers().schedule!.items.query({ query: 'SELECT * FROM c WHERE c.kind = @k', parameters: [{ name: '@k', value: FINISHED_JOB_KIND }] }).fetchAll();
+    assert.equal(jobs.length, 1);
   });
 
   it("a non-leader's forged finish is refused and audited, and nothing changes", async () => {
