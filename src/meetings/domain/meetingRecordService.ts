@@ -154,7 +154,7 @@ export class MeetingRecordService {
 
   /** One section saved from a card drawn at `drawnRev`: only that section is written (re-applied on an ETag conflict). */
   async save(user: UserIdentity, meetingId: string, section: RecordSection, drawnRev: number, fields: Fields): Promise<RecordOutcome> {
-    const ctx = await this.load(user, meetingId);
+    const ctx = await this.load(user, meetingId, 'change');
     if ('kind' in ctx) return ctx;
     const { plan, meeting } = ctx;
     const known = await this.ensureVersioned(meeting, plan, ctx.known);
@@ -201,7 +201,7 @@ export class MeetingRecordService {
    * Run again after a crash, each step finds its work done and the rest runs.
    */
   async finish(user: UserIdentity, meetingId: string): Promise<RecordOutcome> {
-    const ctx = await this.load(user, meetingId);
+    const ctx = await this.load(user, meetingId, 'change');
     if ('kind' in ctx) return ctx;
     const { plan, meeting } = ctx;
     const record = (await this.ensureVersioned(meeting, plan, ctx.known)).value;
@@ -269,7 +269,7 @@ export class MeetingRecordService {
   }
 
   /** The meeting and its plan for this user; non-members get the restricted view (audited as a refused look). */
-  private async load(user: UserIdentity, meetingId: string): Promise<Loaded | RecordOutcome> {
+  private async load(user: UserIdentity, meetingId: string, intent: 'look' | 'change' = 'look'): Promise<Loaded | RecordOutcome> {
     // The record is read alongside the meeting (its id is the meeting's): one round trip less on every click.
     const [meeting, known] = await Promise.all([this.d.meetings.get(user.tenantId, meetingId), this.d.records.read(user.tenantId, meetingId)]);
     const plan = meeting && (await this.d.plans.get(user.tenantId, meeting.planId));
@@ -278,8 +278,14 @@ export class MeetingRecordService {
       return { kind: 'denied' };
     }
     if (!isMember(plan, user.userId)) {
-      await this.trail.refusedRead(user, plan.id, 'notMember', TARGET);
+      // A look (a refresh by everyone in the chat) once per window; an attempted change always its own entry.
+      if (intent === 'change') await this.trail.refused(user, plan.id, 'notMember', TARGET, { meetingId });
+      else await this.trail.refusedRead(user, plan.id, 'notMember', TARGET);
       return { kind: 'restricted', reference: plan.reference, agenda: meeting.agenda, meetingId };
+    }
+    if (intent === 'change' && meeting.status === 'cancelled') {
+      await this.trail.refused(user, plan.id, 'cancelled', TARGET, { meetingId });
+      return { kind: 'denied' };
     }
     return { plan, meeting, known };
   }

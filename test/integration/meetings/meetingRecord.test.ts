@@ -145,6 +145,9 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     const forged = JSON.stringify(await save(STRANGER, 'summary', 1, { summary: 'Overskrevet' }));
     assert.ok(!forged.includes(values.summary));
     assert.equal((await record()).content.summary.text, values.summary);
+    const audit = await new CosmosAuditLog(containers().audit!).listForPlan(TENANT, plan.id);
+    const refusals = audit.filter((e) => e.action === 'access.denied' && e.actorId === STRANGER.aadObjectId && e.details?.reason === 'notMember');
+    assert.ok(refusals.some((e) => e.details?.meetingId === meetingId), 'the forged save is audited as its own refusal');
   });
 
   it('join events mark attendance', async () => {
