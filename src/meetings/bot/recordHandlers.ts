@@ -142,7 +142,9 @@ export function outcomeCard(r: RecordOutcome, loc: Locale): AdaptiveCardJson {
         started: { text: t.record.started, color: 'Good' },
       };
       // A finished meeting says so to everyone who opens it.
-      const n = r.notice ? notices[r.notice.code] : r.record.finished ? notices.finished : undefined;
+      // After the Teams meeting's end, the leader and the note-taker are asked to finish.
+      const ended = r.record.ended && !r.record.finished && r.viewer.canFinish ? { text: t.record.endedOffer, color: 'Warning' as const } : undefined;
+      const n = r.notice ? notices[r.notice.code] : r.record.finished ? notices.finished : ended;
       return recordCard(r.plan, r.meeting, r.record, r.viewer, loc, n ? { notice: n.text, noticeColor: n.color } : {});
     }
   }

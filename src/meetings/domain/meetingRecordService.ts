@@ -136,8 +136,13 @@ export class MeetingRecordService {
 
   /** "Start mødet" (in person) or an open of the card: the record for a network member (an audited look). */
   async start(user: UserIdentity, meetingId: string): Promise<RecordOutcome> {
-    const ctx = await this.load(user, meetingId);
+    // Starting opens a record: a change, refused on a locked or closed plan and on a cancelled meeting.
+    const ctx = await this.load(user, meetingId, 'change');
     if ('kind' in ctx) return ctx;
+    if (!canChange(ctx.plan)) {
+      await this.trail.refused(user, ctx.plan.id, 'locked', TARGET, { meetingId });
+      return { kind: 'locked', plan: ctx.plan };
+    }
     const record = (await this.ensureVersioned(ctx.meeting, ctx.plan, ctx.known)).value;
     await this.trail.read(user, ctx.plan.id, 'meeting.read', TARGET, { meetingId });
     return { kind: 'ok', plan: ctx.plan, meeting: ctx.meeting, record, viewer: this.viewer(ctx.plan, ctx.meeting, record, user) };
@@ -147,6 +152,8 @@ export class MeetingRecordService {
   async view(user: UserIdentity, meetingId: string): Promise<RecordOutcome> {
     const ctx = await this.load(user, meetingId);
     if ('kind' in ctx) return ctx;
+    // A closed plan's network may still read a record the meeting made, but no record is opened for it now.
+    if (!ctx.known && !canChange(ctx.plan)) return { kind: 'locked', plan: ctx.plan };
     const record = (await this.ensureVersioned(ctx.meeting, ctx.plan, ctx.known)).value;
     await this.trail.read(user, ctx.plan.id, 'meeting.read', TARGET, { meetingId });
     return { kind: 'ok', plan: ctx.plan, meeting: ctx.meeting, record, viewer: this.viewer(ctx.plan, ctx.meeting, record, user) };
@@ -282,6 +289,10 @@ export class MeetingRecordService {
       if (intent === 'change') await this.trail.refused(user, plan.id, 'notMember', TARGET, { meetingId });
       else await this.trail.refusedRead(user, plan.id, 'notMember', TARGET);
       return { kind: 'restricted', reference: plan.reference, agenda: meeting.agenda, meetingId };
+    }
+    if (intent === 'change' && !canChange(plan)) {
+      await this.trail.refused(user, plan.id, 'locked', TARGET, { meetingId });
+      return { kind: 'locked', plan };
     }
     if (intent === 'change' && meeting.status === 'cancelled') {
       await this.trail.refused(user, plan.id, 'cancelled', TARGET, { meetingId });

@@ -160,6 +160,8 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     // The checklist's "attendance" … and the meeting end offers finishing (the record knows it ended).
     await event(NINA, 'application/vnd.microsoft.meetingEnd', { Id: 'meeting-1', EndTime: new Date().toISOString() });
     assert.equal((await record()).ended, true);
+    assert.match(JSON.stringify(await view(NINA)), /Mødet i Teams er slut.*Afslut og send planen/, 'the leader is offered finishing');
+    assert.doesNotMatch(JSON.stringify(await view(KARI)), /Mødet i Teams er slut|"action":"finish"/, 'not to others');
   });
 
   it('bad input is refused on the card with a message, and nothing is saved', async () => {
