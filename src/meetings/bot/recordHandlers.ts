@@ -15,7 +15,7 @@ import { input } from '../../platform/bot/payloadFields';
 import type { Turn } from '../../platform/bot/turn';
 import { lockedCard } from '../../plans/bot/lifecycleViews';
 import { lockReason } from '../../plans/domain/carePlan';
-import { RECORD_SECTIONS } from '../domain/meetingRecord';
+import { RECORD_SECTIONS, type RecordSection } from '../domain/meetingRecord';
 import type { MeetingRecordService, RecordOutcome } from '../domain/meetingRecordService';
 import type { OutboxRecordCards } from '../notify/recordNotifier';
 import { missingNotice, recordAgendaCard, recordCard } from './recordViews';
@@ -30,6 +30,10 @@ export const recordPayloadSchema = z
     section: z.enum(RECORD_SECTIONS).optional(),
     rev: z.coerce.number().int().min(0).optional(),
     ids: input,
+    /** The section whose form the card opens ("Ret …"), kept by the refresh. */
+    edit: z.union([z.enum(RECORD_SECTIONS), z.literal('')]).optional(),
+    /** With edit "actions": the action's id, or "new". */
+    row: z.string().max(200).optional(),
   })
   .catchall(input);
 
@@ -48,7 +52,7 @@ export class RecordHandlers {
     this.log.info('meeting.record.action', { action: p.action, meetingId: p.meetingId, ...(p.section ? { section: p.section } : {}) });
     switch (p.action) {
       case 'view':
-        return this.card(turn, await this.records.view(turn.user, p.meetingId));
+        return outcomeCard(await this.records.view(turn.user, p.meetingId), turn.loc, p.edit || undefined, p.row || undefined);
       case 'start': {
         // The button on the organiser's card: the meeting card comes as a message of its own.
         if (turn.conversationType !== 'personal') return noticeCard(turn.loc.t.notices.personalOnly, 'Attention');
@@ -58,7 +62,7 @@ export class RecordHandlers {
       }
       case 'save': {
         if (!p.section) return noticeCard(turn.loc.t.notices.invalidPayload, 'Attention');
-        const { action: _a, meetingId: _m, section: _s, rev: _r, ids, ...rest } = p;
+        const { action: _a, meetingId: _m, section: _s, rev: _r, ids, edit: _e, row: _w, ...rest } = p;
         const fields = { ...rest, actionIds: ids, warningIds: ids };
         return this.card(turn, await this.records.save(turn.user, p.meetingId, p.section, p.rev ?? 0, fields));
       }
@@ -115,7 +119,7 @@ export class RecordHandlers {
 }
 
 /** The card for an outcome, in the viewer's language. */
-export function outcomeCard(r: RecordOutcome, loc: Locale): AdaptiveCardJson {
+export function outcomeCard(r: RecordOutcome, loc: Locale, editing?: RecordSection, row?: string): AdaptiveCardJson {
   const { t } = loc;
   switch (r.kind) {
     case 'denied':
@@ -145,7 +149,7 @@ export function outcomeCard(r: RecordOutcome, loc: Locale): AdaptiveCardJson {
       // After the Teams meeting's end, the leader and the note-taker are asked to finish.
       const ended = r.record.ended && !r.record.finished && r.viewer.canFinish ? { text: t.record.endedOffer, color: 'Warning' as const } : undefined;
       const n = r.notice ? notices[r.notice.code] : r.record.finished ? notices.finished : ended;
-      return recordCard(r.plan, r.meeting, r.record, r.viewer, loc, n ? { notice: n.text, noticeColor: n.color } : {});
+      return recordCard(r.plan, r.meeting, r.record, r.viewer, loc, { ...(n ? { notice: n.text, noticeColor: n.color } : {}), editing, row });
     }
   }
 }

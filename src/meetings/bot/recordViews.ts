@@ -11,7 +11,7 @@ import { templateRenderer } from '../../platform/cards/render';
 import type { Choice, NoticeColor } from '../../platform/cards/models';
 import { bulletList, inlineText, plainText } from '../../platform/cards/markdown';
 import { errorText } from '../../platform/cards/views';
-import { format, type Locale } from '../../platform/i18n';
+import { format, formatDate, type Locale } from '../../platform/i18n';
 import { instantToZoned } from '../../platform/zonedTime';
 import type { CoordinationMeeting } from '../domain/meeting';
 import { RECORD_LIMITS, RECORD_SECTIONS, sectionRev, recordRev, type MeetingRecord, type RecordSection } from '../domain/meetingRecord';
@@ -43,7 +43,15 @@ export interface RecordSectionModel {
   lastSaved: string;
   replaced: string;
   readOnly: string;
+  /** What the section holds, as text (shown while it is not being edited). */
+  shown: string;
+  /** The section's form is open on this card. */
   editable: boolean;
+  /** "Ret" opens the form (not while another is open, nor after finishing). */
+  canEdit: boolean;
+  editTitle: string;
+  /** Actions: one "Ret indsats n" per row and "Tilføj indsats" (row 'new'); each opens that row's form alone. */
+  rows: Array<{ title: string; row: string }>;
   inputs: RecordInputModel[];
 }
 
@@ -60,6 +68,9 @@ export interface RecordCardModels {
     finishHint: string;
     refreshLabel: string;
     canFinish: boolean;
+    /** The section whose form is open ('' for none) and the action row: the refresh keeps them open. */
+    editing: string;
+    row: string;
     sections: RecordSectionModel[];
     refreshUserIds: string[];
   };
@@ -106,12 +117,20 @@ export interface RecordCardOptions {
   noticeColor?: NoticeColor | 'Warning';
   /** A refused save: its section, the errors by field and what was typed. */
   invalid?: { section: RecordSection; errors: Record<string, string>; fields: Fields };
+  /**
+   * The one section whose form is open: the card shows every section as text
+   * and one form at a time, so it stays under Teams' 28 KB with a large network.
+   */
+  editing?: RecordSection;
+  /** With `editing` 'actions': the action whose row is open, or 'new'. */
+  row?: string;
 }
 
 /** The full card for a member of the plan's network. */
 export function recordCard(plan: CarePlan, meeting: CoordinationMeeting, record: MeetingRecord, viewer: Viewer, loc: Locale, opts: RecordCardOptions = {}): AdaptiveCardJson {
   const { t } = loc;
   const finished = record.finished;
+  const editing = finished ? undefined : (opts.invalid?.section ?? opts.editing);
   return render('meetingRecord', {
     notice: opts.notice ?? '',
     noticeColor: opts.noticeColor ?? 'Good',
@@ -124,22 +143,33 @@ export function recordCard(plan: CarePlan, meeting: CoordinationMeeting, record:
     finishHint: t.record.finishHint,
     refreshLabel: t.record.refresh,
     canFinish: viewer.canFinish && !finished,
-    sections: RECORD_SECTIONS.map((s) => sectionModel(plan, record, s, loc, opts.invalid?.section === s ? opts.invalid : undefined)),
+    editing: editing ?? '',
+    row: opts.row ?? '',
+    sections: RECORD_SECTIONS.map((s) => sectionModel(plan, record, s, loc, s === editing, opts.invalid?.section === s ? opts.invalid : undefined, opts.row)),
     refreshUserIds: refreshUserIds(plan),
   });
 }
 
-function sectionModel(plan: CarePlan, record: MeetingRecord, section: RecordSection, loc: Locale, invalid: RecordCardOptions['invalid']): RecordSectionModel {
+function sectionModel(plan: CarePlan, record: MeetingRecord, section: RecordSection, loc: Locale, open: boolean, invalid: RecordCardOptions['invalid'], row: string | undefined): RecordSectionModel {
   const { t } = loc;
   const stamp = record.sections[section];
   const time = (at: string) => instantToZoned(new Date(at), loc.timeZone).time;
-  const form = inputsOf(plan, record, section, loc, invalid?.fields);
+  const form = open ? inputsOf(plan, record, section, loc, invalid?.fields, row) : { inputs: [], ids: '' };
+  const byRow = section === 'actions';
+  const rows = byRow && !open && !record.finished
+    ? [
+        ...record.content.actions.map((a, i) => ({ title: format(t.record.editAction, { n: i + 1 }), row: a.id })),
+        ...(record.content.actions.length < AGREEMENT_LIMITS.actions ? [{ title: t.record.addAction, row: 'new' }] : []),
+      ]
+    : [];
+  const name = t.record.sections[section].toLowerCase();
   const inputs = form.inputs.map((i) => ({ ...i, error: invalid?.errors[i.id] ? errorOf(invalid.errors[i.id]!, loc) : '' }));
   const formError = invalid?.errors._form ? errorOf(invalid.errors._form, loc) : '';
   return {
     key: section,
     title: t.record.sections[section],
-    saveTitle: format(t.record.saveSection, { section: t.record.sections[section].toLowerCase() }),
+    saveTitle: format(t.record.saveSection, { section: name }),
+    editTitle: format(t.record.editSection, { section: name }),
     rev: sectionRev(record, section),
     ids: form.ids,
     lastSaved: stamp ? format(t.record.lastSaved, { by: plainText(stamp.by.name), time: time(stamp.at) }) : '',
@@ -147,9 +177,49 @@ function sectionModel(plan: CarePlan, record: MeetingRecord, section: RecordSect
       ? format(t.record.replaced, { by: plainText(stamp.by.name), time: time(stamp.at), of: plainText(stamp.replaced.of.name), text: plainText(stamp.replaced.text) })
       : '',
     readOnly: invalid ? [t.record.notSaved, formError].filter(Boolean).join(' ') : '',
-    editable: !record.finished,
+    shown: open ? '' : shownText(plan, record, section, loc),
+    editable: open,
+    canEdit: !open && !record.finished && !byRow,
+    rows,
     inputs,
   };
+}
+
+/** A section as text on the card (markdown-safe); "—" when empty. */
+function shownText(plan: CarePlan, record: MeetingRecord, section: RecordSection, loc: Locale): string {
+  const { t } = loc;
+  const c = record.content;
+  const who = (id: string | undefined) => plainText(plan.contacts.find((p) => p.id === id)?.name ?? '—');
+  const attendance: Record<string, string> = { present: t.record.present, apologies: t.record.apologies, absent: t.record.absent };
+  const lines = ((): string[] => {
+    switch (section) {
+      case 'roles':
+        return c.roles.leaderContactId || c.roles.noteTakerContactId ? [`${t.record.leader}: ${who(c.roles.leaderContactId)}`, `${t.record.noteTaker}: ${who(c.roles.noteTakerContactId)}`] : [];
+      case 'attendance':
+        return [
+          ...plan.contacts.filter((p) => c.attendance.byContact[p.id]).map((p) => `${plainText(p.name)}: ${attendance[c.attendance.byContact[p.id]!]}${record.joined.includes(p.id) ? ` ${t.record.joinedTeams}` : ''}`),
+          ...(c.attendance.guests ? [plainText(c.attendance.guests)] : []),
+        ];
+      case 'round':
+        return [...(c.round.shared ? [plainText(c.round.shared)] : []), ...Object.entries(c.round.byContact).map(([id, text]) => `${who(id)}: ${plainText(text)}`)];
+      case 'actions':
+        return c.actions.map((a) => `${plainText(a.what)} – ${who(a.responsibleContactId)}, ${plainText(formatDate(a.deadline, loc))}${a.serves ? ` (${plainText(a.serves)})` : ''}`);
+      case 'areas':
+        return c.areas.map(plainText);
+      case 'warnings':
+        return c.warnings.map((w) => `${plainText(w.sign)} → ${plainText(w.response)}`);
+      case 'next':
+        return c.next.date ? [plainText(formatDate(c.next.date, loc))] : c.next.noneReason ? [plainText(c.next.noneReason)] : [];
+      case 'coordinator':
+        return c.coordinator.contactId ? [who(c.coordinator.contactId), ...(c.coordinator.secondContactId ? [who(c.coordinator.secondContactId)] : [])] : [];
+      case 'summary':
+        return c.summary.text ? [plainText(c.summary.text)] : [];
+      case 'approval':
+        return c.approval.status ? [`${c.approval.status === 'given' ? t.record.approvalGiven : t.record.approvalPending}${c.approval.how ? `: ${plainText(c.approval.how)}` : ''}`] : [];
+    }
+  })();
+  // One paragraph per line (user text is escaped, so a line starting "12." stays text).
+  return lines.length ? lines.join('\n\n') : '—';
 }
 
 /** Error codes: the record's own first, then the shared ones. */
@@ -162,7 +232,7 @@ const input = (kind: RecordInputModel['kind'], id: string, label: string, value:
   kind, id, label, value: value ?? '', maxLength: 0, choices: [], error: '', ...extra,
 });
 
-function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection, loc: Locale, typed: Fields | undefined): { inputs: RecordInputModel[]; ids: string } {
+function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection, loc: Locale, typed: Fields | undefined, row: string | undefined): { inputs: RecordInputModel[]; ids: string } {
   const { t } = loc;
   const c = record.content;
   const people: Choice[] = plan.contacts.map((p) => ({ title: p.name, value: p.id }));
@@ -202,19 +272,22 @@ function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection,
         ],
       };
     case 'actions': {
-      const ids = typed ? rowIds(typed.actionIds) : [...c.actions.map((a) => a.id), ...(c.actions.length < AGREEMENT_LIMITS.actions ? [''] : [])];
+      // One row at a time (the responsible's list of the whole network is long): the one asked for, or a new one.
+      const ids = typed ? rowIds(typed.actionIds) : row && row !== 'new' && c.actions.some((a) => a.id === row) ? [row] : [''];
       const areas: Choice[] = c.areas.map((a) => ({ title: a, value: a }));
       return {
         ids: ids.join(','),
         inputs: ids.flatMap((id, i) => {
           const a = c.actions.find((x) => x.id === id && id !== '');
+          // Numbered as on the card: the row's place in the list, or the next number for a new one.
+          const n = a ? c.actions.indexOf(a) + 1 : c.actions.length + 1 + i;
           return [
-            input('text', `a${i}_what`, format(t.record.actionWhat, { n: i + 1 }), v(`a${i}_what`, a?.what), { maxLength: AGREEMENT_LIMITS.what }),
-            input('choice', `a${i}_resp`, format(t.record.actionResp, { n: i + 1 }), v(`a${i}_resp`, a?.responsibleContactId), { choices: people }),
-            input('date', `a${i}_deadline`, format(t.record.actionDeadline, { n: i + 1 }), v(`a${i}_deadline`, a?.deadline)),
+            input('text', `a${i}_what`, format(t.record.actionWhat, { n }), v(`a${i}_what`, a?.what), { maxLength: AGREEMENT_LIMITS.what }),
+            input('choice', `a${i}_resp`, format(t.record.actionResp, { n }), v(`a${i}_resp`, a?.responsibleContactId), { choices: people }),
+            input('date', `a${i}_deadline`, format(t.record.actionDeadline, { n }), v(`a${i}_deadline`, a?.deadline)),
             areas.length
-              ? input('choice', `a${i}_serves`, format(t.record.actionServes, { n: i + 1 }), v(`a${i}_serves`, a?.serves), { choices: areas })
-              : input('text', `a${i}_serves`, format(t.record.actionServes, { n: i + 1 }), v(`a${i}_serves`, a?.serves), { maxLength: AGREEMENT_LIMITS.area }),
+              ? input('choice', `a${i}_serves`, format(t.record.actionServes, { n }), v(`a${i}_serves`, a?.serves), { choices: areas })
+              : input('text', `a${i}_serves`, format(t.record.actionServes, { n }), v(`a${i}_serves`, a?.serves), { maxLength: AGREEMENT_LIMITS.area }),
           ];
         }),
       };

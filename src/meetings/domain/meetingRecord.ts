@@ -28,6 +28,8 @@ export interface DraftAction {
   responsibleContactId: string;
   deadline: string;
   serves?: string;
+  /** The actions section's revision when this row last changed (rows are saved one at a time). */
+  rev?: number;
 }
 
 /** What the sections hold; every field optional until someone fills it in. */
@@ -182,7 +184,9 @@ export function saveSection<S extends RecordSection>(
   if (record.finished) return { kind: 'finished', record };
   const before = record.sections[section];
   if (JSON.stringify(record.content[section]) === JSON.stringify(value)) return { kind: 'unchanged', record };
-  const overwrote = before !== undefined && drawnRev < before.rev && before.by.userId !== by.userId;
+  // Actions are saved a row at a time: only a row somebody else changed since the card was drawn is a conflict.
+  const overwrote =
+    before !== undefined && drawnRev < before.rev && before.by.userId !== by.userId && (section !== 'actions' || rowsChangedSince(record.content.actions, value as DraftAction[], drawnRev));
   const at = now.toISOString();
   const stamp: SectionStamp = {
     rev: (before?.rev ?? 0) + 1,
@@ -195,6 +199,29 @@ export function saveSection<S extends RecordSection>(
     replacedSomeone: overwrote,
     record: { ...record, content: { ...record.content, [section]: value }, sections: { ...record.sections, [section]: stamp }, updatedAt: at },
   };
+}
+
+const sameAction = (a: DraftAction, b: DraftAction) => a.what === b.what && a.responsibleContactId === b.responsibleContactId && a.deadline === b.deadline && (a.serves ?? '') === (b.serves ?? '');
+
+/** Whether a row stored after `drawnRev` is changed or removed by the new list. */
+function rowsChangedSince(stored: DraftAction[], next: DraftAction[], drawnRev: number): boolean {
+  return stored.some((a) => (a.rev ?? 0) > drawnRev && !next.some((b) => b.id === a.id && sameAction(a, b)));
+}
+
+/**
+ * The actions after a card saved the rows it showed (`shown`: their ids, '' for
+ * a new row): those rows replaced, emptied ones removed, new ones appended;
+ * rows the card did not show are kept as they are. A changed or new row gets `rev`.
+ */
+export function mergeActions(current: DraftAction[], rows: DraftAction[], shown: readonly string[], rev: number): DraftAction[] {
+  const kept = current.flatMap((a) => {
+    if (!shown.includes(a.id)) return [a];
+    const row = rows.find((r) => r.id === a.id);
+    if (!row) return [];
+    return [sameAction(a, row) ? a : { ...row, rev }];
+  });
+  const added = rows.filter((r) => !current.some((a) => a.id === r.id)).map((r) => ({ ...r, rev }));
+  return [...kept, ...added];
 }
 
 /** A contact joined the Teams meeting: present (unless the note-taker already confirmed the attendance). */

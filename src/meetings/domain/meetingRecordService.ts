@@ -11,8 +11,8 @@ import { instantToZoned } from '../../platform/zonedTime';
 import { canChange, isMember, type Actor, type CarePlan } from '../../plans/domain/carePlan';
 import type { PlanStore } from '../../plans/domain/ports';
 import type { CoordinationMeeting } from './meeting';
-import { markEnded, markJoined, missingForFinish, newRecord, saveSection, type MeetingRecord, type RecordContent, type RecordSection } from './meetingRecord';
-import { parseSection, type Fields } from './meetingRecordInput';
+import { markEnded, markJoined, mergeActions, missingForFinish, newRecord, saveSection, sectionRev, type DraftAction, type MeetingRecord, type RecordContent, type RecordSection } from './meetingRecord';
+import { parseSection, rowIds, type Fields } from './meetingRecordInput';
 import { planFinishedBy, versionMadeBy } from './meetingRecordFinish';
 import { capturedItems, withCapturedChecklist } from './meetingRecordChecklist';
 
@@ -183,7 +183,11 @@ export class MeetingRecordService {
     const name = (id: string | undefined) => plan.contacts.find((c) => c.id === id)?.name ?? '—';
     const holder: { replaced: boolean; finished: boolean } = { replaced: false, finished: false };
     const result = await this.d.records.update(user.tenantId, meetingId, (current) => {
-      const r = saveSection(current, section, parsed.value as RecordContent[typeof section], drawnRev, actor(user), this.d.env.now(), name);
+      // Actions merge the rows this card showed into the newest list (another row saved meanwhile stays).
+      const value = section === 'actions'
+        ? mergeActions(current.content.actions, parsed.value as DraftAction[], rowIds(fields.actionIds), sectionRev(current, 'actions') + 1)
+        : parsed.value;
+      const r = saveSection(current, section, value as RecordContent[typeof section], drawnRev, actor(user), this.d.env.now(), name);
       holder.finished = r.kind === 'finished';
       holder.replaced = r.kind === 'saved' && r.replacedSomeone;
       return r.kind === 'saved' ? r.record : undefined;

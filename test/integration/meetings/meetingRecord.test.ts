@@ -156,7 +156,8 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     const r = await record();
     assert.equal(r.content.attendance.byContact[contactOf('Ole Bostøtte')], 'present');
     assert.deepEqual(r.joined, [contactOf('Ole Bostøtte')]);
-    assert.equal(inputValue(await view(NINA), `att_${contactOf('Ole Bostøtte')}`), 'present');
+    assert.equal(inputValue(await execute(NINA, { action: 'view', meetingId, edit: 'attendance' }), `att_${contactOf('Ole Bostøtte')}`), 'present');
+    assert.match(JSON.stringify(await view(NINA)), /Ole Bostøtte: Til stede \(deltog i Teams\)/);
     // The checklist's "attendance" … and the meeting end offers finishing (the record knows it ended).
     await event(NINA, 'application/vnd.microsoft.meetingEnd', { Id: 'meeting-1', EndTime: new Date().toISOString() });
     assert.equal((await record()).ended, true);
@@ -261,7 +262,7 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     const before = bot.connector.sent.length;
     const answer = await bot.execute(NINA, 'record', actionData(organiser, 'start'));
     assert.match(JSON.stringify(answer.card), /Mødekortet er klar/);
-    assert.ok(cardsOf(bot.connector.sent.slice(before)).some((c) => JSON.stringify(c).includes('"action":"save"')));
+    assert.ok(cardsOf(bot.connector.sent.slice(before)).some((c) => JSON.stringify(c).includes('"edit":"roles"')));
     // Not in a group chat: the command works on citizen data.
     const inGroup = await bot.post(inChat(NINA, { type: 'message', text: 'start mødet' }));
     assert.ok(inGroup.status < 300);

@@ -6,7 +6,7 @@ import { newRecord, RECORD_SECTIONS, saveSection, type MeetingRecord } from '../
 import { outcomeCard } from '../../../../src/meetings/bot/recordHandlers';
 import { MAX_REFRESH_USERS, recordCard, refreshUserIds } from '../../../../src/meetings/bot/recordViews';
 import { localeOf } from '../../../../src/platform/i18n';
-import { T0, ownerActor, planWithTeamsNetwork } from '../../fixtures';
+import { T0, fullPlan, ownerActor, planWithTeamsNetwork } from '../../fixtures';
 import { cardProblems } from '../../platform/cards/adaptiveCardCheck';
 
 const NOW = new Date(T0);
@@ -45,7 +45,15 @@ describe('bot/recordViews', () => {
     assert.deepEqual(cardProblems(card), []);
     const json = JSON.stringify(card);
     for (const v of values) assert.ok(json.includes(v), v);
-    for (const s of RECORD_SECTIONS) assert.ok(json.includes(`"section":"${s}"`), s);
+    // Every section as text with its "Ret" button; one form at a time.
+    for (const s of RECORD_SECTIONS) assert.ok(json.includes(`"edit":"${s}"`), s);
+    assert.ok(!json.includes('"action":"save"'), 'no form open');
+    for (const s of RECORD_SECTIONS) {
+      const editing = JSON.stringify(recordCard(p, m, record, viewer, loc, { editing: s }));
+      assert.ok(editing.includes(`"section":"${s}"`), s);
+      assert.equal(editing.split('"action":"save"').length - 1, 1, `${s}: one Save`);
+      assert.deepEqual(cardProblems(JSON.parse(editing)), []);
+    }
     assert.ok(json.includes('"action":"finish"'));
     assert.ok(!JSON.stringify(recordCard(p, m, record, { member: true, canFinish: false }, loc)).includes('"action":"finish"'));
     assert.ok(Buffer.byteLength(json) < 28 * 1024, `${Buffer.byteLength(json)} bytes`);
@@ -71,6 +79,17 @@ describe('bot/recordViews', () => {
     r = (saveSection(r, 'summary', { text: 'Den anden' }, 0, { userId: 'b', name: 'Bo' }, NOW, () => 'x') as { record: MeetingRecord }).record;
     const json = JSON.stringify(recordCard(p, m, r, viewer, loc));
     assert.match(json, /Ændret af Bo kl\. 10:00 – Annas udgave: Min første udgave/);
+  });
+
+  it('stays under Teams\' 28 KB with the largest network (30 contacts), ten actions and five signs, with any one form open', () => {
+    const p = { ...fullPlan(), memberIds: [] };
+    const m = meetingFor(p);
+    let r = newRecord({ id: m.id, tenantId: m.tenantId, planId: p.id, meetingId: m.id, invitations: m.invitations, now: NOW });
+    r = { ...r, content: { ...r.content, actions: Array.from({ length: 10 }, (_, i) => ({ id: `a${i}`, what: 'x'.repeat(200), responsibleContactId: p.contacts[i]!.id, deadline: '2026-12-01' })), warnings: Array.from({ length: 5 }, (_, i) => ({ id: `w${i}`, sign: 'y'.repeat(200), response: 'z'.repeat(200) })) } };
+    for (const editing of [undefined, ...RECORD_SECTIONS]) {
+      const bytes = Buffer.byteLength(JSON.stringify(recordCard(p, m, r, viewer, loc, { editing })));
+      assert.ok(bytes < 28 * 1024, `${editing ?? 'no form'}: ${bytes} bytes`);
+    }
   });
 
   it('refreshes automatically for at most 60 network members', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { CarePlan, memberIdsFor } from '../../../../src/plans/domain/carePlan';
 import { CoordinationMeeting, scheduleInputSchema, scheduleMeeting } from '../../../../src/meetings/domain/meeting';
-import { markJoined, missingForFinish, newRecord, saveSection, sectionRev, type MeetingRecord } from '../../../../src/meetings/domain/meetingRecord';
+import { markJoined, mergeActions, missingForFinish, newRecord, saveSection, sectionRev, type DraftAction, type MeetingRecord } from '../../../../src/meetings/domain/meetingRecord';
 import { parseSection, type InputContext } from '../../../../src/meetings/domain/meetingRecordInput';
 import { planFinishedBy, versionMadeBy } from '../../../../src/meetings/domain/meetingRecordFinish';
 import { capturedItems, withCapturedChecklist } from '../../../../src/meetings/domain/meetingRecordChecklist';
@@ -71,6 +71,32 @@ describe('domain/meetingRecord', () => {
     const next = saveSection(r, 'summary', { text: 'B' }, 1, OLE, NOW, name) as { record: MeetingRecord; replacedSomeone: boolean };
     assert.equal(next.replacedSomeone, false);
     assert.equal(next.record.sections.summary?.replaced, undefined);
+  });
+
+  it('actions are saved a row at a time: a row the card did not show is kept, and only a row changed since is a conflict', () => {
+    const p = plan();
+    let r = recordFor(p, meetingFor(p));
+    const lead = p.contacts[0]!.id;
+    const a = (id: string, what: string): DraftAction => ({ id, what, responsibleContactId: lead, deadline: '2026-05-01' });
+    const save = (rows: DraftAction[], shown: string[], drawn: number, by: typeof NINA) => {
+      const value = mergeActions(r.content.actions, rows, shown, sectionRev(r, 'actions') + 1);
+      return saveSection(r, 'actions', value, drawn, by, NOW, name) as { record: MeetingRecord; replacedSomeone: boolean };
+    };
+    r = save([a('a1', 'Bolig')], [''], 0, NINA).record;
+    r = save([a('a2', 'Job')], [''], 0, OLE).record;
+    assert.deepEqual(r.content.actions.map((x) => x.what), ['Bolig', 'Job'], 'two new rows from cards drawn at the same revision: both kept');
+    // Nina changes row 1 from a card drawn at revision 1 (before Ole's row): not Ole's row, so no conflict.
+    const nina = save([a('a1', 'Bolig i Korsør')], ['a1'], 1, NINA);
+    assert.equal(nina.replacedSomeone, false);
+    r = nina.record;
+    assert.deepEqual(r.content.actions.map((x) => x.what), ['Bolig i Korsør', 'Job']);
+    // Ole changes row 1 from a card drawn before Nina's change: a conflict, Nina's version kept on the record.
+    const ole = save([a('a1', 'Bolig i Slagelse')], ['a1'], 2, OLE);
+    assert.equal(ole.replacedSomeone, true);
+    assert.match(ole.record.sections.actions!.replaced!.text, /Bolig i Korsør/);
+    // An emptied row removes that action only.
+    r = save([], ['a2'], sectionRev(ole.record, 'actions'), OLE).record;
+    assert.deepEqual(r.content.actions.map((x) => x.id), ['a1']);
   });
 
   it('a finished record takes no more saves', () => {
