@@ -69,19 +69,23 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     await planWithNetwork(bot);
     const organiser = await callMeeting(bot);
     meetingId = actionData(organiser, 'checklistView').meetingId as string;
-    // Samspil in the meeting chat (task "meetchat" links it; here written as that link would be).
     const item = containers().meetings!.item(meetingId, TENANT);
     const { resource } = await item.read<CoordinationMeeting>();
-    await item.replace({ ...resource!, chatId: CHAT });
     plan = (await new CosmosPlanStore(containers().plans!).get(TENANT, resource!.planId))!;
+    // Samspil in the meeting chat: the leader links the chat to the plan's meeting ("@Samspil tilknyt KIP-…").
+    const linked = await bot.post(inChat(NINA, { type: 'message', text: `tilknyt ${plan.reference}` }));
+    assert.ok(linked.status < 300);
+    assert.equal((await item.read<CoordinationMeeting>()).resource!.chatId, CHAT, 'the chat is linked to the meeting');
   });
   afterEach(async () => bot.stop());
 
   it('the start event posts the card in the meeting chat through the outbox: the reference and the agenda, refreshed for the network', async () => {
     const res = await event(NINA, 'application/vnd.microsoft.meetingStart', { Id: 'meeting-1', MeetingType: 'Scheduled', Title: 'Koordinationsmøde', StartTime: new Date().toISOString() });
     assert.ok(res.status < 300);
+    // The meeting card (the meeting-chat capability also says it is ready, in a notice of its own).
+    const recordCards = () => cardsOf(bot.connector.sent.filter((s) => s.conversationId === CHAT && s.method === 'POST')).filter((c) => JSON.stringify(c).includes('"verb":"record"'));
     const [posted] = await waitFor('the card in the meeting chat', () => {
-      const cards = cardsOf(bot.connector.sent.filter((s) => s.conversationId === CHAT));
+      const cards = recordCards();
       return cards.length ? cards : undefined;
     });
     const json = JSON.stringify(posted);
@@ -94,7 +98,7 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     // A second start event (a meeting restarted) posts nothing new.
     await event(NINA, 'application/vnd.microsoft.meetingStart', { Id: 'meeting-1' });
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(cardsOf(bot.connector.sent.filter((s) => s.conversationId === CHAT && s.method === 'POST')).length, 1);
+    assert.equal(recordCards().length, 1);
   });
 
   it('three users save different sections at the same moment: all three are kept', async () => {
