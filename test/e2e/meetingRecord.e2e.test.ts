@@ -150,7 +150,7 @@ describe('E2E: the live meeting card in the Agents Playground', function () {
     await fullCard(card);
     // Everything saved is on the refreshed card, section by section, with who saved it.
     const text = await chat.cardText(card);
-    for (const expected of ['Søge lejlighed – Megan Bowen', 'Medicingennemgang – Alex Wilber', 'Sover under fire timer → Megan ringer til Alex samme dag', 'Jens har haft en god måned på værkstedet', 'Jens (borgeren)', 'Givet på mødet: Mundtligt']) {
+    for (const expected of ['Søge lejlighed – Megan Bowen', 'Medicingennemgang – Alex Wilber', 'Sover under fire timer – Megan ringer til Alex samme dag', 'Jens har haft en god måned på værkstedet', 'Jens (borgeren)', 'Givet på mødet: Mundtligt']) {
       assert.ok(text.includes(expected), `${expected} in ${text}`);
     }
     assert.match(text, /Gemt af Alex Wilber kl\. \d\d[.:]\d\d/);

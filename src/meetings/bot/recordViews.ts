@@ -207,7 +207,7 @@ function shownText(plan: CarePlan, record: MeetingRecord, section: RecordSection
       case 'areas':
         return c.areas.map(plainText);
       case 'warnings':
-        return c.warnings.map((w) => `${plainText(w.sign)} → ${plainText(w.response)}`);
+        return c.warnings.map((w) => `${plainText(w.sign)} – ${plainText(w.response)}`);
       case 'next':
         return c.next.date ? [plainText(formatDate(c.next.date, loc))] : c.next.noneReason ? [plainText(c.next.noneReason)] : [];
       case 'coordinator':
