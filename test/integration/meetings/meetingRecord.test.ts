@@ -213,8 +213,12 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     const { resources: jobs } = await containers().schedule!.items.query({ query: 'SELECT * FROM c WHERE c.kind = @k', parameters: [{ name: '@k', value: FINISHED_JOB_KIND }] }).fetchAll();
     assert.equal(jobs.length, 1, 'one hook job');
     assert.equal(jobs[0].payload.versionNumber, v.number);
-    // The scheduler runs it (the hook: the distribution's; a no-op until that lands).
+    // The scheduler runs it: the plans capability's distribution sends the new version – once – to each contact in Teams.
     await waitFor('the hook job to run', async () => ((await bot.bot!.jobs.get(jobs[0].id))?.status === 'done' ? true : undefined));
+    const toOle = () => cardsOf(bot.connector.sent.filter((s) => s.conversationId === `a:personal-${OLE.aadObjectId}` && s.method === 'POST')).filter((c) => JSON.stringify(c).includes('Godkend mine indsatser'));
+    await waitFor('the new version in Ole\'s chat', () => (toOle().length ? true : undefined));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(toOle().length, 1, 'one distribution');
 
     // The checklist's during items ticked themselves from what was captured.
     const { resource: meeting } = await containers().meetings!.item(meetingId, TENANT).read<CoordinationMeeting>();
