@@ -96,6 +96,9 @@ export class DeviationService implements AutomaticDeviations {
     const existing = await this.d.deviations.get(user.tenantId, id);
     if (existing) {
       if (existing.reporter.userId !== user.userId) return this.refuse(user, plan.id, 'notOwner');
+      // The same form id sent for another plan or action is a forged or mixed-up card, not a replay: it would
+      // re-raise one plan's deviation under another plan's name (and audit it on the wrong plan).
+      if (existing.planId !== plan.id || existing.actionId !== args.actionId) return this.refuse(user, plan.id, 'stale');
       // A replay (double click, Teams retry) repeats the idempotent steps: a crash after the create is healed, nothing is sent twice.
       await this.raise(plan, existing, user.userId);
       return { kind: 'ok', deviation: existing, plan };

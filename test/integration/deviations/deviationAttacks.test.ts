@@ -1,0 +1,155 @@
+/**
+ * Acceptance review of issue #10 as an attacker, at the Bot Framework activity
+ * level (the real bot over the embedded Cosmos server and the loopback
+ * connector): a form id reused for another plan, a reporter removed from the
+ * network, the deviation commands and buttons outside personal chat, oversized
+ * and mistyped fields, and the bot's log, which must carry no names or texts.
+ */
+import { strict as assert } from 'node:assert';
+import { CosmosAuditLog } from '../../../src/platform/audit/auditRepository';
+import { createLogger } from '../../../src/platform/logger';
+import type { CarePlan, Contact } from '../../../src/plans/domain/carePlan';
+import { CosmosPlanStore } from '../../../src/plans/storage/planRepository';
+import { CosmosDeviationStore } from '../../../src/deviations/storage/deviationRepository';
+import { CardAnswer, NINA, OLE, TENANT, TestBot, actionData, cardsOf, inChatOf, textOf } from '../../support/testBot';
+import { OLE_ACTION as ACTION, planWithOleAction } from '../../support/deviationScenario';
+import { samplePlan, testEnvironment, uuidOf } from '../../unit/fixtures';
+
+type Card = Record<string, unknown>;
+const WHAT = 'Jens kastede med stole på bostedet';
+const RESOLUTION = 'Lægen ser Jens i morgen';
+
+/** A second plan of Nina's with Ole in its network (seeded through the repository). */
+function secondPlan(): CarePlan {
+  const base = samplePlan(testEnvironment('2026-03-10T09:00:00.000Z', 777_000), { tenantId: TENANT, userId: NINA.aadObjectId, name: NINA.name });
+  const ole: Contact = { id: uuidOf(0xd001), name: OLE.name, role: 'Støtte', organisation: 'Slagelse Kommune', sector: 'municipality', teamsUserId: OLE.aadObjectId };
+  const contacts = [...base.contacts, ole];
+  return { ...base, contacts, memberIds: contacts.flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : [])) };
+}
+
+describe('deviations under attack (activity level)', function () {
+  this.timeout(60_000);
+  const logLines: string[] = [];
+  let bot: TestBot;
+  let planId: string;
+  let otherPlanId: string;
+
+  const ok = (a: CardAnswer): Card => {
+    assert.equal(a.status, 200, JSON.stringify(a.raw));
+    assert.ok(a.card, 'an answer card');
+    return a.card as Card;
+  };
+  const waitFor = async <T>(what: string, fn: () => T | undefined, ms = 10_000): Promise<T> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = fn();
+      if (v !== undefined) return v;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const deviations = () => new CosmosDeviationStore(bot.bot!.store.containers.deviations!);
+  const plans = () => new CosmosPlanStore(bot.bot!.store.containers.plans!);
+  const deniedReasons = async (id: string) =>
+    (await new CosmosAuditLog(bot.bot!.store.containers.audit!).listForPlan(TENANT, id)).filter((e) => e.action === 'access.denied').map((e) => e.details?.reason);
+
+  before(async () => {
+    bot = await new TestBot(undefined, { logger: createLogger('debug', {}, (l) => logLines.push(l)) }).start();
+    planId = await planWithOleAction(bot);
+    const other = secondPlan();
+    await plans().create(other);
+    otherPlanId = other.id;
+  });
+  after(() => bot.stop());
+
+  it('a report form id sent again for another plan is refused, audited, and raises nothing there', async () => {
+    const [tasks] = cardsOf(inChatOf(OLE, await bot.say(OLE, 'mine opgaver')));
+    const form = ok(await bot.execute(OLE, 'deviation', actionData(tasks, 'reportForm', (d) => d.actionId === ACTION)));
+    const data = actionData(form, 'report');
+    ok(await bot.execute(OLE, 'deviation', { ...data, what: WHAT, category: 'other', urgency: 'normal', suggestion: '' }));
+    await waitFor('the coordinator\'s card', () => inChatOf(NINA, bot.connector.sent).find((s) => s.method === 'POST' && textOf(s.activity).includes(WHAT)));
+    const before = bot.connector.sent.length;
+
+    // The same form id, forged onto Ole's other plan (he is in its network too).
+    const forged = ok(await bot.execute(OLE, 'deviation', { ...data, planId: otherPlanId, actionId: '', what: WHAT, category: 'other', urgency: 'normal', suggestion: '' }));
+    assert.match(textOf(forged), /intet er ændret/i);
+    assert.doesNotMatch(textOf(forged), /Jens kastede/, 'the first plan\'s deviation is not shown under the other plan');
+    assert.deepEqual(await deviations().listForPlan(TENANT, otherPlanId), []);
+    assert.ok((await deniedReasons(otherPlanId)).includes('stale'), 'the refusal is audited on the plan named');
+    const otherTrail = await new CosmosAuditLog(bot.bot!.store.containers.audit!).listForPlan(TENANT, otherPlanId);
+    assert.ok(!otherTrail.some((e) => e.action === 'deviation.reported'), 'no report is recorded on the other plan');
+    assert.equal(bot.connector.sent.slice(before).filter((s) => s.method === 'POST').length, 0, 'nobody is told again');
+  });
+
+  it('a reporter removed from the network no longer gets the live card, and its refresh is refused', async () => {
+    const helpForm = ok(await bot.execute(OLE, 'deviation', { action: 'helpForm', planId, actionId: ACTION }));
+    const status = ok(await bot.execute(OLE, 'deviation', { ...actionData(helpForm, 'report'), what: WHAT, urgency: 'urgent', suggestion: '' }, 'da-DK', 'ole-removed-card'));
+    const { deviationId } = actionData(status, 'view');
+    assert.ok(deviationId, 'the status card refreshes itself');
+    const ninaCard = await waitFor('the coordinator\'s card', () => cardsOf(inChatOf(NINA, bot.connector.sent)).find((c) => JSON.stringify(c).includes(String(deviationId)) && /acknowledge/.test(JSON.stringify(c))));
+
+    // Nina removes Ole from the network (the plan card's own button).
+    const plan = (await plans().get(TENANT, planId))!;
+    const oleContact = plan.contacts.find((c) => c.teamsUserId === OLE.aadObjectId)!;
+    ok(await bot.execute(NINA, 'planCard', { action: 'removeContact', planId, contactId: oleContact.id }));
+    assert.ok(!(await plans().get(TENANT, planId))!.memberIds.includes(OLE.aadObjectId), 'Ole is out of the network');
+
+    const before = bot.connector.sent.length;
+    ok(await bot.execute(NINA, 'deviation', actionData(ninaCard, 'acknowledge')));
+    // The outbox sends updates within milliseconds here; a second is a generous bound for "nothing came".
+    await new Promise((r) => setTimeout(r, 1_500));
+    const toOle = inChatOf(OLE, bot.connector.sent.slice(before));
+    assert.deepEqual(toOle.map((s) => s.method), [], 'no update with the deviation reaches Ole');
+    const refreshed = ok(await bot.execute(OLE, 'deviation', { action: 'view', deviationId }, 'da-DK', 'ole-removed-card', undefined, 'automatic'));
+    assert.doesNotMatch(textOf(refreshed), /Jens/);
+    assert.ok((await deniedReasons(planId)).includes('notMember'));
+  });
+
+  it('the deviation commands and buttons work only in personal chat: a channel gets no citizen data', async () => {
+    const channel = { conversation: { id: '19:channel@thread.tacv2', conversationType: 'channel', tenantId: TENANT } };
+    for (const text of ['afvigelse', 'mine opgaver', 'my tasks']) {
+      const sent = await bot.sayIn(NINA, text, channel);
+      assert.ok(sent.length > 0, `"${text}" is answered`);
+      const json = JSON.stringify(sent);
+      assert.match(json, /personlige chat/, `"${text}" says where to ask`);
+      assert.ok(!/Jens|Følge Jens|Ole Bostøtte|Sover ikke/.test(json), `"${text}" in a channel shows no plan data`);
+    }
+    const [d] = await deviations().listForPlan(TENANT, planId);
+    const res = await bot.post({
+      ...bot.activityFrom(NINA), ...channel, type: 'invoke', name: 'adaptiveCard/action', replyToId: 'channel-card',
+      value: { action: { type: 'Action.Execute', verb: 'deviation', data: { action: 'view', deviationId: d!.id } }, trigger: 'manual' },
+    });
+    const json = JSON.stringify(res.body);
+    assert.match(json, /personlige chat/);
+    assert.ok(!json.includes('Jens'), 'a click in a channel shows no deviation');
+  });
+
+  it('oversized and mistyped fields get a clear answer and store nothing', async () => {
+    const before = (await deviations().listForPlan(TENANT, planId)).length;
+    const form = ok(await bot.execute(OLE, 'deviation', { action: 'helpForm', planId }));
+    assert.match(textOf(form), /Du har ikke adgang|Intet er ændret/, 'Ole is no longer in the network');
+    const nina = ok(await bot.execute(NINA, 'deviation', { action: 'reportForm', planId }));
+    const data = actionData(nina, 'report');
+    const tooLong = ok(await bot.execute(NINA, 'deviation', { ...data, what: 'x'.repeat(2_001), category: 'other', urgency: 'normal' }));
+    assert.match(textOf(tooLong), /2000/, 'the form says the limit');
+    const huge = ok(await bot.execute(NINA, 'deviation', { ...data, what: 'x'.repeat(25_000), category: 'other', urgency: 'normal' }));
+    assert.match(textOf(huge), /Intet er ændret|ikke ændret|kunne ikke/i);
+    const typed = ok(await bot.execute(NINA, 'deviation', { ...data, what: WHAT, category: 'other', urgency: 5 }));
+    assert.match(textOf(typed), /Intet er ændret|ikke ændret|kunne ikke/i);
+    const unknown = ok(await bot.execute(NINA, 'deviation', { ...data, what: WHAT, category: 'theft', urgency: 'normal' }));
+    assert.match(textOf(unknown), /Meld afvigelse/, 'the form again, with what to choose');
+    assert.equal((await deviations().listForPlan(TENANT, planId)).length, before);
+  });
+
+  it('the log carries ids and codes, never a name, the citizen or a deviation text', async () => {
+    // Close the deviation too, so the resolution has passed through the bot.
+    const [d] = (await deviations().listForPlan(TENANT, planId)).filter((x) => x.status !== 'closed');
+    ok(await bot.execute(NINA, 'deviation', { action: 'close', deviationId: d!.id, resolution: RESOLUTION }));
+    assert.ok(logLines.length > 10, 'the bot logged');
+    assert.ok(logLines.some((l) => l.includes('deviation.action')), 'deviation actions are logged (by code)');
+    for (const secret of ['Jens', 'Ærø', 'Ole Bostøtte', 'Nina Sygeplejerske', 'kastede med stole', RESOLUTION, 'Følge Jens', 'Sover ikke']) {
+      const line = logLines.find((l) => l.includes(secret));
+      assert.equal(line, undefined, `the log holds "${secret}"`);
+    }
+  });
+});
