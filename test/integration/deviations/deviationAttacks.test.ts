@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { CosmosAuditLog } from '../../../src/platform/audit/auditRepository';
 import { createLogger } from '../../../src/platform/logger';
+import type { PlanAgreements } from '../../../src/plans/domain/agreements';
 import type { CarePlan, Contact } from '../../../src/plans/domain/carePlan';
 import { CosmosPlanStore } from '../../../src/plans/storage/planRepository';
 import { CosmosDeviationStore } from '../../../src/deviations/storage/deviationRepository';
@@ -24,7 +25,9 @@ function secondPlan(): CarePlan {
   const base = samplePlan(testEnvironment('2026-03-10T09:00:00.000Z', 777_000), { tenantId: TENANT, userId: NINA.aadObjectId, name: NINA.name });
   const ole: Contact = { id: uuidOf(0xd001), name: OLE.name, role: 'Støtte', organisation: 'Slagelse Kommune', sector: 'municipality', teamsUserId: OLE.aadObjectId };
   const contacts = [...base.contacts, ole];
-  return { ...base, contacts, memberIds: contacts.flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : [])) };
+  // Ole is the second coordinator here: two coordinators who may click at once.
+  const agreements: PlanAgreements = { priorityAreas: [], actions: [], warningSigns: [], secondCoordinator: { contactId: ole.id, since: base.createdAt } };
+  return { ...base, contacts, memberIds: contacts.flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : [])), agreements };
 }
 
 describe('deviations under attack (activity level)', function () {
@@ -79,6 +82,31 @@ describe('deviations under attack (activity level)', function () {
     const otherTrail = await new CosmosAuditLog(bot.bot!.store.containers.audit!).listForPlan(TENANT, otherPlanId);
     assert.ok(!otherTrail.some((e) => e.action === 'deviation.reported'), 'no report is recorded on the other plan');
     assert.equal(bot.connector.sent.slice(before).filter((s) => s.method === 'POST').length, 0, 'nobody is told again');
+  });
+
+  it('a double click on "Send" reports once; two coordinators acknowledging at once: one wins, the other is told, once in the history', async () => {
+    const form = ok(await bot.execute(NINA, 'deviation', { action: 'reportForm', planId: otherPlanId }));
+    const fields = { ...actionData(form, 'report'), what: 'Jens svarer ikke', category: 'missedAppointment', urgency: 'urgent', suggestion: '' };
+    const both = await Promise.all([bot.execute(NINA, 'deviation', fields), bot.execute(NINA, 'deviation', fields)]);
+    for (const a of both) assert.match(textOf(ok(a)), /Jens svarer ikke/);
+    const [d, ...more] = await deviations().listForPlan(TENANT, otherPlanId);
+    assert.ok(d);
+    assert.equal(more.length, 0, 'one deviation');
+    // Nina reported; the card goes to the coordinator (Nina, the organiser standing in): once.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(inChatOf(NINA, bot.connector.sent).filter((s) => s.method === 'POST' && textOf(s.activity).includes('Jens svarer ikke')).length, 1, 'the coordinator is told once');
+
+    const answers = await Promise.all([
+      bot.execute(NINA, 'deviation', { action: 'acknowledge', deviationId: d.id }),
+      bot.execute(OLE, 'deviation', { action: 'acknowledge', deviationId: d.id }),
+    ]);
+    const texts = answers.map((a) => textOf(ok(a)));
+    assert.equal(texts.filter((t) => /Du har kvitteret/.test(t)).length, 1, texts.join('\n---\n'));
+    assert.equal(texts.filter((t) => /forældet/.test(t)).length, 1, 'the other is told nothing changed');
+    const after = (await deviations().get(TENANT, d.id))!;
+    assert.equal(after.status, 'acknowledged');
+    assert.equal(after.history.filter((e) => e.kind === 'acknowledged').length, 1);
+    assert.equal(after.revision, d.revision + 1);
   });
 
   it('a reporter removed from the network no longer gets the live card, and its refresh is refused', async () => {
