@@ -27,7 +27,7 @@ function secondPlan(): CarePlan {
   const contacts = [...base.contacts, ole];
   // Ole is the second coordinator here: two coordinators who may click at once.
   const agreements: PlanAgreements = { priorityAreas: [], actions: [], warningSigns: [], secondCoordinator: { contactId: ole.id, since: base.createdAt } };
-  return { ...base, contacts, memberIds: contacts.flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : [])), agreements };
+  return { ...base, id: uuidOf(0xd000), reference: 'KIP-TEST-0002', contacts, memberIds: contacts.flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : [])), agreements };
 }
 
 describe('deviations under attack (activity level)', function () {
@@ -107,6 +107,25 @@ describe('deviations under attack (activity level)', function () {
     assert.equal(after.status, 'acknowledged');
     assert.equal(after.history.filter((e) => e.kind === 'acknowledged').length, 1);
     assert.equal(after.revision, d.revision + 1);
+  });
+
+  it('"Udført" on somebody else\'s action by a network member who does not coordinate is refused, audited, and changes nothing', async () => {
+    // A third plan: Ole is a plain member; the action is Nina's contact's.
+    const base = samplePlan(testEnvironment('2026-03-10T09:00:00.000Z', 888_000), { tenantId: TENANT, userId: NINA.aadObjectId, name: NINA.name });
+    const ole: Contact = { id: uuidOf(0xd101), name: OLE.name, role: 'Støtte', organisation: 'Slagelse Kommune', sector: 'municipality', teamsUserId: OLE.aadObjectId };
+    const ninaContact = base.contacts.find((c) => c.teamsUserId === NINA.aadObjectId)!;
+    const actionId = uuidOf(0xd102);
+    const contacts = [...base.contacts, ole];
+    const third: CarePlan = {
+      ...base, id: uuidOf(0xd100), reference: 'KIP-TEST-0003', contacts, memberIds: contacts.flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : [])),
+      agreements: { priorityAreas: [], warningSigns: [], actions: [{ id: actionId, what: 'Ring til lægen', responsibleContactId: ninaContact.id, deadline: '2026-03-20', status: 'open', agreedInVersion: 1 }] },
+    };
+    await plans().create(third);
+    const answer = ok(await bot.execute(OLE, 'deviation', { action: 'done', planId: third.id, actionId, [`note-${actionId}`]: 'Klaret' }));
+    assert.match(textOf(answer), /Intet er ændret/);
+    const after = (await plans().get(TENANT, third.id))!;
+    assert.equal(after.agreements!.actions[0]!.status, 'open');
+    assert.ok((await deniedReasons(third.id)).includes('notOwner'));
   });
 
   it('a reporter removed from the network no longer gets the live card, and its refresh is refused', async () => {
