@@ -10,7 +10,7 @@ import { AuditTrail } from '../../platform/audit/auditTrail';
 import type { DenialReason } from '../../platform/audit/audit';
 import type { Environment, UserIdentity } from '../../platform/identity';
 import type { AuditLog } from '../../platform/ports';
-import type { AgreedAction } from '../../plans/domain/agreements';
+import { coordinatorUserId, type AgreedAction } from '../../plans/domain/agreements';
 import type { Actor, CarePlan } from '../../plans/domain/carePlan';
 import { canChange, isMember, lockReason } from '../../plans/domain/carePlan';
 import type { PlanStore } from '../../plans/domain/ports';
@@ -130,6 +130,23 @@ export class DeviationService implements AutomaticDeviations {
     if (await this.d.deviations.get(tenantId, id)) return;
     const deviation = newDeviation({ id, plan, input: { what: '', category: 'actionNotDone', urgency: 'normal' }, reporter: SYSTEM_REPORTER, actionId, now });
     await this.raise(plan, deviation, SYSTEM_REPORTER.userId);
+  }
+
+  /**
+   * After a handover the new coordinator must be able to act on what is still open: only a coordinator may
+   * acknowledge or close, and the old one's card no longer lets them. Each deviation that is not closed is
+   * re-addressed (ETag) and its card sent to the new coordinator (one outbox item per person under the same key:
+   * a retry sends once); escalation runs on as scheduled.
+   */
+  async coordinatorChanged(tenantId: string, planId: string): Promise<void> {
+    const plan = await this.d.plans.get(tenantId, planId);
+    if (!plan || !canChange(plan)) return;
+    const now = coordinatorUserId(plan);
+    for (const d of await this.d.deviations.listForPlan(tenantId, planId)) {
+      if (d.status === 'closed') continue;
+      const r = d.coordinatorUserId === now ? { after: d } : await this.d.deviations.update(tenantId, d.id, (x) => (x.status === 'closed' || x.coordinatorUserId === now ? undefined : { ...x, coordinatorUserId: now }));
+      if (r?.after.coordinatorUserId === now && r.after.status !== 'closed') await this.d.notifier.notify(plan, r.after, { kind: 'coordinator', userIds: [now] });
+    }
   }
 
   /** Marks an action done (the responsible or a coordinator), with an optional note; saved with the plan's ETag. */

@@ -109,6 +109,28 @@ describe('deviations under attack (activity level)', function () {
     assert.equal(after.revision, d.revision + 1);
   });
 
+  it('after a handover the new coordinator gets the deviations still open, with the buttons, and can close them; the old one no longer can', async () => {
+    const [d] = (await deviations().listForPlan(TENANT, otherPlanId)).filter((x) => x.status !== 'closed');
+    assert.ok(d, 'an open deviation on the plan');
+    const oleContact = (await plans().get(TENANT, otherPlanId))!.contacts.find((c) => c.teamsUserId === OLE.aadObjectId)!;
+    const pick = ok(await bot.execute(NINA, 'followUp', { action: 'handoverPick', planId: otherPlanId, role: 'coordinator' }));
+    ok(await bot.execute(NINA, 'followUp', { ...actionData(pick, 'handoverAsk'), contactId: oleContact.id }));
+    const ask = await waitFor('the request on Ole\'s card', () => cardsOf(inChatOf(OLE, bot.connector.sent)).find((c) => JSON.stringify(c).includes('handoverAccept') && JSON.stringify(c).includes(otherPlanId)));
+    const before = bot.connector.sent.length;
+    assert.match(textOf(ok(await bot.execute(OLE, 'followUp', actionData(ask, 'handoverAccept')))), /Du er nu koordinator/);
+
+    const card = await waitFor('the open deviation at the new coordinator', () =>
+      cardsOf(inChatOf(OLE, bot.connector.sent.slice(before)).filter((x) => x.method === 'POST')).find((c) => textOf(c).includes('Jens svarer ikke')));
+    assert.ok(JSON.stringify(card).includes('"close"'), 'with "Luk med afklaring"');
+    assert.match(textOf(ok(await bot.execute(NINA, 'deviation', { action: 'close', deviationId: d.id, resolution: 'Nina lukker' }))), /Kun planens koordinator/);
+    const closed = ok(await bot.execute(OLE, 'deviation', { ...actionData(card, 'close'), resolution: 'Ole har talt med Jens' }));
+    assert.match(textOf(closed), /Lukket af Ole Bostøtte: Ole har talt med Jens/);
+    // Accepting again (a retried click) sends nothing twice.
+    ok(await bot.execute(OLE, 'followUp', actionData(ask, 'handoverAccept')));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(cardsOf(inChatOf(OLE, bot.connector.sent.slice(before)).filter((x) => x.method === 'POST')).filter((c) => textOf(c).includes('Jens svarer ikke')).length, 1);
+  });
+
   it('"Udført" on somebody else\'s action by a network member who does not coordinate is refused, audited, and changes nothing', async () => {
     // A third plan: Ole is a plain member; the action is Nina's contact's.
     const base = samplePlan(testEnvironment('2026-03-10T09:00:00.000Z', 888_000), { tenantId: TENANT, userId: NINA.aadObjectId, name: NINA.name });
