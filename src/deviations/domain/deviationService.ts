@@ -197,7 +197,12 @@ export class DeviationService implements AutomaticDeviations {
     const found = await this.load(user, deviationId, 'inform');
     if (found.kind !== 'ok') return found;
     const contacts = found.plan.contacts.filter((c) => contactIds.includes(c.id) && c.teamsUserId && found.plan.memberIds.includes(c.teamsUserId));
-    if (contacts.length === 0) return { kind: 'stale', deviation: found.deviation, plan: found.plan };
+    if (contacts.length === 0) {
+      // Nobody of this network chosen (a forged or outdated list): a refusal like any other – who may ask first, then audited.
+      if (!mayHandle(found.plan, user.userId)) return this.refuse(user, found.plan.id, 'notCoordinator', 'inform');
+      await this.trail.refused(user, found.plan.id, 'stale', 'inform');
+      return { kind: 'stale', deviation: found.deviation, plan: found.plan };
+    }
     const r = await this.handle(user, deviationId, 'inform', (d, by, now) => (d.status === 'closed' ? undefined : noted(d, 'networkInformed', by, now, contacts.map((c) => c.name))), 'deviation.networkInformed');
     if (r.kind === 'ok') await this.d.notifier.informNetwork(r.plan, r.deviation, contacts.map((c) => c.teamsUserId!), message, r.deviation.history.at(-1)!.by.name);
     return r;

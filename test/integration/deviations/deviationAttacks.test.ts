@@ -210,6 +210,23 @@ describe('deviations under attack (activity level)', function () {
     assert.equal((await deviations().listForPlan(TENANT, planId)).length, before);
   });
 
+  it('an oversized resolution or message, or a contact from another plan, is refused on the card and changes nothing', async () => {
+    const [d] = (await deviations().listForPlan(TENANT, planId)).filter((x) => x.status !== 'closed');
+    assert.ok(d);
+    const long = ok(await bot.execute(NINA, 'deviation', { action: 'close', deviationId: d.id, resolution: 'x'.repeat(2_001) }));
+    assert.match(textOf(long), /højst 2000 tegn/);
+    const message = ok(await bot.execute(NINA, 'deviation', { action: 'inform', deviationId: d.id, informContactIds: uuidOf(0xd001), informMessage: 'x'.repeat(2_001) }));
+    assert.match(textOf(message), /højst 2000 tegn/);
+    // Ole's contact on the other plan: not in this plan's network.
+    const refusals = (await deniedReasons(planId)).length;
+    const foreign = ok(await bot.execute(NINA, 'deviation', { action: 'inform', deviationId: d.id, informContactIds: uuidOf(0xd001), informMessage: 'Til orientering' }));
+    assert.match(textOf(foreign), /forældet|Intet er ændret/i);
+    assert.equal((await deniedReasons(planId)).length, refusals + 1, 'the refusal is audited');
+    const after = (await deviations().get(TENANT, d.id))!;
+    assert.equal(after.revision, d.revision);
+    assert.equal(after.status, d.status);
+  });
+
   it('the log carries ids and codes, never a name, the citizen or a deviation text', async () => {
     // Close the deviation too, so the resolution has passed through the bot.
     const [d] = (await deviations().listForPlan(TENANT, planId)).filter((x) => x.status !== 'closed');
