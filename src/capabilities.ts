@@ -39,7 +39,9 @@ export function createCapabilities(p: Platform): CapabilityModule[] {
   const meetings = createMeetings(p, plans, { onVersionFinished: plans.distribution.onVersionFinished });
   // Deviations and follow-up need each other: follow-up raises overdue deviations, deviations escalate to
   // follow-up's escalation contacts. The late-bound arrow breaks the construction cycle.
-  const followUp = createFollowUp(p, plans, { automaticDeviations: { reportOverdue: (...args) => deviations.automatic.reportOverdue(...args) } });
+  const followUp = createFollowUp(p, plans, {
+    automaticDeviations: { reportOverdue: (...args) => deviations.automatic.reportOverdue(...args), coordinatorChanged: (...args) => deviations.service.coordinatorChanged(...args) },
+  });
   const deviations = createDeviations(p, plans, { meetings, escalationDirectory: followUp.escalation });
   const acute = createAcute(p, plans);
   return [plans.module, guide.module, meetings.module, deviations.module, followUp.module, acute.module];

@@ -138,7 +138,8 @@ export class DeviationHandlers {
   private refusal(turn: Turn, r: Refused): AdaptiveCardJson {
     const { t } = turn.loc;
     if (r.kind === 'locked') return lockedCard(r.reason, turn.loc);
-    if (r.kind === 'stale') return noticeCard(t.deviation.stale, 'Attention');
+    // Without the deviation to show (an action gone from the plan, a form sent for another plan) the card says only that nothing changed.
+    if (r.kind === 'stale') return noticeCard(r.deviation ? t.deviation.stale : t.deviation.staleCard, 'Attention');
     if (r.kind === 'notCoordinator') return noticeCard(t.deviation.notCoordinator, 'Attention');
     return noticeCard(t.notices.denied, 'Attention');
   }

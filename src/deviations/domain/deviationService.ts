@@ -10,7 +10,7 @@ import { AuditTrail } from '../../platform/audit/auditTrail';
 import type { DenialReason } from '../../platform/audit/audit';
 import type { Environment, UserIdentity } from '../../platform/identity';
 import type { AuditLog } from '../../platform/ports';
-import type { AgreedAction } from '../../plans/domain/agreements';
+import { coordinatorUserId, type AgreedAction } from '../../plans/domain/agreements';
 import type { Actor, CarePlan } from '../../plans/domain/carePlan';
 import { canChange, isMember, lockReason } from '../../plans/domain/carePlan';
 import type { PlanStore } from '../../plans/domain/ports';
@@ -96,6 +96,9 @@ export class DeviationService implements AutomaticDeviations {
     const existing = await this.d.deviations.get(user.tenantId, id);
     if (existing) {
       if (existing.reporter.userId !== user.userId) return this.refuse(user, plan.id, 'notOwner');
+      // The same form id sent for another plan or action is a forged or mixed-up card, not a replay: it would
+      // re-raise one plan's deviation under another plan's name (and audit it on the wrong plan).
+      if (existing.planId !== plan.id || existing.actionId !== args.actionId) return this.refuse(user, plan.id, 'stale');
       // A replay (double click, Teams retry) repeats the idempotent steps: a crash after the create is healed, nothing is sent twice.
       await this.raise(plan, existing, user.userId);
       return { kind: 'ok', deviation: existing, plan };
@@ -127,6 +130,23 @@ export class DeviationService implements AutomaticDeviations {
     if (await this.d.deviations.get(tenantId, id)) return;
     const deviation = newDeviation({ id, plan, input: { what: '', category: 'actionNotDone', urgency: 'normal' }, reporter: SYSTEM_REPORTER, actionId, now });
     await this.raise(plan, deviation, SYSTEM_REPORTER.userId);
+  }
+
+  /**
+   * After a handover the new coordinator must be able to act on what is still open: only a coordinator may
+   * acknowledge or close, and the old one's card no longer lets them. Each deviation that is not closed is
+   * re-addressed (ETag) and its card sent to the new coordinator (one outbox item per person under the same key:
+   * a retry sends once); escalation runs on as scheduled.
+   */
+  async coordinatorChanged(tenantId: string, planId: string): Promise<void> {
+    const plan = await this.d.plans.get(tenantId, planId);
+    if (!plan || !canChange(plan)) return;
+    const now = coordinatorUserId(plan);
+    for (const d of await this.d.deviations.listForPlan(tenantId, planId)) {
+      if (d.status === 'closed') continue;
+      const r = d.coordinatorUserId === now ? { after: d } : await this.d.deviations.update(tenantId, d.id, (x) => (x.status === 'closed' || x.coordinatorUserId === now ? undefined : { ...x, coordinatorUserId: now }));
+      if (r?.after.coordinatorUserId === now && r.after.status !== 'closed') await this.d.notifier.notify(plan, r.after, { kind: 'coordinator', userIds: [now] });
+    }
   }
 
   /** Marks an action done (the responsible or a coordinator), with an optional note; saved with the plan's ETag. */
@@ -177,7 +197,12 @@ export class DeviationService implements AutomaticDeviations {
     const found = await this.load(user, deviationId, 'inform');
     if (found.kind !== 'ok') return found;
     const contacts = found.plan.contacts.filter((c) => contactIds.includes(c.id) && c.teamsUserId && found.plan.memberIds.includes(c.teamsUserId));
-    if (contacts.length === 0) return { kind: 'stale', deviation: found.deviation, plan: found.plan };
+    if (contacts.length === 0) {
+      // Nobody of this network chosen (a forged or outdated list): a refusal like any other – who may ask first, then audited.
+      if (!mayHandle(found.plan, user.userId)) return this.refuse(user, found.plan.id, 'notCoordinator', 'inform');
+      await this.trail.refused(user, found.plan.id, 'stale', 'inform');
+      return { kind: 'stale', deviation: found.deviation, plan: found.plan };
+    }
     const r = await this.handle(user, deviationId, 'inform', (d, by, now) => (d.status === 'closed' ? undefined : noted(d, 'networkInformed', by, now, contacts.map((c) => c.name))), 'deviation.networkInformed');
     if (r.kind === 'ok') await this.d.notifier.informNetwork(r.plan, r.deviation, contacts.map((c) => c.teamsUserId!), message, r.deviation.history.at(-1)!.by.name);
     return r;

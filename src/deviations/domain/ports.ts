@@ -17,4 +17,6 @@ export interface EscalationDirectory {
 /** Raises the automatic deviation for an overdue action; idempotent per (plan, action, deadline). */
 export interface AutomaticDeviations {
   reportOverdue(tenantId: string, planId: string, actionId: string, now: Date): Promise<void>;
+  /** The plan's coordinator changed (a handover was accepted): its deviations that are not closed go to the new one. Idempotent. */
+  coordinatorChanged?(tenantId: string, planId: string): Promise<void>;
 }

@@ -38,7 +38,7 @@ export function createFollowUp(p: Platform, plans: Plans, deps: { automaticDevia
     reportOverdue: async (tenantId, planId, actionId) => logger.info('followUp.overdue.noDeviations', { tenantId, planId, actionId }),
   };
   const notifier = new OutboxHandoverNotifier({ outbox: p.outbox, directory: p.directory });
-  const handover = new HandoverService({ plans: plans.store, store, audit: p.audit, env, notifier });
+  const handover = new HandoverService({ plans: plans.store, store, audit: p.audit, env, notifier, coordinatorChanged: (t, planId) => deviations.coordinatorChanged?.(t, planId) ?? Promise.resolve() });
   const escalation = new EscalationContacts(store, p.config.followUp.escalationAdminIds, env);
   const handlers = new FollowUpHandlers({ plans: plans.store, handover, escalation, logger });
   const sweep = defineSweep(

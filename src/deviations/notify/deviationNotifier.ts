@@ -11,6 +11,7 @@ import { deviationCard } from '../bot/deviationViews';
 import type { Deviation } from '../domain/deviation';
 import type { DeviationNotice, DeviationNotifier } from '../domain/deviationPorts';
 import type { CarePlan } from '../../plans/domain/carePlan';
+import { coordinatorUserId } from '../../plans/domain/agreements';
 import { noticeCard } from '../../platform/cards/views';
 import type { AdaptiveCardJson } from '../../platform/cards/render';
 import { plainText } from '../../platform/cards/markdown';
@@ -43,7 +44,8 @@ export class OutboxDeviationNotifier implements DeviationNotifier {
     const priority: Priority = d.urgency === 'urgent' ? 'urgent' : 'bulk';
     const recipients: OutboxRecipient[] = [];
     if (notice.kind === 'escalationContacts') {
-      const coordinator = plan.contacts.find((c) => c.teamsUserId === d.coordinatorUserId);
+      // The coordinator to call is the one now (a handover since the report moved the role).
+      const coordinator = plan.contacts.find((c) => c.teamsUserId === coordinatorUserId(plan));
       for (const contact of notice.contacts) {
         const loc = await this.locale(plan.tenantId, contact.userId);
         const t = loc.t.deviation;
@@ -81,7 +83,9 @@ export class OutboxDeviationNotifier implements DeviationNotifier {
         locale: where.locale,
       });
     }
-    for (const u of updates) {
+    // Health data: a live card follows only people still in the network (a reporter or coordinator removed
+    // from it since keeps the card as it was, and a Universal Actions refresh refuses them).
+    for (const u of updates.filter((x) => plan.memberIds.includes(x.viewerId))) {
       try {
         const loc = u.locale ? localeOf(u.locale) : await this.locale(plan.tenantId, u.viewerId);
         const card = deviationCard(plan, d, loc, { viewerId: u.viewerId, escalated: u.escalated });

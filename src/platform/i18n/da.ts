@@ -63,7 +63,7 @@ export const da = {
   help: {
     title: 'Det kan Samspil',
     commands:
-      '**ny plan** – start en koordinerende indsatsplan trin for trin\n\n**mine planer** – de planer, du er med i\n\n**vis plan** – hele planen på ét kort; ret stamdata og netværket (skriv evt. planens reference efter)\n\n**fortsæt** – fortsæt en påbegyndt plan\n\n**indkald** – indkald netværket til et koordinationsmøde\n\n**hent plan** – planen som Word-dokument, også til borgeren og kontakter uden for Teams\n\n**adgangslog** – hvem har set planen (for planens koordinator)\n\n**træk samtykke tilbage** – notér, at borgeren trækker sit samtykke tilbage, helt eller for en del\n\n**afslut plan** – afslut en plan med en grund\n\n**hjælp** – denne besked',
+      '**ny plan** – start en koordinerende indsatsplan trin for trin\n\n**mine planer** – de planer, du er med i\n\n**vis plan** – hele planen på ét kort; ret stamdata og netværket (skriv evt. planens reference efter)\n\n**fortsæt** – fortsæt en påbegyndt plan\n\n**indkald** – indkald netværket til et koordinationsmøde\n\n**hent plan** – planen som Word-dokument, også til borgeren og kontakter uden for Teams\n\n**adgangslog** – hvem har set planen (for planens koordinator)\n\n**træk samtykke tilbage** – notér, at borgeren trækker sit samtykke tilbage, helt eller for en del\n\n**afslut plan** – afslut en plan med en grund\n\n**mine opgaver** – dine opgaver i planerne: udført, meld afvigelse, bed om hjælp\n\n**afvigelse** – meld en afvigelse til planens koordinator (skriv evt. planens reference efter)\n\n**overdrag koordinator** – giv koordinatorrollen videre til en anden i netværket\n\n**hjælp** – denne besked',
     privacy: 'Kun borgerens netværk kan se planen. Hver læsning og ændring logges.',
   },
   enums: {

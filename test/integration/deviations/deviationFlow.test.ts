@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { CosmosAuditLog } from '../../../src/platform/audit/auditRepository';
-import type { CarePlan, Contact } from '../../../src/plans/domain/carePlan';
+import { planReference, type CarePlan, type Contact } from '../../../src/plans/domain/carePlan';
 import type { PlanAgreements } from '../../../src/plans/domain/agreements';
 import { CosmosPlanStore } from '../../../src/plans/storage/planRepository';
 import { CosmosDeviationStore } from '../../../src/deviations/storage/deviationRepository';
@@ -31,7 +31,8 @@ function seededPlan(i: number): CarePlan {
     priorityAreas: [], warningSigns: [],
     actions: [{ id: uuidOf(0xb000 + i), what: `Indsats ${i}`, responsibleContactId: extra[0]!.id, deadline: inDays(5 + i), status: 'open', agreedInVersion: 1 }],
   };
-  return { ...base, contacts, memberIds: contacts.flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : [])), agreements };
+  // Its own id and reference: the fixture's plan id is fixed, and a second create of the same id is silently a no-op.
+  return { ...base, id: uuidOf(0x9100 + i), reference: planReference(new Uint8Array([0, 0, 0x10, 0, i])), contacts, memberIds: contacts.flatMap((c) => (c.teamsUserId ? [c.teamsUserId] : [])), agreements };
 }
 
 describe('deviations in chat: my tasks, a report, the coordinator\'s card, acknowledgement', function () {
@@ -61,6 +62,7 @@ describe('deviations in chat: my tasks, a report, the coordinator\'s card, ackno
     const plans = new CosmosPlanStore(bot.bot!.store.containers.plans!);
     // 19 more plans with 5 contacts each: 20 × 5 in the store.
     for (let i = 0; i < 19; i++) await plans.create(seededPlan(i));
+    assert.equal((await plans.listForMember(TENANT, OLE.aadObjectId, { limit: 50 })).length, 20, '20 plans with Ole in them');
   });
   after(() => bot.stop());
 

@@ -272,6 +272,14 @@ describe('Teams app package: manifest.json', () => {
     }
   });
 
+  it('offers "mine opgaver" / "my tasks" in personal scope (issue #10), in Swedish as "mina uppgifter"', () => {
+    const personal = loadManifest().bots[0]!.commandLists!.find((l) => l.scopes.includes('personal'))!;
+    const titles = personal.commands.map((c) => c.title);
+    for (const title of ['mine opgaver', 'my tasks']) assert.ok(titles.includes(title), `personal commands include "${title}"`);
+    assert.ok(Object.values(readLocalization('sv.json')).includes('mina uppgifter'));
+    assert.equal(parseCommand('mina uppgifter'), 'myTasks');
+  });
+
   it('only advertises commands the bot understands (in every language file)', () => {
     const manifest = loadManifest();
     const titles = manifest.bots[0]!.commandLists!.flatMap((l) => l.commands.map((c) => c.title));

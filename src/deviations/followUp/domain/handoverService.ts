@@ -30,7 +30,11 @@ export class HandoverService {
   private readonly trail: AuditTrail;
 
   constructor(
-    private readonly d: { plans: PlanStore; store: FollowUpStore; audit: AuditLog; env: Environment; notifier: HandoverNotifier },
+    private readonly d: {
+      plans: PlanStore; store: FollowUpStore; audit: AuditLog; env: Environment; notifier: HandoverNotifier;
+      /** The deviations capability: open deviations follow the coordinator role. */
+      coordinatorChanged?: (tenantId: string, planId: string) => Promise<void>;
+    },
   ) {
     this.trail = new AuditTrail(d.audit, d.env);
   }
@@ -87,6 +91,7 @@ export class HandoverService {
     const change = role === 'coordinator' ? 'coordinatorChanged' : 'secondCoordinatorChanged';
     await this.trail.changed(user, planId, 'plan.changed', { change, contactId: handover.toContactId }, { key: [handoverId] });
     await this.d.notifier.accepted(updated, done, by.name);
+    if (role === 'coordinator') await this.d.coordinatorChanged?.(user.tenantId, planId);
     return { kind: 'accepted', plan: updated, handover: done };
   }
 

@@ -65,7 +65,7 @@ describe('deviations/views', () => {
     const d = escalated(escalated(reported, 1, ['Anne Jensen'], at)!, 2, [], at)!;
     const texts = visibleTexts(deviationCard(plan, d, da, { viewerId: ANNE.userId })).join('\n');
     assert.match(texts, /sendt videre til Anne Jensen/);
-    assert.match(texts, /ingen eskalationskontakt/);
+    assert.match(texts, /ingen eskaleringskontakt/);
   });
 
   it('the plan card section lists open deviations first, with their history', () => {
