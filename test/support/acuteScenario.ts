@@ -10,6 +10,9 @@ export const UNIT_TEAM = { id: '19:unit-team-general@thread.tacv2', aadGroupId: 
 export const UNIT_CHANNEL = '19:unit-lyngen-acute@thread.tacv2';
 export const PRIVATE_CHANNEL = '19:unit-lyngen-private@thread.tacv2';
 export const ACUTE_TEAM_CHANNEL = '19:acute-team@thread.tacv2';
+/** Another housing unit's team and its acute channel (its owners must not manage Lyngen's). */
+export const OTHER_TEAM = { id: '19:unit-other-general@thread.tacv2', aadGroupId: '0f0e0d0c-0000-4000-8000-0000000000bb' };
+export const OTHER_CHANNEL = '19:unit-other-acute@thread.tacv2';
 
 /** Unit staff who are not in any plan's network, and the unit's manager. */
 export const PER: TestUser = { aadObjectId: '00000000-0000-4000-8000-00000000d001', name: 'Per Nattevagt', tenantId: TENANT };
@@ -37,10 +40,10 @@ export function sayInChannel(bot: TestBot, user: TestUser, text: string, channel
 }
 
 /** A click on an Action.Execute button of a card in a channel. */
-export async function clickInChannel(bot: TestBot, user: TestUser, verb: string, data: Record<string, unknown>, channelId: string): Promise<CardAnswer> {
+export async function clickInChannel(bot: TestBot, user: TestUser, verb: string, data: Record<string, unknown>, channelId: string, options: { team?: typeof UNIT_TEAM } = {}): Promise<CardAnswer> {
   const activity = {
     ...bot.activityFrom(user),
-    ...channelFields(channelId),
+    ...channelFields(channelId, options),
     replyToId: `post-${Math.random().toString(36).slice(2)}`,
     type: 'invoke',
     name: 'adaptiveCard/action',

@@ -17,7 +17,7 @@ import { format } from '../../platform/i18n';
 import type { Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox/outbox';
 import { ADAPTIVE_CARD } from '../../platform/outbox/model';
-import { composeInputSchema, fieldErrors, helpInputSchema, registrationInputSchema } from '../domain/acute';
+import { composeInputSchema, fieldErrors, helpInputSchema, inSameTeam, registrationInputSchema } from '../domain/acute';
 import type { AcuteService } from '../domain/acuteService';
 import type { TeamOwners } from '../access/acuteTeam';
 import { composeCard, helpCard, helpFormCard, postCard, registerCard, unitsCard } from './acuteViews';
@@ -48,7 +48,8 @@ export class AcuteHandlers {
   /** `akutkanaler`: the tenant's acute channels (removal buttons in a channel; the service checks again). */
   async listCommand(context: TurnContext, turn: Turn): Promise<Answer> {
     const units = await this.d.service.units(turn.user.tenantId);
-    return unitsCard(units, turn.loc, !!readChannel(context));
+    const channel = readChannel(context);
+    return unitsCard(units, turn.loc, (u) => !!channel && inSameTeam(u, channel.address));
   }
 
   /** `akut` in personal chat: the posting card, for the acute team only. */
@@ -69,7 +70,10 @@ export class AcuteHandlers {
   /** A button on one of the acute cards. */
   async act(turn: Turn, context: TurnContext, data: unknown): Promise<Answer> {
     const parsed = parseCardPayload(acutePayloadSchema, data, 'acute', turn, this.d.logger);
-    if (!parsed.ok) return parsed.answer;
+    if (!parsed.ok) {
+      await this.d.service.refuse(turn.user, 'invalidPayload', 'card');
+      return parsed.answer;
+    }
     const p = parsed.data;
     const { t } = turn.loc;
     const channel = readChannel(context);
@@ -87,10 +91,15 @@ export class AcuteHandlers {
       }
       case 'remove': {
         const refusal = await this.ownerRefusal(context, turn, p.unitId);
-        if (refusal) return refusal;
+        if (refusal || !channel) return refusal ?? noticeCard(t.acute.channelOnly);
         const unit = await this.d.service.unit(turn.user.tenantId, p.unitId);
+        // Owning this team says nothing about another team's unit (a forged or an old card's unitId).
+        if (unit && !inSameTeam(unit, channel.address)) {
+          await this.d.service.refuse(turn.user, 'notTeamOwner', p.unitId);
+          return noticeCard(t.acute.notOwner, 'Attention');
+        }
         if (unit) await this.d.service.remove(turn.user, p.unitId);
-        return unitsCard(await this.d.service.units(turn.user.tenantId), turn.loc, true, unit ? format(t.acute.removed, { name: unit.name }) : '');
+        return unitsCard(await this.d.service.units(turn.user.tenantId), turn.loc, (u) => inSameTeam(u, channel.address), unit ? format(t.acute.removed, { name: unit.name }) : '');
       }
       case 'post':
         return this.post(context, turn, p);
@@ -158,8 +167,13 @@ export class AcuteHandlers {
 
   private async takeHelp(turn: Turn, channel: ChannelTurn | undefined, helpId: string): Promise<Answer> {
     const { t } = turn.loc;
-    const request = await this.d.service.help(turn.user.tenantId, helpId);
-    if (!request || !channel) return noticeCard(t.acute.gone, 'Attention');
+    // Only from the acute team's own channel: an answer anywhere else would carry the request's text there.
+    const request = channel && channel.address.conversationId === this.d.service.teamChannelId ? await this.d.service.help(turn.user.tenantId, helpId) : undefined;
+    if (!request) {
+      await this.d.service.refuse(turn.user, 'notFound', helpId);
+      return noticeCard(t.acute.gone, 'Attention');
+    }
+    if (!channel) return noticeCard(t.acute.gone, 'Attention');
     if (!(await this.d.service.mayAct(turn.user, channel.channelUserId, channel.serviceUrl, helpId))) return helpCard(request, turn.loc, 'team', t.acute.notAcuteTeamTake);
     const result = await this.d.service.takeHelp(turn.user, helpId);
     if (!result) return noticeCard(t.acute.gone, 'Attention');

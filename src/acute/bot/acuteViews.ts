@@ -44,12 +44,13 @@ export function registerCard(loc: Locale, values?: Record<string, string | undef
   });
 }
 
-/** The tenant's acute channels; owners in a channel may remove them. */
-export function unitsCard(units: readonly AcuteUnit[], loc: Locale, canRemove: boolean, notice = ''): AdaptiveCardJson {
+/** The tenant's acute channels; `canRemove` says which get a remove button (owners, in a channel of the unit's own team). */
+export function unitsCard(units: readonly AcuteUnit[], loc: Locale, canRemove: boolean | ((unit: AcuteUnit) => boolean), notice = ''): AdaptiveCardJson {
   const t = loc.t.acute;
+  const removable = typeof canRemove === 'function' ? canRemove : () => canRemove;
   return render('acuteUnits', {
-    t, notice, canRemove,
-    units: units.map((u) => ({ id: u.id, line: format(t.unitLine, { name: inlineText(u.name), n: u.escalationMinutes }), removeTitle: format(t.remove, { name: u.name }) })),
+    t, notice,
+    units: units.map((u) => ({ id: u.id, line: format(t.unitLine, { name: inlineText(u.name), n: u.escalationMinutes }), removeTitle: format(t.remove, { name: u.name }), removable: removable(u) })),
   });
 }
 

@@ -9,7 +9,7 @@ type Form<K extends string> = { fields: Record<K, string>; errors: Record<K, str
 
 export interface AcuteCardModels {
   acuteRegister: { t: T; labels: { unitName: string; escalationMinutes: string }; limits: { unitName: number } } & Form<'name' | 'tagId' | 'tagName' | 'managerId' | 'managerName' | 'escalationMinutes'>;
-  acuteUnits: { t: T; notice: string; canRemove: boolean; units: { id: string; line: string; removeTitle: string }[] };
+  acuteUnits: { t: T; notice: string; units: { id: string; line: string; removeTitle: string; removable: boolean }[] };
   acuteCompose: { t: T; labels: { message: string; whatToDo: string }; formId: string; units: Choice[]; urgencies: Choice[] } & Form<'units' | 'text' | 'urgency' | 'whatToDo' | 'planReference'>;
   /** A post in a unit's channel: only the acute team's text, what to do, and a plan's reference – never a citizen's name. */
   acutePost: {

@@ -38,6 +38,7 @@ export function readChannel(context: TurnContext): ChannelTurn | undefined {
     address: {
       conversationId, serviceUrl: a.serviceUrl,
       ...(a.channelData?.team?.aadGroupId ? { teamGroupId: a.channelData.team.aadGroupId } : {}),
+      ...(a.channelData?.team?.id ? { teamId: a.channelData.team.id } : {}),
       ...(a.recipient?.id ? { botId: a.recipient.id } : {}),
     },
     channelUserId: a.from.id,

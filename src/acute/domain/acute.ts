@@ -22,6 +22,8 @@ export interface ChannelAddress {
   serviceUrl: string;
   /** The team's Entra group id (channelData.team.aadGroupId), when Teams said. */
   teamGroupId?: string;
+  /** The team's Teams id (channelData.team.id, `19:…`), when Teams said: which team's owners manage the unit. */
+  teamId?: string;
   botId?: string;
 }
 
@@ -220,6 +222,13 @@ export function statusOf(message: AcuteMessage): AcuteMessageStatus {
       ...(u.escalatedAt ? { escalatedAt: u.escalatedAt } : {}),
     })),
   };
+}
+
+/** Whether the unit's channel is `here` or another channel of the same team: only that team's owners may remove it. */
+export function inSameTeam(unit: AcuteUnit, here: Pick<ChannelAddress, 'conversationId' | 'teamGroupId' | 'teamId'>): boolean {
+  if (unit.channel.conversationId === here.conversationId) return true;
+  if (unit.channel.teamId && here.teamId) return unit.channel.teamId === here.teamId;
+  return !!unit.channel.teamGroupId && unit.channel.teamGroupId === here.teamGroupId;
 }
 
 /** The conversation id of a channel: Teams' `19:…;messageid=…` of a thread, cut to the channel. */

@@ -46,6 +46,11 @@ export class AcuteService implements AcutePosting {
     this.trail = new AuditTrail(d.audit, d.env);
   }
 
+  /** The acute team's own channel (help requests go there), when configured. */
+  get teamChannelId(): string | undefined {
+    return this.d.team.channelId;
+  }
+
   /** The unit id of a channel: one unit per channel, whoever registers it again. */
   unitIdOf(tenantId: string, channelId: string): string {
     return this.d.env.stableId('acute-unit', tenantId, channelId);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import {
-  acknowledge, channelConversationId, composeInputSchema, escalationSkip, fieldErrors, helpInputSchema, markEscalated, newMessage, newUnit,
+  acknowledge, channelConversationId, composeInputSchema, escalationSkip, fieldErrors, helpInputSchema, inSameTeam, markEscalated, newMessage, newUnit,
   registrationInputSchema, statusOf, takeHelp, type AcuteUnit, type HelpRequest,
 } from '../../../../src/acute/domain/acute';
 
@@ -10,6 +10,18 @@ const unit = (id: string, minutes = 10): AcuteUnit =>
 const post = (urgency: 'urgent' | 'info' = 'urgent') => newMessage('m1', 't1', { text: 'Ring tilbage', urgency }, { kind: 'user', userId: 'nina', name: 'Nina' }, [unit('a'), unit('b', 5)], T0);
 
 describe('acute domain', () => {
+  it('a unit is managed from its own channel or another channel of its team, never from another team', () => {
+    const u = { ...unit('a'), channel: { conversationId: '19:a@thread.tacv2', serviceUrl: 'https://s/', teamId: '19:team-a', teamGroupId: 'g-a' } };
+    assert.ok(inSameTeam(u, { conversationId: '19:a@thread.tacv2' }));
+    assert.ok(inSameTeam(u, { conversationId: '19:general-a', teamId: '19:team-a' }));
+    assert.ok(!inSameTeam(u, { conversationId: '19:b@thread.tacv2', teamId: '19:team-b', teamGroupId: 'g-a' }), 'the Teams team id decides when both have one');
+    assert.ok(!inSameTeam(u, { conversationId: '19:b@thread.tacv2' }));
+    // A unit registered before the team id was kept: its Entra group decides.
+    const older = { ...u, channel: { conversationId: '19:a@thread.tacv2', serviceUrl: 'https://s/', teamGroupId: 'g-a' } };
+    assert.ok(inSameTeam(older, { conversationId: '19:x', teamId: '19:team-a', teamGroupId: 'g-a' }));
+    assert.ok(!inSameTeam(older, { conversationId: '19:x', teamGroupId: 'g-b' }));
+  });
+
   it('registration: defaults to 10 minutes, tag and manager go in pairs, minutes 1–240', () => {
     assert.equal(registrationInputSchema.parse({ name: 'Lyngen', escalationMinutes: '' }).escalationMinutes, 10);
     const bad = registrationInputSchema.safeParse({ name: ' ', tagId: 'tag-1', managerName: 'Lis', escalationMinutes: '241' });
