@@ -41,6 +41,13 @@ describe('acute line (activity level)', function () {
   });
   after(async () => bot.stop());
 
+  it('the help card names the acute commands, in Danish, English and Swedish', async () => {
+    for (const [word, locale, expected] of [['hjælp', 'da-DK', /\*\*akut\*\*[\s\S]*@Samspil akutkanal[\s\S]*@Samspil ring akut/], ['help', 'en-US', /\*\*urgent\*\*[\s\S]*@Samspil acute channel[\s\S]*@Samspil call acute/], ['hjälp', 'sv-SE', /\*\*akut\*\*[\s\S]*boendes akutkanal[\s\S]*@Samspil ring akut/]] as const) {
+      const [card] = cardsOf(await bot.say(NINA, word, locale));
+      assert.match(JSON.stringify(card), expected, locale);
+    }
+  });
+
   it('added to a team, says how an owner registers a channel', async () => {
     const res = await bot.post({ ...bot.activityFrom(OLE), ...channelFields(UNIT_TEAM.id), type: 'conversationUpdate', membersAdded: [{ id: '28:samspil-bot' }] });
     assert.ok(res.status < 300);

@@ -250,6 +250,16 @@ describe('Teams app package: manifest.json', () => {
     assert.equal(parseCommand('koppla'), 'linkMeetingChat');
   });
 
+  it('offers the acute line: akut / urgent in personal chat, akutkanal / ring akut in team channels', () => {
+    const lists = loadManifest().bots[0]!.commandLists!;
+    const titles = (scope: string) => lists.find((l) => l.scopes.includes(scope))!.commands.map((c) => c.title);
+    for (const title of ['akut', 'urgent']) assert.ok(titles('personal').includes(title), `personal commands include "${title}"`);
+    for (const title of ['akutkanal', 'ring akut', 'acute channel', 'call acute']) assert.ok(titles('team').includes(title), `team commands include "${title}"`);
+    assert.equal(parseCommand('urgent'), 'acutePost');
+    assert.equal(parseCommand('ring akut'), 'acuteHelp');
+    assert.equal(parseCommand('acute channel'), 'acuteChannel');
+  });
+
   it('has a command list for every bot scope, each with at most 10 distinct commands', () => {
     const bot = loadManifest().bots[0]!;
     const lists = bot.commandLists ?? [];
