@@ -14,7 +14,7 @@ import type { AcuteCardModels } from './cardModels';
 
 const render = templateRenderer<AcuteCardModels>();
 
-const REGISTER_FIELDS = ['name', 'tagId', 'tagName', 'managerId', 'managerName', 'escalationMinutes'] as const;
+const REGISTER_FIELDS = ['name', 'tagId', 'tagName', 'personId', 'personName', 'managerId', 'managerName', 'escalationMinutes'] as const;
 const COMPOSE_FIELDS = ['units', 'text', 'urgency', 'whatToDo', 'planReference'] as const;
 const HELP_FIELDS = ['need', 'urgency', 'callBack'] as const;
 
@@ -77,11 +77,12 @@ export function postCard(message: AcuteMessage, unit: AcuteUnit, loc: Locale, op
   const delivery = message.units.find((u) => u.unitId === unit.id);
   const acks = delivery?.acknowledgements ?? [];
   const sentAt = formatDateTime(message.createdAt, loc);
-  const tag = unit.onCallTag && mentionOf(unit.onCallTag, 'tag');
+  // The unit's on-call Teams tag and/or named on-call person; the escalation re-post names the manager instead.
+  const onCall = [...(unit.onCallTag ? [mentionOf(unit.onCallTag, 'tag')] : []), ...(unit.onCallPerson ? [mentionOf(unit.onCallPerson, 'person')] : [])];
   const manager = options.escalation && unit.manager ? mentionOf(unit.manager, 'person') : undefined;
   const mentionLine = options.escalation
     ? format(manager ? t.escalationTo : t.escalationNoManager, { mention: manager?.text ?? '', time: sentAt, n: unit.escalationMinutes })
-    : tag ? format(t.postTo, { mention: tag.text }) : '';
+    : onCall.length ? format(t.postTo, { mention: onCall.map((m) => m.text).join(', ') }) : '';
   const facts = [
     ...(message.whatToDo ? [{ title: t.whatToDoLabel, value: plainText(message.whatToDo) }] : []),
     ...(message.planReference ? [{ title: t.referenceLabel, value: message.planReference }] : []),
@@ -97,7 +98,7 @@ export function postCard(message: AcuteMessage, unit: AcuteUnit, loc: Locale, op
     notice: options.notice ?? '',
     messageId: message.id, unitId: unit.id, hasReference: !!message.planReference,
   });
-  return withMentions(card, [...(manager ? [manager] : []), ...(tag && !options.escalation ? [tag] : [])]);
+  return withMentions(card, [...(manager ? [manager] : []), ...(options.escalation ? [] : onCall)]);
 }
 
 /** The nurse's own card: every unit's status, live. */

@@ -8,7 +8,7 @@ type T = Texts['acute'];
 type Form<K extends string> = { fields: Record<K, string>; errors: Record<K, string>; formError: string };
 
 export interface AcuteCardModels {
-  acuteRegister: { t: T; labels: { unitName: string; escalationMinutes: string }; limits: { unitName: number } } & Form<'name' | 'tagId' | 'tagName' | 'managerId' | 'managerName' | 'escalationMinutes'>;
+  acuteRegister: { t: T; labels: { unitName: string; escalationMinutes: string }; limits: { unitName: number } } & Form<'name' | 'tagId' | 'tagName' | 'personId' | 'personName' | 'managerId' | 'managerName' | 'escalationMinutes'>;
   acuteUnits: { t: T; notice: string; units: { id: string; line: string; removeTitle: string; removable: boolean }[] };
   acuteCompose: { t: T; labels: { message: string; whatToDo: string }; formId: string; units: Choice[]; urgencies: Choice[] } & Form<'units' | 'text' | 'urgency' | 'whatToDo' | 'planReference'>;
   /** A post in a unit's channel: only the acute team's text, what to do, and a plan's reference – never a citizen's name. */

@@ -41,6 +41,8 @@ export interface AcuteUnit {
   name: string;
   channel: ChannelAddress;
   onCallTag?: Mentionable;
+  /** A named person @mentioned on every post (with or instead of the tag), e.g. the unit's on-call phone holder. */
+  onCallPerson?: Mentionable;
   manager?: Mentionable;
   escalationMinutes: number;
   registeredBy: string;
@@ -112,12 +114,15 @@ export const registrationInputSchema = z
     name: text(LIMITS.unitName),
     tagId: idText,
     tagName: optionalText(LIMITS.tagName),
+    personId: idText,
+    personName: optionalText(LIMITS.personName),
     managerId: idText,
     managerName: optionalText(LIMITS.personName),
     escalationMinutes: z.preprocess((v) => (v === '' || v === undefined ? String(DEFAULT_ESCALATION_MINUTES) : v), z.coerce.number({ invalid_type_error: 'minutes' }).int('minutes').min(1, 'minutes').max(240, 'minutes')),
   })
   .superRefine((v, ctx) => {
     if (!!v.tagId !== !!v.tagName) ctx.addIssue({ code: 'custom', path: [v.tagId ? 'tagName' : 'tagId'], message: 'pair' });
+    if (!!v.personId !== !!v.personName) ctx.addIssue({ code: 'custom', path: [v.personId ? 'personName' : 'personId'], message: 'pair' });
     if (!!v.managerId !== !!v.managerName) ctx.addIssue({ code: 'custom', path: [v.managerId ? 'managerName' : 'managerId'], message: 'pair' });
   });
 export type RegistrationInput = z.infer<typeof registrationInputSchema>;
@@ -155,6 +160,7 @@ export function newUnit(id: string, tenantId: string, input: RegistrationInput, 
   return {
     docType: 'unit', id, tenantId, name: input.name, channel,
     ...(input.tagId && input.tagName ? { onCallTag: { id: input.tagId, name: input.tagName } } : {}),
+    ...(input.personId && input.personName ? { onCallPerson: { id: input.personId, name: input.personName } } : {}),
     ...(input.managerId && input.managerName ? { manager: { id: input.managerId, name: input.managerName } } : {}),
     escalationMinutes: input.escalationMinutes, registeredBy: by, registeredAt: at.toISOString(),
   };

@@ -60,7 +60,7 @@ export class AcuteService implements AcutePosting {
   async register(user: UserIdentity, channel: ChannelAddress, input: RegistrationInput, locale: string): Promise<AcuteUnit> {
     const unit = { ...newUnit(this.unitIdOf(user.tenantId, channel.conversationId), user.tenantId, input, channel, user.userId, this.d.env.now()), locale };
     await this.d.store.putUnit(unit);
-    await this.trail.changed(user, `acute:${unit.id}`, 'acute.unitRegistered', { escalationMinutes: unit.escalationMinutes, tag: !!unit.onCallTag, manager: !!unit.manager });
+    await this.trail.changed(user, `acute:${unit.id}`, 'acute.unitRegistered', { escalationMinutes: unit.escalationMinutes, tag: !!unit.onCallTag, person: !!unit.onCallPerson, manager: !!unit.manager });
     this.d.logger.info('acute.unit.registered', { unitId: unit.id });
     return unit;
   }

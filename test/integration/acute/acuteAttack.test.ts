@@ -28,9 +28,10 @@ describe('acute line under attack (activity level)', function () {
 
   const audit = () => new CosmosAuditLog(bot.bot!.store.containers.audit!);
   const denied = async (target: string, reason: string) => (await audit().listForPlan(TENANT, `acute:${target}`)).filter((e) => e.action === 'access.denied' && e.details?.reason === reason);
-  const register = async (user: TestUser, channel: string, team: typeof UNIT_TEAM, name: string) => {
+  const register = async (user: TestUser, channel: string, team: typeof UNIT_TEAM, name: string, extra: Record<string, string> = {}) => {
     const [form] = cardsOf(await sayInChannel(bot, user, 'akutkanal', channel, { team, type: 'standard' }));
-    const done = await clickInChannel(bot, user, 'acute', { ...actionData(form, 'register'), name, escalationMinutes: '10' }, channel, { team });
+    assert.ok(JSON.stringify(form).includes('"id":"personId"'), 'the form asks for an on-call person');
+    const done = await clickInChannel(bot, user, 'acute', { ...actionData(form, 'register'), name, escalationMinutes: '10', ...extra }, channel, { team });
     assert.match(textOf(done.card), /registreret som akutkanal/);
   };
 
@@ -42,7 +43,7 @@ describe('acute line under attack (activity level)', function () {
     bot.connector.teamChannels.set(OTHER_TEAM.id, [{ id: OTHER_CHANNEL, name: 'Akut', type: 'standard' }]);
     // Ole owns Lyngen's team; Per owns another unit's team (locally every non-guest member counts as an owner).
     await register(OLE, UNIT_CHANNEL, UNIT_TEAM, 'Bostedet Lyngen');
-    await register(PER, OTHER_CHANNEL, OTHER_TEAM, 'Bostedet Skoven');
+    await register(PER, OTHER_CHANNEL, OTHER_TEAM, 'Bostedet Skoven', { personId: PER.aadObjectId, personName: PER.name });
     const [list] = cardsOf(await bot.say(NINA, 'akutkanaler'));
     assert.match(textOf(list), /Bostedet Lyngen[\s\S]*Bostedet Skoven/);
     const [compose] = cardsOf(await bot.say(NINA, 'akut'));
@@ -50,9 +51,14 @@ describe('acute line under attack (activity level)', function () {
     lyngen = /"title":"Bostedet Lyngen","value":"([^"]+)"/.exec(units)![1]!;
     other = /"title":"Bostedet Skoven","value":"([^"]+)"/.exec(units)![1]!;
     await bot.execute(NINA, 'acute', { ...actionData(compose, 'post'), units: lyngen, text: TEXT, urgency: 'urgent' });
+    // Skoven names an on-call person instead of a tag: its post @mentions Per.
+    await bot.execute(NINA, 'acute', { ...actionData(compose, 'post'), formId: 'info-skoven', units: other, text: 'Til orientering', urgency: 'info' });
     await waitUntil('the post', () => bot.connector.sent.some((s) => s.method === 'POST' && s.conversationId === UNIT_CHANNEL));
+    await waitUntil('Skoven’s post', () => bot.connector.sent.some((s) => s.method === 'POST' && s.conversationId === OTHER_CHANNEL && JSON.stringify(s.activity).includes('Til orientering')));
+    const skoven = bot.connector.sent.find((s) => s.method === 'POST' && s.conversationId === OTHER_CHANNEL && JSON.stringify(s.activity).includes('Til orientering'))!.activity.attachments![0]!.content as Card;
+    assert.deepEqual((skoven.msteams as { entities: unknown[] }).entities, [{ type: 'mention', text: `<at>${PER.name}</at>`, mentioned: { id: PER.aadObjectId, name: PER.name } }]);
     post = bot.connector.sent.find((s) => s.method === 'POST' && s.conversationId === UNIT_CHANNEL)!.activity.attachments![0]!.content as Card;
-    const [form] = cardsOf(await sayInChannel(bot, OLE, 'ring akut', UNIT_CHANNEL));
+    const form = cardsOf(await sayInChannel(bot, OLE, 'ring akut', UNIT_CHANNEL)).find((c) => JSON.stringify(c).includes('"helpSend"'));
     await clickInChannel(bot, OLE, 'acute', { ...actionData(form, 'helpSend'), need: NEED, urgency: 'urgent', callBack: '+45 70 20 30 40' }, UNIT_CHANNEL);
     await waitUntil('the help request', () => inChannel(bot, ACUTE_TEAM_CHANNEL).length > 0);
     request = inChannel(bot, ACUTE_TEAM_CHANNEL)[0]!.activity.attachments![0]!.content as Card;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { helpCard, helpFormCard, composeCard, postCard, registerCard, statusCard, unitsCard } from '../../../../src/acute/bot/acuteViews';
-import { acknowledge, markEscalated, newMessage, newUnit, registrationInputSchema, type HelpRequest } from '../../../../src/acute/domain/acute';
+import { acknowledge, fieldErrors, markEscalated, newMessage, newUnit, registrationInputSchema, type HelpRequest } from '../../../../src/acute/domain/acute';
 import { localeOf } from '../../../../src/platform/i18n';
 import { ADAPTIVE_CARD, outboxActivitySchema } from '../../../../src/platform/outbox/model';
 import { cardProblems, visibleTexts } from '../../platform/cards/adaptiveCardCheck';
@@ -36,6 +36,27 @@ describe('acute views', () => {
     const escalation = postCard(markEscalated(message, 'u1', T0), unit, localeOf('da'), { escalation: true });
     assert.deepEqual((escalation.msteams as { entities: unknown[] }).entities, [{ type: 'mention', text: '<at>Lis Leder</at>', mentioned: { id: 'aad-lis', name: 'Lis Leder' } }]);
     assert.ok(outboxActivitySchema.safeParse({ attachments: [{ contentType: ADAPTIVE_CARD, content: escalation }] }).success);
+  });
+
+  it('a unit may name an on-call person to @mention, with or instead of the tag; the escalation re-post names the manager only', () => {
+    const input = (extra: Record<string, string>) => registrationInputSchema.parse({ name: 'Skoven', escalationMinutes: '10', personId: 'aad-ib', personName: 'Ib Vagt', ...extra });
+    const address = { conversationId: '19:s@thread.tacv2', serviceUrl: 'https://s/' };
+    const person = newUnit('u2', 't1', input({}), address, 'o', T0);
+    const both = newUnit('u3', 't1', input({ tagId: 'tag-1', tagName: 'Nattevagt' }), address, 'o', T0);
+    const ib = { type: 'mention', text: '<at>Ib Vagt</at>', mentioned: { id: 'aad-ib', name: 'Ib Vagt' } };
+    const onlyPerson = postCard(newMessage('m2', 't1', { text: 'Ring', urgency: 'urgent' }, { kind: 'system', appId: 'a' }, [person], T0), person, localeOf('da'));
+    assert.ok(visibleTexts(onlyPerson).includes('Til <at>Ib Vagt</at>'));
+    assert.deepEqual(onlyPerson.msteams, { entities: [ib] });
+    const withTag = postCard(newMessage('m3', 't1', { text: 'Ring', urgency: 'urgent' }, { kind: 'system', appId: 'a' }, [both], T0), both, localeOf('en'));
+    assert.ok(visibleTexts(withTag).includes('To <at>Nattevagt</at>, <at>Ib Vagt</at>'), visibleTexts(withTag).join('|'));
+    assert.equal((withTag.msteams as { entities: unknown[] }).entities.length, 2);
+    assert.ok(outboxActivitySchema.safeParse({ attachments: [{ contentType: ADAPTIVE_CARD, content: withTag }] }).success);
+    const escalated = postCard(markEscalated(newMessage('m4', 't1', { text: 'Ring', urgency: 'urgent' }, { kind: 'system', appId: 'a' }, [person], T0), 'u2', T0), person, localeOf('da'), { escalation: true });
+    assert.equal(escalated.msteams, undefined, 'no manager set: nobody is mentioned on the re-post');
+    const half = registrationInputSchema.safeParse({ name: 'Skoven', personName: 'Ib Vagt' });
+    assert.ok(!half.success);
+    assert.deepEqual(fieldErrors(half.error), { personId: 'pair' });
+    assert.deepEqual(cardProblems(registerCard(localeOf('sv'), { personName: 'Ib' }, { personId: 'pair' })), []);
   });
 
   it('the help card offers "Jeg tager den" only in the acute team’s channel and only until taken', () => {
