@@ -109,11 +109,11 @@ export class AcuteHandlers {
         return this.onPost(turn, channel, p.action, p.messageId, p.unitId);
       case 'helpForm': {
         const unit = channel && (await this.unitOfChannel(turn, channel, p.unitId));
-        return unit ? helpFormCard(unit, turn.loc, this.d.newId()) : noticeCard(t.acute.noUnitHere, 'Attention');
+        return unit ? helpFormCard(unit, turn.loc, this.d.newId()) : this.notHere(turn, p.unitId);
       }
       case 'helpSend': {
         const unit = channel && (await this.unitOfChannel(turn, channel, p.unitId));
-        if (!unit) return noticeCard(t.acute.noUnitHere, 'Attention');
+        if (!unit) return this.notHere(turn, p.unitId);
         const input = helpInputSchema.safeParse(p);
         if (!input.success) return helpFormCard(unit, turn.loc, p.formId, p, fieldErrors(input.error));
         const asked = await this.d.service.askHelp(turn.user, unit.id, input.data, p.formId);
@@ -179,6 +179,12 @@ export class AcuteHandlers {
     if (!result) return noticeCard(t.acute.gone, 'Attention');
     const notice = result.kind === 'taken' ? format(t.acute.helpYours, { phone: result.request.callBack }) : format(t.acute.helpAlreadyTaken, { name: result.request.takenBy?.by ?? '' });
     return helpCard(result.request, turn.loc, 'team', notice);
+  }
+
+  /** A unit's button pressed outside its own channel (forged, or the unit removed): refused, audited. */
+  private async notHere(turn: Turn, unitId: string): Promise<Answer> {
+    await this.d.service.refuse(turn.user, 'notFound', unitId);
+    return noticeCard(turn.loc.t.acute.noUnitHere, 'Attention');
   }
 
   /** The unit the button names, if the click came from that unit's own channel. */

@@ -98,6 +98,17 @@ describe('acute line under attack (activity level)', function () {
     assert.equal((await denied('no-such-request', 'notFound')).length, 1);
   });
 
+  it('a help request sent with another unit’s id from this channel is refused, audited, and reaches nobody', async () => {
+    const before = inChannel(bot, ACUTE_TEAM_CHANNEL).length;
+    const forged = await clickInChannel(bot, PER, 'acute', { action: 'helpSend', unitId: lyngen, formId: 'forged-help', need: 'Falsk anmodning', urgency: 'urgent', callBack: '112' }, OTHER_CHANNEL, { team: OTHER_TEAM });
+    assert.match(textOf(forged.card), /ikke registreret som akutkanal/);
+    const form = await clickInChannel(bot, PER, 'acute', { action: 'helpForm', unitId: lyngen }, OTHER_CHANNEL, { team: OTHER_TEAM });
+    assert.match(textOf(form.card), /ikke registreret som akutkanal/);
+    assert.equal((await denied(lyngen, 'notFound')).length, 2);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(inChannel(bot, ACUTE_TEAM_CHANNEL).length, before);
+  });
+
   it('a user of another tenant pressing a real post’s buttons changes nothing', async () => {
     const stranger: TestUser = { aadObjectId: '00000000-0000-4000-8000-00000000f0f0', name: 'Fremmed Person', tenantId: '72f988bf-0000-4000-8000-00000000ffff' };
     const fields = channelFields(UNIT_CHANNEL);
