@@ -42,7 +42,7 @@ describe('acute line (activity level)', function () {
   after(async () => bot.stop());
 
   it('the help card names the acute commands, in Danish, English and Swedish', async () => {
-    for (const [word, locale, expected] of [['hjælp', 'da-DK', /\*\*akut\*\*[\s\S]*@Samspil akutkanal[\s\S]*@Samspil ring akut/], ['help', 'en-US', /\*\*urgent\*\*[\s\S]*@Samspil acute channel[\s\S]*@Samspil call acute/], ['hjälp', 'sv-SE', /\*\*akut\*\*[\s\S]*boendes akutkanal[\s\S]*@Samspil ring akut/]] as const) {
+    for (const [word, locale, expected] of [['hjælp', 'da-DK', /\*\*akut\*\*[\s\S]*\*\*akutkanal\*\* – skriv @Samspil akutkanal[\s\S]*\*\*ring akut\*\* – skriv @Samspil ring akut/], ['help', 'en-US', /\*\*urgent\*\*[\s\S]*\*\*acute channel\*\* – type @Samspil acute channel[\s\S]*\*\*call acute\*\*/], ['hjälp', 'sv-SE', /\*\*akut\*\*[\s\S]*boendes akutkanal[\s\S]*\*\*ring akut\*\*/]] as const) {
       const [card] = cardsOf(await bot.say(NINA, word, locale));
       assert.match(JSON.stringify(card), expected, locale);
     }
