@@ -177,7 +177,9 @@ export class AcuteHandlers {
     if (!(await this.d.service.mayAct(turn.user, channel.channelUserId, channel.serviceUrl, helpId))) return helpCard(request, turn.loc, 'team', t.acute.notAcuteTeamTake);
     const result = await this.d.service.takeHelp(turn.user, helpId);
     if (!result) return noticeCard(t.acute.gone, 'Attention');
-    const notice = result.kind === 'taken' ? format(t.acute.helpYours, { phone: result.request.callBack }) : format(t.acute.helpAlreadyTaken, { name: result.request.takenBy?.by ?? '' });
+    // The owner's own double click (or Teams retrying the activity) still says it is theirs.
+    const mine = result.kind === 'taken' || result.request.takenBy?.byId === turn.user.userId;
+    const notice = mine ? format(t.acute.helpYours, { phone: result.request.callBack }) : format(t.acute.helpAlreadyTaken, { name: result.request.takenBy?.by ?? '' });
     return helpCard(result.request, turn.loc, 'team', notice);
   }
 

@@ -109,6 +109,18 @@ describe('acute line under attack (activity level)', function () {
     assert.equal(inChannel(bot, ACUTE_TEAM_CHANNEL).length, before);
   });
 
+  it('the owner’s double click on a help request (or Teams retrying it) still says it is theirs, and takes it once', async () => {
+    const nurse = ACUTE_NURSES[2]!;
+    const data = actionData(request, 'helpTake');
+    const first = await clickInChannel(bot, nurse, 'acute', data, ACUTE_TEAM_CHANNEL);
+    const again = await clickInChannel(bot, nurse, 'acute', data, ACUTE_TEAM_CHANNEL);
+    for (const answer of [first, again]) assert.match(textOf(answer.card), /Du har taget den\. Ring tilbage på \+45 70 20 30 40/);
+    const other = await clickInChannel(bot, ACUTE_NURSES[3]!, 'acute', data, ACUTE_TEAM_CHANNEL);
+    assert.match(textOf(other.card), new RegExp(`allerede taget af ${nurse.name}`));
+    const taken = (await audit().listForPlan(TENANT, `acute:${String(data.helpId)}`)).filter((e) => e.action === 'acute.helpTaken');
+    assert.equal(taken.length, 1);
+  });
+
   it('a user of another tenant pressing a real post’s buttons changes nothing', async () => {
     const stranger: TestUser = { aadObjectId: '00000000-0000-4000-8000-00000000f0f0', name: 'Fremmed Person', tenantId: '72f988bf-0000-4000-8000-00000000ffff' };
     const fields = channelFields(UNIT_CHANNEL);

@@ -59,6 +59,14 @@ describe('acute views', () => {
     assert.deepEqual(cardProblems(registerCard(localeOf('sv'), { personName: 'Ib' }, { personId: 'pair' })), []);
   });
 
+  it('times on the cards are Copenhagen time (20:00 UTC in November is 21.00; in July 22.00)', () => {
+    const taken = acknowledge(message, 'u1', { id: 'per', name: 'Per' }, 'taken', T0);
+    assert.ok(taken.kind === 'changed');
+    assert.match(visibleTexts(postCard(taken.message, unit, localeOf('da'))).join('\n'), /Taget af Per .*21\.00/);
+    const summer = new Date('2026-07-01T20:00:00.000Z');
+    assert.match(visibleTexts(statusCard(newMessage('m5', 't1', { text: 'x', urgency: 'info' }, { kind: 'user', userId: 'n', name: 'N' }, [unit], summer), localeOf('sv'))).join('\n'), /22[.:]00/);
+  });
+
   it('the help card offers "Jeg tager den" only in the acute team’s channel and only until taken', () => {
     const has = (c: unknown) => JSON.stringify(c).includes('"helpTake"');
     assert.ok(has(helpCard(help, localeOf('da'), 'team')));
