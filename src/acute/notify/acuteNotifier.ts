@@ -82,7 +82,8 @@ export class OutboxAcuteNotifier implements AcuteNotifier {
     await outbox.enqueue(acuteKeys.escalation(message.id, unit.id), message.tenantId, [toChannel(message.tenantId, unit.channel, postCard(message, unit, localeOf(unit.locale), { escalation: true }))], { priority: 'urgent' });
     if (message.poster.kind === 'user') {
       const loc = localeOf(message.locale);
-      const text = format(loc.t.acute.nurseNotAnswered, { unit: unit.name, n: unit.escalationMinutes });
+      // Only say the manager was mentioned when the unit has one.
+      const text = format(unit.manager ? loc.t.acute.nurseNotAnswered : loc.t.acute.nurseNotAnsweredNoManager, { unit: unit.name, n: unit.escalationMinutes });
       await outbox.enqueue(acuteKeys.nurseTold(message.id, unit.id), message.tenantId, [{ userId: message.poster.userId, activity: activity(noticeCard(text, 'Attention')) }], { priority: 'urgent' });
     }
   }

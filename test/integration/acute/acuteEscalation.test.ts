@@ -83,8 +83,10 @@ describe('acute escalation with two bot instances (scheduler + outbox over Cosmo
     };
 
     const units = [];
-    for (const [name, minutes] of [['Lyngen', '10'], ['Skoven', '5'], ['Åen', '10']] as const) {
-      const input = registrationInputSchema.parse({ name: `Bostedet ${name}`, escalationMinutes: minutes, managerId: `aad-manager-${minutes}-${name}`, managerName: `Leder ${name}` });
+    for (const [name, minutes] of [['Lyngen', '10'], ['Skoven', '5'], ['Åen', '10'], ['Mosen', '10']] as const) {
+      // Mosen has no manager set.
+      const manager = name === 'Mosen' ? {} : { managerId: `aad-manager-${minutes}-${name}`, managerName: `Leder ${name}` };
+      const input = registrationInputSchema.parse({ name: `Bostedet ${name}`, escalationMinutes: minutes, ...manager });
       units.push(await a.service.register(OWNER, { conversationId: `19:${name}@thread.tacv2`, serviceUrl: 'http://127.0.0.1:9/' }, input, 'da'));
     }
     const posted = await a.service.post(TENANT, { units: 'all', text: 'Ring til akutteamet', urgency: 'urgent' }, { kind: 'user', userId: NURSE.userId, name: NURSE.name }, 'form-1', 'da');
@@ -105,15 +107,19 @@ describe('acute escalation with two bot instances (scheduler + outbox over Cosmo
     clock.set('2026-11-24T22:11:00.000Z');
     await tickBoth();
     await tickBoth();
-    assert.deepEqual(escalations().map((s) => s.to).sort(), ['19:Lyngen@thread.tacv2', '19:Skoven@thread.tacv2'], 'each unanswered unit once; Åen answered');
+    assert.deepEqual(escalations().map((s) => s.to).sort(), ['19:Lyngen@thread.tacv2', '19:Mosen@thread.tacv2', '19:Skoven@thread.tacv2'], 'each unanswered unit once; Åen answered');
     assert.ok(JSON.stringify(escalations()).includes('<at>Leder Lyngen</at>'), 'the manager is @mentioned');
-    assert.equal(told().length, 2, 'the nurse is told once per unit');
+    assert.equal(told().length, 3, 'the nurse is told once per unit');
+    const mosen = told().map((s) => JSON.stringify(s.activity)).filter((j) => j.includes('Bostedet Mosen'));
+    assert.equal(mosen.length, 1);
+    assert.match(mosen[0]!, /ingen leder angivet/, 'without a manager the nurse is not told that one was mentioned');
+    assert.doesNotMatch(mosen[0]!, /Lederen er nævnt/);
     const entries = (await audit.listForPlan(TENANT, `acute:${id}`)).filter((e) => e.action === 'acute.escalated');
-    assert.equal(entries.length, 2);
+    assert.equal(entries.length, 3);
     // Both instances run the jobs again (e.g. a retried job): nothing more.
     await Promise.all([a.service.escalate(TENANT, id, units[0]!.id, clock.now()), b.service.escalate(TENANT, id, units[0]!.id, clock.now())]);
     await tickBoth();
-    assert.equal(escalations().length, 2);
-    assert.equal(told().length, 2);
+    assert.equal(escalations().length, 3);
+    assert.equal(told().length, 3);
   });
 });
