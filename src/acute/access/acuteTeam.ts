@@ -42,11 +42,13 @@ const teamMembersSchema = z.object({ value: z.array(z.object({ roles: z.array(z.
 /** The acute team as configured, with a short cache per user. */
 export class ConfiguredAcuteTeam implements AcuteTeam {
   readonly channelId?: string;
+  readonly configured: boolean;
   private readonly cache = new Map<string, { member: boolean; until: number }>();
   private readonly http?: GraphHttp;
 
   constructor(private readonly o: AcuteTeamOptions) {
     this.channelId = o.channelId;
+    this.configured = !!(o.channelId || o.groupId) || o.openWhenUnset;
     this.http = o.graph && new GraphHttp({ tokens: o.graph.tokens, baseUrl: o.graph.baseUrl, logger: o.logger });
   }
 

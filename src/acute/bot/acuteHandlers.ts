@@ -55,7 +55,7 @@ export class AcuteHandlers {
   /** `akut` in personal chat: the posting card, for the acute team only. */
   async composeCommand(context: TurnContext, turn: Turn): Promise<Answer> {
     const serviceUrl = context.activity.serviceUrl ?? '';
-    if (!(await this.d.service.mayAct(turn.user, context.activity.from.id, serviceUrl, 'team'))) return noticeCard(turn.loc.t.acute.notAcuteTeam, 'Attention');
+    if (!(await this.d.service.mayAct(turn.user, context.activity.from.id, serviceUrl, 'team'))) return this.notAcuteTeam(turn);
     return composeCard(await this.d.service.units(turn.user.tenantId), turn.loc, this.d.newId());
   }
 
@@ -128,7 +128,7 @@ export class AcuteHandlers {
   private async post(context: TurnContext, turn: Turn, p: Extract<AcutePayload, { action: 'post' }>): Promise<Answer> {
     const { t } = turn.loc;
     if (turn.conversationType !== 'personal') return noticeCard(t.notices.personalOnly, 'Attention');
-    if (!(await this.d.service.mayAct(turn.user, context.activity.from.id, context.activity.serviceUrl ?? '', 'team'))) return noticeCard(t.acute.notAcuteTeam, 'Attention');
+    if (!(await this.d.service.mayAct(turn.user, context.activity.from.id, context.activity.serviceUrl ?? '', 'team'))) return this.notAcuteTeam(turn);
     const units = await this.d.service.units(turn.user.tenantId);
     const input = composeInputSchema.safeParse(p);
     if (!input.success) return composeCard(units, turn.loc, p.formId, p, fieldErrors(input.error));
@@ -181,6 +181,11 @@ export class AcuteHandlers {
     const mine = result.kind === 'taken' || result.request.takenBy?.byId === turn.user.userId;
     const notice = mine ? format(t.acute.helpYours, { phone: result.request.callBack }) : format(t.acute.helpAlreadyTaken, { name: result.request.takenBy?.by ?? '' });
     return helpCard(result.request, turn.loc, 'team', notice);
+  }
+
+  /** Only the acute team may post; with no acute team set up at all, the answer says so (an administrator must set ACUTE_TEAM_*). */
+  private notAcuteTeam(turn: Turn): Answer {
+    return noticeCard(this.d.service.teamConfigured ? turn.loc.t.acute.notAcuteTeam : turn.loc.t.acute.notConfigured, 'Attention');
   }
 
   /** A unit's button pressed outside its own channel (forged, or the unit removed): refused, audited. */

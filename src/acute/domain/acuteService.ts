@@ -89,9 +89,14 @@ export class AcuteService implements AcutePosting {
     this.d.logger.info('acute.refused', { reason, target });
   }
 
+  /** Whether an acute team is set up at all (else nobody may post or take help requests). */
+  get teamConfigured(): boolean {
+    return this.d.team.configured !== false;
+  }
+
   /** Whether the user is on the acute team; a refusal is audited (access.denied, notAcuteTeam). */
   async mayAct(user: UserIdentity, channelUserId: string, serviceUrl: string, target: string): Promise<boolean> {
-    if (await this.d.team.isMember(user.tenantId, { userId: user.userId, channelUserId }, serviceUrl)) return true;
+    if (this.teamConfigured && (await this.d.team.isMember(user.tenantId, { userId: user.userId, channelUserId }, serviceUrl))) return true;
     await this.refuse(user, 'notAcuteTeam', target);
     return false;
   }

@@ -24,6 +24,8 @@ export interface AcuteTeam {
   isMember(tenantId: string, user: { userId: string; channelUserId?: string }, serviceUrl: string): Promise<boolean>;
   /** The acute team's own channel (help requests go there), when configured. */
   channelId?: string;
+  /** False when no acute team is set up at all (production without ACUTE_TEAM_*): nobody may post, and the answer says why. */
+  configured?: boolean;
 }
 
 /** The live cards: channel posts, their updates, the nurse's status card, escalations and help requests. */
