@@ -13,6 +13,7 @@ import routes from '@vercel/cosmosdb-server/lib/routes';
 import { errorFields, type Logger } from '../../logger';
 import { scopeToRequestedPartition, type PartitionLookup } from './partitionScope';
 import { isQueryPlanRequest } from './requestKind';
+import { queryPlanBody } from './queryPlan';
 
 type RouteHandler = (
   account: Account,
@@ -56,12 +57,14 @@ export function createRequestHandler(hooks: RequestHandlerHooks): (req: Incoming
       res.statusCode = 400;
       body = { message: 'no route' };
     } else if (isQueryPlanRequest(req)) {
-      // The SDK asks for a plan alongside every query and uses it only if the query itself is
-      // refused as needing one, which this server never does. The package would "answer" by
-      // running the query over the whole container (it ignores the header), so every scoped
-      // query would cost the container. Refused here instead, without touching data.
-      res.statusCode = 400;
-      body = { code: 'BadRequest', message: 'The embedded store runs queries directly and serves no query plans.' };
+      // Answered as Azure's gateway would for a query it needs no client pipeline for (queryPlan.ts),
+      // without touching data: the package would run the query over the whole container instead.
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('x-ms-activity-id', randomUUID());
+      res.setHeader('x-ms-request-charge', '0');
+      if (hooks.isClosing()) res.setHeader('connection', 'close');
+      res.end(queryPlanBody());
+      return;
     } else {
       const [params, routeHandler] = route;
       try {

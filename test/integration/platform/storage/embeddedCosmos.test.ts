@@ -14,6 +14,7 @@ import {
   type EmbeddedCosmosOptions,
 } from '../../../../src/platform/storage/embedded/embeddedCosmos';
 import { silentLogger } from '../../../../src/platform/logger';
+import Item from '@vercel/cosmosdb-server/lib/account/item';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const isPosix = process.platform !== 'win32';
@@ -140,6 +141,36 @@ describe('embedded Cosmos store (real @azure/cosmos client)', function () {
     // A write carrying a partition key header is never scoped (it would be lost).
     await container.items.upsert({ id: 'd', tenantId: 't2', title: 'd', version: 4 });
     assert.equal((await container.items.readAll().fetchAll()).resources.length, 4);
+  });
+
+  it("answers the SDK's query-plan request with a plan as Azure's gateway does, reading no data", async () => {
+    const { store, client } = await start();
+    const container = await carePlans(client);
+    await container.items.create({ id: 'a', tenantId: 't1', title: 'a', version: 1 });
+    // What @azure/cosmos sends beside every query (ClientContext.getQueryPlan).
+    const read = sinon.spy(Item.prototype, 'read');
+    const res = await fetch(new URL('dbs/samspil/colls/carePlans/docs', store.endpoint), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/query+json',
+        'x-ms-cosmos-is-query-plan-request': 'True',
+        'x-ms-cosmos-query-version': '1.4',
+        'x-ms-documentdb-partitionkey': '["t1"]',
+        authorization: 'type=master&ver=1.0&sig=x',
+      },
+      body: JSON.stringify({ query: 'SELECT TOP 1 * FROM c ORDER BY c.version DESC' }),
+    });
+    assert.equal(res.status, 200);
+    const plan = (await res.json()) as { partitionedQueryExecutionInfoVersion: number; queryInfo: Record<string, unknown>; queryRanges: unknown[] };
+    assert.equal(plan.partitionedQueryExecutionInfoVersion, 2);
+    assert.deepEqual(plan.queryRanges, [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }]);
+    // Nothing for the client to do: this server evaluates ORDER BY, TOP and aggregates itself.
+    assert.deepEqual([plan.queryInfo.orderBy, plan.queryInfo.aggregates, plan.queryInfo.top, plan.queryInfo.distinctType], [[], [], null, 'None']);
+    assert.equal(read.callCount, 0, 'a plan reads no documents');
+    read.restore();
+    // The SDK gets its plan (no error to build) and the query's own answer is unchanged.
+    const { resources } = await container.items.query<CarePlanDoc>('SELECT TOP 1 * FROM c ORDER BY c.version DESC', { partitionKey: 't1' }).fetchAll();
+    assert.deepEqual(resources.map((r) => r.id), ['a']);
   });
 
   it('restores databases, containers, items and ETags after a restart; deletions stay deleted', async () => {
