@@ -5,7 +5,6 @@
  * embedded store, in memory). The parent (run.ts) drives it over HTTP and
  * asks it over IPC to seed data, to count Cosmos requests, and to stop.
  */
-import { QUERY_PLAN_WHATIF } from './queryPlanWhatIf'; // first: it must patch before the embedded server loads
 import { BulkOperationType, type JSONObject, type OperationInput } from '@azure/cosmos';
 import { loadConfig } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/compose';
@@ -104,7 +103,7 @@ async function main(): Promise<void> {
       send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     }
   });
-  send({ type: 'ready', port: bot.http.port, whatIf: QUERY_PLAN_WHATIF });
+  send({ type: 'ready', port: bot.http.port });
 }
 
 void main();

@@ -13,11 +13,9 @@
  *  4. "mine planer" at 10 × 100 and 50 × 1,000 plans (50 users, each in 10);
  *  7. a meeting's new version to 50 contacts (distribution.ts).
  *
- * BENCH_WHATIF=query-plans: the same, with the embedded server answering the
- * SDK's query-plan requests as Azure's gateway does (queryPlanWhatIf.ts).
- *
  *  8. the live meeting card's section save (meetingRecordBench.ts).
  *
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of each Samspil bot process there.
  * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent,acute,deviation,distribution,record runs a subset (all by default).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -127,8 +125,7 @@ function print(elapsedS: number): void {
   const w = { status: 5, measure: 50, value: 26, reference: 24, target: 16 };
   const line = '─'.repeat(w.status + w.measure + w.value + w.reference + w.target + 8);
   const out: string[] = [];
-  const whatIf = process.env.BENCH_WHATIF === 'query-plans' ? ' – WHAT-IF: query plans answered like Azure\'s gateway' : '';
-  out.push('', `Samspil bench – ${new Date().toISOString().slice(0, 16)}Z, ${elapsedS.toFixed(0)} s; embedded Cosmos in memory; each bot in its own process${whatIf}`, line);
+  out.push('', `Samspil bench – ${new Date().toISOString().slice(0, 16)}Z, ${elapsedS.toFixed(0)} s; embedded Cosmos in memory; each bot in its own process`, line);
   out.push(`${'     '.padEnd(w.status)}  ${'measure'.padEnd(w.measure)}  ${'Samspil'.padEnd(w.value)}  ${'echo bot / ref.'.padEnd(w.reference)}  target`);
   for (const s of sections) {
     if (s.rows.length === 0) continue;
@@ -154,7 +151,9 @@ interface BotChild {
 
 /** Starts a bot in its own process (tsx), resolving once it listens. */
 async function spawnBot(kind: 'echo' | 'samspil'): Promise<BotChild> {
-  const child = fork(path.join(__dirname, 'botProcess.ts'), [kind], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=<dir>: a CPU profile of each Samspil bot process (node --cpu-prof), to find what a request costs.
+  const profile = kind === 'samspil' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(path.join(__dirname, 'botProcess.ts'), [kind], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = <T>(type: string, timeoutMs = 120_000) =>
     new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${kind} bot: no "${type}" within ${timeoutMs} ms`)), timeoutMs);
