@@ -11,7 +11,7 @@
  * and evaluates every clause itself, across partitions, so the honest plan
  * is "nothing for the client to do, over the whole range" – the shape the
  * gateway gives a plain single-range query. Answering it (rather than
- * refusing it, as before) spares the SDK building, and us logging, an error
+ * refusing it, as before) spares the SDK building an error
  * for every query; the plan is built without parsing or reading data.
  */
 
