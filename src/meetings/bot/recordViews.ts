@@ -68,6 +68,9 @@ export interface RecordCardModels {
     finishHint: string;
     refreshLabel: string;
     canFinish: boolean;
+    /** After finishing, with a next date: "Indkald til næste møde" opens the scheduling flow with the date filled in. */
+    scheduleNextLabel: string;
+    canScheduleNext: boolean;
     /** The section whose form is open ('' for none) and the action row: the refresh keeps them open. */
     editing: string;
     row: string;
@@ -143,6 +146,8 @@ export function recordCard(plan: CarePlan, meeting: CoordinationMeeting, record:
     finishHint: t.record.finishHint,
     refreshLabel: t.record.refresh,
     canFinish: viewer.canFinish && !finished,
+    scheduleNextLabel: t.record.scheduleNext,
+    canScheduleNext: !!finished && !!record.content.next.date,
     editing: editing ?? '',
     row: opts.row ?? '',
     sections: RECORD_SECTIONS.map((s) => sectionModel(plan, record, s, loc, s === editing, opts.invalid?.section === s ? opts.invalid : undefined, opts.row)),

@@ -258,6 +258,40 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     assert.ok(!JSON.stringify(audit).includes('Afsluttes'), 'no free text in the audit trail');
   });
 
+  it('"Indkald til næste møde" on the finished card opens the scheduling flow with the agreed date; from the meeting chat in the personal chat', async () => {
+    const inTwentyDays = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    await save(NINA, 'coordinator', 0, { coordinator: contactOf('Ole Bostøtte') });
+    await save(NINA, 'next', 0, { nextDate: inTwentyDays });
+    assert.doesNotMatch(JSON.stringify(await view(NINA)), /"action":"next"/, 'not before finishing');
+    const finished = await execute(NINA, { action: 'finish', meetingId });
+    assert.deepEqual(actionData(finished, 'next'), { action: 'next', meetingId });
+
+    // In the meeting chat: the form goes to Nina's personal chat (once for a double click); the chat gets nothing of it.
+    const personal = () => cardsOf(bot.connector.sent.filter((s) => s.conversationId === `a:personal-${NINA.aadObjectId}` && s.method === 'POST')).filter((c) => JSON.stringify(c).includes('"action":"schedule"'));
+    const inChatBefore = bot.connector.sent.filter((s) => s.conversationId === CHAT).length;
+    const answers = await Promise.all([execute(NINA, { action: 'next', meetingId }), execute(NINA, { action: 'next', meetingId })]);
+    for (const a of answers) assert.match(JSON.stringify(a), /venter i din personlige chat/);
+    const [form] = await waitFor('the scheduling form in Nina\'s personal chat', () => (personal().length ? personal() : undefined));
+    assert.equal(inputValue(form, 'date'), inTwentyDays, 'the date is filled in');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(personal().length, 1, 'sent once');
+    assert.ok(!JSON.stringify(bot.connector.sent.filter((s) => s.conversationId === CHAT).slice(inChatBefore)).includes('"action":"schedule"'));
+    // Someone outside the network gets the agenda card and nothing is sent.
+    const stranger = JSON.stringify(await execute(STRANGER, { action: 'next', meetingId }));
+    assert.ok(!stranger.includes(CITIZEN.name) && !stranger.includes(inTwentyDays));
+    assert.ok(!bot.connector.sent.some((s) => s.conversationId === `a:personal-${STRANGER.aadObjectId}`));
+
+    // In the personal chat the button opens the form in place; sending it is the existing invitation flow.
+    const inPlace = (await bot.execute(NINA, 'record', { action: 'next', meetingId })).card;
+    assert.equal(inputValue(inPlace, 'date'), inTwentyDays);
+    const schedule = actionData(inPlace, 'schedule');
+    const fields = { date: inTwentyDays, time: '10:00', durationMinutes: '90', mode: 'virtual', joinUrl: 'https://teams.microsoft.com/l/meetup-join/next', place: '', agenda: inputValue(inPlace, 'agenda') };
+    await bot.execute(NINA, 'meeting', { ...schedule, ...fields });
+    const { resources } = await containers().meetings!.items.query<CoordinationMeeting>('SELECT * FROM c').fetchAll();
+    assert.equal(resources.length, 2, 'the next meeting is called');
+    assert.ok(resources.some((m) => m.id !== meetingId && JSON.stringify(m).includes(inTwentyDays)));
+  });
+
   it('in person: "start mødet" and the organiser card\'s button post the same card in the leader\'s personal chat', async () => {
     const sent = await bot.say(NINA, 'start mødet');
     const [card] = cardsOf(sent.filter((s) => s.conversationId === `a:personal-${NINA.aadObjectId}`));
