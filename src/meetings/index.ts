@@ -85,6 +85,7 @@ export function createMeetings(p: Platform, plans: Plans, options: MeetingOption
   const recordCards = new OutboxRecordCards({ outbox: p.outbox, logger });
   const finishedHook = new JobFinishedHook(p.jobs, options.onVersionFinished ?? (async () => undefined));
   const recordService = new MeetingRecordService({ plans: plans.store, meetings, records, audit: p.audit, cards: recordCards, finished: finishedHook, env });
+  finishedHook.afterHook = (tenantId, meetingId) => recordService.distributionQueued(tenantId, meetingId);
   const recordHandlers = new RecordHandlers(recordService, recordCards, logger, (turn, planId, date) => handlers.nextMeetingCard(turn, planId, date));
 
   // A withdrawal or a closing cancels the open meetings the consent no longer covers; erasure deletes the plan's meetings.

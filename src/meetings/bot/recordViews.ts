@@ -204,6 +204,7 @@ function shownText(plan: CarePlan, record: MeetingRecord, section: RecordSection
         return [
           ...plan.contacts.filter((p) => c.attendance.byContact[p.id]).map((p) => `${plainText(p.name)}: ${attendance[c.attendance.byContact[p.id]!]}${record.joined.includes(p.id) ? ` ${t.record.joinedTeams}` : ''}`),
           ...(c.attendance.guests ? [plainText(c.attendance.guests)] : []),
+          ...(c.attendance.detailsChecked ? [t.record.detailsChecked] : []),
         ];
       case 'round':
         return [...(c.round.shared ? [plainText(c.round.shared)] : []), ...Object.entries(c.round.byContact).map(([id, text]) => `${who(id)}: ${plainText(text)}`)];
@@ -265,6 +266,7 @@ function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection,
           ),
           input('text', 'guests', t.record.guests, v('guests', c.attendance.guests), { maxLength: RECORD_LIMITS.guests }),
           input('toggle', 'confirmed', t.record.confirmed, v('confirmed', c.attendance.confirmed ? 'true' : 'false')),
+          input('toggle', 'detailsChecked', t.record.detailsChecked, v('detailsChecked', c.attendance.detailsChecked ? 'true' : 'false')),
         ],
       };
     }

@@ -272,6 +272,16 @@ export class MeetingRecordService {
     if (r && r.before !== r.after) await this.d.cards.refresh(plan, meeting, r.after);
   }
 
+  /** The finished hook queued the distribution of the meeting's version: noted on the record, and "planSentToAll" ticks itself. */
+  async distributionQueued(tenantId: string, meetingId: string): Promise<void> {
+    const now = this.d.env.now().toISOString();
+    const r = await this.d.records.update(tenantId, meetingId, (rec) => (rec.distributed ? undefined : { ...rec, distributed: { at: now }, updatedAt: now }));
+    const meeting = await this.d.meetings.get(tenantId, meetingId);
+    // Also when the record was already marked (syncChecklist reads it): a crash between the two writes is healed by the job's retry.
+    const record = r?.after ?? (await this.d.records.get(tenantId, meetingId));
+    if (meeting && record) await this.syncChecklist(meeting, record);
+  }
+
   /** The checklist's during/after items tick themselves from the record (a write only when they change). */
   private async syncChecklist(meeting: CoordinationMeeting, record: MeetingRecord): Promise<void> {
     // The newest record, not this save's: a concurrent save of another section must not be unticked by a stale view.

@@ -190,6 +190,7 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     const before = currentVersion(await planNow()).number;
 
     await save(NINA, 'roles', 0, { leader: contactOf('Nina Sygeplejerske'), noteTaker: contactOf('Ole Bostøtte') });
+    await save(OLE, 'attendance', 0, { [`att_${contactOf('Ole Bostøtte')}`]: 'present', confirmed: 'true', detailsChecked: 'true' });
     await save(OLE, 'actions', 0, { a0_what: 'Søge bolig', a0_resp: contactOf('Ole Bostøtte'), a0_deadline: inTenDays, a1_what: 'Lægetjek', a1_resp: contactOf('Nina Sygeplejerske'), a1_deadline: inTenDays }, ',');
     await save(NINA, 'coordinator', 0, { coordinator: contactOf('Ole Bostøtte') });
     await save(NINA, 'next', 0, { nextDate: inTenDays });
@@ -222,7 +223,10 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
 
     // The checklist's during items ticked themselves from what was captured.
     const { resource: meeting } = await containers().meetings!.item(meetingId, TENANT).read<CoordinationMeeting>();
-    for (const key of ['leader', 'noteTaker', 'actions', 'coordinator', 'nextDate', 'citizenApproval']) assert.ok(meeting!.checklist[key], key);
+    for (const key of ['leader', 'noteTaker', 'actions', 'coordinator', 'nextDate', 'citizenApproval', 'detailsChecked']) assert.ok(meeting!.checklist[key], key);
+    // After: the hook queued the distribution, so "the plan is sent to all" ticks itself (once the job is done).
+    await waitFor('planSentToAll ticked', async () => ((await containers().meetings!.item(meetingId, TENANT).read<CoordinationMeeting>()).resource!.checklist.planSentToAll ? true : undefined));
+    assert.ok((await record()).distributed?.at);
   });
 
   it('a crash between the version and the hook is healed by the next click: the same version, the hook queued once', async () => {
@@ -272,7 +276,7 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     const answers = await Promise.all([execute(NINA, { action: 'next', meetingId }), execute(NINA, { action: 'next', meetingId })]);
     for (const a of answers) assert.match(JSON.stringify(a), /venter i din personlige chat/);
     const [form] = await waitFor('the scheduling form in Nina\'s personal chat', () => (personal().length ? personal() : undefined));
-    assert.equal(inputValue(form, 'date'), inTwentyDays, 'the date is filled in');
+    assert.equal(inputValue(form!, 'date'), inTwentyDays, 'the date is filled in');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(personal().length, 1, 'sent once');
     assert.ok(!JSON.stringify(bot.connector.sent.filter((s) => s.conversationId === CHAT).slice(inChatBefore)).includes('"action":"schedule"'));
@@ -282,7 +286,7 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     assert.ok(!bot.connector.sent.some((s) => s.conversationId === `a:personal-${STRANGER.aadObjectId}`));
 
     // In the personal chat the button opens the form in place; sending it is the existing invitation flow.
-    const inPlace = (await bot.execute(NINA, 'record', { action: 'next', meetingId })).card;
+    const inPlace = (await bot.execute(NINA, 'record', { action: 'next', meetingId })).card as Card;
     assert.equal(inputValue(inPlace, 'date'), inTwentyDays);
     const schedule = actionData(inPlace, 'schedule');
     const fields = { date: inTwentyDays, time: '10:00', durationMinutes: '90', mode: 'virtual', joinUrl: 'https://teams.microsoft.com/l/meetup-join/next', place: '', agenda: inputValue(inPlace, 'agenda') };
