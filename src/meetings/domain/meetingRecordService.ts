@@ -174,7 +174,8 @@ export class MeetingRecordService {
     const parsed = parseSection(section, fields, {
       contactIds: plan.contacts.map((c) => c.id),
       today: instantToZoned(this.d.env.now(), meeting.timeZone).date,
-      newRowId: (kind, index) => this.d.env.stableId('meetingRecord', meetingId, section, String(drawnRev), kind, String(index)),
+      // Stable for a double click or a retried activity, and per person: two people adding a row on cards drawn at the same rev add two rows.
+      newRowId: (kind, index) => this.d.env.stableId('meetingRecord', meetingId, section, String(drawnRev), user.userId, kind, String(index)),
     });
     if (!parsed.ok) {
       await this.trail.read(user, plan.id, 'meeting.read', TARGET, { meetingId });

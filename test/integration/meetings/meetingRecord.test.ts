@@ -116,6 +116,20 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     assert.equal(r.sections.areas?.rev, 1);
   });
 
+  it('two people add an action from cards drawn at the same moment: both actions are kept; a double click adds one', async () => {
+    const add = (user: TestUser, what: string, resp: string) => save(user, 'actions', 0, { a0_what: what, a0_resp: contactOf(resp), a0_deadline: inTenDays }, '');
+    await Promise.all([add(NINA, 'Søge bolig', 'Ole Bostøtte'), add(OLE, 'Lægetjek', 'Nina Sygeplejerske'), add(NINA, 'Søge bolig', 'Ole Bostøtte')]);
+    assert.deepEqual((await record()).content.actions.map((a) => a.what).sort(), ['Lægetjek', 'Søge bolig']);
+    await add(OLE, 'Lægetjek', 'Nina Sygeplejerske');
+    assert.equal((await record()).content.actions.length, 2, 'a retried click adds nothing');
+  });
+
+  it('two people add a warning sign from cards drawn at the same moment: one list wins, the other stays on the card with its author', async () => {
+    await Promise.all([save(NINA, 'warnings', 0, { w0_sign: 'Sover dårligt', w0_response: 'Ring til Ole' }, ''), save(OLE, 'warnings', 0, { w0_sign: 'Aflyser aftaler', w0_response: 'Nina tager kontakt' }, '')]);
+    const card = JSON.stringify(await view(KARI));
+    for (const text of ['Sover dårligt', 'Aflyser aftaler']) assert.ok(card.includes(text), `${text} is not lost silently`);
+  });
+
   it('two save the same field: the later wins and the earlier is shown as replaced – nothing lost silently', async () => {
     await save(NINA, 'summary', 0, { summary: 'Ninas udgave af opsummeringen' });
     const ole = await save(OLE, 'summary', 0, { summary: 'Oles udgave af opsummeringen' });
