@@ -49,7 +49,12 @@ export class RecordHandlers {
   /** A button on the meeting card (in the meeting chat or a personal chat). */
   async act(turn: Turn, context: TurnContext, data: unknown): Promise<AdaptiveCardJson> {
     const parsed = parseCardPayload(recordPayloadSchema, data, 'record', turn, this.log);
-    if (!parsed.ok) return parsed.answer;
+    if (!parsed.ok) {
+      // A forged or broken card that names a meeting: its refusal is filed under that meeting's plan.
+      const named = z.object({ meetingId: id }).safeParse(data);
+      if (named.success) await this.records.refuseInvalid(turn.user, named.data.meetingId);
+      return parsed.answer;
+    }
     const p = parsed.data;
     this.log.info('meeting.record.action', { action: p.action, meetingId: p.meetingId, ...(p.section ? { section: p.section } : {}) });
     switch (p.action) {

@@ -273,6 +273,13 @@ export class MeetingRecordService {
     if (r && r.before !== r.after) await this.d.cards.refresh(plan, meeting, r.after);
   }
 
+  /** A card's data that did not parse: a refusal, audited under the plan of the meeting it names (when the meeting is the user's tenant's). */
+  async refuseInvalid(user: UserIdentity, meetingId: string): Promise<void> {
+    const meeting = await this.d.meetings.get(user.tenantId, meetingId);
+    const plan = meeting && (await this.d.plans.get(user.tenantId, meeting.planId));
+    await this.trail.refused(user, plan?.id ?? meetingId, !plan ? 'notFound' : isMember(plan, user.userId) ? 'invalidPayload' : 'notMember', TARGET, { meetingId: meetingId.slice(0, 64) });
+  }
+
   /** The finished hook queued the distribution of the meeting's version: noted on the record, and "planSentToAll" ticks itself. */
   async distributionQueued(tenantId: string, meetingId: string): Promise<void> {
     const now = this.d.env.now().toISOString();

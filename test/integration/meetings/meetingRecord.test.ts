@@ -183,6 +183,29 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     assert.doesNotMatch(JSON.stringify(await view(KARI)), /Mødet i Teams er slut|"action":"finish"/, 'not to others');
   });
 
+  it('forged or broken card data (wrong types, an unknown section, an oversized field) is refused with a clear answer, changes nothing and is audited', async () => {
+    await save(NINA, 'summary', 0, { summary: 'Den rigtige opsummering' });
+    const forged: Array<[TestUser, Record<string, unknown>]> = [
+      [NINA, { action: 'save', meetingId, section: 'summary', rev: 'abc', summary: 'Forfalsket' }],
+      [NINA, { action: 'save', meetingId, section: 'everything', rev: 1, summary: 'Forfalsket' }],
+      [NINA, { action: 'save', meetingId, section: 'summary', rev: 1, summary: 42 }],
+      [OLE, { action: 'save', meetingId, section: 'summary', rev: 1, summary: 'x'.repeat(20_000) }],
+      [STRANGER, { action: 'finish', meetingId, extra: { nested: true } }],
+    ];
+    for (const [user, data] of forged) {
+      const answer = JSON.stringify(await execute(user, data));
+      assert.match(answer, /Intet er ændret|ikke ændret|kunne ikke/i, answer.slice(0, 300));
+      assert.ok(!answer.includes('Den rigtige opsummering'), 'no record data in the refusal');
+    }
+    assert.equal((await record()).content.summary.text, 'Den rigtige opsummering');
+    assert.equal((await record()).sections.summary?.rev, 1);
+    const audit = await new CosmosAuditLog(containers().audit!).listForPlan(TENANT, plan.id);
+    const refused = audit.filter((e) => e.action === 'access.denied' && e.details?.target === 'meetingRecord');
+    assert.equal(refused.filter((e) => e.details?.reason === 'invalidPayload').length, 4, JSON.stringify(refused.map((e) => e.details)));
+    assert.ok(refused.some((e) => e.actorId === STRANGER.aadObjectId && e.details?.reason === 'notMember'));
+    assert.ok(!JSON.stringify(audit).includes('Forfalsket'), 'no free text in the audit trail');
+  });
+
   it('bad input is refused on the card with a message, and nothing is saved', async () => {
     const same = JSON.stringify(await save(NINA, 'roles', 0, { leader: contactOf('Nina Sygeplejerske'), noteTaker: contactOf('Nina Sygeplejerske') }));
     assert.match(same, /Referenten må ikke være mødelederen/);
