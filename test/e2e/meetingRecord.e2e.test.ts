@@ -164,6 +164,17 @@ describe('E2E: the live meeting card in the Agents Playground', function () {
     await fullCard(card);
     await chat.waitForCardText(card, 'Mødet er afsluttet. Planens version 2 er lavet.');
     await chat.screenshot('record-finished', card);
+
+    // The next meeting through the existing scheduling flow: from the meeting chat, the form waits in the personal chat.
+    const next = await chat.clickAction(card, 'Indkald til næste møde');
+    assert.match(JSON.stringify(next.body), /venter i din personlige chat/);
+    await chat.openConversation('Personal Chat');
+    const form = await chat.waitForCard('Indkald til koordinationsmøde', { timeoutMs: 20_000 });
+    // Prefilled (the form has no date by default), as the Playground's date picker shows it.
+    const shown = await chat.inputValue(form, 'date');
+    const [y, m, d] = inTwentyDays.split('-').map(Number);
+    assert.ok(shown === inTwentyDays || new Date(shown).toDateString() === new Date(y!, m! - 1, d!).toDateString(), `the next date in the form: ${shown}`);
+    await chat.screenshot('record-next-meeting', form);
   });
 
   it('the distribution job sends version 2: Alex approves his actions in his personal chat; Megan’s coordinator card counts it', async () => {
