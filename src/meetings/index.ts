@@ -85,7 +85,8 @@ export function createMeetings(p: Platform, plans: Plans, options: MeetingOption
   const recordCards = new OutboxRecordCards({ outbox: p.outbox, logger });
   const finishedHook = new JobFinishedHook(p.jobs, options.onVersionFinished ?? (async () => undefined));
   const recordService = new MeetingRecordService({ plans: plans.store, meetings, records, audit: p.audit, cards: recordCards, finished: finishedHook, env });
-  const recordHandlers = new RecordHandlers(recordService, recordCards, logger);
+  finishedHook.afterHook = (tenantId, meetingId) => recordService.distributionQueued(tenantId, meetingId);
+  const recordHandlers = new RecordHandlers(recordService, recordCards, logger, (turn, planId, date) => handlers.nextMeetingCard(turn, planId, date));
 
   // A withdrawal or a closing cancels the open meetings the consent no longer covers; erasure deletes the plan's meetings.
   plans.lifecycle.toCancel.push(async (plan) => (await service.uncoveredOpenMeetings(plan)).length);

@@ -6,7 +6,9 @@
  * Playground's API; the card appears in the chat with the plan's reference and
  * the agenda only; Alex (in the network) opens it and fills in the roles,
  * attendance, the round, two actions, a warning sign, the coordinator and the
- * next date, and finishes; "vis plan" shows the plan's version 2. The
+ * next date, and finishes; the distribution job sends version 2 to Alex's
+ * personal chat, he approves his actions and Megan's coordinator card counts
+ * it; "vis plan" shows the plan's version 2 with the actions. The
  * Playground does not refresh cards per user: Alex presses "Opdatér" where
  * Teams would refresh by itself.
  */
@@ -162,14 +164,47 @@ describe('E2E: the live meeting card in the Agents Playground', function () {
     await fullCard(card);
     await chat.waitForCardText(card, 'Mødet er afsluttet. Planens version 2 er lavet.');
     await chat.screenshot('record-finished', card);
+
+    // The next meeting through the existing scheduling flow: from the meeting chat, the form waits in the personal chat.
+    const next = await chat.clickAction(card, 'Indkald til næste møde');
+    assert.match(JSON.stringify(next.body), /venter i din personlige chat/);
+    await chat.openConversation('Personal Chat');
+    const form = await chat.waitForCard('Indkald til koordinationsmøde', { timeoutMs: 20_000 });
+    // Prefilled (the form has no date by default), as the Playground's date picker shows it.
+    const shown = await chat.inputValue(form, 'date');
+    const [y, m, d] = inTwentyDays.split('-').map(Number);
+    assert.ok(shown === inTwentyDays || new Date(shown).toDateString() === new Date(y!, m! - 1, d!).toDateString(), `the next date in the form: ${shown}`);
+    await chat.screenshot('record-next-meeting', form);
   });
 
-  it('"vis plan" in Alex\'s personal chat shows version 2', async () => {
+  it('the distribution job sends version 2: Alex approves his actions in his personal chat; Megan’s coordinator card counts it', async () => {
+    const { chat, playground } = session!;
+    await chat.openConversation('Personal Chat');
+    // Through the real hook (meeting.record.finished) and the plans capability's distribution job, not seeded.
+    const mine = await chat.waitForCard('Medicingennemgang – senest', { timeoutMs: 30_000 });
+    const text = await chat.cardText(mine);
+    assert.ok(text.indexOf('Dine indsatser') < text.indexOf('Medicingennemgang') && text.indexOf('Medicingennemgang') < text.indexOf('Søge lejlighed – Megan Bowen'), text);
+    const overview = await chat.waitForCard('overblik for koordinatoren', { timeoutMs: 30_000 });
+    await chat.waitForCardText(overview, '0 af 2 har godkendt');
+    await chat.screenshot('record-version-contact', mine);
+
+    playground.actAs(undefined);
+    await chat.clickAction(mine, 'Godkend mine indsatser');
+    await chat.waitForCardText(mine, 'Tak – dine indsatser er godkendt');
+    // Megan's overview is updated in place through the outbox.
+    await chat.waitForCardText(overview, '1 af 2 har godkendt', 20_000);
+    assert.match(await chat.cardText(overview), /Alex Wilber/);
+    await chat.screenshot('record-version-coordinator', overview);
+  });
+
+  it('"vis plan" in Alex\'s personal chat shows version 2 with the actions, the coordinator and the next meeting', async () => {
     const { chat } = session!;
     await chat.openConversation('Personal Chat');
     const before = await chat.cardCount();
     await chat.sendMessage('vis plan');
     const card = await chat.waitForCard('Jens Jensen', { after: before });
-    assert.match(await chat.cardText(card), /Version 2/);
+    const text = await chat.cardText(card);
+    assert.match(text, /Version 2/);
+    for (const expected of ['Indsatser (2)', 'Søge lejlighed', 'Medicingennemgang', 'Koordinator', 'Megan Bowen', 'Næste møde']) assert.ok(text.includes(expected), `missing ${expected}: ${text}`);
   });
 });

@@ -68,19 +68,24 @@ export class MeetingHandlers {
     return plans.overview(turn, listed.plans, listed.more);
   }
 
+  /** "Indkald til næste møde" on a finished meeting card: the scheduling card of the extra-meeting flow, the agreed date filled in. */
+  async nextMeetingCard(turn: Turn, planId: string, date: string): Promise<{ ok: boolean; card: AdaptiveCardJson }> {
+    return this.prepareCard(turn, planId, true, { date });
+  }
+
   /** The scheduling card, or the "a meeting is already called" card; when the user may not call one, the card that says why (ok: false). */
-  private async prepareCard(turn: Turn, planId: string, another: boolean): Promise<{ ok: boolean; card: AdaptiveCardJson }> {
+  private async prepareCard(turn: Turn, planId: string, another: boolean, prefill?: { date?: string }): Promise<{ ok: boolean; card: AdaptiveCardJson }> {
     const { t } = turn.loc;
     const prepared = await this.meetings.prepare(turn.user, planId);
     if (prepared.kind === 'denied') return { ok: false, card: noticeCard(t.notices.denied, 'Attention') };
     if (prepared.kind === 'locked') return { ok: false, card: prepared.reason ? lockedCard(prepared.reason, turn.loc) : noticeCard(t.meeting.noPlanToInvite, 'Warning') };
     const upcoming = another ? undefined : await this.meetings.upcomingFor(prepared.plan);
     if (upcoming) return { ok: true, card: meetingExistsCard(prepared.plan, upcoming, turn.loc) };
-    return { ok: true, card: this.scheduleCard(turn, prepared.plan, randomUUID()) };
+    return { ok: true, card: this.scheduleCard(turn, prepared.plan, randomUUID(), undefined, undefined, prefill) };
   }
 
-  private scheduleCard(turn: Turn, plan: CarePlan, formId: string, fields?: Record<string, string | undefined>, errors?: Record<string, string>): AdaptiveCardJson {
-    return meetingScheduleCard(plan, turn.loc, { now: this.opts.now(), formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors });
+  private scheduleCard(turn: Turn, plan: CarePlan, formId: string, fields?: Record<string, string | undefined>, errors?: Record<string, string>, prefill?: { date?: string }): AdaptiveCardJson {
+    return meetingScheduleCard(plan, turn.loc, { now: this.opts.now(), formId, onlineMeetingsAvailable: this.opts.onlineMeetingsAvailable, fields, errors, prefill });
   }
 
   /** A button on the overview, scheduling, organiser or checklist card. */

@@ -26,10 +26,11 @@ export { organiserCard, invitationText } from './organiserView';
 export function meetingScheduleCard(
   plan: CarePlan,
   loc: Locale,
-  opts: { now: Date; formId: string; onlineMeetingsAvailable: boolean; fields?: Record<string, string | undefined>; errors?: Record<string, string>; notice?: string },
+  opts: { now: Date; formId: string; onlineMeetingsAvailable: boolean; fields?: Record<string, string | undefined>; errors?: Record<string, string>; notice?: string; prefill?: { date?: string } },
 ): AdaptiveCardJson {
   const { t } = loc;
   const defaults = {
+    ...opts.prefill,
     time: '10:00',
     durationMinutes: '90',
     mode: 'virtual',

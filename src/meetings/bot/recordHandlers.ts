@@ -25,7 +25,7 @@ const id = z.string().trim().min(1).max(200);
 /** The meeting card's buttons; a section's inputs arrive as further string fields. */
 export const recordPayloadSchema = z
   .object({
-    action: z.enum(['view', 'save', 'finish', 'start']),
+    action: z.enum(['view', 'save', 'finish', 'start', 'next']),
     meetingId: id,
     section: z.enum(RECORD_SECTIONS).optional(),
     rev: z.coerce.number().int().min(0).optional(),
@@ -42,12 +42,19 @@ export class RecordHandlers {
     private readonly records: MeetingRecordService,
     private readonly cards: OutboxRecordCards,
     private readonly log: Logger,
+    /** The meetings capability's scheduling flow, prefilled with the next date (the extra-meeting flow). */
+    private readonly nextMeeting?: (turn: Turn, planId: string, date: string) => Promise<{ ok: boolean; card: AdaptiveCardJson }>,
   ) {}
 
   /** A button on the meeting card (in the meeting chat or a personal chat). */
   async act(turn: Turn, context: TurnContext, data: unknown): Promise<AdaptiveCardJson> {
     const parsed = parseCardPayload(recordPayloadSchema, data, 'record', turn, this.log);
-    if (!parsed.ok) return parsed.answer;
+    if (!parsed.ok) {
+      // A forged or broken card that names a meeting: its refusal is filed under that meeting's plan.
+      const named = z.object({ meetingId: id }).safeParse(data);
+      if (named.success) await this.records.refuseInvalid(turn.user, named.data.meetingId);
+      return parsed.answer;
+    }
     const p = parsed.data;
     this.log.info('meeting.record.action', { action: p.action, meetingId: p.meetingId, ...(p.section ? { section: p.section } : {}) });
     switch (p.action) {
@@ -68,7 +75,25 @@ export class RecordHandlers {
       }
       case 'finish':
         return this.card(turn, await this.records.finish(turn.user, p.meetingId));
+      case 'next':
+        return this.scheduleNext(turn, p.meetingId);
     }
+  }
+
+  /**
+   * "Indkald til næste møde" on the finished card: the scheduling flow with the
+   * agreed date. In a group or meeting chat the form goes to the user's personal
+   * chat (its organiser card names the network, so it never lives in a shared chat).
+   */
+  private async scheduleNext(turn: Turn, meetingId: string): Promise<AdaptiveCardJson> {
+    const r = await this.records.view(turn.user, meetingId);
+    const date = r.kind === 'ok' && r.record.finished ? r.record.content.next.date : undefined;
+    if (r.kind !== 'ok' || !date || !this.nextMeeting) return this.card(turn, r);
+    const opened = await this.nextMeeting(turn, r.plan.id, date);
+    if (turn.conversationType === 'personal' || !opened.ok) return opened.card;
+    // One per meeting and person: a double click sends it once.
+    await this.cards.toPerson(turn.user.tenantId, `record:${meetingId}:next:${turn.user.userId}`, turn.user.userId, opened.card, turn.loc.t.record.scheduleNext);
+    return recordCard(r.plan, r.meeting, r.record, r.viewer, turn.loc, { notice: turn.loc.t.record.scheduleNextSent, noticeColor: 'Good' });
   }
 
   /** "Start mødet" typed in personal chat: the card of the user's nearest meeting. */

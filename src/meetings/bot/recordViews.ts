@@ -68,6 +68,9 @@ export interface RecordCardModels {
     finishHint: string;
     refreshLabel: string;
     canFinish: boolean;
+    /** After finishing, with a next date: "Indkald til næste møde" opens the scheduling flow with the date filled in. */
+    scheduleNextLabel: string;
+    canScheduleNext: boolean;
     /** The section whose form is open ('' for none) and the action row: the refresh keeps them open. */
     editing: string;
     row: string;
@@ -143,6 +146,8 @@ export function recordCard(plan: CarePlan, meeting: CoordinationMeeting, record:
     finishHint: t.record.finishHint,
     refreshLabel: t.record.refresh,
     canFinish: viewer.canFinish && !finished,
+    scheduleNextLabel: t.record.scheduleNext,
+    canScheduleNext: !!finished && !!record.content.next.date,
     editing: editing ?? '',
     row: opts.row ?? '',
     sections: RECORD_SECTIONS.map((s) => sectionModel(plan, record, s, loc, s === editing, opts.invalid?.section === s ? opts.invalid : undefined, opts.row)),
@@ -199,6 +204,7 @@ function shownText(plan: CarePlan, record: MeetingRecord, section: RecordSection
         return [
           ...plan.contacts.filter((p) => c.attendance.byContact[p.id]).map((p) => `${plainText(p.name)}: ${attendance[c.attendance.byContact[p.id]!]}${record.joined.includes(p.id) ? ` ${t.record.joinedTeams}` : ''}`),
           ...(c.attendance.guests ? [plainText(c.attendance.guests)] : []),
+          ...(c.attendance.detailsChecked ? [t.record.detailsChecked] : []),
         ];
       case 'round':
         return [...(c.round.shared ? [plainText(c.round.shared)] : []), ...Object.entries(c.round.byContact).map(([id, text]) => `${who(id)}: ${plainText(text)}`)];
@@ -260,6 +266,7 @@ function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection,
           ),
           input('text', 'guests', t.record.guests, v('guests', c.attendance.guests), { maxLength: RECORD_LIMITS.guests }),
           input('toggle', 'confirmed', t.record.confirmed, v('confirmed', c.attendance.confirmed ? 'true' : 'false')),
+          input('toggle', 'detailsChecked', t.record.detailsChecked, v('detailsChecked', c.attendance.detailsChecked ? 'true' : 'false')),
         ],
       };
     }

@@ -35,7 +35,7 @@ export interface DraftAction {
 /** What the sections hold; every field optional until someone fills it in. */
 export interface RecordContent {
   roles: { leaderContactId?: string; noteTakerContactId?: string };
-  attendance: { byContact: Record<string, Attendance>; guests?: string; confirmed?: boolean };
+  attendance: { byContact: Record<string, Attendance>; guests?: string; confirmed?: boolean; detailsChecked?: boolean };
   round: { shared?: string; byContact: Record<string, string> };
   actions: DraftAction[];
   areas: string[];
@@ -74,6 +74,8 @@ export interface MeetingRecord {
   /** The Teams meeting ended: the card offers "Afslut og send planen". */
   ended?: boolean;
   finished?: RecordFinish;
+  /** When the new version's distribution was queued (the finished hook ran): the checklist's "planSentToAll". */
+  distributed?: { at: string };
   createdAt: string;
   updatedAt: string;
 }

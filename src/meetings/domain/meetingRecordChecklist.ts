@@ -1,6 +1,7 @@
 /**
  * The checklist's "during" and "after" items that the meeting card answers:
- * they tick themselves from what was captured, and untick when it is taken
+ * they tick themselves from what was captured (and, for "planSentToAll",
+ * from the finished hook having queued the distribution), and untick when it is taken
  * out again (only ticks the record made; a hand tick stays). Pure: no I/O.
  */
 import type { ChecklistKey } from './checklist';
@@ -17,6 +18,7 @@ export function capturedItems(record: MeetingRecord): ChecklistKey[] {
     ['leader', !!c.roles.leaderContactId],
     ['noteTaker', !!c.roles.noteTakerContactId],
     ['attendance', !!c.attendance.confirmed || !!record.sections.attendance],
+    ['detailsChecked', !!c.attendance.detailsChecked],
     ['situationRound', !!c.round.shared || Object.keys(c.round.byContact).length > 0],
     ['actions', c.actions.length > 0],
     ['nextDate', !!c.next.date || !!c.next.noneReason],
@@ -26,6 +28,8 @@ export function capturedItems(record: MeetingRecord): ChecklistKey[] {
     // After: the citizen approved in the meeting (no review needed), a follow-up meeting is set.
     ['reviewWithCitizen', c.approval.status === 'given'],
     ['followUpMeeting', !!c.next.date],
+    // The finished hook ran: the new version's distribution to every contact is queued (durable; sent by the plans capability).
+    ['planSentToAll', !!record.distributed],
   ];
   return done.filter(([, d]) => d).map(([k]) => k);
 }

@@ -61,7 +61,7 @@ export function parseSection<S extends RecordSection>(section: S, f: Fields, ctx
         }
         const guests = trimmed(f.guests);
         limit('guests', guests, RECORD_LIMITS.guests);
-        return { byContact, ...(guests ? { guests } : {}), confirmed: f.confirmed === 'true' };
+        return { byContact, ...(guests ? { guests } : {}), confirmed: f.confirmed === 'true', detailsChecked: f.detailsChecked === 'true' };
       }
       case 'round': {
         const shared = trimmed(f.roundShared);

@@ -174,7 +174,8 @@ export class MeetingRecordService {
     const parsed = parseSection(section, fields, {
       contactIds: plan.contacts.map((c) => c.id),
       today: instantToZoned(this.d.env.now(), meeting.timeZone).date,
-      newRowId: (kind, index) => this.d.env.stableId('meetingRecord', meetingId, section, String(drawnRev), kind, String(index)),
+      // Stable for a double click or a retried activity, and per person: two people adding a row on cards drawn at the same rev add two rows.
+      newRowId: (kind, index) => this.d.env.stableId('meetingRecord', meetingId, section, String(drawnRev), user.userId, kind, String(index)),
     });
     if (!parsed.ok) {
       await this.trail.read(user, plan.id, 'meeting.read', TARGET, { meetingId });
@@ -270,6 +271,23 @@ export class MeetingRecordService {
     await this.ensure(meeting, plan);
     const r = await this.d.records.update(meeting.tenantId, meeting.id, (rec) => markEnded(rec, this.d.env.now()));
     if (r && r.before !== r.after) await this.d.cards.refresh(plan, meeting, r.after);
+  }
+
+  /** A card's data that did not parse: a refusal, audited under the plan of the meeting it names (when the meeting is the user's tenant's). */
+  async refuseInvalid(user: UserIdentity, meetingId: string): Promise<void> {
+    const meeting = await this.d.meetings.get(user.tenantId, meetingId);
+    const plan = meeting && (await this.d.plans.get(user.tenantId, meeting.planId));
+    await this.trail.refused(user, plan?.id ?? meetingId, !plan ? 'notFound' : isMember(plan, user.userId) ? 'invalidPayload' : 'notMember', TARGET, { meetingId: meetingId.slice(0, 64) });
+  }
+
+  /** The finished hook queued the distribution of the meeting's version: noted on the record, and "planSentToAll" ticks itself. */
+  async distributionQueued(tenantId: string, meetingId: string): Promise<void> {
+    const now = this.d.env.now().toISOString();
+    const r = await this.d.records.update(tenantId, meetingId, (rec) => (rec.distributed ? undefined : { ...rec, distributed: { at: now }, updatedAt: now }));
+    const meeting = await this.d.meetings.get(tenantId, meetingId);
+    // Also when the record was already marked (syncChecklist reads it): a crash between the two writes is healed by the job's retry.
+    const record = r?.after ?? (await this.d.records.get(tenantId, meetingId));
+    if (meeting && record) await this.syncChecklist(meeting, record);
   }
 
   /** The checklist's during/after items tick themselves from the record (a write only when they change). */

@@ -24,21 +24,30 @@ const payload = z.object({
   // Flat: job payloads hold scalars only.
   byUserId: z.string().min(1).max(256),
   byName: z.string().max(256),
+  /** The meeting, so the checklist can tick "planSentToAll" once the hook ran (absent in jobs queued before it was added). */
+  meetingId: z.string().min(1).max(200).optional(),
 });
 
 export class JobFinishedHook implements FinishedHook {
   private readonly job: DurableJob<z.infer<typeof payload>>;
 
+  /** After the hook succeeded (the distribution is queued): the meeting's record notes it (set once the record service exists). */
+  afterHook?: (tenantId: string, meetingId: string) => Promise<void>;
+
   constructor(jobs: JobQueue, hook: OnVersionFinished) {
     this.job = jobs.define({
       kind: FINISHED_JOB_KIND,
       payload,
-      run: ({ planId, versionNumber, byUserId, byName }, { job }) => hook(planId, versionNumber, { tenantId: job.tenantId, userId: byUserId, name: byName }),
+      run: async ({ planId, versionNumber, byUserId, byName, meetingId }, { job }) => {
+        await hook(planId, versionNumber, { tenantId: job.tenantId, userId: byUserId, name: byName });
+        // Idempotent too: a retried job (a crash after the hook) notes it again, which changes nothing.
+        if (meetingId && this.afterHook) await this.afterHook(job.tenantId, meetingId);
+      },
     });
   }
 
   async queue(tenantId: string, planId: string, versionNumber: number, by: Actor, meetingId: string): Promise<void> {
-    await this.job.enqueue({ tenantId, key: meetingId, payload: { planId, versionNumber, byUserId: by.userId, byName: by.name } });
+    await this.job.enqueue({ tenantId, key: meetingId, payload: { planId, versionNumber, byUserId: by.userId, byName: by.name, meetingId } });
   }
 
   /** The job id of a meeting's hook (operations and tests). */

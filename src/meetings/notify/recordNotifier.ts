@@ -7,6 +7,7 @@
  * the record comes to each member through the refresh, checked per user.
  */
 import type { CarePlan } from '../../plans/domain/carePlan';
+import type { AdaptiveCardJson } from '../../platform/cards/render';
 import { localeOf } from '../../platform/i18n';
 import { errorFields, type Logger } from '../../platform/logger';
 import { ADAPTIVE_CARD, type OutboxActivity } from '../../platform/outbox/model';
@@ -31,6 +32,11 @@ export class OutboxRecordCards implements RecordCards {
   /** Posts the card in the meeting chat (idempotent per meeting). */
   async post(plan: CarePlan, meeting: CoordinationMeeting, record: MeetingRecord, reference: { serviceUrl: string; channelId?: string; conversation: { id: string; tenantId?: string; conversationType?: string } }, locale?: string): Promise<void> {
     await this.o.outbox.enqueue(recordCardKey(meeting.id), plan.tenantId, [{ conversation: reference, activity: this.activity(plan, meeting, record, locale) }], { priority: 'urgent' });
+  }
+
+  /** A card to one person's personal chat (the outbox finds or makes it); idempotent per key. */
+  async toPerson(tenantId: string, key: string, userId: string, card: AdaptiveCardJson, summary: string): Promise<void> {
+    await this.o.outbox.enqueue(key, tenantId, [{ userId, activity: { type: 'message', summary, attachments: [{ contentType: ADAPTIVE_CARD, content: card }] } }], { priority: 'urgent' });
   }
 
   async refresh(plan: CarePlan, meeting: CoordinationMeeting, record: MeetingRecord): Promise<void> {

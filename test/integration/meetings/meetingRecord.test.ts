@@ -116,6 +116,20 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     assert.equal(r.sections.areas?.rev, 1);
   });
 
+  it('two people add an action from cards drawn at the same moment: both actions are kept; a double click adds one', async () => {
+    const add = (user: TestUser, what: string, resp: string) => save(user, 'actions', 0, { a0_what: what, a0_resp: contactOf(resp), a0_deadline: inTenDays }, '');
+    await Promise.all([add(NINA, 'Søge bolig', 'Ole Bostøtte'), add(OLE, 'Lægetjek', 'Nina Sygeplejerske'), add(NINA, 'Søge bolig', 'Ole Bostøtte')]);
+    assert.deepEqual((await record()).content.actions.map((a) => a.what).sort(), ['Lægetjek', 'Søge bolig']);
+    await add(OLE, 'Lægetjek', 'Nina Sygeplejerske');
+    assert.equal((await record()).content.actions.length, 2, 'a retried click adds nothing');
+  });
+
+  it('two people add a warning sign from cards drawn at the same moment: one list wins, the other stays on the card with its author', async () => {
+    await Promise.all([save(NINA, 'warnings', 0, { w0_sign: 'Sover dårligt', w0_response: 'Ring til Ole' }, ''), save(OLE, 'warnings', 0, { w0_sign: 'Aflyser aftaler', w0_response: 'Nina tager kontakt' }, '')]);
+    const card = JSON.stringify(await view(KARI));
+    for (const text of ['Sover dårligt', 'Aflyser aftaler']) assert.ok(card.includes(text), `${text} is not lost silently`);
+  });
+
   it('two save the same field: the later wins and the earlier is shown as replaced – nothing lost silently', async () => {
     await save(NINA, 'summary', 0, { summary: 'Ninas udgave af opsummeringen' });
     const ole = await save(OLE, 'summary', 0, { summary: 'Oles udgave af opsummeringen' });
@@ -169,6 +183,29 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     assert.doesNotMatch(JSON.stringify(await view(KARI)), /Mødet i Teams er slut|"action":"finish"/, 'not to others');
   });
 
+  it('forged or broken card data (wrong types, an unknown section, an oversized field) is refused with a clear answer, changes nothing and is audited', async () => {
+    await save(NINA, 'summary', 0, { summary: 'Den rigtige opsummering' });
+    const forged: Array<[TestUser, Record<string, unknown>]> = [
+      [NINA, { action: 'save', meetingId, section: 'summary', rev: 'abc', summary: 'Forfalsket' }],
+      [NINA, { action: 'save', meetingId, section: 'everything', rev: 1, summary: 'Forfalsket' }],
+      [NINA, { action: 'save', meetingId, section: 'summary', rev: 1, summary: 42 }],
+      [OLE, { action: 'save', meetingId, section: 'summary', rev: 1, summary: 'x'.repeat(20_000) }],
+      [STRANGER, { action: 'finish', meetingId, extra: { nested: true } }],
+    ];
+    for (const [user, data] of forged) {
+      const answer = JSON.stringify(await execute(user, data));
+      assert.match(answer, /Intet er ændret|ikke ændret|kunne ikke/i, answer.slice(0, 300));
+      assert.ok(!answer.includes('Den rigtige opsummering'), 'no record data in the refusal');
+    }
+    assert.equal((await record()).content.summary.text, 'Den rigtige opsummering');
+    assert.equal((await record()).sections.summary?.rev, 1);
+    const audit = await new CosmosAuditLog(containers().audit!).listForPlan(TENANT, plan.id);
+    const refused = audit.filter((e) => e.action === 'access.denied' && e.details?.target === 'meetingRecord');
+    assert.equal(refused.filter((e) => e.details?.reason === 'invalidPayload').length, 4, JSON.stringify(refused.map((e) => e.details)));
+    assert.ok(refused.some((e) => e.actorId === STRANGER.aadObjectId && e.details?.reason === 'notMember'));
+    assert.ok(!JSON.stringify(audit).includes('Forfalsket'), 'no free text in the audit trail');
+  });
+
   it('bad input is refused on the card with a message, and nothing is saved', async () => {
     const same = JSON.stringify(await save(NINA, 'roles', 0, { leader: contactOf('Nina Sygeplejerske'), noteTaker: contactOf('Nina Sygeplejerske') }));
     assert.match(same, /Referenten må ikke være mødelederen/);
@@ -190,6 +227,7 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     const before = currentVersion(await planNow()).number;
 
     await save(NINA, 'roles', 0, { leader: contactOf('Nina Sygeplejerske'), noteTaker: contactOf('Ole Bostøtte') });
+    await save(OLE, 'attendance', 0, { [`att_${contactOf('Ole Bostøtte')}`]: 'present', confirmed: 'true', detailsChecked: 'true' });
     await save(OLE, 'actions', 0, { a0_what: 'Søge bolig', a0_resp: contactOf('Ole Bostøtte'), a0_deadline: inTenDays, a1_what: 'Lægetjek', a1_resp: contactOf('Nina Sygeplejerske'), a1_deadline: inTenDays }, ',');
     await save(NINA, 'coordinator', 0, { coordinator: contactOf('Ole Bostøtte') });
     await save(NINA, 'next', 0, { nextDate: inTenDays });
@@ -222,7 +260,10 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
 
     // The checklist's during items ticked themselves from what was captured.
     const { resource: meeting } = await containers().meetings!.item(meetingId, TENANT).read<CoordinationMeeting>();
-    for (const key of ['leader', 'noteTaker', 'actions', 'coordinator', 'nextDate', 'citizenApproval']) assert.ok(meeting!.checklist[key], key);
+    for (const key of ['leader', 'noteTaker', 'actions', 'coordinator', 'nextDate', 'citizenApproval', 'detailsChecked']) assert.ok(meeting!.checklist[key], key);
+    // After: the hook queued the distribution, so "the plan is sent to all" ticks itself (once the job is done).
+    await waitFor('planSentToAll ticked', async () => ((await containers().meetings!.item(meetingId, TENANT).read<CoordinationMeeting>()).resource!.checklist.planSentToAll ? true : undefined));
+    assert.ok((await record()).distributed?.at);
   });
 
   it('a crash between the version and the hook is healed by the next click: the same version, the hook queued once', async () => {
@@ -256,6 +297,40 @@ describe('meeting card through the bot (several users, real Cosmos and outbox)',
     const denied = audit.find((e) => e.action === 'access.denied' && e.actorId === KARI.aadObjectId && e.details?.target === 'meetingRecord');
     assert.ok(denied, 'audited as access.denied');
     assert.ok(!JSON.stringify(audit).includes('Afsluttes'), 'no free text in the audit trail');
+  });
+
+  it('"Indkald til næste møde" on the finished card opens the scheduling flow with the agreed date; from the meeting chat in the personal chat', async () => {
+    const inTwentyDays = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    await save(NINA, 'coordinator', 0, { coordinator: contactOf('Ole Bostøtte') });
+    await save(NINA, 'next', 0, { nextDate: inTwentyDays });
+    assert.doesNotMatch(JSON.stringify(await view(NINA)), /"action":"next"/, 'not before finishing');
+    const finished = await execute(NINA, { action: 'finish', meetingId });
+    assert.deepEqual(actionData(finished, 'next'), { action: 'next', meetingId });
+
+    // In the meeting chat: the form goes to Nina's personal chat (once for a double click); the chat gets nothing of it.
+    const personal = () => cardsOf(bot.connector.sent.filter((s) => s.conversationId === `a:personal-${NINA.aadObjectId}` && s.method === 'POST')).filter((c) => JSON.stringify(c).includes('"action":"schedule"'));
+    const inChatBefore = bot.connector.sent.filter((s) => s.conversationId === CHAT).length;
+    const answers = await Promise.all([execute(NINA, { action: 'next', meetingId }), execute(NINA, { action: 'next', meetingId })]);
+    for (const a of answers) assert.match(JSON.stringify(a), /venter i din personlige chat/);
+    const [form] = await waitFor('the scheduling form in Nina\'s personal chat', () => (personal().length ? personal() : undefined));
+    assert.equal(inputValue(form!, 'date'), inTwentyDays, 'the date is filled in');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(personal().length, 1, 'sent once');
+    assert.ok(!JSON.stringify(bot.connector.sent.filter((s) => s.conversationId === CHAT).slice(inChatBefore)).includes('"action":"schedule"'));
+    // Someone outside the network gets the agenda card and nothing is sent.
+    const stranger = JSON.stringify(await execute(STRANGER, { action: 'next', meetingId }));
+    assert.ok(!stranger.includes(CITIZEN.name) && !stranger.includes(inTwentyDays));
+    assert.ok(!bot.connector.sent.some((s) => s.conversationId === `a:personal-${STRANGER.aadObjectId}`));
+
+    // In the personal chat the button opens the form in place; sending it is the existing invitation flow.
+    const inPlace = (await bot.execute(NINA, 'record', { action: 'next', meetingId })).card as Card;
+    assert.equal(inputValue(inPlace, 'date'), inTwentyDays);
+    const schedule = actionData(inPlace, 'schedule');
+    const fields = { date: inTwentyDays, time: '10:00', durationMinutes: '90', mode: 'virtual', joinUrl: 'https://teams.microsoft.com/l/meetup-join/next', place: '', agenda: inputValue(inPlace, 'agenda') };
+    await bot.execute(NINA, 'meeting', { ...schedule, ...fields });
+    const { resources } = await containers().meetings!.items.query<CoordinationMeeting>('SELECT * FROM c').fetchAll();
+    assert.equal(resources.length, 2, 'the next meeting is called');
+    assert.ok(resources.some((m) => m.id !== meetingId && JSON.stringify(m).includes(inTwentyDays)));
   });
 
   it('in person: "start mødet" and the organiser card\'s button post the same card in the leader\'s personal chat', async () => {

@@ -206,4 +206,14 @@ describe('domain/meetingRecord', () => {
     assert.ok(unticked.checklist.actions, 'a hand tick stays');
     assert.equal(withCapturedChecklist(unticked, r, NOW), undefined, 'nothing to change: no write');
   });
+
+  it('"contact details checked" ticks from the attendance section; "plan sent to all" once the distribution is queued', () => {
+    const p = plan();
+    const r = recordFor(p, meetingFor(p));
+    assert.ok(!capturedItems(r).includes('detailsChecked') && !capturedItems(r).includes('planSentToAll'));
+    const checked = { ...r, content: { ...r.content, attendance: { ...r.content.attendance, detailsChecked: true } } };
+    assert.ok(capturedItems(checked).includes('detailsChecked'));
+    assert.ok(!capturedItems({ ...r, finished: { versionNumber: 2, by: NINA, at: T0 } }).includes('planSentToAll'), 'finishing alone is not sending');
+    assert.ok(capturedItems({ ...r, distributed: { at: T0 } }).includes('planSentToAll'));
+  });
 });
