@@ -178,9 +178,9 @@ function sectionModel(plan: CarePlan, record: MeetingRecord, section: RecordSect
     rev: sectionRev(record, section),
     ids: form.ids,
     lastSaved: stamp ? format(t.record.lastSaved, { by: plainText(stamp.by.name), time: time(stamp.at) }) : '',
-    replaced: stamp?.replaced
-      ? format(t.record.replaced, { by: plainText(stamp.by.name), time: time(stamp.at), of: plainText(stamp.replaced.of.name), text: plainText(stamp.replaced.text) })
-      : '',
+    replaced: (stamp?.replaced ?? [])
+      .map((v) => format(t.record.replaced, { by: plainText(stamp!.by.name), time: time(stamp!.at), of: plainText(v.of.name), text: plainText(v.text) }))
+      .join('\n\n'),
     readOnly: invalid ? [t.record.notSaved, formError].filter(Boolean).join(' ') : '',
     shown: open ? '' : shownText(plan, record, section, loc),
     editable: open,

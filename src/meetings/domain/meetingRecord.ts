@@ -46,12 +46,26 @@ export interface RecordContent {
   approval: { status?: 'given' | 'pending'; how?: string };
 }
 
-/** Who saved a section last, and the version a later save replaced (shown on the card: nothing lost silently). */
+/** A version of a section that a later save replaced, with its author and the revision it had. */
+export interface ReplacedVersion {
+  of: Actor;
+  at: string;
+  text: string;
+  rev: number;
+}
+
+/** Most replaced versions one section keeps on its card (several people saving one section from the same card). */
+export const MAX_REPLACED_VERSIONS = 5;
+
+/**
+ * Who saved a section last, and the versions the last saver never saw and
+ * replaced, oldest first (shown on the card: nothing lost silently).
+ */
 export interface SectionStamp {
   rev: number;
   by: Actor;
   at: string;
-  replaced?: { of: Actor; at: string; text: string };
+  replaced?: ReplacedVersion[];
 }
 
 /** What finishing made: the plan's version (exactly once, see meetingRecordService). */
@@ -169,6 +183,16 @@ export type SaveResult =
   | { kind: 'finished'; record: MeetingRecord };
 
 /**
+ * The versions a save drawn at `drawnRev` replaces: the one stored now, and
+ * those it had replaced that the saver never saw either (three people saving
+ * from the same card: the first one's text stays on the card too).
+ */
+function replacedBy(before: SectionStamp, drawnRev: number, text: string): ReplacedVersion[] {
+  const unseen = (before.replaced ?? []).filter((v) => v.rev > drawnRev);
+  return [...unseen, { of: before.by, at: before.at, text, rev: before.rev }].slice(-MAX_REPLACED_VERSIONS);
+}
+
+/**
  * Applies one section's new content. Only that section changes, so it can be
  * re-applied to a newer record after an ETag conflict without touching the
  * others. Drawn at an older revision than stored and last saved by somebody
@@ -194,7 +218,7 @@ export function saveSection<S extends RecordSection>(
     rev: (before?.rev ?? 0) + 1,
     by,
     at,
-    ...(overwrote ? { replaced: { of: before.by, at: before.at, text: sectionText(record.content, section, name) } } : {}),
+    ...(overwrote ? { replaced: replacedBy(before, drawnRev, sectionText(record.content, section, name)) } : {}),
   };
   return {
     kind: 'saved',

@@ -12,6 +12,7 @@ import { T0, ownerActor, planWithTeamsNetwork } from '../../fixtures';
 const NOW = new Date(T0);
 const NINA = { userId: 'aad-nina', name: 'Nina' };
 const OLE = { userId: 'aad-ole', name: 'Ole' };
+const PER = { userId: 'aad-per', name: 'Per' };
 const plan = (): CarePlan => {
   const p = planWithTeamsNetwork('Mor');
   return { ...p, memberIds: memberIdsFor(p) };
@@ -59,9 +60,23 @@ describe('domain/meetingRecord', () => {
     assert.equal((later as { replacedSomeone: boolean }).replacedSomeone, true);
     r = (later as { record: MeetingRecord }).record;
     assert.equal(r.content.summary.text, 'Oles udgave');
-    assert.deepEqual(r.sections.summary?.replaced?.of, NINA);
-    assert.equal(r.sections.summary?.replaced?.text, 'Ninas udgave');
+    assert.deepEqual(r.sections.summary?.replaced?.map((v) => v.of), [NINA]);
+    assert.equal(r.sections.summary?.replaced?.[0]?.text, 'Ninas udgave');
     assert.equal(sectionRev(r, 'summary'), 2);
+  });
+
+  it('the same section saved by three from the same card: both earlier versions stay on the card, the first one too', () => {
+    const p = plan();
+    let r = recordFor(p, meetingFor(p));
+    const save = (text: string, drawn: number, by: typeof NINA) => (r = (saveSection(r, 'summary', { text }, drawn, by, NOW, name) as { record: MeetingRecord }).record);
+    save('Ninas udgave', 0, NINA);
+    save('Oles udgave', 0, OLE);
+    save('Pers udgave', 0, PER);
+    assert.equal(r.content.summary.text, 'Pers udgave');
+    assert.deepEqual(r.sections.summary?.replaced?.map((v) => [v.of.userId, v.text]), [[NINA.userId, 'Ninas udgave'], [OLE.userId, 'Oles udgave']]);
+    // Nina saves again from a card that showed all of it: she replaces only what she had not seen (none).
+    save('Ninas samlede udgave', sectionRev(r, 'summary'), NINA);
+    assert.equal(r.sections.summary?.replaced, undefined);
   });
 
   it('a save drawn from the current revision replaces nobody', () => {
@@ -93,7 +108,7 @@ describe('domain/meetingRecord', () => {
     // Ole changes row 1 from a card drawn before Nina's change: a conflict, Nina's version kept on the record.
     const ole = save([a('a1', 'Bolig i Slagelse')], ['a1'], 2, OLE);
     assert.equal(ole.replacedSomeone, true);
-    assert.match(ole.record.sections.actions!.replaced!.text, /Bolig i Korsør/);
+    assert.match(ole.record.sections.actions!.replaced![0]!.text, /Bolig i Korsør/);
     // An emptied row removes that action only.
     r = save([], ['a2'], sectionRev(ole.record, 'actions'), OLE).record;
     assert.deepEqual(r.content.actions.map((x) => x.id), ['a1']);
