@@ -93,7 +93,7 @@ export interface Deviation {
 }
 
 /** Builds a new open deviation. */
-export function newDeviation(args: { id: string; plan: Pick<CarePlan, 'id' | 'tenantId' | 'reference' | 'agreements' | 'contacts' | 'createdBy'>; input: ReportInput; reporter: Actor; reporterContactId?: string; actionId?: string; now: Date }): Deviation {
+export function newDeviation(args: { id: string; plan: Pick<CarePlan, 'id' | 'tenantId' | 'reference' | 'agreements' | 'contacts' | 'createdBy' | 'memberIds'>; input: ReportInput; reporter: Actor; reporterContactId?: string; actionId?: string; now: Date }): Deviation {
   const at = args.now.toISOString();
   const { input } = args;
   return {
@@ -120,14 +120,16 @@ export function newDeviation(args: { id: string; plan: Pick<CarePlan, 'id' | 'te
 }
 
 /** The Teams user ids that coordinate the plan now: the coordinator (or the organiser standing in) and the second coordinator. */
-export function coordinatorsOf(plan: Pick<CarePlan, 'agreements' | 'contacts' | 'createdBy'>): string[] {
+export function coordinatorsOf(plan: Pick<CarePlan, 'agreements' | 'contacts' | 'createdBy' | 'memberIds'>): string[] {
   const second = plan.agreements?.secondCoordinator?.contactId;
-  const secondUser = second ? plan.contacts.find((c) => c.id === second)?.teamsUserId : undefined;
+  const found = second ? plan.contacts.find((c) => c.id === second)?.teamsUserId : undefined;
+  // Only while in the network: a contact whose consent scope was withdrawn gets nothing of the plan.
+  const secondUser = found && plan.memberIds.includes(found) ? found : undefined;
   return [...new Set([coordinatorUserId(plan), ...(secondUser ? [secondUser] : [])])];
 }
 
 /** The second coordinator's Teams user, when there is one other than the coordinator. */
-export function secondCoordinatorOf(plan: Pick<CarePlan, 'agreements' | 'contacts' | 'createdBy'>): string | undefined {
+export function secondCoordinatorOf(plan: Pick<CarePlan, 'agreements' | 'contacts' | 'createdBy' | 'memberIds'>): string | undefined {
   const [first, second] = coordinatorsOf(plan);
   return first && second ? second : undefined;
 }

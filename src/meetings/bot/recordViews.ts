@@ -4,7 +4,7 @@
  * reference and the agenda only – that is posted in the meeting chat and shown
  * to anyone outside the network. What people typed is shown as plain text.
  */
-import { AGREEMENT_LIMITS, MAX_PRIORITY_AREAS } from '../../plans/domain/agreements';
+import { AGREEMENT_LIMITS, coordinatorCandidates, MAX_PRIORITY_AREAS } from '../../plans/domain/agreements';
 import type { CarePlan } from '../../plans/domain/carePlan';
 import type { AdaptiveCardJson } from '../../platform/cards/render';
 import { templateRenderer } from '../../platform/cards/render';
@@ -242,6 +242,8 @@ function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection,
   const { t } = loc;
   const c = record.content;
   const people: Choice[] = plan.contacts.map((p) => ({ title: p.name, value: p.id }));
+  // Only the network may coordinate: the coordinator receives the whole plan.
+  const coordinators: Choice[] = coordinatorCandidates(plan).map((p) => ({ title: p.name, value: p.id }));
   const v = (id: string, stored: string | undefined) => (typed ? typed[id] : stored);
   switch (section) {
     case 'roles':
@@ -329,8 +331,8 @@ function inputsOf(plan: CarePlan, record: MeetingRecord, section: RecordSection,
       return {
         ids: '',
         inputs: [
-          input('choice', 'coordinator', t.record.coordinator, v('coordinator', c.coordinator.contactId), { choices: people }),
-          input('choice', 'secondCoordinator', t.record.secondCoordinator, v('secondCoordinator', c.coordinator.secondContactId), { choices: people }),
+          input('choice', 'coordinator', t.record.coordinator, v('coordinator', c.coordinator.contactId), { choices: coordinators }),
+          input('choice', 'secondCoordinator', t.record.secondCoordinator, v('secondCoordinator', c.coordinator.secondContactId), { choices: coordinators }),
         ],
       };
     case 'summary':

@@ -13,6 +13,8 @@ import { ATTENDANCE, RECORD_LIMITS, type Attendance, type DraftAction, type Reco
 /** What the checks need to know: the network, today in the meeting's zone, and ids for new rows. */
 export interface InputContext {
   contactIds: readonly string[];
+  /** The contacts who may coordinate: in Teams and in the network now, not the citizen (coordinatorCandidates). */
+  coordinatorIds: readonly string[];
   /** YYYY-MM-DD, today where the meeting is held. */
   today: string;
   /** A stable id for a new row (the same card clicked twice gives the same id). */
@@ -34,12 +36,12 @@ export function parseSection<S extends RecordSection>(section: S, f: Fields, ctx
     const code = lengthError(value, max);
     if (code) errors[field] = code;
   };
-  const contact = (field: string, value: string, required: boolean): string | undefined => {
+  const contact = (field: string, value: string, required: boolean, allowed: readonly string[] = ctx.contactIds): string | undefined => {
     if (!value) {
       if (required) errors[field] = 'required';
       return undefined;
     }
-    if (!ctx.contactIds.includes(value)) errors[field] = 'notInNetwork';
+    if (!allowed.includes(value)) errors[field] = 'notInNetwork';
     return value;
   };
   const value = ((): RecordContent[RecordSection] => {
@@ -131,8 +133,8 @@ export function parseSection<S extends RecordSection>(section: S, f: Fields, ctx
         return date ? { date } : noneReason ? { noneReason } : {};
       }
       case 'coordinator': {
-        const contactId = contact('coordinator', trimmed(f.coordinator), true);
-        const secondContactId = contact('secondCoordinator', trimmed(f.secondCoordinator), false);
+        const contactId = contact('coordinator', trimmed(f.coordinator), true, ctx.coordinatorIds);
+        const secondContactId = contact('secondCoordinator', trimmed(f.secondCoordinator), false, ctx.coordinatorIds);
         if (contactId && secondContactId === contactId) errors.secondCoordinator = 'sameAsCoordinator';
         return { contactId, ...(secondContactId ? { secondContactId } : {}) };
       }

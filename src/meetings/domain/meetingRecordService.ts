@@ -9,6 +9,7 @@ import type { Environment, UserIdentity } from '../../platform/identity';
 import type { AuditLog, Versioned } from '../../platform/ports';
 import { instantToZoned } from '../../platform/zonedTime';
 import { canChange, isMember, type Actor, type CarePlan } from '../../plans/domain/carePlan';
+import { coordinatorCandidates } from '../../plans/domain/agreements';
 import type { PlanStore } from '../../plans/domain/ports';
 import type { CoordinationMeeting } from './meeting';
 import { markEnded, markJoined, mergeActions, missingForFinish, newRecord, saveSection, sectionRev, type DraftAction, type MeetingRecord, type RecordContent, type RecordSection } from './meetingRecord';
@@ -173,6 +174,7 @@ export class MeetingRecordService {
     }
     const parsed = parseSection(section, fields, {
       contactIds: plan.contacts.map((c) => c.id),
+      coordinatorIds: coordinatorCandidates(plan).map((c) => c.id),
       today: instantToZoned(this.d.env.now(), meeting.timeZone).date,
       // Stable for a double click or a retried activity, and per person: two people adding a row on cards drawn at the same rev add two rows.
       newRowId: (kind, index) => this.d.env.stableId('meetingRecord', meetingId, section, String(drawnRev), user.userId, kind, String(index)),

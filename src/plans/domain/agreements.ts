@@ -6,7 +6,7 @@
  * meeting writes these onto the plan (and into its next version); the
  * deviation and acute-line capabilities read them. Pure data, no I/O.
  */
-import type { Actor, CarePlan } from './carePlan';
+import type { Actor, CarePlan, Contact } from './carePlan';
 
 /** How many prioritised areas a plan works with (the Swedish model: about three). */
 export const MAX_PRIORITY_AREAS = 5;
@@ -72,12 +72,23 @@ export function openActionsOf(agreements: PlanAgreements | undefined, contactId:
 export type CitizenApproval = { status: 'given'; how: string; recordedBy: Actor; at: string } | { status: 'pending' };
 
 /**
- * The Teams user who coordinates the plan now: the coordinator's, when a
- * meeting chose one who is known in Teams; otherwise the organiser (the plan's
- * creator) stands in.
+ * The contacts who may hold a coordinator role: known in Teams, in the
+ * plan's network now (the consent covers them), and not the citizen.
  */
-export function coordinatorUserId(plan: Pick<CarePlan, 'agreements' | 'contacts' | 'createdBy'>): string {
+export function coordinatorCandidates(plan: Pick<CarePlan, 'contacts' | 'memberIds'>): Contact[] {
+  return plan.contacts.filter((c) => !!c.teamsUserId && plan.memberIds.includes(c.teamsUserId) && c.sector !== 'citizen');
+}
+
+/**
+ * The Teams user who coordinates the plan now: the coordinator's, when a
+ * meeting chose one who is known in Teams and still in the network;
+ * otherwise the organiser (the plan's creator) stands in. Never someone
+ * outside the network (a relative whose consent scope was withdrawn stays a
+ * contact but must not receive the plan).
+ */
+export function coordinatorUserId(plan: Pick<CarePlan, 'agreements' | 'contacts' | 'createdBy' | 'memberIds'>): string {
   const contactId = plan.agreements?.coordinator?.contactId;
   const contact = contactId ? plan.contacts.find((c) => c.id === contactId) : undefined;
-  return contact?.teamsUserId ?? plan.createdBy.userId;
+  const userId = contact?.teamsUserId;
+  return userId && plan.memberIds.includes(userId) ? userId : plan.createdBy.userId;
 }

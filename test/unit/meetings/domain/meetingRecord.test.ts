@@ -1,4 +1,5 @@
 /** The meeting record: sections saved on their own, same-section conflicts kept visible, input checks, finishing into a version. */
+import { coordinatorCandidates } from '../../../../src/plans/domain/agreements';
 import assert from 'node:assert/strict';
 import { CarePlan, memberIdsFor } from '../../../../src/plans/domain/carePlan';
 import { CoordinationMeeting, scheduleInputSchema, scheduleMeeting } from '../../../../src/meetings/domain/meeting';
@@ -25,7 +26,7 @@ function meetingFor(p: CarePlan): CoordinationMeeting {
 }
 const recordFor = (p: CarePlan, m: CoordinationMeeting): MeetingRecord =>
   newRecord({ id: m.id, tenantId: m.tenantId, planId: p.id, meetingId: m.id, organiserContactId: m.organiserContactId, invitations: m.invitations, agreements: p.agreements, now: NOW });
-const ctx = (p: CarePlan): InputContext => ({ contactIds: p.contacts.map((c) => c.id), today: '2026-03-10', newRowId: (kind, i) => `${kind}-new-${i}` });
+const ctx = (p: CarePlan): InputContext => ({ contactIds: p.contacts.map((c) => c.id), coordinatorIds: coordinatorCandidates(p).map((c) => c.id), today: '2026-03-10', newRowId: (kind, i) => `${kind}-new-${i}` });
 const name = () => 'X';
 
 describe('domain/meetingRecord', () => {
@@ -139,6 +140,8 @@ describe('domain/meetingRecord', () => {
       ['an action without a deadline', 'actions', { actionIds: '', a0_what: 'Bolig', a0_resp: other }, { a0_deadline: 'required' }],
       ['a deadline in the past', 'actions', { actionIds: '', a0_what: 'Bolig', a0_resp: other, a0_deadline: '2026-03-09' }, { a0_deadline: 'inPast' }],
       ['a coordinator outside the network', 'coordinator', { coordinator: 'someone-else' }, { coordinator: 'notInNetwork' }],
+      ['a coordinator who is a contact but not in the network (not in Teams)', 'coordinator', { coordinator: 'relative-1' }, { coordinator: 'notInNetwork' }],
+      ['a second coordinator who is a contact but not in the network', 'coordinator', { coordinator: lead, secondCoordinator: 'relative-1' }, { secondCoordinator: 'notInNetwork' }],
       ['a responsible outside the network', 'actions', { actionIds: '', a0_what: 'Bolig', a0_resp: 'x', a0_deadline: '2026-05-01' }, { a0_resp: 'notInNetwork' }],
       ['approval given without how', 'approval', { approval: 'given' }, { approvalHow: 'required' }],
       ['a next date in the past', 'next', { nextDate: '2026-01-01' }, { nextDate: 'inPast' }],
