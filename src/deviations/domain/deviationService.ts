@@ -127,7 +127,10 @@ export class DeviationService implements AutomaticDeviations {
     const action = plan?.agreements?.actions.find((a) => a.id === actionId);
     if (!plan || !action || action.status !== 'open' || !canChange(plan)) return;
     const id = this.d.env.stableId('deviation.overdue', tenantId, planId, actionId, action.deadline);
-    if (await this.d.deviations.get(tenantId, id)) return;
+    // Already stored: repeat the idempotent steps, so a crash between storing it and telling the coordinator heals
+    // on the sweep's retry (returning here left the coordinator never told and nothing escalating).
+    const existing = await this.d.deviations.get(tenantId, id);
+    if (existing) return this.raise(plan, existing, SYSTEM_REPORTER.userId);
     const deviation = newDeviation({ id, plan, input: { what: '', category: 'actionNotDone', urgency: 'normal' }, reporter: SYSTEM_REPORTER, actionId, now });
     await this.raise(plan, deviation, SYSTEM_REPORTER.userId);
   }
