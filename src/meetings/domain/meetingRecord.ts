@@ -88,6 +88,12 @@ export interface MeetingRecord {
   /** The Teams meeting ended: the card offers "Afslut og send planen". */
   ended?: boolean;
   finished?: RecordFinish;
+  /**
+   * "Afslut og send planen" was pressed and its checks passed: the content is
+   * frozen (saves are refused) while the plan's version is made from it, so a
+   * save cannot land on the record and miss the version.
+   */
+  finishing?: { by: Actor; at: string };
   /** When the new version's distribution was queued (the finished hook ran): the checklist's "planSentToAll". */
   distributed?: { at: string };
   createdAt: string;
@@ -207,7 +213,7 @@ export function saveSection<S extends RecordSection>(
   now: Date,
   name: (contactId: string | undefined) => string,
 ): SaveResult {
-  if (record.finished) return { kind: 'finished', record };
+  if (record.finished || record.finishing) return { kind: 'finished', record };
   const before = record.sections[section];
   if (JSON.stringify(record.content[section]) === JSON.stringify(value)) return { kind: 'unchanged', record };
   // Actions are saved a row at a time: only a row somebody else changed since the card was drawn is a conflict.

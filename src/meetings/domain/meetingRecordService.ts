@@ -228,16 +228,30 @@ export class MeetingRecordService {
       await this.trail.refused(user, plan.id, 'locked', TARGET, { meetingId });
       return { kind: 'locked', plan };
     }
-    const done = versionMadeBy(plan, meetingId);
-    if (done === undefined) {
-      const missing = missingForFinish(record.content);
-      if (missing.length) return { kind: 'missing', plan, meeting, record, viewer, missing };
-    }
     const by = actor(user);
     const now = this.d.env.now();
-    const updated = await this.d.plans.update(user.tenantId, plan.id, (p) => planFinishedBy(p, record, by, now));
+    let frozen = record;
+    if (versionMadeBy(plan, meetingId) === undefined) {
+      const missing = missingForFinish(record.content);
+      if (missing.length) return { kind: 'missing', plan, meeting, record, viewer, missing };
+      // Freeze the content first (ETag) and make the version from that copy: a section saved while the version
+      // is being made is refused on the card, instead of landing on the record and missing from the version.
+      const check = { missing: [] as ReturnType<typeof missingForFinish> };
+      const claimed = await this.d.records.update(user.tenantId, meetingId, (r) => {
+        if (r.finished || r.finishing) return undefined;
+        check.missing = missingForFinish(r.content);
+        return check.missing.length ? undefined : { ...r, finishing: { by, at: now.toISOString() }, updatedAt: now.toISOString() };
+      });
+      frozen = claimed?.after ?? record;
+      if (check.missing.length) return { kind: 'missing', plan, meeting, record: frozen, viewer, missing: check.missing };
+    }
+    const updated = await this.d.plans.update(user.tenantId, plan.id, (p) => planFinishedBy(p, frozen, by, now));
     const versionNumber = updated && versionMadeBy(updated, meetingId);
-    if (!updated || versionNumber === undefined) return { kind: 'denied' };
+    if (!updated || versionNumber === undefined) {
+      // No version (the plan was locked or closed meanwhile): unfreeze, or the record would refuse every save for good.
+      await this.d.records.update(user.tenantId, meetingId, (r) => (r.finishing && !r.finished ? { ...r, finishing: undefined, updatedAt: now.toISOString() } : undefined));
+      return { kind: 'denied' };
+    }
     await this.d.finished.queue(user.tenantId, plan.id, versionNumber, by, meetingId);
     const marked = await this.d.records.update(user.tenantId, meetingId, (r) =>
       r.finished ? undefined : { ...r, finished: { versionNumber, by, at: now.toISOString() }, updatedAt: now.toISOString() },
