@@ -34,7 +34,7 @@ export interface RecordStore {
 /** The meetings the record needs: by id, and by the Teams meeting chat. */
 export interface RecordMeetings {
   get(tenantId: string, id: string): Promise<CoordinationMeeting | undefined>;
-  findMeetingByChat(tenantId: string, conversationId: string): Promise<CoordinationMeeting | undefined>;
+  findMeetingByChat(tenantId: string, conversationId: string, now?: Date): Promise<CoordinationMeeting | undefined>;
   update(tenantId: string, id: string, change: (meeting: CoordinationMeeting) => CoordinationMeeting | undefined): Promise<{ before: CoordinationMeeting; after: CoordinationMeeting } | undefined>;
 }
 
@@ -94,7 +94,7 @@ export class MeetingRecordService {
 
   /** The meeting whose Teams chat this is, if any (meeting events). */
   meetingOfChat(tenantId: string, conversationId: string): Promise<CoordinationMeeting | undefined> {
-    return this.d.meetings.findMeetingByChat(tenantId, conversationId);
+    return this.d.meetings.findMeetingByChat(tenantId, conversationId, this.d.env.now());
   }
 
   /** A meeting event: the plan and the record (created if needed); undefined when the plan is gone, locked or closed. */
