@@ -102,10 +102,10 @@ export class DeviationHandlers {
         if (ids.length === 0 || !text || text.length > DEVIATION_LIMITS.message) {
           return this.answer(turn, await this.d.service.view(turn.user, p.deviationId), ids.length === 0 ? t.deviation.nobodyToInform : format(t.deviation.informText, { n: DEVIATION_LIMITS.message }), 'Attention');
         }
-        return this.answer(turn, await this.d.service.informNetwork(turn.user, p.deviationId, ids, text), t.deviation.informed);
+        return this.answer(turn, await this.d.service.informNetwork(turn.user, p.deviationId, p.revision, ids, text), t.deviation.informed);
       }
       case 'followUp': {
-        const r = await this.d.service.followUpCalled(turn.user, p.deviationId);
+        const r = await this.d.service.followUpCalled(turn.user, p.deviationId, p.revision);
         if (r.kind !== 'ok' || !this.d.meetingVerb) return this.answer(turn, r);
         // The meetings capability's own flow, as "Indkald til et ekstra møde" opens it.
         return this.d.meetingVerb.handle(turn, context, { action: 'prepare', planId: r.plan.id, another: 'true' });

@@ -46,8 +46,8 @@ export interface DeviationNotifier {
    * except the coordinator card of `actorId`, who clicked on it and got the new card as the answer.
    */
   refresh(plan: CarePlan, deviation: Deviation, actorId?: string): Promise<void>;
-  /** The coordinator's message to the chosen contacts (their Teams users), once per deviation revision. */
-  informNetwork(plan: CarePlan, deviation: Deviation, userIds: string[], message: string, from: string): Promise<void>;
+  /** The coordinator's message to the chosen contacts (their Teams users), once per deviation and card revision `drawnAt`. */
+  informNetwork(plan: CarePlan, deviation: Deviation, drawnAt: number, userIds: string[], message: string, from: string): Promise<void>;
 }
 
 /** Schedules the next escalation step of a deviation (a durable job). */

@@ -48,6 +48,12 @@ export type FormContext = { kind: 'ok'; plan: CarePlan; action?: AgreedAction } 
 
 const ESCALATION_ACTOR = 'system:escalation';
 
+/** Whether `d`'s last change is the note `kind` by `userId` (to `to`) made on the card drawn at `drawnAt`: that click again. */
+function sameClick(d: Deviation, drawnAt: number | undefined, kind: 'networkInformed' | 'followUpCalled', userId: string, to?: string[]): boolean {
+  const last = d.history.at(-1);
+  return drawnAt !== undefined && d.revision === drawnAt + 1 && last?.kind === kind && last.by.userId === userId && (last.to ?? []).join('\n') === (to ?? []).join('\n');
+}
+
 export class DeviationService implements AutomaticDeviations {
   private readonly trail: AuditTrail;
 
@@ -195,8 +201,12 @@ export class DeviationService implements AutomaticDeviations {
     return this.handle(user, deviationId, 'close', (d, by, now) => close(d, by, resolution, now), 'deviation.closed');
   }
 
-  /** "Informér netværket": the chosen contacts (in the network, in Teams) get the coordinator's text on a card. */
-  async informNetwork(user: UserIdentity, deviationId: string, contactIds: string[], message: string): Promise<Handled> {
+  /**
+   * "Informér netværket": the chosen contacts (in the network, in Teams) get the coordinator's text on a card.
+   * `drawnAt` is the revision the card was drawn at: an older card is stale (nothing noted or sent); the same
+   * click again (a double click, a Teams retry) finds its own note and sends under the same key: nothing new.
+   */
+  async informNetwork(user: UserIdentity, deviationId: string, drawnAt: number | undefined, contactIds: string[], message: string): Promise<Handled> {
     const found = await this.load(user, deviationId, 'inform');
     if (found.kind !== 'ok') return found;
     const contacts = found.plan.contacts.filter((c) => contactIds.includes(c.id) && c.teamsUserId && found.plan.memberIds.includes(c.teamsUserId));
@@ -206,14 +216,22 @@ export class DeviationService implements AutomaticDeviations {
       await this.trail.refused(user, found.plan.id, 'stale', 'inform');
       return { kind: 'stale', deviation: found.deviation, plan: found.plan };
     }
-    const r = await this.handle(user, deviationId, 'inform', (d, by, now) => (d.status === 'closed' ? undefined : noted(d, 'networkInformed', by, now, contacts.map((c) => c.name))), 'deviation.networkInformed');
-    if (r.kind === 'ok') await this.d.notifier.informNetwork(r.plan, r.deviation, contacts.map((c) => c.teamsUserId!), message, r.deviation.history.at(-1)!.by.name);
+    const names = contacts.map((c) => c.name);
+    const r = await this.handle(user, deviationId, 'inform', (d, by, now) => (d.status === 'closed' || d.revision !== drawnAt ? undefined : noted(d, 'networkInformed', by, now, names)), 'deviation.networkInformed', (d) =>
+      sameClick(d, drawnAt, 'networkInformed', user.userId, names),
+    );
+    if (r.kind === 'ok') await this.d.notifier.informNetwork(r.plan, r.deviation, drawnAt!, contacts.map((c) => c.teamsUserId!), message, r.deviation.history.at(-1)!.by.name);
     return r;
   }
 
-  /** "Indkald til opfølgningsmøde": noted in the history; the meeting itself is called in the meetings capability's flow. */
-  async followUpCalled(user: UserIdentity, deviationId: string): Promise<Handled> {
-    return this.handle(user, deviationId, 'followUp', (d, by, now) => (d.status === 'closed' ? undefined : noted(d, 'followUpCalled', by, now)), 'deviation.followUpCalled');
+  /**
+   * "Indkald til opfølgningsmøde": noted in the history; the meeting itself is called in the meetings capability's flow.
+   * Like informNetwork, an older card than `drawnAt` is stale and the same click again notes nothing new.
+   */
+  async followUpCalled(user: UserIdentity, deviationId: string, drawnAt: number | undefined): Promise<Handled> {
+    return this.handle(user, deviationId, 'followUp', (d, by, now) => (d.status === 'closed' || d.revision !== drawnAt ? undefined : noted(d, 'followUpCalled', by, now)), 'deviation.followUpCalled', (d) =>
+      sameClick(d, drawnAt, 'followUpCalled', user.userId),
+    );
   }
 
   /** The plan's deviations for its card, newest first: a look (audited once per window). */
@@ -290,6 +308,7 @@ export class DeviationService implements AutomaticDeviations {
     target: string,
     change: (d: Deviation, by: Actor, now: Date) => Deviation | undefined,
     action: 'deviation.acknowledged' | 'deviation.closed' | 'deviation.networkInformed' | 'deviation.followUpCalled',
+    replayed?: (d: Deviation) => boolean,
   ): Promise<Handled> {
     const found = await this.load(user, deviationId, target);
     if (found.kind !== 'ok') return found;
@@ -300,6 +319,8 @@ export class DeviationService implements AutomaticDeviations {
     const now = this.d.env.now();
     const r = await this.d.deviations.update(user.tenantId, deviationId, (d) => change(d, by, now));
     if (!r || r.after === r.before) {
+      // This very click, done already (a double click, a Teams retry): its answer again, no refusal, nothing noted twice.
+      if (r && replayed?.(r.after)) return { kind: 'ok', deviation: r.after, plan };
       await this.trail.refused(user, plan.id, 'stale', target);
       return { kind: 'stale', deviation: r?.after ?? found.deviation, plan };
     }

@@ -98,7 +98,7 @@ export class OutboxDeviationNotifier implements DeviationNotifier {
     }
   }
 
-  async informNetwork(plan: CarePlan, d: Deviation, userIds: string[], text: string, from: string): Promise<void> {
+  async informNetwork(plan: CarePlan, d: Deviation, drawnAt: number, userIds: string[], text: string, from: string): Promise<void> {
     const recipients: OutboxRecipient[] = [];
     for (const userId of userIds) {
       const loc = await this.locale(plan.tenantId, userId);
@@ -106,6 +106,6 @@ export class OutboxDeviationNotifier implements DeviationNotifier {
       const card = noticeCard(`${plainText(text)}\n\n${plainText(format(t.networkFrom, { name: from }))}`, 'Default', format(t.networkTitle, { reference: d.planReference }));
       recipients.push({ userId, activity: message(card, format(t.networkTitle, { reference: d.planReference })) });
     }
-    if (recipients.length) await this.o.outbox.enqueue(deviationKey(d.id, `inform${d.revision}`), plan.tenantId, recipients);
+    if (recipients.length) await this.o.outbox.enqueue(deviationKey(d.id, `inform${drawnAt}`), plan.tenantId, recipients);
   }
 }

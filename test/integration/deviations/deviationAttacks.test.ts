@@ -84,6 +84,47 @@ describe('deviations under attack (activity level)', function () {
     assert.equal(bot.connector.sent.slice(before).filter((s) => s.method === 'POST').length, 0, 'nobody is told again');
   });
 
+  it('"Informér netværket" and "Indkald til opfølgningsmøde" clicked twice or retried record and send once; from an older card they are stale', async () => {
+    const [d] = (await deviations().listForPlan(TENANT, planId)).filter((x) => x.status === 'open');
+    assert.ok(d);
+    const card = await waitFor('the coordinator\'s card', () => cardsOf(inChatOf(NINA, bot.connector.sent)).find((c) => textOf(c).includes(WHAT) && JSON.stringify(c).includes('"inform"')));
+    const oleContact = (await plans().get(TENANT, planId))!.contacts.find((c) => c.teamsUserId === OLE.aadObjectId)!;
+    const inform = { ...actionData(card, 'inform'), informContactIds: oleContact.id, informMessage: 'Lægen er ringet op' };
+    const before = bot.connector.sent.length;
+    const audited = async (action: string) => (await new CosmosAuditLog(bot.bot!.store.containers.audit!).listForPlan(TENANT, planId)).filter((e) => e.action === action).length;
+    const stale = async () => (await deniedReasons(planId)).filter((r) => r === 'stale').length;
+
+    // A double click, then Teams sending the slow click again.
+    const answers = [...(await Promise.all([bot.execute(NINA, 'deviation', inform), bot.execute(NINA, 'deviation', inform)])), await bot.execute(NINA, 'deviation', inform)];
+    for (const a of answers) assert.match(textOf(ok(a)), /Beskeden er sendt/);
+    await waitFor('the network\'s message', () => inChatOf(OLE, bot.connector.sent.slice(before)).find((s) => /Lægen er ringet op/.test(textOf(s.activity))));
+    // The outbox sends within milliseconds here: half a second is a generous bound for "no second message".
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(inChatOf(OLE, bot.connector.sent.slice(before)).filter((s) => s.method === 'POST' && /Lægen er ringet op/.test(textOf(s.activity))).length, 1, 'Ole is told once');
+    let after = (await deviations().get(TENANT, d.id))!;
+    assert.equal(after.history.filter((e) => e.kind === 'networkInformed').length, 1, 'once in the history');
+    assert.equal(after.revision, d.revision + 1);
+    assert.equal(await audited('deviation.networkInformed'), 1, 'recorded once');
+
+    // "Indkald til opfølgningsmøde" from the card the click answered with, clicked twice: the meeting flow both times, one history entry.
+    const fresh = ok(answers[2]!);
+    const meetings = await Promise.all([bot.execute(NINA, 'deviation', actionData(fresh, 'followUp')), bot.execute(NINA, 'deviation', actionData(fresh, 'followUp'))]);
+    for (const m of meetings) assert.match(textOf(ok(m)), /Indkald til koordinationsmøde/);
+    after = (await deviations().get(TENANT, d.id))!;
+    assert.equal(after.history.filter((e) => e.kind === 'followUpCalled').length, 1, 'once in the history');
+    assert.equal(await audited('deviation.followUpCalled'), 1, 'recorded once');
+
+    // The first card, drawn before both changes: something else to send, or a follow-up, is stale; nothing is sent or noted.
+    const refusals = await stale();
+    const sentBefore = bot.connector.sent.length;
+    assert.match(textOf(ok(await bot.execute(NINA, 'deviation', { ...inform, informMessage: 'Noget andet' }))), /forældet/);
+    assert.match(textOf(ok(await bot.execute(NINA, 'deviation', actionData(card, 'followUp')))), /forældet/);
+    assert.equal(await stale(), refusals + 2, 'both refusals are audited');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(inChatOf(OLE, bot.connector.sent.slice(sentBefore)).filter((s) => s.method === 'POST').length, 0, 'nothing more reaches Ole');
+    assert.equal((await deviations().get(TENANT, d.id))!.revision, after.revision);
+  });
+
   it('a double click on "Send" reports once; two coordinators acknowledging at once: one wins, the other is told, once in the history', async () => {
     const form = ok(await bot.execute(NINA, 'deviation', { action: 'reportForm', planId: otherPlanId }));
     const fields = { ...actionData(form, 'report'), what: 'Jens svarer ikke', category: 'missedAppointment', urgency: 'urgent', suggestion: '' };
