@@ -160,6 +160,8 @@ export function createPlans(p: Platform) {
     distribution: {
       onVersionFinished: async (planId: string, version: number, by: UserIdentity): Promise<void> => void (await distribution.onVersionFinished(planId, version, by)),
       service: distribution,
+      /** The coordinator role moved (a handover was accepted): the current version's coordinator card to the new coordinator (idempotent). */
+      coordinatorChanged: (tenantId: string, planId: string): Promise<void> => notifier.coordinatorChanged(tenantId, planId),
     },
   };
 }

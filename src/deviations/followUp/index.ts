@@ -38,7 +38,12 @@ export function createFollowUp(p: Platform, plans: Plans, deps: { automaticDevia
     reportOverdue: async (tenantId, planId, actionId) => logger.info('followUp.overdue.noDeviations', { tenantId, planId, actionId }),
   };
   const notifier = new OutboxHandoverNotifier({ outbox: p.outbox, directory: p.directory });
-  const handover = new HandoverService({ plans: plans.store, store, audit: p.audit, env, notifier, coordinatorChanged: (t, planId) => deviations.coordinatorChanged?.(t, planId) ?? Promise.resolve() });
+  // A new coordinator gets the current version's coordinator card, and the open deviations follow the role.
+  const coordinatorChanged = async (t: string, planId: string) => {
+    await plans.distribution.coordinatorChanged(t, planId);
+    await deviations.coordinatorChanged?.(t, planId);
+  };
+  const handover = new HandoverService({ plans: plans.store, store, audit: p.audit, env, notifier, coordinatorChanged });
   const escalation = new EscalationContacts(store, p.config.followUp.escalationAdminIds, env);
   const handlers = new FollowUpHandlers({ plans: plans.store, handover, escalation, logger });
   const sweep = defineSweep(

@@ -25,6 +25,7 @@ import type { JobQueue } from '../../platform/scheduler/scheduler';
 import { coordinatorUserId } from '../domain/agreements';
 import { REMINDER_WORKING_DAYS, VersionResponse, VersionResponseStore, distributionOf, isCurrentVersion, responsesVersion, versionNumbered, workingDaysAfter } from '../domain/approval';
 import { CarePlan, Contact, PlanVersion, canChange } from '../domain/carePlan';
+import { currentVersion } from '../domain/planHistory';
 import type { DistributionNotifier, DistributionQueue } from '../domain/distributionService';
 import type { DocumentLinkTarget } from '../domain/planDocument';
 import type { PlanStore } from '../domain/ports';
@@ -32,8 +33,13 @@ import { coordinatorCard, versionCard, type CardNotice } from '../bot/versionVie
 
 /** The fan-out of version `n`'s contact cards. */
 export const versionKey = (planId: string, n: number): string => `planVersion:${planId}:${n}`;
-/** The coordinator's card of version `n` (sent once, then updated). */
-export const coordinatorKey = (planId: string, n: number): string => `${versionKey(planId, n)}:coordinator`;
+/**
+ * The coordinator's card of version `n` (sent once, then updated): without a contact id the key the
+ * version went out under; with one, the card a coordinator who took over later got (one per contact, so
+ * a handover and a handover back send nothing twice and every card keeps its own live updates).
+ */
+export const coordinatorKey = (planId: string, n: number, contactId?: string): string =>
+  contactId ? `${versionKey(planId, n)}:coordinator:${contactId}` : `${versionKey(planId, n)}:coordinator`;
 const changeKey = (planId: string, n: number, contactId: string, index: number) => `${versionKey(planId, n)}:change:${contactId}:${index}`;
 const reminderKey = (planId: string, n: number) => `${versionKey(planId, n)}:reminder`;
 
@@ -124,9 +130,11 @@ export class OutboxDistribution implements DistributionNotifier {
     if (!version) return;
     const coordinator = coordinatorUserId(plan);
     try {
+      const messageKey = await this.coordinatorMessageKey(plan, n, coordinator);
+      if (!messageKey) return;
       // Urgent: it follows somebody's click and must not wait behind a large fan-out.
       await this.o.outbox.update(plan.tenantId, {
-        target: { messageKey: coordinatorKey(plan.id, n), userId: coordinator },
+        target: { messageKey, userId: coordinator },
         version: responsesVersion(plan, responses, this.o.env.now()),
         activity: await this.coordinatorActivity(plan, version, responses, coordinator),
         priority: 'urgent',
@@ -135,6 +143,30 @@ export class OutboxDistribution implements DistributionNotifier {
       // The card refreshes itself when opened (Universal Actions refresh): a failed update only delays the tally.
       this.o.logger.warn('plan.version.coordinatorUpdateFailed', { planId: plan.id, version: n, ...errorFields(err) });
     }
+  }
+
+  /**
+   * The coordinator role moved (a handover was accepted): the current version's coordinator card goes
+   * to the new coordinator under their own key, as the answers stand now. Idempotent: a repeat, or a
+   * coordinator who already has a card of this version (a handover back), only brings it up to date.
+   * A version not sent yet is left to its distribution, which addresses whoever coordinates then.
+   */
+  async coordinatorChanged(tenantId: string, planId: string): Promise<void> {
+    const plan = await this.o.plans.get(tenantId, planId);
+    if (!plan || !canChange(plan)) return;
+    const version = currentVersion(plan);
+    const n = version.number;
+    const sent = await this.o.outbox.status(tenantId, coordinatorKey(planId, n));
+    if (sent.total === 0) return;
+    const coordinator = coordinatorUserId(plan);
+    const responses = await this.o.responses.forVersion(tenantId, planId, n);
+    const contactId = plan.agreements?.coordinator?.contactId;
+    if (contactId && !sent.recipientIds.includes(coordinator)) {
+      const queued = await this.o.outbox.enqueue(coordinatorKey(planId, n, contactId), tenantId, [{ userId: coordinator, activity: await this.coordinatorActivity(plan, version, responses, coordinator) }]);
+      this.o.logger.info('plan.version.coordinatorCardHandedOver', { planId, version: n, contactId, created: queued.created });
+      if (queued.created) return;
+    }
+    await this.refreshCoordinator(plan, n, responses);
   }
 
   async changeRequested(plan: CarePlan, n: number, contact: Contact, index: number, text: string): Promise<void> {
@@ -168,6 +200,19 @@ export class OutboxDistribution implements DistributionNotifier {
     const notice = { notice: format(loc.t.planVersion.reminderNotice, { n }), noticeColor: 'Attention' as const };
     await this.o.outbox.enqueue(reminderKey(planId, n), tenantId, [{ userId: coordinator, activity: await this.coordinatorActivity(plan, version, responses, coordinator, notice) }]);
     await this.trail.read({ tenantId, userId: 'system:reminder' }, planId, 'plan.read', 'plan', { via: 'versionReminder' });
+  }
+
+  /**
+   * The key of the card `coordinator` actually got: the distribution's if it went to them (also after a
+   * handover back), else the one sent when they took over; undefined when they have none.
+   */
+  private async coordinatorMessageKey(plan: CarePlan, n: number, coordinator: string): Promise<string | undefined> {
+    const first = coordinatorKey(plan.id, n);
+    const sent = await this.o.outbox.status(plan.tenantId, first);
+    // Not sent yet (or by an older release that keyed it the same way): the distribution's key, as always.
+    if (sent.total === 0 || sent.recipientIds.includes(coordinator)) return first;
+    const contactId = plan.agreements?.coordinator?.contactId;
+    return contactId ? coordinatorKey(plan.id, n, contactId) : undefined;
   }
 
   private async coordinatorActivity(plan: CarePlan, version: PlanVersion, responses: readonly VersionResponse[], viewerId: string, opts: CardNotice = {}) {

@@ -11,7 +11,7 @@ import { distributionQueueOn } from '../../../src/plans/notify/distribution';
 import { CITIZEN_REMINDER_KIND } from '../../../src/plans/notify/distribution';
 import { jobId } from '../../../src/platform/scheduler/job';
 import type { CarePlan } from '../../../src/plans/domain/carePlan';
-import { NINA, OLE, TENANT, TestBot, type TestUser, actionData, textOf } from '../../support/testBot';
+import { NINA, OLE, TENANT, TestBot, type TestUser, actionData, cardsOf, textOf } from '../../support/testBot';
 import { GRETE, KARI, cardsTo, documentsOf, outboxIdle, planWithNetwork, storedPlan, waitFor, type Card } from '../../support/planScenario';
 import { withMeetingVersion } from '../../support/versionScenario';
 
@@ -25,10 +25,10 @@ function versionCards(bot: TestBot, user: TestUser, kind: 'view' | 'coordinator'
   });
 }
 
-/** The newest content of the coordinator's message (its first POST, then each PUT). */
-function coordinatorMessages(bot: TestBot): string[] {
+/** The newest content of the coordinator's message (its first POST, then each PUT), in `user`'s chat (Nina's unless told). */
+function coordinatorMessages(bot: TestBot, user: TestUser = NINA): string[] {
   return bot.connector.sent
-    .filter((s) => s.conversationId === `a:personal-${NINA.aadObjectId}`)
+    .filter((s) => s.conversationId === `a:personal-${user.aadObjectId}`)
     .flatMap((s) => (s.activity.attachments ?? []).map((a) => a.content as Card))
     .filter((c) => (c.refresh as { action?: { data?: { action?: string } } } | undefined)?.action?.data?.action === 'coordinator')
     .map(textOf);
@@ -86,6 +86,44 @@ describe('plans: a new version to the whole network', function () {
     assert.match(textOf(view.card), /Ole Bostøtte – /);
     const approved = ((await documentsOf(bot, 'audit')) as Array<{ action: string }>).filter((e) => e.action === 'version.approved');
     assert.equal(approved.length, 1);
+  });
+
+  it('after a handover the new coordinator gets the coordinator card once, can use it, and its live updates reach that card', async () => {
+    // Nina hands the role over to Ole (the follow-up capability: command, pick card, Ole's request card).
+    const [pick] = cardsOf(await bot.say(NINA, 'overdrag koordinator'));
+    const ole = ((await storedPlan(bot)) as unknown as CarePlan).contacts.find((c) => c.teamsUserId === OLE.aadObjectId)!;
+    await bot.execute(NINA, 'followUp', { ...actionData(pick, 'handoverAsk'), contactId: ole.id });
+    const ask = await waitFor("the request on Ole's card", () => cardsTo(bot, OLE).find((c) => textOf(c).includes('Vil du være koordinator?')));
+    const accept = actionData(ask, 'handoverAccept');
+    assert.match(textOf((await bot.execute(OLE, 'followUp', accept)).card), /Du er nu koordinator/);
+
+    const mine = await waitFor("Ole's coordinator card", () => versionCards(bot, OLE, 'coordinator')[0]);
+    assert.match(textOf(mine), /0 af 3 har godkendt/);
+    assert.match(textOf(mine), /Send med sikker post \(0 af 3 sendt\)/);
+    // A repeated accept (Teams re-sends a slow click) sends nothing twice.
+    await bot.execute(OLE, 'followUp', accept);
+    await outboxIdle(bot);
+    assert.equal(versionCards(bot, OLE, 'coordinator').length, 1, 'one card, also after a repeated accept');
+    assert.equal(versionCards(bot, NINA, 'coordinator').length, 1);
+
+    // Ole's card answers him (Teams refreshes it); Nina's no longer does.
+    const view = await bot.execute(OLE, 'planVersion', actionData(mine, 'coordinator', (d) => d.action === 'coordinator'));
+    assert.match(textOf(view.card), /0 af 3 har godkendt/);
+    const old = await bot.execute(NINA, 'planVersion', actionData(versionCards(bot, NINA, 'coordinator')[0], 'coordinator', (d) => d.action === 'coordinator'));
+    assert.doesNotMatch(textOf(old.card), /har godkendt/);
+
+    // Kari approves: the live tally replaces the message Ole got.
+    await bot.execute(KARI, 'planVersion', actionData(versionCards(bot, KARI, 'view')[0], 'approve'));
+    await waitFor("the live tally on Ole's card", () => (coordinatorMessages(bot, OLE).some((t) => /1 af 3 har godkendt/.test(t)) ? true : undefined));
+    const puts = bot.connector.sent.filter((s) => s.method === 'PUT' && s.conversationId === `a:personal-${OLE.aadObjectId}`);
+    assert.ok(puts.length >= 1, 'an update of the sent message, not a new one');
+    // The document marks work from his card too.
+    const marked = await bot.execute(OLE, 'planVersion', actionData(mine, 'markSent', (d) => d.recipient === 'citizen'));
+    assert.match(textOf(marked.card), /\(1 af 3 sendt\)/);
+    await waitFor('the mark on the sent card', () => (coordinatorMessages(bot, OLE).at(-1)?.includes('(1 af 3 sendt)') ? true : undefined));
+    await outboxIdle(bot);
+    const failedUpdates = ((await documentsOf(bot, 'outbox')) as Array<{ kind?: string; lastError?: { code?: string } }>).filter((d) => d.lastError?.code === 'targetNotFound');
+    assert.deepEqual(failedUpdates, [], 'no update addressed a message the coordinator never got');
   });
 
   it('refuses an outsider and an old version, audited, changing nothing', async () => {

@@ -32,7 +32,7 @@ export class HandoverService {
   constructor(
     private readonly d: {
       plans: PlanStore; store: FollowUpStore; audit: AuditLog; env: Environment; notifier: HandoverNotifier;
-      /** The deviations capability: open deviations follow the coordinator role. */
+      /** The coordinator role moved: the new coordinator gets the version card, open deviations follow the role (idempotent: a replayed accept calls it again). */
       coordinatorChanged?: (tenantId: string, planId: string) => Promise<void>;
     },
   ) {
