@@ -6,7 +6,7 @@
  * to the reporter and to the network on the plan card. Pure: no I/O.
  */
 import { z } from 'zod';
-import type { Actor, CarePlan } from '../../plans/domain/carePlan';
+import { optionalText, text, type Actor, type CarePlan } from '../../plans/domain/carePlan';
 import { coordinatorUserId } from '../../plans/domain/agreements';
 
 /** The categories a contact picks from; 'help' is "Bed om hjælp" on an action (not in the picker). */
@@ -21,15 +21,6 @@ export const DEVIATION_LIMITS = { what: 2000, suggestion: 1000, resolution: 2000
 
 /** The reporter when Samspil raises a deviation itself (an overdue action). */
 export const SYSTEM_REPORTER: Actor = { userId: 'system:overdue', name: 'Samspil' };
-
-const text = (max: number) => z.string().trim().min(1, 'required').max(max, `max:${max}`);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `max:${max}`)
-    .optional()
-    .transform((v) => (v === '' ? undefined : v));
 
 /** What the reporter fills in. Nothing is preselected: an empty category or urgency says what to choose. */
 export const reportInputSchema = z.object({

@@ -62,9 +62,9 @@ export function latestToday(now: Date = new Date()): string {
   return new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
 }
 
-/** Trimmed text with a maximum length; empty strings become undefined when optional. */
-const text = (max: number) => z.string().trim().min(1, 'required').max(max, `max:${max}`);
-const optionalText = (max: number) =>
+/** Trimmed text with a maximum length; empty strings become undefined when optional (shared by the capabilities' input schemas). */
+export const text = (max: number) => z.string().trim().min(1, 'required').max(max, `max:${max}`);
+export const optionalText = (max: number) =>
   z
     .string()
     .trim()
