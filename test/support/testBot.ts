@@ -157,19 +157,16 @@ export class TestBot {
     const activity = { ...this.base(user, locale), type: 'message', text, ...(id ? { id } : {}) };
     const res = await this.post(activity);
     if (res.status >= 300) throw new Error(`bot answered ${res.status}`);
-    return this.connector.sent.slice(before);
+    return answersTo(activity, this.connector.sent.slice(before));
   }
 
   /** Sends a text message in another conversation (group chat, channel). */
   async sayIn(user: TestUser, text: string, overrides: Record<string, unknown>, locale = 'da-DK'): Promise<SentActivity[]> {
     const before = this.connector.sent.length;
-    const activity = { ...this.base(user, locale), type: 'message', text, ...overrides } as { conversation?: { id?: string } };
+    const activity = { ...this.base(user, locale), type: 'message', text, ...overrides } as { id?: string; conversation?: { id?: string } };
     const res = await this.post(activity);
     if (res.status >= 300) throw new Error(`bot answered ${res.status}`);
-    // Only the answers in that conversation (a channel's thread included): proactive messages that the
-    // outbox happens to deliver elsewhere meanwhile are not the answer to this message.
-    const thread = String(activity.conversation?.id ?? '').split(';')[0];
-    return this.connector.sent.slice(before).filter((s) => s.conversationId.split(';')[0] === thread);
+    return answersTo(activity, this.connector.sent.slice(before));
   }
 
   /** Clicks an Action.Execute button: resolves with the card that replaces the clicked one. */
@@ -295,4 +292,14 @@ export async function walkGuide(bot: TestBot, user: TestUser, plan: PlanInput, c
   for (const contact of plan.contacts) card = await click(card, 'addContact', contact);
   card = await click(card, 'toReview');
   return create ? click(card, 'create') : card;
+}
+
+/**
+ * The bot's answers to one incoming activity: replies in its conversation (a channel's thread included) that
+ * name it. Proactive messages and card updates the outbox happens to deliver meanwhile – even into the same
+ * chat – are not the answer (reading them as one made tests flaky under load).
+ */
+function answersTo(activity: { id?: string; conversation?: { id?: string } }, sent: SentActivity[]): SentActivity[] {
+  const thread = String(activity.conversation?.id ?? '').split(';')[0];
+  return sent.filter((s) => s.method === 'POST' && s.conversationId.split(';')[0] === thread && (activity.id === undefined || s.activity.replyToId === activity.id));
 }
