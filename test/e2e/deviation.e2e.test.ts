@@ -11,9 +11,8 @@ import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/compose';
 import { silentLogger } from '../../src/platform/logger';
 import { CosmosPlanStore } from '../../src/plans/storage/planRepository';
-import { E2ESession, defaultPlaygroundConfig, startSession } from './harness';
+import { E2ESession, defaultPlaygroundConfig, confirmContact, createPlanInGuide, startSession } from './harness';
 
-const today = new Date().toISOString().slice(0, 10);
 const inThreeDays = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
 const ACTION_ID = '6f1c2d3e-0000-4000-8000-0000000000a1';
 
@@ -37,31 +36,8 @@ describe('E2E: a deviation reaches the coordinator in the Agents Playground', fu
   });
 
   it('Megan starts a plan listing Alex; Alex joins; the plan gets an action for Alex', async () => {
-    const { chat, playground } = session!;
-    playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
-    let before = await chat.cardCount();
-    await chat.sendMessage('ny plan');
-    const card = await chat.waitForCard('Samtykke', { after: before });
-    await chat.fillInputs(card, { status: 'given', method: 'written', obtainedOn: today, covers: ['shareWithNetwork', 'coordinationMeetings'], yourRole: 'Bostøtte', yourOrganisation: 'Slagelse Kommune', yourSector: 'municipality' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Stamdata');
-    await chat.fillInputs(card, { name: 'Jens Jensen', dateOfBirth: '1988-05-17', preferredLanguage: 'da', dreams: 'Et job i en cykelbutik' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Netværk');
-    await chat.fillInputs(card, { name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: alex.email });
-    await chat.clickAction(card, 'Tilføj');
-    await chat.waitForCardText(card, 'Kontaktpersoner (2)');
-    await chat.clickAction(card, 'Gennemse');
-    await chat.waitForCardText(card, 'Gennemse og opret');
-    await chat.clickAction(card, 'Opret plan');
-    await chat.waitForCardText(card, 'Planen er oprettet');
-
-    playground.actAs(undefined);
-    before = await chat.cardCount();
-    await chat.sendMessage('mine planer');
-    const asked = await chat.waitForCard('Er det dig?', { after: before });
-    await chat.clickAction(asked, 'Ja, det er mig');
-    await chat.waitForCardText(asked, 'du er nu med i netværket');
+    await createPlanInGuide(session!, megan, { covers: ['shareWithNetwork', 'coordinationMeetings'], contacts: [{ name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: alex.email }] });
+    await confirmContact(session!);
 
     const plans = new CosmosPlanStore(bot!.store.containers.plans!);
     const [plan] = await plans.listForMember(config.tenantId, megan.aadObjectId, { limit: 1 });

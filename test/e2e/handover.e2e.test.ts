@@ -10,9 +10,8 @@ import { strict as assert } from 'node:assert';
 import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/compose';
 import { silentLogger } from '../../src/platform/logger';
-import { E2ESession, defaultPlaygroundConfig, startSession } from './harness';
+import { E2ESession, defaultPlaygroundConfig, confirmContact, createPlanInGuide, startSession } from './harness';
 
-const today = new Date().toISOString().slice(0, 10);
 
 describe('E2E: handing over the coordinator role in the Agents Playground', function () {
   this.timeout(180_000);
@@ -33,31 +32,8 @@ describe('E2E: handing over the coordinator role in the Agents Playground', func
   });
 
   it('Megan creates a plan listing Alex, and Alex confirms he is the contact', async () => {
-    const { chat, playground } = session!;
-    playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
-    let before = await chat.cardCount();
-    await chat.sendMessage('ny plan');
-    const card = await chat.waitForCard('Samtykke', { after: before });
-    await chat.fillInputs(card, { status: 'given', method: 'written', obtainedOn: today, covers: ['shareWithNetwork', 'coordinationMeetings'], yourRole: 'Bostøtte', yourOrganisation: 'Slagelse Kommune', yourSector: 'municipality' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Stamdata');
-    await chat.fillInputs(card, { name: 'Jens Jensen', dateOfBirth: '1988-05-17', preferredLanguage: 'da', dreams: 'Et job i en cykelbutik' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Netværk');
-    await chat.fillInputs(card, { name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', organisation: 'Psykiatrien Vest', sector: 'regionPsychiatry', email: 'alexw@example.com' });
-    await chat.clickAction(card, 'Tilføj');
-    await chat.waitForCardText(card, 'Kontaktpersoner (2)');
-    await chat.clickAction(card, 'Gennemse');
-    await chat.waitForCardText(card, 'Gennemse og opret');
-    await chat.clickAction(card, 'Opret plan');
-    await chat.waitForCardText(card, 'Planen er oprettet');
-
-    playground.actAs(undefined);
-    before = await chat.cardCount();
-    await chat.sendMessage('mine planer');
-    const asked = await chat.waitForCard('Er det dig?', { after: before });
-    await chat.clickAction(asked, 'Ja, det er mig');
-    await chat.waitForCardText(asked, 'du er nu med i netværket');
+    await createPlanInGuide(session!, megan, { covers: ['shareWithNetwork', 'coordinationMeetings'], contacts: [{ name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', organisation: 'Psykiatrien Vest', sector: 'regionPsychiatry', email: 'alexw@example.com' }] });
+    await confirmContact(session!);
   });
 
   it('Megan asks Alex to take over; Alex accepts on his card; Megan is told', async () => {

@@ -18,9 +18,8 @@ import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/compose';
 import { createLogger, silentLogger } from '../../src/platform/logger';
 import type { CoordinationMeeting } from '../../src/meetings/domain/meeting';
-import { E2ESession, defaultPlaygroundConfig, startSession } from './harness';
+import { E2ESession, defaultPlaygroundConfig, confirmContact, createPlanInGuide, startSession } from './harness';
 
-const today = new Date().toISOString().slice(0, 10);
 const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 const inTwentyDays = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
 const RESTRICTED = 'Kun planens netværk ser indholdet af mødet';
@@ -69,34 +68,12 @@ describe('E2E: the live meeting card in the Agents Playground', function () {
   }
 
   it('Megan starts a plan listing Alex, Alex confirms, Megan calls the meeting', async () => {
+    await createPlanInGuide(session!, megan, { covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'], contacts: [{ name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: 'alexw@example.com' }] });
+    await confirmContact(session!);
+
     const { chat, playground } = session!;
     playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
-    let before = await chat.cardCount();
-    await chat.sendMessage('ny plan');
-    const card = await chat.waitForCard('Samtykke', { after: before });
-    await chat.fillInputs(card, { status: 'given', method: 'written', obtainedOn: today, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'], yourRole: 'Bostøtte', yourOrganisation: 'Slagelse Kommune', yourSector: 'municipality' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Stamdata');
-    await chat.fillInputs(card, { name: 'Jens Jensen', dateOfBirth: '1988-05-17', preferredLanguage: 'da', dreams: 'Et job i en cykelbutik' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Netværk');
-    await chat.fillInputs(card, { name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: 'alexw@example.com' });
-    await chat.clickAction(card, 'Tilføj');
-    await chat.waitForCardText(card, 'Kontaktpersoner (2)');
-    await chat.clickAction(card, 'Gennemse');
-    await chat.waitForCardText(card, 'Gennemse og opret');
-    await chat.clickAction(card, 'Opret plan');
-    await chat.waitForCardText(card, 'Planen er oprettet');
-
-    playground.actAs(undefined);
-    before = await chat.cardCount();
-    await chat.sendMessage('mine planer');
-    const asked = await chat.waitForCard('Er det dig?', { after: before });
-    await chat.clickAction(asked, 'Ja, det er mig');
-    await chat.waitForCardText(asked, 'du er nu med i netværket');
-
-    playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
-    before = await chat.cardCount();
+    const before = await chat.cardCount();
     await chat.sendMessage('mine planer');
     const overview = await chat.waitForCard('Jens Jensen', { after: before });
     await chat.clickAction(overview, 'Indkald til møde');

@@ -15,9 +15,8 @@ import { silentLogger } from '../../src/platform/logger';
 import { distributionQueueOn } from '../../src/plans/notify/distribution';
 import { CosmosPlanStore } from '../../src/plans/storage/planRepository';
 import { withMeetingVersion } from '../support/versionScenario';
-import { E2ESession, defaultPlaygroundConfig, startSession } from './harness';
+import { E2ESession, defaultPlaygroundConfig, confirmContact, createPlanInGuide, startSession } from './harness';
 
-const today = new Date().toISOString().slice(0, 10);
 
 describe('E2E: a new plan version approved in the Agents Playground', function () {
   this.timeout(180_000);
@@ -38,34 +37,8 @@ describe('E2E: a new plan version approved in the Agents Playground', function (
   });
 
   it('Megan starts a plan listing Alex; Alex confirms he is the contact', async () => {
-    const { chat, playground } = session!;
-    playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
-    let before = await chat.cardCount();
-    await chat.sendMessage('ny plan');
-    const card = await chat.waitForCard('Samtykke', { after: before });
-    await chat.fillInputs(card, { status: 'given', method: 'written', obtainedOn: today, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'], yourRole: 'Bostøtte', yourOrganisation: 'Slagelse Kommune', yourSector: 'municipality' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Stamdata');
-    await chat.fillInputs(card, { name: 'Jens Jensen', dateOfBirth: '1988-05-17', preferredLanguage: 'da', dreams: 'Et job i en cykelbutik' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Netværk');
-    await chat.fillInputs(card, { name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: 'alexw@example.com' });
-    await chat.clickAction(card, 'Tilføj');
-    await chat.waitForCardText(card, 'Kontaktpersoner (2)');
-    await chat.fillInputs(card, { name: 'Mor Jensen', role: 'Mor', sector: 'relative', phone: '+45 55 66 77 88' });
-    await chat.clickAction(card, 'Tilføj');
-    await chat.waitForCardText(card, 'Kontaktpersoner (3)');
-    await chat.clickAction(card, 'Gennemse');
-    await chat.waitForCardText(card, 'Gennemse og opret');
-    await chat.clickAction(card, 'Opret plan');
-    await chat.waitForCardText(card, 'Planen er oprettet');
-
-    playground.actAs(undefined);
-    before = await chat.cardCount();
-    await chat.sendMessage('mine planer');
-    const asked = await chat.waitForCard('Er det dig?', { after: before });
-    await chat.clickAction(asked, 'Ja, det er mig');
-    await chat.waitForCardText(asked, 'du er nu med i netværket');
+    await createPlanInGuide(session!, megan, { covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'], contacts: [{ name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: 'alexw@example.com' }, { name: 'Mor Jensen', role: 'Mor', sector: 'relative', phone: '+45 55 66 77 88' }] });
+    await confirmContact(session!);
   });
 
   it('the meeting makes version 2: Alex approves his actions in his personal chat; Megan’s card counts it', async () => {

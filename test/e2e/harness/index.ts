@@ -52,3 +52,4 @@ export async function startSession(opts: PlaygroundOptions & { open?: OpenOption
     throw err;
   }
 }
+export * from './steps';
