@@ -13,9 +13,8 @@ import { strict as assert } from 'node:assert';
 import { loadConfig } from '../../src/config';
 import { RunningBot, startBot } from '../../src/compose';
 import { silentLogger } from '../../src/platform/logger';
-import { E2ESession, defaultPlaygroundConfig, startSession } from './harness';
+import { E2ESession, createPlanInGuide, defaultPlaygroundConfig, startSession } from './harness';
 
-const today = new Date().toISOString().slice(0, 10);
 const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
 
 describe('E2E: calling a coordination meeting in the Agents Playground', function () {
@@ -37,32 +36,16 @@ describe('E2E: calling a coordination meeting in the Agents Playground', functio
   });
 
   it('Megan starts a plan that lists Alex by e-mail', async () => {
-    const { chat, playground } = session!;
-    playground.actAs({ id: megan.id, name: megan.name, aadObjectId: megan.aadObjectId });
-    const before = await chat.cardCount();
-    await chat.sendMessage('ny plan');
-    const card = await chat.waitForCard('Samtykke', { after: before });
-    await chat.fillInputs(card, { status: 'given', method: 'written', obtainedOn: today, covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'], yourRole: 'Bostøtte', yourOrganisation: 'Slagelse Kommune', yourSector: 'municipality' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Stamdata');
-    await chat.fillInputs(card, { name: 'Jens Jensen', dateOfBirth: '1988-05-17', preferredLanguage: 'da', dreams: 'Et job i en cykelbutik' });
-    await chat.clickAction(card, 'Næste');
-    await chat.waitForCardText(card, 'Netværk');
-    await chat.fillInputs(card, { name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: 'alexw@example.com' });
-    await chat.clickAction(card, 'Tilføj');
-    await chat.waitForCardText(card, 'Kontaktpersoner (2)');
-    // The mother and the citizen are not in Teams: Megan invites them herself.
-    await chat.fillInputs(card, { name: 'Mor Jensen', role: 'Mor', sector: 'relative', phone: '+45 55 66 77 88' });
-    await chat.clickAction(card, 'Tilføj');
-    await chat.waitForCardText(card, 'Kontaktpersoner (3)');
-    await chat.fillInputs(card, { name: 'Jens Jensen', role: 'Borger', sector: 'citizen', phone: '+45 20 30 40 50', reachVia: 'Via bostøtten efter kl. 10', interpreter: 'so' });
-    await chat.clickAction(card, 'Tilføj');
-    await chat.waitForCardText(card, 'Kontaktpersoner (4)');
-    assert.match(await chat.cardText(card), /Borgeren selv · Tolk: Somali/);
-    await chat.clickAction(card, 'Gennemse');
-    await chat.waitForCardText(card, 'Gennemse og opret');
-    await chat.clickAction(card, 'Opret plan');
-    await chat.waitForCardText(card, 'Planen er oprettet');
+    await createPlanInGuide(session!, megan, {
+      covers: ['shareWithNetwork', 'coordinationMeetings', 'involveRelatives'],
+      contacts: [
+        { name: 'Alex Wilber', role: 'Psykiatrisk sygeplejerske', sector: 'regionPsychiatry', email: 'alexw@example.com' },
+        // The mother and the citizen are not in Teams: Megan invites them herself.
+        { name: 'Mor Jensen', role: 'Mor', sector: 'relative', phone: '+45 55 66 77 88' },
+        { name: 'Jens Jensen', role: 'Borger', sector: 'citizen', phone: '+45 20 30 40 50', reachVia: 'Via bostøtten efter kl. 10', interpreter: 'so' },
+      ],
+      onNetwork: (text) => assert.match(text, /Borgeren selv · Tolk: Somali/),
+    });
   });
 
   it('Alex opens "mine planer", is asked whether he is the contact, and sees the plan only after confirming', async () => {
