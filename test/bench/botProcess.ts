@@ -5,6 +5,9 @@
  * embedded store, in memory). The parent (run.ts) drives it over HTTP and
  * asks it over IPC to seed data, to count Cosmos requests, and to stop.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
+import path from 'node:path';
 import { BulkOperationType, type JSONObject, type OperationInput } from '@azure/cosmos';
 import { loadConfig } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/compose';
@@ -22,6 +25,7 @@ export type BotCommand =
   | { type: 'seed'; seed: SeedRequest }
   | { type: 'countStart' }
   | { type: 'countTake' }
+  | { type: 'profile'; on: boolean }
   | { type: 'stop' };
 
 const send = (message: unknown) => process.send?.(message);
@@ -54,6 +58,30 @@ async function seedPlans(bot: RunningBot, seed: SeedRequest): Promise<number> {
     if (r.kind === 'ok') await meetings.create(r.meeting);
   }
   return stored;
+}
+
+let session: Session | undefined;
+/**
+ * BENCH_CPU_PROF=<dir>: a CPU profile of what the bot does while it is on
+ * (the measured load only – not start-up, seeding or the echo bot's rounds).
+ */
+async function profile(on: boolean): Promise<void> {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return;
+  const post = <T>(method: string) => new Promise<T>((resolve, reject) => session!.post(method, (err, r) => (err ? reject(err) : resolve(r as T))));
+  if (on) {
+    if (!session) {
+      session = new Session();
+      session.connect();
+      await post('Profiler.enable');
+    }
+    await post('Profiler.start');
+    return;
+  }
+  if (!session) return;
+  const { profile: taken } = await post<{ profile: unknown }>('Profiler.stop');
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, `samspil-${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(taken));
 }
 
 async function main(): Promise<void> {
@@ -93,6 +121,10 @@ async function main(): Promise<void> {
           break;
         case 'countTake':
           send({ type: 'counted', costs: log.take(), background: log.background.splice(0) });
+          break;
+        case 'profile':
+          await profile(m.on);
+          send({ type: 'profiled' });
           break;
         case 'stop':
           log.stop();

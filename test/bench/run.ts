@@ -15,7 +15,9 @@
  *
  *  8. the live meeting card's section save (meetingRecordBench.ts).
  *
- * BENCH_CPU_PROF=<dir> writes a CPU profile of each Samspil bot process there.
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of each measured round of the mix (Samspil) there.
+ * BENCH_MIX_ONLY=help|mine|guide|answer makes every step of the mix that action.
+ * BENCH_NODE_ARGS="--flag …" passes Node flags to both bots' processes.
  * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent,acute,deviation,distribution,record runs a subset (all by default).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -151,9 +153,7 @@ interface BotChild {
 
 /** Starts a bot in its own process (tsx), resolving once it listens. */
 async function spawnBot(kind: 'echo' | 'samspil'): Promise<BotChild> {
-  // BENCH_CPU_PROF=<dir>: a CPU profile of each Samspil bot process (node --cpu-prof), to find what a request costs.
-  const profile = kind === 'samspil' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = fork(path.join(__dirname, 'botProcess.ts'), [kind], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'botProcess.ts'), [kind], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = <T>(type: string, timeoutMs = 120_000) =>
     new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${kind} bot: no "${type}" within ${timeoutMs} ms`)), timeoutMs);
@@ -239,7 +239,9 @@ async function mixPhase(samspil: BotChild, client: TestBot, users: MixUser[], ec
     const e: (LoadResult & { cpuMs: number })[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       e.push(await withCpu(echo, () => echoLoad(ROUND_SECONDS, 100 + i)));
+      await samspil.ask({ type: 'profile', on: true }, 'profiled');
       s.push(await withCpu(samspil, () => samspilLoad(ROUND_SECONDS, 100 + i)));
+      await samspil.ask({ type: 'profile', on: false }, 'profiled');
     }
     const S = mergeLoads(s);
     const E = mergeLoads(e);
@@ -344,7 +346,9 @@ async function scaleSize(seed: SeedRequest): Promise<ScaleResult> {
     for (const u of users) await within(client.say(u, 'mine planer'), SCALE_GIVE_UP_MS, '"mine planer"'); // every user once: warm
     client.connector.recording = false;
     const rnd = random(7);
+    await bot.ask({ type: 'profile', on: true }, 'profiled');
     const load = await runLoad({ users: users.length, seconds: SCALE_SECONDS, step: async (u) => (await client.say(users[u]!, 'mine planer'), 'mine planer'), thinkMs: () => 500 + 1000 * rnd() });
+    await bot.ask({ type: 'profile', on: false }, 'profiled');
     const sat = await runLoad({ users: users.length, seconds: 4, step: async (u) => (await client.say(users[u]!, 'mine planer'), 'mine planer') });
     row({
       status: 'INFO',

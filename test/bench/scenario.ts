@@ -113,8 +113,22 @@ export async function prepareMix(bot: TestBot): Promise<MixUser[]> {
   return users;
 }
 
+/**
+ * BENCH_MIX_ONLY=help|mine|guide|answer: every step of the mix is that action
+ * (organisers, who have no invitation, take guide steps for "answer") – to
+ * find what one action costs (with BENCH_CPU_PROF).
+ */
+const ONLY: Record<string, number> = { help: 0.05, mine: 0.2, guide: 0.5, answer: 0.9 };
+function onlyOne(m: MixUser, r: number): number {
+  const only = process.env.BENCH_MIX_ONLY;
+  if (!only) return r;
+  if (!(only in ONLY)) throw new Error(`BENCH_MIX_ONLY: one of ${Object.keys(ONLY).join(', ')}`);
+  return only === 'answer' && !m.invitation ? ONLY.guide! : ONLY[only]!;
+}
+
 /** One step of the realistic mix for `m`; resolves with the action's name. */
 export async function mixStep(bot: TestBot, m: MixUser, r: number): Promise<string> {
+  r = onlyOne(m, r);
   if (r < 0.1) {
     await bot.say(m.user, 'hjælp');
     return 'help';
