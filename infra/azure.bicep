@@ -297,8 +297,9 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     keyVaultReferenceIdentity: 'SystemAssigned'
     siteConfig: {
       linuxFxVersion: 'NODE|20-lts'
-      // The compiled bot (npm run build -> dist/). App Service sets PORT itself.
-      appCommandLine: 'node dist/index.js'
+      // The compiled bot (npm run build -> dist/), as `npm run start:prod` starts it (the same Node flags:
+      // a 64 MB young generation – see README "Performance"). App Service sets PORT itself.
+      appCommandLine: 'node --max-semi-space-size=64 dist/index.js'
       alwaysOn: true
       http20Enabled: true
       minTlsVersion: '1.2'

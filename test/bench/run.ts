@@ -17,7 +17,7 @@
  *
  * BENCH_CPU_PROF=<dir> writes a CPU profile of each measured round of the mix (Samspil) there.
  * BENCH_MIX_ONLY=help|mine|guide|answer makes every step of the mix that action.
- * BENCH_NODE_ARGS="--flag …" passes Node flags to both bots' processes.
+ * Both bots run with the Node flags of `npm run start:prod`; BENCH_NODE_ARGS="--flag …" replaces them.
  * BENCH_PHASES=mix,counts,idle,scale,guide,fanout,durable,urgent,acute,deviation,distribution,record runs a subset (all by default).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -127,7 +127,7 @@ function print(elapsedS: number): void {
   const w = { status: 5, measure: 50, value: 26, reference: 24, target: 16 };
   const line = '─'.repeat(w.status + w.measure + w.value + w.reference + w.target + 8);
   const out: string[] = [];
-  out.push('', `Samspil bench – ${new Date().toISOString().slice(0, 16)}Z, ${elapsedS.toFixed(0)} s; embedded Cosmos in memory; each bot in its own process`, line);
+  out.push('', `Samspil bench – ${new Date().toISOString().slice(0, 16)}Z, ${elapsedS.toFixed(0)} s; embedded Cosmos in memory; each bot in its own process (Node ${BOT_NODE_ARGS.join(' ') || 'defaults'})`, line);
   out.push(`${'     '.padEnd(w.status)}  ${'measure'.padEnd(w.measure)}  ${'Samspil'.padEnd(w.value)}  ${'echo bot / ref.'.padEnd(w.reference)}  target`);
   for (const s of sections) {
     if (s.rows.length === 0) continue;
@@ -151,9 +151,20 @@ interface BotChild {
   stop(): Promise<void>;
 }
 
+/**
+ * Both bots run with production's Node flags – those of `npm run start:prod`
+ * (the same on App Service: test/unit/appPackage/deployment.test.ts) –, or
+ * with BENCH_NODE_ARGS instead when it is set (to try others).
+ */
+const BOT_NODE_ARGS: string[] = (() => {
+  if (process.env.BENCH_NODE_ARGS !== undefined) return process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean);
+  const startProd = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod'] ?? '';
+  return startProd.split(/\s+/).filter((arg) => arg.startsWith('--'));
+})();
+
 /** Starts a bot in its own process (tsx), resolving once it listens. */
 async function spawnBot(kind: 'echo' | 'samspil'): Promise<BotChild> {
-  const child = fork(path.join(__dirname, 'botProcess.ts'), [kind], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'botProcess.ts'), [kind], { execArgv: ['--import', 'tsx', ...BOT_NODE_ARGS], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = <T>(type: string, timeoutMs = 120_000) =>
     new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${kind} bot: no "${type}" within ${timeoutMs} ms`)), timeoutMs);

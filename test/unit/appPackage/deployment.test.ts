@@ -504,3 +504,12 @@ describe('the Bicep reader used above', () => {
     assert.throws(() => objectProperties('A x'), /not a property/);
   });
 });
+
+describe('the production start command', () => {
+  it('is the same in package.json (start:prod) and on App Service (appCommandLine), Node flags included', () => {
+    const startProd = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start:prod'];
+    const appCommandLine = /appCommandLine:\s*'([^']*)'/.exec(bicep())?.[1];
+    assert.ok(startProd, 'package.json has a start:prod script');
+    assert.equal(appCommandLine, startProd);
+  });
+});
