@@ -26,6 +26,7 @@ export type BotCommand =
   | { type: 'countStart' }
   | { type: 'countTake' }
   | { type: 'profile'; on: boolean }
+  | { type: 'sdkCost' }
   | { type: 'stop' };
 
 const send = (message: unknown) => process.send?.(message);
@@ -58,6 +59,40 @@ async function seedPlans(bot: RunningBot, seed: SeedRequest): Promise<number> {
     if (r.kind === 'ok') await meetings.create(r.meeting);
   }
   return stored;
+}
+
+/** CPU (ms) this process spends per Cosmos request of each kind, client and embedded server together. */
+export interface SdkCost {
+  read: number;
+  write: number;
+  query: number;
+}
+
+/**
+ * Measures what one Cosmos request costs this process, the way the bot makes
+ * them (10 at a time, a 2 KB document of its own partition in the drafts
+ * container): a point read, a write (the mean of a replace and a create) and
+ * a single-partition query (with the query-plan request the SDK sends beside
+ * it). The floor of the mix is computed from these (run.ts).
+ */
+async function sdkCost(bot: RunningBot): Promise<SdkCost> {
+  const container = bot.store.containers.drafts!;
+  const tenantId = 'bench-sdk-cost';
+  const doc = (id: string, v: number) => ({ id, tenantId, v, body: 'x'.repeat(2000) });
+  await container.items.upsert(doc('probe', 0));
+  let n = 0;
+  const per = async (op: () => Promise<unknown>, count = 2000): Promise<number> => {
+    for (let i = 0; i < 200; i += 10) await Promise.all(Array.from({ length: 10 }, op)); // warm
+    const before = process.cpuUsage();
+    for (let i = 0; i < count; i += 10) await Promise.all(Array.from({ length: 10 }, op));
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000 / count;
+  };
+  const read = await per(() => container.item('probe', tenantId).read());
+  const replace = await per(() => container.item('probe', tenantId).replace(doc('probe', ++n)));
+  const create = await per(() => container.items.create(doc(`c-${++n}`, n)));
+  const query = await per(() => container.items.query({ query: 'SELECT c.id, c.v FROM c WHERE c.v = @v', parameters: [{ name: '@v', value: 0 }] }, { partitionKey: tenantId }).fetchNext(), 1000);
+  return { read, write: (replace + create) / 2, query };
 }
 
 let session: Session | undefined;
@@ -121,6 +156,9 @@ async function main(): Promise<void> {
           break;
         case 'countTake':
           send({ type: 'counted', costs: log.take(), background: log.background.splice(0) });
+          break;
+        case 'sdkCost':
+          send({ type: 'sdkCosted', ...(await sdkCost(bot)) });
           break;
         case 'profile':
           await profile(m.on);
