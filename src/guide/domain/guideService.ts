@@ -94,14 +94,24 @@ export class GuideService {
 
   /** Applies a step submitted from a card made at `revision`. */
   async act(user: UserIdentity, draftId: string, revision: number, action: GuideAction): Promise<GuideOutcome> {
+    let fresh = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const found = await this.drafts.get(user.tenantId, draftId);
-      if (!found || found.value.owner.userId !== user.userId) {
+      // The first read may be this process's last written copy (documentCache.ts): the replace's ETag proves it current.
+      const found = await this.drafts.get(user.tenantId, draftId, fresh ? undefined : { cached: true });
+      fresh = true;
+      const mine = found !== undefined && found.value.owner.userId === user.userId;
+      // A cached copy never completes a pending plan: that (and every outcome but a step to save) waits for the stored draft.
+      const draft = !mine ? undefined : found.value.pendingPlan && !found.cached ? (await this.completePlan(found.value)).draft : found.value;
+      const result = !draft || draft.pendingPlan ? undefined : draft.revision !== revision || isFinished(draft) ? ({ kind: 'notAllowedHere' } as const) : applyGuideAction(draft, action, this.env);
+      // Only a replace may rest on a cached copy: not theirs, a plan still pending, an old card or invalid input is decided again on a fresh read (not an attempt).
+      if (found?.cached && result?.kind !== 'ok') {
+        attempt--;
+        continue;
+      }
+      if (!found || !draft || !result) {
         await this.trail.refused(user, draftId, found ? 'notOwner' : 'notFound', 'guide', { action: action.type });
         return { kind: 'denied' };
       }
-      const draft = found.value.pendingPlan ? (await this.completePlan(found.value)).draft : found.value;
-      const result = draft.revision !== revision || isFinished(draft) ? ({ kind: 'notAllowedHere' } as const) : applyGuideAction(draft, action, this.env);
       if (result.kind === 'notAllowedHere') {
         // An old card, or a button of another step: nothing changed.
         await this.trail.refused(user, draftId, 'stale', 'guide', { step: draft.step, action: action.type });

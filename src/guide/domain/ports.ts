@@ -4,7 +4,11 @@ import type { GuideDraft } from './guide';
 
 export interface DraftStore {
   create(draft: GuideDraft): Promise<'created' | 'exists'>;
-  get(tenantId: string, id: string): Promise<Versioned<GuideDraft> | undefined>;
+  /**
+   * The draft with its ETag. `cached`: this process's last written copy may serve (then
+   * `cached` is true on the answer) – only for a replace; any other outcome must be decided on a fresh read.
+   */
+  get(tenantId: string, id: string, options?: { cached?: boolean }): Promise<(Versioned<GuideDraft> & { cached?: boolean }) | undefined>;
   /** Replaces the draft if it still has the given ETag. */
   replace(draft: GuideDraft, etag: string): Promise<'replaced' | 'conflict'>;
   /** The user's most recently touched unfinished guide. */

@@ -12,7 +12,7 @@ import { editContact } from '../../plans/domain/planEdits';
 import type { Environment, UserIdentity } from '../../platform/identity';
 import { errorCodes } from '../../platform/validation';
 import { Answer, CoordinationMeeting, Invitation, answerInvitation } from './meeting';
-import type { AuditLog } from '../../platform/ports';
+import type { AuditLog, Versioned } from '../../platform/ports';
 import type { MeetingNotifier, MeetingStore } from './ports';
 import type { PlanStore } from '../../plans/domain/ports';
 
@@ -23,6 +23,12 @@ export type InvitationOutcome =
   | { kind: 'cancelled' }
   /** The plan is locked (consent withdrawn) or closed: nothing changed. */
   | { kind: 'locked'; reason: 'withdrawn' | 'closed' }
+  | { kind: 'denied' };
+
+/** The user's own invitation with its meeting (and how that was read), or the refusal already recorded. */
+type Owned =
+  | { kind: 'ok'; plan: CarePlan; meeting: CoordinationMeeting; contact: Contact; invitation: Invitation; read: Versioned<CoordinationMeeting> & { cached?: boolean } }
+  | { kind: 'cancelled' }
   | { kind: 'denied' };
 
 export class InvitationService {
@@ -70,14 +76,17 @@ export class InvitationService {
    * writes nothing new.
    */
   async answer(user: UserIdentity, meetingId: string, contactId: string, sequence: number, answer: Answer): Promise<InvitationOutcome> {
-    const found = await this.own(user, meetingId, contactId, 'change');
+    // The meeting may be this process's last written copy: the write proves it current, and every
+    // other outcome is decided on a fresh read (own() and the meeting store's update do that). The plan is always read fresh.
+    const found = await this.own(user, meetingId, contactId, 'change', true);
     if (found.kind !== 'ok') return found;
     const target = `invitation:${meetingId}:${contactId}`;
     const locked = lockReason(found.plan);
     if (locked) return this.refuse(user, found.plan.id, 'locked', target, { kind: 'locked', reason: locked });
-    if (found.meeting.status === 'cancelled') return this.refuse(user, found.plan.id, 'cancelled', target, { kind: 'cancelled' });
+    // A cached copy that says "cancelled" is not trusted: answerInvitation below says so again, on a fresh read.
+    if (!found.read.cached && found.meeting.status === 'cancelled') return this.refuse(user, found.plan.id, 'cancelled', target, { kind: 'cancelled' });
     const state: { result: 'answered' | 'same' | 'stale' | 'cancelled' } = { result: 'stale' };
-    // The meeting was just read with its ETag: the conditional write starts from it (a 412 reads again).
+    // The meeting was just read with its ETag (or is the cached copy): the conditional write starts from it (a 412 reads again).
     const updated = await this.meetings.update(user.tenantId, meetingId, (m) => {
       const r = answerInvitation(m, contactId, sequence, answer, this.env.now());
       const before = invitationOf(m, contactId);
@@ -138,8 +147,8 @@ export class InvitationService {
    * user's own; only a refusal is recorded here (once per window for a look
    * such as a card refresh, every time for an attempted answer).
    */
-  private async own(user: UserIdentity, meetingId: string, contactId: string, purpose: 'look' | 'change') {
-    const read = await this.meetings.read(user.tenantId, meetingId);
+  private async own(user: UserIdentity, meetingId: string, contactId: string, purpose: 'look' | 'change', cached = false): Promise<Owned> {
+    const read = await this.meetings.read(user.tenantId, meetingId, cached ? { cached } : undefined);
     const meeting = read?.value;
     const plan = meeting && (await this.plans.get(user.tenantId, meeting.planId));
     const contact = plan?.contacts.find((c) => c.id === contactId);
@@ -147,6 +156,8 @@ export class InvitationService {
     const theirs = meeting && plan && contact && invitation && contact.teamsUserId === user.userId;
     // Still in the network: the consent covers them (a withdrawal removes them, see plans/domain/lifecycle.ts).
     if (read && theirs && isMember(plan, user.userId)) return { kind: 'ok' as const, plan, meeting, contact, invitation, read };
+    // A refusal never rests on a cached copy of the meeting: decided again on the stored one.
+    if (read?.cached) return this.own(user, meetingId, contactId, purpose);
     const reason: DenialReason = !plan ? 'notFound' : isMember(plan, user.userId) ? 'notInvited' : 'notMember';
     const target = `invitation:${meetingId}:${contactId}`;
     if (purpose === 'look') await this.trail.refusedRead(user, plan?.id ?? meetingId, reason, target);

@@ -6,18 +6,23 @@ import type { Versioned } from '../../platform/ports';
 export interface MeetingStore {
   create(meeting: CoordinationMeeting): Promise<'created' | 'exists'>;
   get(tenantId: string, id: string): Promise<CoordinationMeeting | undefined>;
-  /** The meeting with the ETag it was read at, for an update that need not read it again. */
-  read(tenantId: string, id: string): Promise<Versioned<CoordinationMeeting> | undefined>;
+  /**
+   * The meeting with the ETag it was read at, for an update that need not read it again.
+   * `cached`: this process's last written copy may serve (then `cached` is true on the
+   * answer) – only for a conditional write; any other outcome must be decided on a fresh read.
+   */
+  read(tenantId: string, id: string, options?: { cached?: boolean }): Promise<(Versioned<CoordinationMeeting> & { cached?: boolean }) | undefined>;
   /**
    * Applies `change` with the meeting's ETag, re-reading on conflict. `change`
    * returns undefined to leave it as it is. Undefined if there is no such meeting.
-   * With `known` (from `read`), the first attempt starts from it instead of reading again.
+   * With `known` (from `read`), the first attempt starts from it instead of reading again;
+   * a cached `known` for which `change` changes nothing is read again and decided anew.
    */
   update(
     tenantId: string,
     id: string,
     change: (meeting: CoordinationMeeting) => CoordinationMeeting | undefined,
-    known?: Versioned<CoordinationMeeting>,
+    known?: Versioned<CoordinationMeeting> & { cached?: boolean },
   ): Promise<{ before: CoordinationMeeting; after: CoordinationMeeting } | undefined>;
   /** The plan's meetings, latest first. */
   listForPlan(tenantId: string, planId: string): Promise<CoordinationMeeting[]>;

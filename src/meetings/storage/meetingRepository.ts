@@ -1,11 +1,18 @@
-/** Coordination meetings in Cosmos, one logical partition per tenant; every change with its ETag. */
+/**
+ * Coordination meetings in Cosmos, one logical partition per tenant; every
+ * change with its ETag. Every write leaves its result in a DocumentCache
+ * (src/platform/storage/documentCache.ts, whose header has the rules): only
+ * `read(…, { cached: true })` – the read before a conditional write – is
+ * served from it; `get`, lists and queries always read the store.
+ */
 import type { Container } from '@azure/cosmos';
 import type { CoordinationMeeting, MeetingDigest } from '../domain/meeting';
 import type { MeetingChatStore, MeetingStore } from '../domain/ports';
 import { chatIdOf, meetingForChat } from '../domain/meetingChat';
 import type { Versioned } from '../../platform/ports';
 import { stripSystem } from '../../platform/storage/cosmosErrors';
-import { createOnce, readOwned, removeIfExists, updateWithEtag } from '../../platform/storage/documents';
+import { DocumentCache } from '../../platform/storage/documentCache';
+import { WriteObserver, createOnce, readOwned, removeIfExists, updateWithEtag } from '../../platform/storage/documents';
 
 /**
  * The fields of MeetingDigest: what the overview card needs of a meeting, not
@@ -18,17 +25,24 @@ const DIGEST_QUERY = [
 ].join(' ');
 
 export class CosmosMeetingStore implements MeetingStore, MeetingChatStore {
-  constructor(private readonly container: Container) {}
+  /** `cache`: this process's meetings as last written (one per store instance; a test gives each "instance" its own). */
+  constructor(
+    private readonly container: Container,
+    private readonly cache = new DocumentCache(),
+  ) {}
 
   create(meeting: CoordinationMeeting): Promise<'created' | 'exists'> {
-    return createOnce(this.container, meeting);
+    return createOnce(this.container, meeting, this.observer(meeting.tenantId, meeting.id));
   }
 
   async get(tenantId: string, id: string): Promise<CoordinationMeeting | undefined> {
     return (await readOwned<CoordinationMeeting>(this.container, id, tenantId, tenantId))?.doc;
   }
 
-  async read(tenantId: string, id: string): Promise<Versioned<CoordinationMeeting> | undefined> {
+  /** With `cached`, the copy this process last wrote if it has one (for a conditional write only), else the stored one. */
+  async read(tenantId: string, id: string, options?: { cached?: boolean }): Promise<(Versioned<CoordinationMeeting> & { cached?: boolean }) | undefined> {
+    const hit = options?.cached ? this.cache.get<CoordinationMeeting>(this.container.id, tenantId, id) : undefined;
+    if (hit) return hit;
     const found = await readOwned<CoordinationMeeting>(this.container, id, tenantId, tenantId);
     return found && { value: found.doc, etag: found.etag };
   }
@@ -37,9 +51,20 @@ export class CosmosMeetingStore implements MeetingStore, MeetingChatStore {
     tenantId: string,
     id: string,
     change: (meeting: CoordinationMeeting) => CoordinationMeeting | undefined,
-    known?: Versioned<CoordinationMeeting>,
+    known?: Versioned<CoordinationMeeting> & { cached?: boolean },
   ): Promise<{ before: CoordinationMeeting; after: CoordinationMeeting } | undefined> {
-    return updateWithEtag(this.container, id, tenantId, change, known && known.value.tenantId === tenantId ? { doc: known.value, etag: known.etag } : undefined);
+    const start = known && known.value.tenantId === tenantId ? { doc: known.value, etag: known.etag, cached: known.cached } : undefined;
+    return updateWithEtag(this.container, id, tenantId, change, start, this.observer(tenantId, id));
+  }
+
+  /** Keeps what each write stored in the cache, and drops a copy found outdated. */
+  private observer(tenantId: string, id: string): WriteObserver {
+    return {
+      written: (stored, etag) => {
+        if (stored) this.cache.remember(this.container.id, tenantId, id, stripSystem(stored as CoordinationMeeting), etag);
+      },
+      outdated: () => this.cache.forget(this.container.id, tenantId, id),
+    };
   }
 
   async digestsForPlans(tenantId: string, planIds: readonly string[]): Promise<MeetingDigest[]> {
@@ -99,7 +124,9 @@ export class CosmosMeetingStore implements MeetingStore, MeetingChatStore {
   }
 
   /** Deletes the meeting (erasure of its plan after the retention period). */
-  remove(tenantId: string, id: string): Promise<void> {
-    return removeIfExists(this.container, id, tenantId);
+  async remove(tenantId: string, id: string): Promise<void> {
+    this.cache.forget(this.container.id, tenantId, id);
+    await removeIfExists(this.container, id, tenantId);
+    this.cache.forget(this.container.id, tenantId, id);
   }
 }

@@ -8,10 +8,21 @@ import { isConflict, isNotFound, isPreconditionFailed, stripSystem } from './cos
 /** Enough for heavy contention on one document; beyond it something is wrong and the caller hears so. */
 const MAX_UPDATE_ATTEMPTS = 10;
 
+/**
+ * What a document cache (documentCache.ts) hears from the write helpers:
+ * `written` with what the store answered a successful write with and its
+ * ETag, `outdated` when the copy a write started from was not current.
+ */
+export interface WriteObserver {
+  written(stored: unknown, etag: string | undefined): void;
+  outdated(): void;
+}
+
 /** Creates the document; "exists" when one with its id is already there (an idempotent retry). */
-export async function createOnce(container: Container, doc: { id: string }): Promise<'created' | 'exists'> {
+export async function createOnce(container: Container, doc: { id: string }, observer?: WriteObserver): Promise<'created' | 'exists'> {
   try {
-    await container.items.create(doc);
+    const { resource, etag } = await container.items.create(doc);
+    observer?.written(resource, etag);
     return 'created';
   } catch (err) {
     if (isConflict(err)) return 'exists';
@@ -50,26 +61,44 @@ export async function readOwned<T extends { tenantId: string }>(
  * the change again, so no update is ever lost. `change` returns undefined to
  * leave the document as it is. Undefined when there is no such document.
  * `known` (a document and the ETag it was just read with) spares the first read.
+ * A `known` copy from a cache (`cached`) may be older than the stored one: a
+ * write from it is proven current by its ETag, but "nothing to change" is
+ * decided again on a fresh read, and a 404 too. `observer` hears every
+ * successful write and every copy found outdated.
  */
 export async function updateWithEtag<T extends { id: string; tenantId: string }>(
   container: Container,
   id: string,
   tenantId: string,
   change: (current: T) => T | undefined,
-  known?: { doc: T; etag: string },
+  known?: { doc: T; etag: string; cached?: boolean },
+  observer?: WriteObserver,
 ): Promise<{ before: T; after: T } | undefined> {
+  let start = known;
   for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
     // A document the caller has just read saves the first read; a 412 sends us to the stored one.
-    const found = attempt === 0 && known ? known : await readOwned<T>(container, id, tenantId, tenantId);
+    const found: { doc: T; etag: string; cached?: boolean } | undefined = start ?? (await readOwned<T>(container, id, tenantId, tenantId));
+    start = undefined;
     if (!found) return undefined;
     const next = change(found.doc);
-    if (!next) return { before: found.doc, after: found.doc };
+    if (!next) {
+      if (!found.cached) return { before: found.doc, after: found.doc };
+      // Only a write may rest on a cached copy: read the stored document and decide again (not an attempt).
+      observer?.outdated();
+      attempt--;
+      continue;
+    }
     const stored: T = { ...next, id, tenantId };
     try {
-      await container.item(id, tenantId).replace(stored, { accessCondition: { type: 'IfMatch', condition: found.etag } });
+      const { resource, etag } = await container.item(id, tenantId).replace(stored, { accessCondition: { type: 'IfMatch', condition: found.etag } });
+      observer?.written(resource, etag);
       return { before: found.doc, after: stored };
     } catch (err) {
-      if (!isPreconditionFailed(err)) throw err;
+      const gone = found.cached && isNotFound(err);
+      if (!isPreconditionFailed(err) && !gone) throw err;
+      observer?.outdated();
+      // A cached copy was merely old (or its document is gone): read the stored one at once.
+      if (found.cached) continue;
       // Somebody else wrote first: a short, jittered pause, then their version and the change again.
       await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
     }
