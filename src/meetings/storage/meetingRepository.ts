@@ -53,7 +53,15 @@ export class CosmosMeetingStore implements MeetingStore, MeetingChatStore {
     change: (meeting: CoordinationMeeting) => CoordinationMeeting | undefined,
     known?: Versioned<CoordinationMeeting> & { cached?: boolean },
   ): Promise<{ before: CoordinationMeeting; after: CoordinationMeeting } | undefined> {
-    const start = known && known.value.tenantId === tenantId ? { doc: known.value, etag: known.etag, cached: known.cached } : undefined;
+    if (known?.cached) {
+      // After this process's earlier writes of the meeting, from the copy the last of them left (or a fresh read).
+      return this.cache.exclusive(this.container.id, tenantId, id, () => {
+        const latest = this.cache.get<CoordinationMeeting>(this.container.id, tenantId, id);
+        const start = latest && { doc: latest.value, etag: latest.etag, cached: true };
+        return updateWithEtag(this.container, id, tenantId, change, start, this.observer(tenantId, id));
+      });
+    }
+    const start = known && known.value.tenantId === tenantId ? { doc: known.value, etag: known.etag } : undefined;
     return updateWithEtag(this.container, id, tenantId, change, start, this.observer(tenantId, id));
   }
 

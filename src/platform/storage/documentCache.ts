@@ -22,6 +22,11 @@
  *
  * Entries are deep-frozen: a caller that changed a cached document in place
  * would change what later clicks start from, so it fails loudly instead.
+ *
+ * Writes from cached copies of one document run one after another in this
+ * process (`exclusive`), each starting from the copy the previous one left:
+ * concurrent clicks on one meeting would otherwise all start from the same
+ * copy, and all but one would pay a 412 and a read.
  */
 
 /** At most this many documents per cache (a meeting or a draft is a few KB to tens of KB). */
@@ -54,6 +59,8 @@ export interface DocumentCacheOptions {
 /** The documents this process wrote last, by container, partition key and id. */
 export class DocumentCache {
   private readonly entries = new Map<string, Entry>();
+  /** The last queued write per document (see `exclusive`); removed when it is the last. */
+  private readonly writing = new Map<string, Promise<unknown>>();
   private readonly maxEntries: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
@@ -89,6 +96,27 @@ export class DocumentCache {
   /** Drops the document (a 412, a 404, a delete): the next attempt reads fresh. */
   forget(container: string, partitionKey: string, id: string): void {
     this.entries.delete(keyOf(container, partitionKey, id));
+  }
+
+  /**
+   * Runs `write` after every earlier `exclusive` write of this document in this
+   * process has finished (whatever its outcome), so it can start from the copy
+   * that write left in the cache instead of one it is about to outdate.
+   */
+  async exclusive<R>(container: string, partitionKey: string, id: string, write: () => Promise<R>): Promise<R> {
+    const key = keyOf(container, partitionKey, id);
+    const before = this.writing.get(key);
+    const run = before ? before.then(write, write) : write();
+    const done = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing.set(key, done);
+    try {
+      return await run;
+    } finally {
+      if (this.writing.get(key) === done) this.writing.delete(key);
+    }
   }
 
   /** How many documents are held (for tests). */
