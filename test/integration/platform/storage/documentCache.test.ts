@@ -123,6 +123,17 @@ describe('platform/storage/documentCache: two instances on one store (real clien
       assert.equal(await a.meetings.read(OWNER.tenantId, 'm-1', { cached: true }), undefined);
     });
 
+    it('concurrent writes from cached copies of one meeting run one after another: each from the last one’s result, no 412', async () => {
+      const a = instance();
+      await a.meetings.create(meetingOf('m-1'));
+      const known = await a.meetings.read(OWNER.tenantId, 'm-1', { cached: true });
+      const agenda = ['1', '2', '3', '4', '5'];
+      const kinds = await requestsTo('meetings', () =>
+        Promise.all(agenda.map((line) => a.meetings.update(OWNER.tenantId, 'm-1', (m) => ({ ...m, agenda: [...m.agenda, line] }), known))));
+      assert.deepEqual(kinds, ['write', 'write', 'write', 'write', 'write']);
+      assert.deepEqual((await stored('m-1')).agenda.slice(-5), agenda, 'every change applied, in order');
+    });
+
     it('a cached copy of a meeting another instance deleted answers "no such meeting", not an error', async () => {
       const a = instance();
       const b = instance();

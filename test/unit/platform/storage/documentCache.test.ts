@@ -100,4 +100,30 @@ describe('platform/storage/documentCache', () => {
     assert.throws(() => first.items.push({ n: 2 }), TypeError);
     assert.equal(cache.get<Doc>('meetings', 't1', 'm-1')!.value.items[0]!.n, 1);
   });
+
+  it('exclusive runs one document’s writes one after another, also after a failure; other documents do not wait', async () => {
+    const cache = new DocumentCache();
+    const order: string[] = [];
+    let release!: () => void;
+    const first = cache.exclusive('meetings', 't1', 'm-1', async () => {
+      order.push('first:start');
+      await new Promise<void>((r) => (release = r));
+      order.push('first:end');
+      throw new Error('412 for good');
+    });
+    const second = cache.exclusive('meetings', 't1', 'm-1', async () => {
+      order.push('second');
+      return 2;
+    });
+    const other = await cache.exclusive('meetings', 't1', 'm-2', async () => {
+      order.push('other');
+      return 'other';
+    });
+    assert.equal(other, 'other');
+    assert.deepEqual(order, ['first:start', 'other'], 'the second write of m-1 waits; m-2 does not');
+    release();
+    await assert.rejects(first, /412 for good/);
+    assert.equal(await second, 2);
+    assert.deepEqual(order, ['first:start', 'other', 'first:end', 'second']);
+  });
 });
