@@ -89,8 +89,14 @@ export class DocumentCache {
     this.entries.delete(key);
     // A write whose answer carried no ETag proves nothing about a later one.
     if (!etag) return;
-    this.entries.set(key, { value: deepFreeze(value), etag, at: this.now() });
+    const now = this.now();
+    this.entries.set(key, { value: deepFreeze(value), etag, at: now });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    // Copies too old to be used are let go as writes come, not only when met: a quiet hour keeps little.
+    for (const [oldest, entry] of this.entries) {
+      if (now - entry.at <= this.maxAgeMs) break;
+      this.entries.delete(oldest);
+    }
   }
 
   /** Drops the document (a 412, a 404, a delete): the next attempt reads fresh. */

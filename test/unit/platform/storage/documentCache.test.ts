@@ -81,6 +81,16 @@ describe('platform/storage/documentCache', () => {
     assert.equal(cache.size, 0, 'an expired entry is dropped when met');
   });
 
+  it('copies past the age limit are let go as later writes come, even if never asked for again', () => {
+    let now = 0;
+    const cache = new DocumentCache({ maxAgeMs: 100, now: () => now });
+    for (const id of ['a', 'b', 'c']) cache.remember('meetings', 't1', id, doc(id), `"${id}"`);
+    now = 150;
+    cache.remember('meetings', 't1', 'd', doc('d'), '"d"');
+    assert.equal(cache.size, 1);
+    assert.ok(cache.get('meetings', 't1', 'd'));
+  });
+
   it('age counts from the write, not from the last use', () => {
     let now = 0;
     const cache = new DocumentCache({ maxAgeMs: 100, now: () => now });
