@@ -175,8 +175,12 @@ export class GuideService {
     });
     const { pendingPlan: _done, ...rest } = draft;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.drafts.get(draft.tenantId, draft.id);
-      if (!current?.value.pendingPlan) break;
+      // Usually the draft this process just wrote (documentCache.ts): only dropping the plan may rest on that copy.
+      const current = await this.drafts.get(draft.tenantId, draft.id, attempt === 0 ? { cached: true } : undefined);
+      if (!current?.value.pendingPlan) {
+        if (current?.cached) continue;
+        break;
+      }
       const { pendingPlan: _drop, ...withoutPlan } = current.value;
       if ((await this.drafts.replace(withoutPlan, current.etag)) === 'replaced') break;
     }

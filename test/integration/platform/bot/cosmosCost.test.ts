@@ -157,4 +157,10 @@ describe('Cosmos requests per action, at the activity level (real bot, embedded 
     const requests = await log.one(() => bot.execute(OLE, 'invitation', actionData(invitation!, 'accept')));
     assert.deepEqual(roundTrips(requests).map((r) => `${r.container} ${r.kind}`).sort(), ['meetings read', 'plans read'], describeAll(requests));
   });
+
+  it('"Create plan": the draft won (write), the plan, the draft without the plan (write from the copy just written), two entries – no draft read', async () => {
+    const review = await walkGuide(bot, NINA, { consent: CONSENT, citizen: citizen('Anna Andersen'), contacts: [{ name: 'Kontakt', role: 'Rolle', sector: 'municipality' }] }, false);
+    const requests = await log.one(() => bot.execute(NINA, 'guide', actionData(review, 'create')));
+    assert.deepEqual(requests.map((r) => `${r.container} ${r.kind}`).sort(), ['audit write', 'audit write', 'drafts write', 'drafts write', 'plans write'], describeAll(requests));
+  });
 });
