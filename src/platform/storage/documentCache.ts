@@ -33,6 +33,12 @@
 export const DOCUMENT_CACHE_MAX_ENTRIES = 5_000;
 /** A copy older than this is not used: a bound on how stale a first attempt can be. */
 export const DOCUMENT_CACHE_MAX_AGE_MS = 5 * 60_000;
+/**
+ * How long a write waits for the one before it (`exclusive`) at most: the
+ * order only spares 412s – the ETag keeps writes correct – so a write that
+ * hangs must not hold up every later click on that document.
+ */
+export const DOCUMENT_CACHE_WRITE_WAIT_MS = 2_000;
 
 /** A document with the ETag it was read or written at, and whether it came from the cache. */
 export interface Cached<T> {
@@ -52,6 +58,8 @@ interface Entry {
 export interface DocumentCacheOptions {
   maxEntries?: number;
   maxAgeMs?: number;
+  /** How long `exclusive` waits for the write before it, at most. */
+  writeWaitMs?: number;
   /** The clock (ms); tests move it. */
   now?: () => number;
 }
@@ -63,11 +71,13 @@ export class DocumentCache {
   private readonly writing = new Map<string, Promise<unknown>>();
   private readonly maxEntries: number;
   private readonly maxAgeMs: number;
+  private readonly writeWaitMs: number;
   private readonly now: () => number;
 
   constructor(options: DocumentCacheOptions = {}) {
     this.maxEntries = Math.max(1, options.maxEntries ?? DOCUMENT_CACHE_MAX_ENTRIES);
     this.maxAgeMs = options.maxAgeMs ?? DOCUMENT_CACHE_MAX_AGE_MS;
+    this.writeWaitMs = options.writeWaitMs ?? DOCUMENT_CACHE_WRITE_WAIT_MS;
     this.now = options.now ?? Date.now;
   }
 
@@ -107,12 +117,13 @@ export class DocumentCache {
   /**
    * Runs `write` after every earlier `exclusive` write of this document in this
    * process has finished (whatever its outcome), so it can start from the copy
-   * that write left in the cache instead of one it is about to outdate.
+   * that write left in the cache instead of one it is about to outdate; after
+   * `writeWaitMs` without an end it runs anyway.
    */
   async exclusive<R>(container: string, partitionKey: string, id: string, write: () => Promise<R>): Promise<R> {
     const key = keyOf(container, partitionKey, id);
     const before = this.writing.get(key);
-    const run = before ? before.then(write, write) : write();
+    const run = before ? waitAtMost(before, this.writeWaitMs).then(write) : write();
     const done = run.then(
       () => undefined,
       () => undefined,
@@ -133,6 +144,17 @@ export class DocumentCache {
 
 // JSON keeps the three parts apart whatever characters an id or key holds.
 const keyOf = (container: string, partitionKey: string, id: string): string => JSON.stringify([container, partitionKey, id]);
+
+/** Resolves when `p` settles or after `ms`, whichever comes first. */
+function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void p.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;

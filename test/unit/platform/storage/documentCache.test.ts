@@ -4,7 +4,7 @@
  * used goes first) and by age, and hands out copies nobody can change.
  */
 import { strict as assert } from 'node:assert';
-import { DOCUMENT_CACHE_MAX_AGE_MS, DOCUMENT_CACHE_MAX_ENTRIES, DocumentCache } from '../../../../src/platform/storage/documentCache';
+import { DOCUMENT_CACHE_MAX_AGE_MS, DOCUMENT_CACHE_MAX_ENTRIES, DOCUMENT_CACHE_WRITE_WAIT_MS, DocumentCache } from '../../../../src/platform/storage/documentCache';
 
 interface Doc {
   id: string;
@@ -135,5 +135,15 @@ describe('platform/storage/documentCache', () => {
     await assert.rejects(first, /412 for good/);
     assert.equal(await second, 2);
     assert.deepEqual(order, ['first:start', 'other', 'first:end', 'second']);
+  });
+
+  it('exclusive waits for a hanging write at most writeWaitMs (2 s by default): the ETag, not the order, keeps writes right', async () => {
+    assert.equal(DOCUMENT_CACHE_WRITE_WAIT_MS, 2_000);
+    const cache = new DocumentCache({ writeWaitMs: 30 });
+    void cache.exclusive('meetings', 't1', 'm-1', () => new Promise<never>(() => undefined));
+    const started = Date.now();
+    assert.equal(await cache.exclusive('meetings', 't1', 'm-1', async () => 'ran'), 'ran');
+    const waited = Date.now() - started;
+    assert.ok(waited >= 25 && waited < 1_000, `waited ${waited} ms`);
   });
 });
