@@ -22,12 +22,13 @@ export function format(template: string, values: Record<string, string | number>
   return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in values ? String(values[key]) : m));
 }
 
+/** A user's language, formatting tag, time zone and texts; shared between turns, so never changed (frozen). */
 export interface Locale {
-  language: Language;
+  readonly language: Language;
   /** BCP 47 tag for Intl formatting, e.g. da-DK. */
-  tag: string;
-  timeZone: string;
-  t: Texts;
+  readonly tag: string;
+  readonly timeZone: string;
+  readonly t: Texts;
 }
 
 const DEFAULT_TAG: Record<Language, string> = { da: 'da-DK', en: 'en-GB', sv: 'sv-SE' };
@@ -42,8 +43,25 @@ function validTimeZone(tz: string | undefined): string | undefined {
   }
 }
 
-/** Europe/Copenhagen unless the user's Teams client says which zone they are in. */
+/**
+ * Europe/Copenhagen unless the user's Teams client says which zone they are in.
+ * One frozen Locale per (locale, zone), made once: every activity asks, and
+ * checking a tag and a zone with Intl costs far more than the lookup.
+ */
 export function localeOf(locale: string | undefined, timeZone?: string): Locale {
+  const key = `${locale ?? ''}\n${timeZone ?? ''}`;
+  let loc = locales.get(key);
+  if (!loc) {
+    loc = Object.freeze(makeLocale(locale, timeZone));
+    // Tags and zones come from clients: a bound keeps a flood of odd ones from growing the cache for ever.
+    if (locales.size >= 1000) locales.clear();
+    locales.set(key, loc);
+  }
+  return loc;
+}
+const locales = new Map<string, Locale>();
+
+function makeLocale(locale: string | undefined, timeZone: string | undefined): Locale {
   const language = languageOf(locale);
   let tag = DEFAULT_TAG[language];
   try {

@@ -131,4 +131,33 @@ describe('i18n', () => {
       assert.match(formatDateTime('2026-06-30T22:30:00Z', localeOf('en-GB', 'Europe/London')), /30 Jun 2026.*23:30/);
     });
   });
+  describe('localeOf made once per locale and zone', () => {
+    it('gives each locale and zone its own language, tag and zone, asked in any order', () => {
+      const pairs: Array<[string | undefined, string | undefined, Language, string, string]> = [
+        ['en-US', 'America/New_York', 'en', 'en-US', 'America/New_York'],
+        ['en-US', undefined, 'en', 'en-US', 'Europe/Copenhagen'],
+        ['da-DK', 'America/New_York', 'da', 'da-DK', 'America/New_York'],
+        ['sv-SE', 'Not/AZone', 'sv', 'sv-SE', 'Europe/Copenhagen'],
+        [undefined, 'Europe/London', 'da', 'da-DK', 'Europe/London'],
+        ['en-US', 'America/New_York', 'en', 'en-US', 'America/New_York'],
+      ];
+      for (const round of [1, 2]) {
+        for (const [locale, zone, language, tag, timeZone] of pairs) {
+          const loc = localeOf(locale, zone);
+          assert.deepEqual({ language: loc.language, tag: loc.tag, timeZone: loc.timeZone }, { language, tag, timeZone }, `${locale} ${zone}, round ${round}`);
+          assert.equal(loc.t, textsFor(language));
+        }
+      }
+    });
+
+    it('hands out the same frozen locale, which no turn can change for another', () => {
+      const loc = localeOf('en-GB', 'Europe/London');
+      assert.equal(localeOf('en-GB', 'Europe/London'), loc);
+      assert.ok(Object.isFrozen(loc));
+      assert.throws(() => {
+        (loc as { timeZone: string }).timeZone = 'Asia/Tokyo';
+      }, TypeError);
+      assert.equal(localeOf('en-GB', 'Europe/London').timeZone, 'Europe/London');
+    });
+  });
 });
