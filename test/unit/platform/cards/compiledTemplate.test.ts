@@ -140,6 +140,15 @@ describe('cards/compiledTemplate', () => {
     assert.equal(JSON.stringify(planOverviewCard(anna, da)), again);
   });
 
+  it("the guide card's length hints are in the language and number format of each user, however often asked", () => {
+    const hintOf = (loc: ReturnType<typeof localeOf>) => visibleTexts(guideCard(draftAt('masterData'), loc)).find((x) => /\(.*2.000.*\)/.test(x));
+    for (let round = 0; round < 2; round++) {
+      assert.match(hintOf(localeOf('da-DK')) ?? '', /\(højst 2\.000 tegn\)/);
+      assert.match(hintOf(localeOf('en-GB')) ?? '', /\(at most 2,000 characters\)/);
+      assert.match(hintOf(localeOf('sv-SE')) ?? '', /\(högst 2\s000 tecken\)/);
+    }
+  });
+
   it('the guide card is the same through the compiled template as through the library, in every language', () => {
     for (const loc of [localeOf('da'), localeOf('en'), localeOf('sv')]) {
       for (const step of ['consent', 'masterData', 'network', 'review'] as const) {
