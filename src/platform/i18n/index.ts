@@ -93,18 +93,37 @@ export function dateTimeFormat(tag: string, options: Intl.DateTimeFormatOptions)
   return format;
 }
 
+/**
+ * One formatter per tag (and zone) for the three formats every card uses,
+ * found without building dateTimeFormat's key (a JSON string per call).
+ */
+function cachedFormat(cache: Map<string, Intl.DateTimeFormat>, key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = cache.get(key);
+  if (!f) {
+    f = make();
+    if (cache.size >= 1000) cache.clear();
+    cache.set(key, f);
+  }
+  return f;
+}
+const longDates = new Map<string, Intl.DateTimeFormat>();
+const moments = new Map<string, Intl.DateTimeFormat>();
+const isoDays = new Map<string, Intl.DateTimeFormat>();
+
 /** A calendar date (yyyy-mm-dd, no time zone) in the user's language. */
 export function formatDate(isoDate: string, loc: Locale): string {
   const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return dateTimeFormat(loc.tag, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  const f = cachedFormat(longDates, loc.tag, () => dateTimeFormat(loc.tag, { dateStyle: 'long', timeZone: 'UTC' }));
+  return f.format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** A moment in time in the user's language and time zone. */
 export function formatDateTime(iso: string, loc: Locale): string {
-  return dateTimeFormat(loc.tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: loc.timeZone }).format(new Date(iso));
+  const f = cachedFormat(moments, `${loc.tag}|${loc.timeZone}`, () => dateTimeFormat(loc.tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: loc.timeZone }));
+  return f.format(new Date(iso));
 }
 
 /** Today's date (yyyy-mm-dd) in the user's time zone. */
 export function todayIn(loc: Locale, now: Date): string {
-  return dateTimeFormat('en-CA', { timeZone: loc.timeZone }).format(now);
+  return cachedFormat(isoDays, loc.timeZone, () => dateTimeFormat('en-CA', { timeZone: loc.timeZone })).format(now);
 }
