@@ -123,7 +123,22 @@ export function formatDateTime(iso: string, loc: Locale): string {
   return f.format(new Date(iso));
 }
 
-/** Today's date (yyyy-mm-dd) in the user's time zone. */
+/**
+ * Today's date (yyyy-mm-dd) in the user's time zone. Remembered per zone for
+ * the minute: zones change date only on a whole minute (UTC offsets today are
+ * whole minutes), and every guide card asks.
+ */
 export function todayIn(loc: Locale, now: Date): string {
-  return cachedFormat(isoDays, loc.timeZone, () => dateTimeFormat('en-CA', { timeZone: loc.timeZone })).format(now);
+  const minute = Math.floor(now.getTime() / 60_000);
+  const known = todays.get(loc.timeZone);
+  if (known && known.minute === minute) return known.day;
+  const day = cachedFormat(isoDays, loc.timeZone, () => dateTimeFormat('en-CA', { timeZone: loc.timeZone })).format(now);
+  // Before 1980 some zones had offsets with seconds: not remembered.
+  if (minute >= SINCE_WHOLE_MINUTE_OFFSETS) {
+    if (todays.size >= 1000) todays.clear();
+    todays.set(loc.timeZone, { minute, day });
+  }
+  return day;
 }
+const todays = new Map<string, { minute: number; day: string }>();
+const SINCE_WHOLE_MINUTE_OFFSETS = Date.UTC(1980, 0, 1) / 60_000;

@@ -160,4 +160,23 @@ describe('i18n', () => {
       assert.equal(localeOf('en-GB', 'Europe/London').timeZone, 'Europe/London');
     });
   });
+  describe('todayIn remembered for the minute', () => {
+    it('turns to the next day at midnight in each zone, to the millisecond, asked in any order', () => {
+      const cph = localeOf('da-DK', 'Europe/Copenhagen');
+      const ny = localeOf('en-US', 'America/New_York');
+      const seq: Array<[ReturnType<typeof localeOf>, string, string]> = [
+        [cph, '2026-12-31T22:59:59.999Z', '2026-12-31'],
+        [ny, '2026-12-31T22:59:59.999Z', '2026-12-31'],
+        [cph, '2026-12-31T23:00:00.000Z', '2027-01-01'],
+        [ny, '2026-12-31T23:00:00.000Z', '2026-12-31'],
+        [cph, '2026-12-31T22:59:30.000Z', '2026-12-31'],
+        [ny, '2027-01-01T04:59:59.999Z', '2026-12-31'],
+        [ny, '2027-01-01T05:00:00.000Z', '2027-01-01'],
+        [cph, '2027-01-01T05:00:00.000Z', '2027-01-01'],
+        [localeOf('da-DK', 'Pacific/Chatham'), '2026-06-30T11:15:00.000Z', '2026-07-01'],
+        [localeOf('da-DK', 'Pacific/Chatham'), '2026-06-30T11:14:59.000Z', '2026-06-30'],
+      ];
+      for (const [loc, at, day] of seq) assert.equal(todayIn(loc, new Date(at)), day, `${loc.timeZone} at ${at}`);
+    });
+  });
 });
