@@ -110,12 +110,25 @@ const longDates = new Map<string, Intl.DateTimeFormat>();
 const moments = new Map<string, Intl.DateTimeFormat>();
 const isoDays = new Map<string, Intl.DateTimeFormat>();
 
-/** A calendar date (yyyy-mm-dd, no time zone) in the user's language. */
+/**
+ * A calendar date (yyyy-mm-dd, no time zone) in the user's language. The text
+ * is remembered per tag and day: the same few dates (born, created, consent)
+ * are on every card of a plan.
+ */
 export function formatDate(isoDate: string, loc: Locale): string {
-  const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const f = cachedFormat(longDates, loc.tag, () => dateTimeFormat(loc.tag, { dateStyle: 'long', timeZone: 'UTC' }));
-  return f.format(new Date(Date.UTC(y, m - 1, d)));
+  const day = isoDate.slice(0, 10);
+  const key = `${loc.tag}|${day}`;
+  let text = dateTexts.get(key);
+  if (text === undefined) {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    const f = cachedFormat(longDates, loc.tag, () => dateTimeFormat(loc.tag, { dateStyle: 'long', timeZone: 'UTC' }));
+    text = f.format(new Date(Date.UTC(y, m - 1, d)));
+    if (dateTexts.size >= 5000) dateTexts.clear();
+    dateTexts.set(key, text);
+  }
+  return text;
 }
+const dateTexts = new Map<string, string>();
 
 /** A moment in time in the user's language and time zone. */
 export function formatDateTime(iso: string, loc: Locale): string {
