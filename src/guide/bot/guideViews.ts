@@ -13,9 +13,17 @@ import { CONSENT_FIELDS, CONTACT_FIELDS, GuideCardModels, MASTER_DATA_FIELDS } f
 
 const render = templateRenderer<GuideCardModels>();
 
-const limitHints = (loc: Locale): GuideCardModels['guideMasterData']['limitHints'] => {
-  const hint = (n: number) => format(loc.t.planCard.limit, { n: formatCount(n, loc) });
-  return { note: hint(LIMITS.note), address: hint(LIMITS.address), dreams: hint(LIMITS.dreams), wishes: hint(LIMITS.dreams), needs: hint(LIMITS.dreams), reachVia: hint(LIMITS.reachVia) };
+type LimitHints = GuideCardModels['guideMasterData']['limitHints'];
+/** Per locale (a Locale never changes): six formatted numbers on every guide card are the same for everyone in that language. */
+const hintsByLocale = new WeakMap<Locale, Readonly<LimitHints>>();
+const limitHints = (loc: Locale): Readonly<LimitHints> => {
+  let hints = hintsByLocale.get(loc);
+  if (!hints) {
+    const hint = (n: number) => format(loc.t.planCard.limit, { n: formatCount(n, loc) });
+    hints = Object.freeze({ note: hint(LIMITS.note), address: hint(LIMITS.address), dreams: hint(LIMITS.dreams), wishes: hint(LIMITS.dreams), needs: hint(LIMITS.dreams), reachVia: hint(LIMITS.reachVia) });
+    hintsByLocale.set(loc, hints);
+  }
+  return hints;
 };
 
 export interface GuideCardOptions {

@@ -14,8 +14,9 @@ const activitySchema = z.object({
   localTimezone: z.string().max(64).optional(),
   from: z.object({ id: idString, name: z.string().max(256).optional(), aadObjectId: idString.optional() }),
   conversation: z.object({ id: idString, tenantId: idString.optional(), conversationType: z.string().max(32).optional() }),
-  channelData: z.object({ tenant: z.object({ id: idString }).partial().optional() }).passthrough().optional(),
-  entities: z.array(z.object({ type: z.string(), timezone: z.string().max(64).optional(), locale: z.string().max(64).optional() }).passthrough()).optional(),
+  // Only the fields read below are kept (zod's default strips the rest): copying Teams' other keys on every activity was for nothing.
+  channelData: z.object({ tenant: z.object({ id: idString }).partial().optional() }).optional(),
+  entities: z.array(z.object({ type: z.string(), timezone: z.string().max(64).optional(), locale: z.string().max(64).optional() })).optional(),
 });
 
 export interface Turn {

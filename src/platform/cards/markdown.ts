@@ -48,6 +48,8 @@ const NEEDS_ESCAPE = /[\\`*_[\]~|<&{\u0000-\u001F\u007F]/;
 /** A line start escapeLine would change: a list marker, heading, quote, or a line that is only a marker. */
 const MARKER_START = /^\s*(?:\d|[-+=#>])/;
 
+const LINE_BREAK = /[\r\n]/;
+
 function escapeLine(raw: string): string {
   // Every card escapes every name and line it shows: skip the eight passes below when none can apply.
   if (!NEEDS_ESCAPE.test(raw) && !MARKER_START.test(raw)) return raw.trim();
@@ -77,12 +79,12 @@ function lines(value: string): string[] {
 
 /** A text shown as it was typed, line breaks kept: for a whole TextBlock or Fact value. */
 export function plainText(value: string): string {
-  return lines(value).join('\n\n');
+  return LINE_BREAK.test(value) ? lines(value).join('\n\n') : escapeLine(value);
 }
 
 /** A text shown as it was typed, on one line: for a value inside a line the view writes in markdown. */
 export function inlineText(value: string): string {
-  return lines(value).join(' ');
+  return LINE_BREAK.test(value) ? lines(value).join(' ') : escapeLine(value);
 }
 
 /** A markdown link to an https address; the label is plain text. */

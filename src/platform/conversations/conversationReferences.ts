@@ -62,7 +62,8 @@ const activitySchema = z.object({
   from: z.object({ id: idString, aadObjectId: userId }),
   recipient: z.object({ id: idString }),
   conversation: z.object({ id: idString, conversationType: z.literal('personal'), tenantId: userId.optional() }),
-  channelData: z.object({ tenant: z.object({ id: userId }).partial().optional() }).passthrough().optional(),
+  // Only the tenant is read: the rest of channelData is stripped, not copied.
+  channelData: z.object({ tenant: z.object({ id: userId }).partial().optional() }).optional(),
 });
 
 /** The reference of a Teams personal-chat activity from a user, or undefined for any other activity. */

@@ -86,4 +86,14 @@ describe('cards/markdown', () => {
       assert.equal(bulletList([]), '');
     });
   });
+  describe('one line takes the short way, with the same result', () => {
+    const oneLiners = ['', '   ', 'Anna', '  Anna Hansen  ', '12. marts 1988', '- x', '#', '1.', '> quote', '**bold** <at>x</at> &copy; {{DATE(2020)}}', 'a\tb', 'x\u0007y', '|a|_b_~c~', '\u2028'];
+    for (const value of oneLiners) {
+      it(`${JSON.stringify(value)} as if it had a trailing line break`, () => {
+        // A trailing empty line is dropped, so these take the multi-line path to the same text.
+        assert.equal(plainText(value), plainText(`${value}\n`));
+        assert.equal(inlineText(value), inlineText(`${value}\r\n`));
+      });
+    }
+  });
 });

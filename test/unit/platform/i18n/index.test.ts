@@ -131,4 +131,52 @@ describe('i18n', () => {
       assert.match(formatDateTime('2026-06-30T22:30:00Z', localeOf('en-GB', 'Europe/London')), /30 Jun 2026.*23:30/);
     });
   });
+  describe('localeOf made once per locale and zone', () => {
+    it('gives each locale and zone its own language, tag and zone, asked in any order', () => {
+      const pairs: Array<[string | undefined, string | undefined, Language, string, string]> = [
+        ['en-US', 'America/New_York', 'en', 'en-US', 'America/New_York'],
+        ['en-US', undefined, 'en', 'en-US', 'Europe/Copenhagen'],
+        ['da-DK', 'America/New_York', 'da', 'da-DK', 'America/New_York'],
+        ['sv-SE', 'Not/AZone', 'sv', 'sv-SE', 'Europe/Copenhagen'],
+        [undefined, 'Europe/London', 'da', 'da-DK', 'Europe/London'],
+        ['en-US', 'America/New_York', 'en', 'en-US', 'America/New_York'],
+      ];
+      for (const round of [1, 2]) {
+        for (const [locale, zone, language, tag, timeZone] of pairs) {
+          const loc = localeOf(locale, zone);
+          assert.deepEqual({ language: loc.language, tag: loc.tag, timeZone: loc.timeZone }, { language, tag, timeZone }, `${locale} ${zone}, round ${round}`);
+          assert.equal(loc.t, textsFor(language));
+        }
+      }
+    });
+
+    it('hands out the same frozen locale, which no turn can change for another', () => {
+      const loc = localeOf('en-GB', 'Europe/London');
+      assert.equal(localeOf('en-GB', 'Europe/London'), loc);
+      assert.ok(Object.isFrozen(loc));
+      assert.throws(() => {
+        (loc as { timeZone: string }).timeZone = 'Asia/Tokyo';
+      }, TypeError);
+      assert.equal(localeOf('en-GB', 'Europe/London').timeZone, 'Europe/London');
+    });
+  });
+  describe('todayIn remembered for the minute', () => {
+    it('turns to the next day at midnight in each zone, to the millisecond, asked in any order', () => {
+      const cph = localeOf('da-DK', 'Europe/Copenhagen');
+      const ny = localeOf('en-US', 'America/New_York');
+      const seq: Array<[ReturnType<typeof localeOf>, string, string]> = [
+        [cph, '2026-12-31T22:59:59.999Z', '2026-12-31'],
+        [ny, '2026-12-31T22:59:59.999Z', '2026-12-31'],
+        [cph, '2026-12-31T23:00:00.000Z', '2027-01-01'],
+        [ny, '2026-12-31T23:00:00.000Z', '2026-12-31'],
+        [cph, '2026-12-31T22:59:30.000Z', '2026-12-31'],
+        [ny, '2027-01-01T04:59:59.999Z', '2026-12-31'],
+        [ny, '2027-01-01T05:00:00.000Z', '2027-01-01'],
+        [cph, '2027-01-01T05:00:00.000Z', '2027-01-01'],
+        [localeOf('da-DK', 'Pacific/Chatham'), '2026-06-30T11:15:00.000Z', '2026-07-01'],
+        [localeOf('da-DK', 'Pacific/Chatham'), '2026-06-30T11:14:59.000Z', '2026-06-30'],
+      ];
+      for (const [loc, at, day] of seq) assert.equal(todayIn(loc, new Date(at)), day, `${loc.timeZone} at ${at}`);
+    });
+  });
 });
