@@ -1,5 +1,5 @@
 /**
- * Loaded with `mocha --require tsx/cjs --require test/support/templateCheck.ts …`:
+ * Loaded by every mocha run (.mocharc.json):
  * every card a test renders through a compiled template is also expanded by
  * the adaptivecards-templating library, and a difference fails the test that
  * rendered it. Proves the compiled templates against every model the suite builds.
