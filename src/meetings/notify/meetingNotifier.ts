@@ -19,7 +19,10 @@ import { localeOf } from '../../platform/i18n';
 import { errorFields, Logger } from '../../platform/logger';
 import type { ConversationDirectory } from '../../platform/conversations/conversationReferences';
 import type { Outbox } from '../../platform/outbox/outbox';
-import { ADAPTIVE_CARD, type OutboxRecipient } from '../../platform/outbox/model';
+import { ADAPTIVE_CARD, type OutboxRecipient, type OutboxReport } from '../../platform/outbox/model';
+
+/** How many finished fan-outs' reports the notifier keeps (the oldest is dropped first). */
+const FINISHED_REPORTS = 1_000;
 
 export interface MeetingNotifierOptions {
   outbox: Outbox;
@@ -57,6 +60,8 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
   private readonly refreshes = new Map<string, { next?: { plan: CarePlan; meeting: CoordinationMeeting }; done?: Promise<void> }>();
   /** The notifier's own async context: queued refreshes are not part of the click that queued them. */
   private readonly scope = new AsyncResource('samspil.organiserCard');
+  /** Invitation fan-outs whose every item finished, by tenant and key: their report is final (see `report`). */
+  private readonly finished = new Map<string, { report: OutboxReport; recipients: Set<string> }>();
 
   constructor(private readonly o: MeetingNotifierOptions) {}
 
@@ -78,7 +83,7 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
   }
 
   async deliveryStatus(plan: CarePlan, meeting: CoordinationMeeting): Promise<{ delivered: number; failedContactIds: string[] }> {
-    const report = await this.o.outbox.status(plan.tenantId, noticeKey(meeting));
+    const report = await this.report(plan, meeting);
     const finallyFailed = new Set(report.failed.map((f) => f.recipientId));
     // Every Teams contact is queued (the chat is resolved when sending), so failed means finally failed.
     const failedContactIds = meeting.invitations
@@ -92,9 +97,31 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
   }
 
   /**
+   * The invitation fan-out's report. Sent and failed are final, so a report in which every item
+   * has finished and every Teams invitee of the meeting has an item can no longer change: it is
+   * kept and the outbox is not asked again (an invitee added later has no item in it, so the next
+   * call asks). Saves the status query of every later answer's organiser-card refresh.
+   */
+  private async report(plan: CarePlan, meeting: CoordinationMeeting): Promise<OutboxReport> {
+    const key = `${plan.tenantId}|${noticeKey(meeting)}`;
+    const invitees = meeting.invitations
+      .filter((i) => i.channel === 'teams' && i.contactId !== meeting.organiserContactId)
+      .flatMap((i) => plan.contacts.find((c) => c.id === i.contactId)?.teamsUserId ?? []);
+    const kept = this.finished.get(key);
+    if (kept && invitees.every((id) => kept.recipients.has(id))) return kept.report;
+    const report = await this.o.outbox.status(plan.tenantId, noticeKey(meeting));
+    if (report.counts.pending === 0 && report.counts.sending === 0) {
+      this.finished.delete(key);
+      this.finished.set(key, { report, recipients: new Set(report.recipientIds) });
+      if (this.finished.size > FINISHED_REPORTS) this.finished.delete(this.finished.keys().next().value!);
+    }
+    return report;
+  }
+
+  /**
    * Queues the organiser card's refresh and returns at once: the click that
    * changed the meeting does not wait for the delivery status and the outbox
-   * update (three Cosmos requests), and refreshes of one meeting coalesce –
+   * update, and refreshes of one meeting coalesce –
    * while one runs, further calls only leave the newest render to do next –
    * so a burst of answers costs one or two updates, not one each. Runs in
    * the notifier's own async scope, not the click's. Best effort, as before:
