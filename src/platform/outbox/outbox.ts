@@ -210,8 +210,8 @@ export class Outbox {
     const unique = [...new Map(parsed.map((r) => [targetKeyOf(r), r])).entries()];
     const shard = shardOf(tenant, key, this.shardCount);
     const now = this.clock.now();
-    const done = await this.records.enqueued(tenant, key);
-    const fresh = unique.filter(([target]) => !done.has(targetFingerprint(target)));
+    const record = await this.records.enqueued(tenant, key);
+    const fresh = unique.filter(([target]) => !record.targets.has(targetFingerprint(target)));
     const result: EnqueueResult = { itemIds: unique.map(([target]) => outboxItemId(tenant, key, target)), created: 0, existing: unique.length - fresh.length };
     const written: Versioned<RawDoc>[] = [];
     let found = false;
@@ -223,7 +223,7 @@ export class Outbox {
       result.created++;
       if (etag !== undefined && (item.dueAt ?? 0) <= now) written.push({ value: item as unknown as RawDoc, etag });
     });
-    if (fresh.length) await this.records.add(tenant, key, fresh.map(([target]) => targetFingerprint(target)), now);
+    if (fresh.length) await this.records.add(tenant, key, fresh.map(([target]) => targetFingerprint(target)), now, record);
     this.o.logger.info('outbox.enqueued', { messageKey: key, tenantId: tenant, lane, created: result.created, existing: result.existing });
     // Items this call wrote go to this process's dispatcher with their ETags; the rest (scheduled
     // later, or already there from an earlier enqueue) a due query finds.
