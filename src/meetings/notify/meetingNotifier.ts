@@ -32,6 +32,11 @@ export interface MeetingNotifierOptions {
   icsUrl(target: IcsLinkTarget): string;
   now(): Date;
   logger: Logger;
+  /**
+   * Shortest time between two organiser-card renders of one meeting (default 250 ms): answers
+   * arriving meanwhile are coalesced into the newest render. The first after a quiet spell goes at once.
+   */
+  refreshIntervalMs?: number;
 }
 
 /** The outbox key of a meeting's latest notice: one fan-out per change, so a retry never sends twice. */
@@ -151,7 +156,13 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
     await Promise.resolve();
     try {
       for (let current: typeof first | undefined = first; current; current = state.next, state.next = undefined) {
+        const started = Date.now();
         await this.updateOrganiserCard(current.plan, current.meeting);
+        // A burst of answers: each render and update costs the bot more than the answer itself, and
+        // the organiser sees no difference between 13 tallies a second and 4. Wait, keep the newest.
+        // Answers arriving until then wait in `state.next`.
+        const wait = (this.o.refreshIntervalMs ?? 250) - (Date.now() - started);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     } finally {
       this.refreshes.delete(meetingId);
