@@ -135,6 +135,11 @@ export class OutboxDispatcher {
   private polled = 0;
   /** Hand-overs of documents that were still in progress when their turn came. */
   private readonly afterInFlight = new Map<string, Versioned<RawDoc>>();
+  /** Hand-overs written already claimed by this process (`id|etag`): processed without a claim write. */
+  private readonly preClaimed = new Set<string>();
+  /** The running loop's slots and how many found documents wait for one (for `startsAtOnce`). */
+  private slots?: Slots;
+  private backlog = 0;
 
   constructor(private readonly o: DispatcherOptions) {
     if (o.urgentSlots < 1 || o.urgentSlots >= o.concurrency) throw new Error('outbox: urgentSlots must be at least 1 and below concurrency');
@@ -174,6 +179,9 @@ export class OutboxDispatcher {
     // Still due in Cosmos: the next start (or another instance) finds them.
     this.handed = [];
     this.afterInFlight.clear();
+    this.preClaimed.clear();
+    this.slots = undefined;
+    this.backlog = 0;
   }
 
   /**
@@ -181,11 +189,22 @@ export class OutboxDispatcher {
    * claims it without querying. False when the loop is not running or already holds `batchSize`
    * hand-overs: then call `wake` and a due query finds it.
    */
-  offer(doc: Versioned<RawDoc>): boolean {
+  offer(doc: Versioned<RawDoc>, claimed = false): boolean {
     if (!this.loop || this.stopping?.signal.aborted || this.handed.length >= this.o.batchSize) return false;
     this.handed.push(doc);
+    if (claimed) this.preClaimed.add(`${doc.value.id}|${doc.etag}`);
     this.waking?.abort();
     return true;
+  }
+
+  /**
+   * Whether a document written now, already claimed by this process, would start at once: the loop
+   * runs and may send, nothing is waiting, and a slot of the lane is free. Then the writer may claim
+   * it in the same write (`offer(doc, true)`) instead of the dispatcher claiming it in a second one.
+   */
+  startsAtOnce(lane: Priority): boolean {
+    if (!this.loop || this.stopping?.signal.aborted || this.handed.length || this.backlog) return false;
+    return (!this.o.gate || this.o.gate.ready()) && (this.slots?.free(lane) ?? 0) > 0;
   }
 
   /** New work was enqueued in this process: look now (the urgent lane at once, even while busy). */
@@ -197,6 +216,7 @@ export class OutboxDispatcher {
 
   private async run(signal: AbortSignal): Promise<void> {
     const slots = new Slots(this.o.concurrency, this.o.urgentSlots);
+    this.slots = slots;
     let buffer: Queued[] = [];
     let idleWait = this.o.pollIntervalMs;
     let nextPoll = -Infinity;
@@ -242,6 +262,7 @@ export class OutboxDispatcher {
             }
           }
           while (buffer.length && slots.free(laneOf(buffer[0]!.doc)) > 0) this.startOne(buffer.shift()!, slots, summary, signal);
+          this.backlog = buffer.length;
         } catch (err) {
           this.o.logger.error('outbox.pollFailed', errorFields(err));
           if (this.o.clock.now() >= nextPoll) nextPoll = this.o.clock.now() + idleWait;
@@ -314,7 +335,7 @@ export class OutboxDispatcher {
     if (!item) return void summary[await this.quarantine(doc)]++;
     try {
       const outcome = isUpdate(item)
-        ? await this.o.updates.process({ value: item, etag: doc.etag } as Versioned<OutboxUpdateItem>, signal)
+        ? await this.o.updates.process({ value: item, etag: doc.etag } as Versioned<OutboxUpdateItem>, signal, this.preClaimed.delete(`${doc.value.id}|${doc.etag}`))
         : await this.o.items.process({ value: item, etag: doc.etag } as Versioned<OutboxItem>, signal);
       summary[outcome]++;
     } catch (err) {

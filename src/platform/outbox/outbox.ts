@@ -37,7 +37,7 @@ import {
 import { CosmosOutboxStore, type OutboxStore, type RawDoc } from './outboxStore';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
 import { DEFAULT_RETRY, type RetryOptions } from './retryPolicy';
-import { newItem, newestVersion, newUpdate, withNewVersion } from './transitions';
+import { newItem, newestVersion, newUpdate, updateClaimed, withNewVersion } from './transitions';
 import type { ConversationResolver, Sender } from './sender';
 import { UpdateProcessor } from './updateProcessor';
 
@@ -148,6 +148,9 @@ export class Outbox {
   private readonly shardCount: number;
   private readonly records: FanOutRecords;
   private readonly known = new KnownUpdates();
+  private readonly instanceId: string;
+  private readonly newId: () => string;
+  private readonly leaseMs: number;
 
   constructor(private readonly o: OutboxOptions) {
     this.clock = o.clock ?? systemClock;
@@ -159,10 +162,13 @@ export class Outbox {
     const limits = o.limits ?? DEFAULT_LIMITS;
     const limiter = new RateLimiter(limits, this.clock, { urgentReserve: o.urgentReserve ?? 0.1, inFlightCapMs: sendTimeoutMs + 1_000 });
     const instanceId = o.instanceId ?? randomUUID();
+    this.instanceId = instanceId;
+    this.newId = o.newId ?? randomUUID;
+    this.leaseMs = leaseMs;
     const random = o.random ?? Math.random;
     const deps: ProcessorDeps = {
       store: o.store, sender: o.sender, resolver: o.resolver, verifier: o.verifier, onFailed: o.onFailed, limiter,
-      clock: this.clock, random, newId: o.newId ?? randomUUID, instanceId, logger: o.logger,
+      clock: this.clock, random, newId: this.newId, instanceId, logger: o.logger,
       retry: { ...DEFAULT_RETRY, ...o.retry }, leaseMs, sendTimeoutMs, verifyTimeoutMs,
       ttlSeconds: Math.round((o.retentionDays ?? 30) * 86_400), shardCount: this.shardCount, known: this.known,
     };
@@ -260,9 +266,12 @@ export class Outbox {
         this.o.logger.debug('outbox.updateStale', { itemId: id, version: r.version });
         return { itemId: id, queued: false };
       }
-      const next = doc
+      const queued = doc
         ? { ...withNewVersion(doc, r.version, r.activity, r.priority, now), ...given }
         : newUpdate({ id, shard, tenantId: tenant, targetKey, target, ...given }, r.version, r.activity, r.priority, now);
+      // Due now and this process's dispatcher would start it at once: written claimed, saving the claim's write.
+      const claim = queued.status === 'pending' && (current !== undefined || this.o.store.createVersioned !== undefined) && this.dispatcher.startsAtOnce(queued.lane ?? 'bulk');
+      const next = claim ? updateClaimed(queued, this.instanceId, this.newId(), now, this.leaseMs) : queued;
       // A document that does not parse is replaced: an update carries everything it needs.
       const etag = current ? await this.o.store.replace(next, current.etag) : await this.createUpdate(next);
       if (etag === 'conflict') {
@@ -272,7 +281,10 @@ export class Outbox {
       this.o.logger.info('outbox.updateQueued', { itemId: id, version: r.version, lane: r.priority });
       if (etag !== undefined) this.known.set({ value: next, etag });
       // Due now: to this process's dispatcher. Waiting in `next` behind an attempt in flight: that attempt takes it.
-      if (next.status === 'pending') {
+      if (claim && etag !== undefined) {
+        // Taken at once (see startsAtOnce); should the loop stop first, the lease runs out and any instance takes it.
+        this.dispatcher.offer({ value: next as unknown as RawDoc, etag }, true);
+      } else if (next.status === 'pending') {
         if (etag === undefined) this.dispatcher.wake(r.priority);
         else this.handOver([{ value: next as unknown as RawDoc, etag }], r.priority);
       }

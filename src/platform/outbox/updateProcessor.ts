@@ -31,16 +31,20 @@ const MAX_REAPPLY = 5;
 export class UpdateProcessor {
   constructor(private readonly d: ProcessorDeps) {}
 
-  /** Takes one due update one step further; never throws for connector errors. */
-  async process(due: Versioned<OutboxUpdateItem>, signal?: AbortSignal): Promise<ProcessOutcome> {
+  /**
+   * Takes one due update one step further; never throws for connector errors. `claimed`: the
+   * document was written already claimed by this process (Outbox.update), `due.etag` is that write's.
+   */
+  async process(due: Versioned<OutboxUpdateItem>, signal?: AbortSignal, claimed = false): Promise<ProcessOutcome> {
     const before = due.value;
     if (before.status === 'applied' || before.status === 'failed') return 'skipped';
-    const doc = updateClaimed(before, this.d.instanceId, this.d.newId(), this.d.clock.now(), this.d.leaseMs);
-    const etag = await this.d.store.replace(doc, due.etag);
+    if (claimed && (before.status !== 'sending' || before.claimedBy !== this.d.instanceId)) return 'skipped';
+    const doc = claimed ? before : updateClaimed(before, this.d.instanceId, this.d.newId(), this.d.clock.now(), this.d.leaseMs);
+    const etag = claimed ? due.etag : await this.d.store.replace(doc, due.etag);
     if (etag === 'conflict') return 'skipped';
     let held: Versioned<OutboxUpdateItem> = { value: doc, etag };
     // A version queued here while this attempt runs then replaces with this ETag, without a read.
-    this.d.known.set(held);
+    if (!claimed) this.d.known.set(held);
     const log = this.d.logger.child({ itemId: doc.id, version: doc.version, attempt: doc.attempts });
     const now = (): number => this.d.clock.now();
     const ttl = this.d.ttlSeconds * 12; // kept about a year: a late, older version must still meet the newer one

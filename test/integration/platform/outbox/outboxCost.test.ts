@@ -95,7 +95,7 @@ describe('outbox cost per message and per update (Cosmos requests counted at the
     assert.deepEqual(describeAll(counter.requests), ['GET read', 'POST write', 'POST write', 'PUT write', 'PUT write'], JSON.stringify(counter.requests));
   });
 
-  it('an update of a live card: one write to queue it, the claim and the outcome – no query, and no read from the second version on', async () => {
+  it('an update of a live card: one write to queue and claim it, one for the outcome – no query, and no read from the second version on', async () => {
     outbox = await startedOutbox();
     const reference = { ...groupChat, serviceUrl: h.serviceUrl };
     const target = { reference, activityId: '1700000000901' };
@@ -103,13 +103,13 @@ describe('outbox cost per message and per update (Cosmos requests counted at the
     const shard = await shardOfDoc(first.itemId);
     await until(async () => (await statusOf(first.itemId, shard))?.appliedVersion === 1);
     await settleIo(100);
-    assert.deepEqual(describeAll(counter.requests), ['GET read', 'POST write', 'PUT write', 'PUT write'], 'a new document: looked for, created, claimed, applied');
+    assert.deepEqual(describeAll(counter.requests), ['GET read', 'POST write', 'PUT write'], 'a new document: looked for, created already claimed, applied');
     counter.reset();
 
     await outbox.update(OUTBOX_TENANT, { target, version: 2, activity: card('tally 2'), priority: 'urgent' });
     await until(async () => (await statusOf(first.itemId, shard))?.appliedVersion === 2);
     await settleIo(100);
-    assert.deepEqual(describeAll(counter.requests), ['PUT write', 'PUT write', 'PUT write'], 'replace with the ETag written last, claim, applied');
+    assert.deepEqual(describeAll(counter.requests), ['PUT write', 'PUT write'], 'replaced (claimed) with the ETag written last, applied');
     assert.deepEqual(h.connector.updatesTo(GROUP).map((u) => /tally \d/.exec(JSON.stringify(u.activity))?.[0]), ['tally 1', 'tally 2']);
   });
 
@@ -117,7 +117,8 @@ describe('outbox cost per message and per update (Cosmos requests counted at the
     outbox = await startedOutbox();
     const target = { reference: { ...groupChat, serviceUrl: h.serviceUrl }, activityId: '1700000000902' };
     // The first PUT is slow, so the next version arrives while it is in flight.
-    h.connector.fault = (c) => (c.kind === 'update' && c.attemptNo === 1 ? { delayMs: 300 } : undefined);
+    let updates = 0;
+    h.connector.fault = (c) => (c.kind === 'update' && ++updates === 1 ? { delayMs: 300 } : undefined);
     const first = await outbox.update(OUTBOX_TENANT, { target, version: 10, activity: card('tally 10'), priority: 'urgent' });
     const shard = await shardOfDoc(first.itemId);
     await until(async () => (await statusOf(first.itemId, shard))?.status === 'sending');
@@ -168,5 +169,20 @@ describe('outbox cost per message and per update (Cosmos requests counted at the
     const other = h.outbox({ instanceId: 'other-2' });
     await tickUntil(other, async () => (await statusOf(id, shard))?.status === 'sent', 20_000);
     assert.equal(h.connector.deliveredTo(person!.reference!.conversation.id).length, 1);
+  });
+
+  it('an update written already claimed by a process that died before sending it is applied by another instance after the lease', async () => {
+    const hang = () => new Promise<SendResult>(() => undefined);
+    const dying = createOutbox({ container: counted, sender: { send: hang, update: hang }, logger: h.logger, leaseMs: 5_000, sendTimeoutMs: 2_000, verifyTimeoutMs: 1_000, pollIntervalMs: 60_000, idlePollMaxMs: 60_000, instanceId: 'dying-3' });
+    dying.start();
+    await until(() => counter.requests.some((r) => r.kind === 'query'));
+    const target = { reference: { ...groupChat, serviceUrl: h.serviceUrl }, activityId: '1700000000903' };
+    const { itemId } = await dying.update(OUTBOX_TENANT, { target, version: 7, activity: card('tally 7'), priority: 'urgent' });
+    const shard = await shardOfDoc(itemId);
+    const written = (await h.container.item(itemId, shard).read<{ status: string; claimedBy?: string }>()).resource!;
+    assert.deepEqual([written.status, written.claimedBy], ['sending', 'dying-3'], 'written claimed: no second write to claim it');
+    const other = h.outbox({ instanceId: 'other-3' });
+    await tickUntil(other, async () => (await statusOf(itemId, shard))?.appliedVersion === 7, 20_000);
+    assert.equal(h.connector.updatesTo(GROUP).filter((u) => u.activityId === '1700000000903').length, 1);
   });
 });
