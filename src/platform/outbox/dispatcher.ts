@@ -19,6 +19,9 @@
  * nothing about other instances' work, so they neither start nor speed up queries. A query that
  * returned less than a full batch has seen everything due at that moment: no query follows only
  * to confirm that nothing else is due (the next poll, or a local hand-over, comes anyway).
+ * An update due now may even be written already claimed by this process when `startsAtOnce` says
+ * a slot is free (Outbox.update): one write fewer; should the process die first, it goes out when
+ * its lease ends, from any instance, like any attempt a crash interrupted.
  *
  * A document that fails parsing is set aside (`status: 'quarantined'`, no `dueAt`, logged with its
  * id only), so it can never block the lane it sits in.

@@ -283,7 +283,7 @@ export class Outbox {
       // Due now: to this process's dispatcher. Waiting in `next` behind an attempt in flight: that attempt takes it.
       if (claim && etag !== undefined) {
         // Taken at once (see startsAtOnce); should the loop stop first, the lease runs out and any instance takes it.
-        this.dispatcher.offer({ value: next as unknown as RawDoc, etag }, true);
+        if (!this.dispatcher.offer({ value: next as unknown as RawDoc, etag }, true)) this.o.logger.info('outbox.handOverRefused', { itemId: id });
       } else if (next.status === 'pending') {
         if (etag === undefined) this.dispatcher.wake(r.priority);
         else this.handOver([{ value: next as unknown as RawDoc, etag }], r.priority);
