@@ -19,7 +19,10 @@ import { localeOf } from '../../platform/i18n';
 import { errorFields, Logger } from '../../platform/logger';
 import type { ConversationDirectory } from '../../platform/conversations/conversationReferences';
 import type { Outbox } from '../../platform/outbox/outbox';
-import { ADAPTIVE_CARD, type OutboxRecipient } from '../../platform/outbox/model';
+import { ADAPTIVE_CARD, type OutboxRecipient, type OutboxReport } from '../../platform/outbox/model';
+
+/** How many finished fan-outs' reports the notifier keeps (the oldest is dropped first). */
+const FINISHED_REPORTS = 1_000;
 
 export interface MeetingNotifierOptions {
   outbox: Outbox;
@@ -29,6 +32,11 @@ export interface MeetingNotifierOptions {
   icsUrl(target: IcsLinkTarget): string;
   now(): Date;
   logger: Logger;
+  /**
+   * Shortest time between two organiser-card renders of one meeting (default 250 ms): answers
+   * arriving meanwhile are coalesced into the newest render. The first after a quiet spell goes at once.
+   */
+  refreshIntervalMs?: number;
 }
 
 /** The outbox key of a meeting's latest notice: one fan-out per change, so a retry never sends twice. */
@@ -57,6 +65,8 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
   private readonly refreshes = new Map<string, { next?: { plan: CarePlan; meeting: CoordinationMeeting }; done?: Promise<void> }>();
   /** The notifier's own async context: queued refreshes are not part of the click that queued them. */
   private readonly scope = new AsyncResource('samspil.organiserCard');
+  /** Invitation fan-outs whose every item finished, by tenant and key: their report is final (see `report`). */
+  private readonly finished = new Map<string, { report: OutboxReport; recipients: Set<string> }>();
 
   constructor(private readonly o: MeetingNotifierOptions) {}
 
@@ -78,7 +88,7 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
   }
 
   async deliveryStatus(plan: CarePlan, meeting: CoordinationMeeting): Promise<{ delivered: number; failedContactIds: string[] }> {
-    const report = await this.o.outbox.status(plan.tenantId, noticeKey(meeting));
+    const report = await this.report(plan, meeting);
     const finallyFailed = new Set(report.failed.map((f) => f.recipientId));
     // Every Teams contact is queued (the chat is resolved when sending), so failed means finally failed.
     const failedContactIds = meeting.invitations
@@ -92,9 +102,31 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
   }
 
   /**
+   * The invitation fan-out's report. Sent and failed are final, so a report in which every item
+   * has finished and every Teams invitee of the meeting has an item can no longer change: it is
+   * kept and the outbox is not asked again (an invitee added later has no item in it, so the next
+   * call asks). Saves the status query of every later answer's organiser-card refresh.
+   */
+  private async report(plan: CarePlan, meeting: CoordinationMeeting): Promise<OutboxReport> {
+    const key = `${plan.tenantId}|${noticeKey(meeting)}`;
+    const invitees = meeting.invitations
+      .filter((i) => i.channel === 'teams' && i.contactId !== meeting.organiserContactId)
+      .flatMap((i) => plan.contacts.find((c) => c.id === i.contactId)?.teamsUserId ?? []);
+    const kept = this.finished.get(key);
+    if (kept && invitees.every((id) => kept.recipients.has(id))) return kept.report;
+    const report = await this.o.outbox.status(plan.tenantId, noticeKey(meeting));
+    if (report.counts.pending === 0 && report.counts.sending === 0) {
+      this.finished.delete(key);
+      this.finished.set(key, { report, recipients: new Set(report.recipientIds) });
+      if (this.finished.size > FINISHED_REPORTS) this.finished.delete(this.finished.keys().next().value!);
+    }
+    return report;
+  }
+
+  /**
    * Queues the organiser card's refresh and returns at once: the click that
    * changed the meeting does not wait for the delivery status and the outbox
-   * update (three Cosmos requests), and refreshes of one meeting coalesce –
+   * update, and refreshes of one meeting coalesce –
    * while one runs, further calls only leave the newest render to do next –
    * so a burst of answers costs one or two updates, not one each. Runs in
    * the notifier's own async scope, not the click's. Best effort, as before:
@@ -124,7 +156,13 @@ export class OutboxMeetingNotifier implements MeetingNotifier {
     await Promise.resolve();
     try {
       for (let current: typeof first | undefined = first; current; current = state.next, state.next = undefined) {
+        const started = Date.now();
         await this.updateOrganiserCard(current.plan, current.meeting);
+        // A burst of answers: each render and update costs the bot more than the answer itself, and
+        // the organiser sees no difference between 13 tallies a second and 4. Wait, keep the newest.
+        // Answers arriving until then wait in `state.next`.
+        const wait = (this.o.refreshIntervalMs ?? 250) - (Date.now() - started);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     } finally {
       this.refreshes.delete(meetingId);

@@ -12,6 +12,17 @@
  * requests per second). Work enqueued in this process wakes the dispatcher at once; work enqueued
  * by another instance is picked up within `idlePollMaxMs` plus one pass.
  *
+ * Local hand-over: a document this process has just written, due now, is handed to its own running
+ * dispatcher with the ETag the write returned (`offer`), so it is claimed with that ETag without a
+ * due query to find it; it stays an ordinary due document in Cosmos, so if this process dies first,
+ * any instance's due query finds it. Hand-overs do not count as "busy" for polling: they say
+ * nothing about other instances' work, so they neither start nor speed up queries. A query that
+ * returned less than a full batch has seen everything due at that moment: no query follows only
+ * to confirm that nothing else is due (the next poll, or a local hand-over, comes anyway).
+ * An update due now may even be written already claimed by this process when `startsAtOnce` says
+ * a slot is free (Outbox.update): one write fewer; should the process die first, it goes out when
+ * its lease ends, from any instance, like any attempt a crash interrupted.
+ *
  * A document that fails parsing is set aside (`status: 'quarantined'`, no `dueAt`, logged with its
  * id only), so it can never block the lane it sits in.
  *
@@ -57,6 +68,9 @@ export interface DispatcherOptions {
 export type TickSummary = Record<ProcessOutcome | 'quarantined', number> & { due: number };
 
 const emptySummary = (): TickSummary => ({ due: 0, sent: 0, retried: 0, deferred: 0, failed: 0, reported: 0, skipped: 0, quarantined: 0 });
+/** A document waiting for a slot; `polled` when a due query found it (not a local hand-over). */
+type Queued = { doc: Versioned<RawDoc>; polled: boolean };
+
 const laneOf = (doc: Versioned<RawDoc>): Priority => (doc.value.lane === 'urgent' ? 'urgent' : 'bulk');
 
 /** Runs `fn` over `items` with at most `limit` at once. */
@@ -118,6 +132,17 @@ export class OutboxDispatcher {
   private urgentRequested = false;
   private readonly inFlight = new Set<string>();
   private readonly unwritable = new Set<string>();
+  /** Documents this process wrote, due now, waiting for the running loop (see the module comment). */
+  private handed: Versioned<RawDoc>[] = [];
+  /** Documents in progress that a due query found (hand-overs are not counted: see the module comment). */
+  private polled = 0;
+  /** Hand-overs of documents that were still in progress when their turn came. */
+  private readonly afterInFlight = new Map<string, Versioned<RawDoc>>();
+  /** Hand-overs written already claimed by this process (`id|etag`): processed without a claim write. */
+  private readonly preClaimed = new Set<string>();
+  /** The running loop's slots and how many found documents wait for one (for `startsAtOnce`). */
+  private slots?: Slots;
+  private backlog = 0;
 
   constructor(private readonly o: DispatcherOptions) {
     if (o.urgentSlots < 1 || o.urgentSlots >= o.concurrency) throw new Error('outbox: urgentSlots must be at least 1 and below concurrency');
@@ -154,6 +179,35 @@ export class OutboxDispatcher {
     this.waking?.abort();
     await this.loop;
     this.loop = undefined;
+    // Still due in Cosmos: the next start (or another instance) finds them.
+    this.handed = [];
+    this.afterInFlight.clear();
+    this.preClaimed.clear();
+    this.slots = undefined;
+    this.backlog = 0;
+  }
+
+  /**
+   * A document this process just wrote (due now) with the ETag the write returned: the running loop
+   * claims it without querying. False when the loop is not running or already holds `batchSize`
+   * hand-overs: then call `wake` and a due query finds it.
+   */
+  offer(doc: Versioned<RawDoc>, claimed = false): boolean {
+    if (!this.loop || this.stopping?.signal.aborted || this.handed.length >= this.o.batchSize) return false;
+    this.handed.push(doc);
+    if (claimed) this.preClaimed.add(`${doc.value.id}|${doc.etag}`);
+    this.waking?.abort();
+    return true;
+  }
+
+  /**
+   * Whether a document written now, already claimed by this process, would start at once: the loop
+   * runs and may send, nothing is waiting, and a slot of the lane is free. Then the writer may claim
+   * it in the same write (`offer(doc, true)`) instead of the dispatcher claiming it in a second one.
+   */
+  startsAtOnce(lane: Priority): boolean {
+    if (!this.loop || this.stopping?.signal.aborted || this.handed.length || this.backlog) return false;
+    return (!this.o.gate || this.o.gate.ready()) && (this.slots?.free(lane) ?? 0) > 0;
   }
 
   /** New work was enqueued in this process: look now (the urgent lane at once, even while busy). */
@@ -165,11 +219,13 @@ export class OutboxDispatcher {
 
   private async run(signal: AbortSignal): Promise<void> {
     const slots = new Slots(this.o.concurrency, this.o.urgentSlots);
-    let buffer: Versioned<RawDoc>[] = [];
+    this.slots = slots;
+    let buffer: Queued[] = [];
     let idleWait = this.o.pollIntervalMs;
+    let nextPoll = -Infinity;
     let lastUrgent = -Infinity;
     let lastRefill = -Infinity;
-    let lastRefillFound = false;
+    let moreDue = false;
     let summary = emptySummary();
     while (!signal.aborted) {
       let wait: number;
@@ -179,57 +235,99 @@ export class OutboxDispatcher {
       } else {
         try {
           const now = this.o.clock.now();
-          // While bulk work runs, the urgent lane gets its own query (an idle pass's query covers both).
-          if (slots.busy() && slots.free('urgent') > 0 && (this.urgentRequested || now - lastUrgent >= this.o.urgentPollMs)) {
+          buffer = this.takeHanded(buffer);
+          const polling = this.polled > 0;
+          // While work found by a query runs, the urgent lane gets its own query (an idle pass's query covers both).
+          if (slots.busy() && slots.free('urgent') > 0 && (this.urgentRequested || (polling && now - lastUrgent >= this.o.urgentPollMs))) {
             this.urgentRequested = false;
             lastUrgent = now;
-            for (const doc of await this.o.store.due(now, this.o.batchSize, 'urgent')) this.startOne(doc, slots, summary, signal);
+            for (const doc of await this.o.store.due(now, this.o.batchSize, 'urgent')) this.startOne({ doc, polled: true }, slots, summary, signal);
           }
           const throttle = Math.min(this.o.urgentPollMs, this.o.pollIntervalMs);
-          if (buffer.length === 0 && slots.free('bulk') > 0 && (!slots.busy() || this.wakeRequested || lastRefillFound || now - lastRefill >= throttle)) {
+          const refill = this.wakeRequested || (polling ? moreDue || now - lastRefill >= throttle : now >= nextPoll);
+          if (buffer.length === 0 && slots.free('bulk') > 0 && refill) {
             this.wakeRequested = false;
             this.urgentRequested = false;
             lastRefill = now;
-            const found = (await this.o.store.due(now, this.o.batchSize)).filter((d) => !this.inFlight.has(d.value.id) && !this.unwritable.has(d.value.id));
-            lastRefillFound = found.length > 0;
+            const raw = await this.o.store.due(now, this.o.batchSize);
+            // Less than a full batch: that was everything due now.
+            moreDue = raw.length >= this.o.batchSize;
+            const found = raw.filter((d) => !this.inFlight.has(d.value.id) && !this.unwritable.has(d.value.id));
             // Urgent first; bulk shuffled so that instances polling together claim different documents.
-            buffer = [...found.filter((d) => laneOf(d) === 'urgent'), ...shuffle(found.filter((d) => laneOf(d) === 'bulk'), this.o.random)];
+            const queued = (docs: Versioned<RawDoc>[]) => docs.map((doc) => ({ doc, polled: true }));
+            buffer = [...queued(found.filter((d) => laneOf(d) === 'urgent')), ...queued(shuffle(found.filter((d) => laneOf(d) === 'bulk'), this.o.random))];
+            if (found.length) {
+              idleWait = this.o.pollIntervalMs;
+              nextPoll = moreDue ? now : now + this.o.pollIntervalMs;
+            } else if (!polling) {
+              nextPoll = now + idleWait;
+              idleWait = Math.min(this.o.idlePollMaxMs, idleWait * 2);
+            }
           }
-          while (buffer.length && slots.free(laneOf(buffer[0]!)) > 0) this.startOne(buffer.shift()!, slots, summary, signal);
+          while (buffer.length && slots.free(laneOf(buffer[0]!.doc)) > 0) this.startOne(buffer.shift()!, slots, summary, signal);
+          this.backlog = buffer.length;
         } catch (err) {
           this.o.logger.error('outbox.pollFailed', errorFields(err));
+          if (this.o.clock.now() >= nextPoll) nextPoll = this.o.clock.now() + idleWait;
         }
-        if (slots.busy() || buffer.length) {
-          idleWait = this.o.pollIntervalMs;
+        if (this.polled > 0 || buffer.length || slots.free('bulk') <= 0) {
+          // Busy, or every slot taken by hand-overs: a freed slot ends this wait early.
           wait = this.o.urgentPollMs;
         } else {
-          if (summary.due > 0) this.o.logger.info('outbox.drained', { ...summary });
-          summary = emptySummary();
-          wait = this.wakeRequested ? 0 : idleWait;
-          idleWait = Math.min(this.o.idlePollMaxMs, idleWait * 2);
+          if (!slots.busy() && summary.due > 0) {
+            this.o.logger.info('outbox.drained', { ...summary });
+            summary = emptySummary();
+          }
+          wait = this.wakeRequested ? 0 : Math.max(0, nextPoll - this.o.clock.now());
         }
       }
       if (signal.aborted || wait <= 0) continue;
-      // stop() and wake() abort this controller (no AbortSignal.any per pass: the loop may pass often).
+      // stop(), wake() and offer() abort this controller (no AbortSignal.any per pass: the loop may pass often).
       const sleeping = new AbortController();
       this.waking = sleeping;
+      if (this.handed.length) sleeping.abort();
       // A freed slot also ends the wait, so the next document starts at once.
       await Promise.race([this.o.clock.sleep(wait, sleeping.signal), ...(slots.busy() ? [slots.freed()] : [])]);
-      if (sleeping.signal.aborted) idleWait = this.o.pollIntervalMs;
+      if (sleeping.signal.aborted && this.wakeRequested) {
+        idleWait = this.o.pollIntervalMs;
+        nextPoll = -Infinity;
+      }
       sleeping.abort();
     }
     await slots.drained();
   }
 
-  private startOne(doc: Versioned<RawDoc>, slots: Slots, summary: TickSummary, signal: AbortSignal): void {
-    if (this.inFlight.has(doc.value.id)) return;
+  /** Adds this process's hand-overs to the buffer: urgent ones first, and each document once. */
+  private takeHanded(buffer: Queued[]): Queued[] {
+    if (!this.handed.length) return buffer;
+    const handed = this.handed.map((doc) => ({ doc, polled: false }));
+    this.handed = [];
+    const ids = new Set(handed.map((q) => q.doc.value.id));
+    const rest = buffer.filter((q) => !ids.has(q.doc.value.id));
+    return [...handed.filter((q) => laneOf(q.doc) === 'urgent'), ...rest, ...handed.filter((q) => laneOf(q.doc) === 'bulk')];
+  }
+
+  private startOne({ doc, polled }: Queued, slots: Slots, summary: TickSummary, signal: AbortSignal): void {
+    if (this.inFlight.has(doc.value.id)) {
+      // A hand-over of the document still being finished (its next version): taken when that ends.
+      if (!polled) this.afterInFlight.set(doc.value.id, doc);
+      return;
+    }
     this.inFlight.add(doc.value.id);
+    if (polled) this.polled++;
     summary.due++;
     slots.start(laneOf(doc), async () => {
       try {
         await this.handle(doc, summary, signal);
       } finally {
         this.inFlight.delete(doc.value.id);
+        if (polled) this.polled--;
+        const later = this.afterInFlight.get(doc.value.id);
+        if (later) {
+          this.afterInFlight.delete(doc.value.id);
+          this.handed.push(later);
+          this.waking?.abort();
+        }
       }
     });
   }
@@ -240,7 +338,7 @@ export class OutboxDispatcher {
     if (!item) return void summary[await this.quarantine(doc)]++;
     try {
       const outcome = isUpdate(item)
-        ? await this.o.updates.process({ value: item, etag: doc.etag } as Versioned<OutboxUpdateItem>, signal)
+        ? await this.o.updates.process({ value: item, etag: doc.etag } as Versioned<OutboxUpdateItem>, signal, this.preClaimed.delete(`${doc.value.id}|${doc.etag}`))
         : await this.o.items.process({ value: item, etag: doc.etag } as Versioned<OutboxItem>, signal);
       summary[outcome]++;
     } catch (err) {

@@ -13,7 +13,8 @@
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import { fanOutRecordId, shardOf } from './keys';
-import type { OutboxStore } from './outboxStore';
+import type { Versioned } from './model';
+import type { OutboxStore, RawDoc } from './outboxStore';
 
 const MAX_TARGETS = 20_000;
 
@@ -27,19 +28,22 @@ export class FanOutRecords {
     private readonly logger: Logger,
   ) {}
 
-  /** Fingerprints of the targets this fan-out has enqueued before. */
-  async enqueued(tenantId: string, messageKey: string): Promise<Set<string>> {
+  /**
+   * Fingerprints of the targets this fan-out has enqueued before, and the record as read (`add`
+   * writes with its ETag first, so an enqueue reads the record once; a conflict reads it again).
+   */
+  async enqueued(tenantId: string, messageKey: string): Promise<{ targets: Set<string>; read: Versioned<RawDoc> | undefined }> {
     const current = await this.store.read(fanOutRecordId(tenantId, messageKey), shardOf(tenantId, messageKey, this.shardCount));
     const parsed = recordSchema.safeParse(current?.value);
-    return new Set(parsed.success ? parsed.data.targets : []);
+    return { targets: new Set(parsed.success ? parsed.data.targets : []), read: current };
   }
 
-  /** Adds fingerprints to the fan-out's record (creating it on first use). */
-  async add(tenantId: string, messageKey: string, fingerprints: string[], now: number): Promise<void> {
+  /** Adds fingerprints to the fan-out's record (creating it on first use), starting from `read` (from `enqueued`) if given. */
+  async add(tenantId: string, messageKey: string, fingerprints: string[], now: number, read?: { read: Versioned<RawDoc> | undefined }): Promise<void> {
     const id = fanOutRecordId(tenantId, messageKey);
     const shard = shardOf(tenantId, messageKey, this.shardCount);
     for (let attempt = 0; attempt < 8; attempt++) {
-      const current = await this.store.read(id, shard);
+      const current = attempt === 0 && read ? read.read : await this.store.read(id, shard);
       const parsed = recordSchema.safeParse(current?.value);
       const targets = new Set(parsed.success ? parsed.data.targets : []);
       const before = targets.size;

@@ -29,7 +29,8 @@ import type { DeliveryCheck, DeliveryVerifier } from './deliveryVerifier';
 import { baseConversationId } from './keys';
 import { withMarker } from './marker';
 import { conversationReferenceSchema, type OutboxError, type OutboxFailure, type OutboxItem, type Versioned } from './model';
-import type { OutboxStore } from './outboxStore';
+import type { KnownUpdates } from './knownUpdates';
+import type { OutboxStore, RawDoc } from './outboxStore';
 import type { RateLimiter } from './rateLimiter';
 import { backoffMs, decideRetry, reportDelayMs, type RetryOptions } from './retryPolicy';
 import { classifySendError } from './senderErrors';
@@ -53,6 +54,10 @@ export interface ProcessorDeps {
   verifyTimeoutMs: number;
   ttlSeconds: number;
   shardCount: number;
+  /** Update documents this process wrote last (knownUpdates.ts). */
+  known: KnownUpdates;
+  /** Hands a document written here, due now, to this process's running dispatcher; false if it did not take it. */
+  handOver?: (doc: Versioned<RawDoc>) => boolean;
 }
 
 export type ProcessOutcome = 'sent' | 'retried' | 'deferred' | 'failed' | 'reported' | 'skipped';

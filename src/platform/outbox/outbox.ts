@@ -28,15 +28,16 @@ import { ItemProcessor, type ProcessorDeps } from './itemProcessor';
 import {
   conversationTargetKey, DEFAULT_SHARD_COUNT, outboxItemId, personTargetKey, shardOf, targetFingerprint, updateItemId,
 } from './keys';
+import { KnownUpdates } from './knownUpdates';
 import { LimitSharing, type SharingOptions } from './limitSharing';
 import {
   conversationReferenceSchema, messageKeySchema, outboxActivitySchema, prioritySchema, recipientSchema, storedMessageSchema, storedUpdateSchema, tenantIdSchema,
-  type OutboxFailure, type OutboxItem, type OutboxRecipient, type OutboxReport, type OutboxStatus, type OutboxUpdateItem, type ParsedRecipient, type Priority, type UpdateTarget,
+  type OutboxFailure, type OutboxItem, type OutboxRecipient, type OutboxReport, type OutboxStatus, type OutboxUpdateItem, type ParsedRecipient, type Priority, type UpdateTarget, type Versioned,
 } from './model';
-import { CosmosOutboxStore, type OutboxStore } from './outboxStore';
+import { CosmosOutboxStore, type OutboxStore, type RawDoc } from './outboxStore';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits } from './rateLimiter';
 import { DEFAULT_RETRY, type RetryOptions } from './retryPolicy';
-import { newItem, newestVersion, newUpdate, withNewVersion } from './transitions';
+import { newItem, newestVersion, newUpdate, updateClaimed, withNewVersion } from './transitions';
 import type { ConversationResolver, Sender } from './sender';
 import { UpdateProcessor } from './updateProcessor';
 
@@ -146,6 +147,10 @@ export class Outbox {
   private readonly clock: Clock;
   private readonly shardCount: number;
   private readonly records: FanOutRecords;
+  private readonly known = new KnownUpdates();
+  private readonly instanceId: string;
+  private readonly newId: () => string;
+  private readonly leaseMs: number;
 
   constructor(private readonly o: OutboxOptions) {
     this.clock = o.clock ?? systemClock;
@@ -157,12 +162,15 @@ export class Outbox {
     const limits = o.limits ?? DEFAULT_LIMITS;
     const limiter = new RateLimiter(limits, this.clock, { urgentReserve: o.urgentReserve ?? 0.1, inFlightCapMs: sendTimeoutMs + 1_000 });
     const instanceId = o.instanceId ?? randomUUID();
+    this.instanceId = instanceId;
+    this.newId = o.newId ?? randomUUID;
+    this.leaseMs = leaseMs;
     const random = o.random ?? Math.random;
     const deps: ProcessorDeps = {
       store: o.store, sender: o.sender, resolver: o.resolver, verifier: o.verifier, onFailed: o.onFailed, limiter,
-      clock: this.clock, random, newId: o.newId ?? randomUUID, instanceId, logger: o.logger,
+      clock: this.clock, random, newId: this.newId, instanceId, logger: o.logger,
       retry: { ...DEFAULT_RETRY, ...o.retry }, leaseMs, sendTimeoutMs, verifyTimeoutMs,
-      ttlSeconds: Math.round((o.retentionDays ?? 30) * 86_400), shardCount: this.shardCount,
+      ttlSeconds: Math.round((o.retentionDays ?? 30) * 86_400), shardCount: this.shardCount, known: this.known,
     };
     if (o.sharing) this.sharing = new LimitSharing({ ...o.sharing, store: o.store, limiter, limits, instanceId, clock: this.clock, logger: o.logger });
     this.records = new FanOutRecords(o.store, this.shardCount, o.logger);
@@ -181,6 +189,14 @@ export class Outbox {
       urgentPollMs: o.urgentPollMs ?? 250,
       gate: this.sharing,
     });
+    deps.handOver = (doc) => this.dispatcher.offer(doc);
+  }
+
+  /** Hands documents written here and due now to this process's dispatcher; wakes it (a due query) for any it did not take. */
+  private handOver(docs: Versioned<RawDoc>[], lane: Priority): void {
+    let taken = true;
+    for (const doc of docs) taken = this.dispatcher.offer(doc) && taken;
+    if (!taken) this.dispatcher.wake(lane);
   }
 
   /**
@@ -200,17 +216,25 @@ export class Outbox {
     const unique = [...new Map(parsed.map((r) => [targetKeyOf(r), r])).entries()];
     const shard = shardOf(tenant, key, this.shardCount);
     const now = this.clock.now();
-    const done = await this.records.enqueued(tenant, key);
-    const fresh = unique.filter(([target]) => !done.has(targetFingerprint(target)));
+    const record = await this.records.enqueued(tenant, key);
+    const fresh = unique.filter(([target]) => !record.targets.has(targetFingerprint(target)));
     const result: EnqueueResult = { itemIds: unique.map(([target]) => outboxItemId(tenant, key, target)), created: 0, existing: unique.length - fresh.length };
+    const written: Versioned<RawDoc>[] = [];
+    let found = false;
     await forEachLimited(fresh, 16, async ([target, r]) => {
       const fields = 'conversation' in r ? { reference: r.conversation, ...(r.teamId ? { teamId: r.teamId } : {}) } : r.reference ? { reference: r.reference } : {};
       const item = newItem({ id: outboxItemId(tenant, key, target), shard, tenantId: tenant, messageKey: key, recipientId: target, activity: r.activity, ...fields }, now, options.notBefore?.getTime(), lane);
-      result[(await this.o.store.create(item)) === 'created' ? 'created' : 'existing']++;
+      const etag = this.o.store.createVersioned ? await this.o.store.createVersioned(item) : (await this.o.store.create(item)) === 'created' ? undefined : 'exists';
+      if (etag === 'exists') return void (found = true, result.existing++);
+      result.created++;
+      if (etag !== undefined && (item.dueAt ?? 0) <= now) written.push({ value: item as unknown as RawDoc, etag });
     });
-    if (fresh.length) await this.records.add(tenant, key, fresh.map(([target]) => targetFingerprint(target)), now);
+    if (fresh.length) await this.records.add(tenant, key, fresh.map(([target]) => targetFingerprint(target)), now, record);
     this.o.logger.info('outbox.enqueued', { messageKey: key, tenantId: tenant, lane, created: result.created, existing: result.existing });
-    this.dispatcher.wake(lane);
+    // Items this call wrote go to this process's dispatcher with their ETags; the rest (scheduled
+    // later, or already there from an earlier enqueue) a due query finds.
+    this.handOver(written, lane);
+    if (written.length < result.created || found) this.dispatcher.wake(lane);
     return result;
   }
 
@@ -233,25 +257,47 @@ export class Outbox {
     const given = 'reference' in t ? { reference: t.reference, activityId: t.activityId } : {};
     for (let attempt = 0; attempt < 8; attempt++) {
       const now = this.clock.now();
-      const current = await this.o.store.read(id, shard);
-      const parsed = current && storedUpdateSchema.safeParse(current.value);
-      const doc = parsed?.success ? (parsed.data as unknown as OutboxUpdateItem) : undefined;
+      // The version this process wrote last saves the read; its ETag makes a stale one a conflict, then read.
+      const remembered = attempt === 0 ? this.known.get(id) : undefined;
+      const current = remembered ?? (await this.o.store.read(id, shard));
+      const parsed = remembered ? undefined : current && storedUpdateSchema.safeParse(current.value);
+      const doc = remembered ? remembered.value : parsed?.success ? (parsed.data as unknown as OutboxUpdateItem) : undefined;
       if (doc && r.version <= newestVersion(doc)) {
         this.o.logger.debug('outbox.updateStale', { itemId: id, version: r.version });
         return { itemId: id, queued: false };
       }
-      const next = doc
+      const queued = doc
         ? { ...withNewVersion(doc, r.version, r.activity, r.priority, now), ...given }
         : newUpdate({ id, shard, tenantId: tenant, targetKey, target, ...given }, r.version, r.activity, r.priority, now);
+      // Due now and this process's dispatcher would start it at once: written claimed, saving the claim's write.
+      const claim = queued.status === 'pending' && (current !== undefined || this.o.store.createVersioned !== undefined) && this.dispatcher.startsAtOnce(queued.lane ?? 'bulk');
+      const next = claim ? updateClaimed(queued, this.instanceId, this.newId(), now, this.leaseMs) : queued;
       // A document that does not parse is replaced: an update carries everything it needs.
-      const ok = current ? (await this.o.store.replace(next, current.etag)) !== 'conflict' : (await this.o.store.create(next)) === 'created';
-      if (ok) {
-        this.o.logger.info('outbox.updateQueued', { itemId: id, version: r.version, lane: r.priority });
-        this.dispatcher.wake(r.priority);
-        return { itemId: id, queued: true };
+      const etag = current ? await this.o.store.replace(next, current.etag) : await this.createUpdate(next);
+      if (etag === 'conflict') {
+        this.known.delete(id);
+        continue;
       }
+      this.o.logger.info('outbox.updateQueued', { itemId: id, version: r.version, lane: r.priority });
+      if (etag !== undefined) this.known.set({ value: next, etag });
+      // Due now: to this process's dispatcher. Waiting in `next` behind an attempt in flight: that attempt takes it.
+      if (claim && etag !== undefined) {
+        // Taken at once (see startsAtOnce); should the loop stop first, the lease runs out and any instance takes it.
+        if (!this.dispatcher.offer({ value: next as unknown as RawDoc, etag }, true)) this.o.logger.info('outbox.handOverRefused', { itemId: id });
+      } else if (next.status === 'pending') {
+        if (etag === undefined) this.dispatcher.wake(r.priority);
+        else this.handOver([{ value: next as unknown as RawDoc, etag }], r.priority);
+      }
+      return { itemId: id, queued: true };
     }
     throw new Error('outbox: update kept conflicting');
+  }
+
+  /** Creates an update document: its ETag (undefined if the store does not say), or 'conflict' if one was created meanwhile. */
+  private async createUpdate(doc: OutboxUpdateItem): Promise<string | undefined | 'conflict'> {
+    if (!this.o.store.createVersioned) return (await this.o.store.create(doc)) === 'created' ? undefined : 'conflict';
+    const etag = await this.o.store.createVersioned(doc);
+    return etag === 'exists' ? 'conflict' : etag;
   }
 
   /** How a fan-out stands: counts per status and every finally failed recipient (ids and error codes). */

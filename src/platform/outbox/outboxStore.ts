@@ -35,6 +35,11 @@ export type RawDoc = Record<string, unknown> & { id: string };
 export interface OutboxStore {
   /** Creates the document unless one with its id exists (idempotent enqueue). */
   create<T extends StoredDoc>(doc: T): Promise<'created' | 'exists'>;
+  /**
+   * Like create, but returns the ETag of the created document, so the caller can hand it to its own
+   * dispatcher and claim it without reading it back. Optional: without it, the dispatcher finds it.
+   */
+  createVersioned?<T extends StoredDoc>(doc: T): Promise<string | 'exists'>;
   /** Due documents (`dueAt <= now`), earliest first, all lanes or the urgent lane only; unparsed. */
   due(now: number, limit: number, lane?: 'urgent'): Promise<Versioned<RawDoc>[]>;
   /** One document by id and shard, unparsed. */
@@ -73,6 +78,16 @@ export class CosmosOutboxStore implements OutboxStore {
     try {
       await this.container.items.create(doc);
       return 'created';
+    } catch (err) {
+      if (isConflict(err)) return 'exists';
+      throw err;
+    }
+  }
+
+  async createVersioned<T extends StoredDoc>(doc: T): Promise<string | 'exists'> {
+    try {
+      const res = await this.container.items.create(doc);
+      return res.etag;
     } catch (err) {
       if (isConflict(err)) return 'exists';
       throw err;

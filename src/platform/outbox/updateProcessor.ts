@@ -18,6 +18,7 @@ import type { Logger } from '../logger';
 import { failureCode, type SendFailure, type SendResult } from './sender';
 import { baseConversationId, outboxItemId, shardOf } from './keys';
 import { TIMED_OUT, within, type ProcessOutcome, type ProcessorDeps } from './itemProcessor';
+import type { RawDoc } from './outboxStore';
 import { storedMessageSchema, type OutboxError, type OutboxItem, type OutboxUpdateItem, type Versioned } from './model';
 import { decideRetry } from './retryPolicy';
 import { updateClaimed, updateDeferred, updateRetrying, updateSettled } from './transitions';
@@ -30,14 +31,20 @@ const MAX_REAPPLY = 5;
 export class UpdateProcessor {
   constructor(private readonly d: ProcessorDeps) {}
 
-  /** Takes one due update one step further; never throws for connector errors. */
-  async process(due: Versioned<OutboxUpdateItem>, signal?: AbortSignal): Promise<ProcessOutcome> {
+  /**
+   * Takes one due update one step further; never throws for connector errors. `claimed`: the
+   * document was written already claimed by this process (Outbox.update), `due.etag` is that write's.
+   */
+  async process(due: Versioned<OutboxUpdateItem>, signal?: AbortSignal, claimed = false): Promise<ProcessOutcome> {
     const before = due.value;
     if (before.status === 'applied' || before.status === 'failed') return 'skipped';
-    const doc = updateClaimed(before, this.d.instanceId, this.d.newId(), this.d.clock.now(), this.d.leaseMs);
-    const etag = await this.d.store.replace(doc, due.etag);
+    if (claimed && (before.status !== 'sending' || before.claimedBy !== this.d.instanceId)) return 'skipped';
+    const doc = claimed ? before : updateClaimed(before, this.d.instanceId, this.d.newId(), this.d.clock.now(), this.d.leaseMs);
+    const etag = claimed ? due.etag : await this.d.store.replace(doc, due.etag);
     if (etag === 'conflict') return 'skipped';
     let held: Versioned<OutboxUpdateItem> = { value: doc, etag };
+    // A version queued here while this attempt runs then replaces with this ETag, without a read.
+    if (!claimed) this.d.known.set(held);
     const log = this.d.logger.child({ itemId: doc.id, version: doc.version, attempt: doc.attempts });
     const now = (): number => this.d.clock.now();
     const ttl = this.d.ttlSeconds * 12; // kept about a year: a late, older version must still meet the newer one
@@ -103,9 +110,17 @@ export class UpdateProcessor {
   private async finish(held: Versioned<OutboxUpdateItem>, next: (doc: OutboxUpdateItem) => OutboxUpdateItem, outcome: ProcessOutcome, log: Logger): Promise<ProcessOutcome> {
     let current = held;
     for (let i = 0; i < MAX_REAPPLY; i++) {
-      const etag = await this.d.store.replace(next(current.value), current.etag);
-      if (etag !== 'conflict') return outcome;
-      const fresh = await this.d.store.read(current.value.id, current.value.shard);
+      const written = next(current.value);
+      const etag = await this.d.store.replace(written, current.etag);
+      if (etag !== 'conflict') {
+        this.d.known.set({ value: written, etag });
+        // A newer version that waited behind this attempt is due now: this process takes it without a query.
+        if (written.status === 'pending' && (written.dueAt ?? Infinity) <= this.d.clock.now()) this.d.handOver?.({ value: written as unknown as RawDoc, etag });
+        return outcome;
+      }
+      // Most often the conflict is a newer version queued in this process: it remembers what it wrote.
+      const remembered = this.d.known.get(current.value.id);
+      const fresh = remembered && remembered.etag !== current.etag ? remembered : await this.d.store.read(current.value.id, current.value.shard);
       const doc = fresh?.value as OutboxUpdateItem | undefined;
       if (!fresh || !doc || doc.attemptId !== held.value.attemptId || doc.status !== 'sending') break;
       current = { value: { ...doc, reference: held.value.reference, activityId: held.value.activityId }, etag: fresh.etag };

@@ -163,4 +163,21 @@ describe('Cosmos requests per action, at the activity level (real bot, embedded 
     const requests = await log.one(() => bot.execute(NINA, 'guide', actionData(review, 'create')));
     assert.deepEqual(requests.map((r) => `${r.container} ${r.kind}`).sort(), ['audit write', 'audit write', 'drafts write', 'drafts write', 'plans write'], describeAll(requests));
   });
+
+  it("the answer's organiser-card update in the background: queued already claimed, applied – two outbox writes, no query, no read", async () => {
+    const invitation = cardsOf(bot.connector.sent.filter((s) => s.conversationId === `a:personal-${OLE.aadObjectId}`)).find((c) => /inviteret til et koordinationsmøde/.test(textOf(c)));
+    assert.ok(invitation, 'Ole got his invitation');
+    const updated = (tally: RegExp) => cardsOf(bot.connector.sent.filter((x) => x.method === 'PUT' && x.conversationId === `a:personal-${NINA.aadObjectId}`)).some((c) => tally.test(textOf(c)));
+    const waitFor = async (tally: RegExp) => {
+      for (let waited = 0; !updated(tally) && waited < 8000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(updated(tally), 'the organiser card shows the answer');
+      await new Promise((r) => setTimeout(r, 100)); // the outcome's write follows the PUT
+    };
+    await waitFor(/2 kommer · 0 afbud/); // the previous test's answer, fully settled
+    log.background.splice(0);
+    await bot.execute(OLE, 'invitation', actionData(invitation, 'apologies'));
+    await waitFor(/1 kommer · 1 afbud/);
+    const outbox = log.background.filter((r) => r.container === 'outbox');
+    assert.deepEqual(outbox.map((r) => r.kind), ['write', 'write'], describeAll(log.background));
+  });
 });
