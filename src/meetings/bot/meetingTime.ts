@@ -32,8 +32,26 @@ function sameWallClock(m: Timed, a: string, b: string): boolean {
   return a === b || at(a) === at(b);
 }
 
+/**
+ * meetingWhen's texts by meeting time and reader (language, tag, zone): a
+ * pure function of these, asked for every meeting on every list, and it
+ * formats up to eight times. Bounded; the oldest goes first.
+ */
+const whenTexts = new Map<string, string>();
+const MAX_WHEN_TEXTS = 2000;
+
 /** When, for a card: the reader's zone, with the calendar's time beside it when the wall clocks differ. */
 export function meetingWhen(m: Timed, loc: Locale): string {
+  const key = `${m.startsAt}|${m.durationMinutes}|${m.timeZone}|${loc.language}|${loc.tag}|${loc.timeZone}`;
+  const known = whenTexts.get(key);
+  if (known !== undefined) return known;
+  const text = formatWhen(m, loc);
+  if (whenTexts.size >= MAX_WHEN_TEXTS) whenTexts.delete(whenTexts.keys().next().value!);
+  whenTexts.set(key, text);
+  return text;
+}
+
+function formatWhen(m: Timed, loc: Locale): string {
   const own = parts(m, loc, loc.timeZone);
   const calendar = calendarTimeZone(m);
   if (sameWallClock(m, loc.timeZone, calendar)) return own.dateTime;
