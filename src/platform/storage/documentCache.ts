@@ -17,8 +17,11 @@
  * 4. Deletes, TTL and erasure, and every read for showing data to someone,
  *    read fresh and never ask the cache.
  * 5. Bounded: least recently used beyond `maxEntries`, and no entry older
- *    than `maxAgeMs` since its write is handed out. The documents hold health
- *    data: they stay in this process's memory and are never logged.
+ *    than `maxAgeMs` since its write is handed out – or kept longer than a
+ *    quarter more: a sweep every `maxAgeMs / 4` lets expired copies go also
+ *    in a process that has gone quiet (it runs only while the cache holds
+ *    something). The documents hold
+ *    health data: they stay in this process's memory and are never logged.
  *
  * Entries are deep-frozen: a caller that changed a cached document in place
  * would change what later clicks start from, so it fails loudly instead.
@@ -73,6 +76,8 @@ export class DocumentCache {
   private readonly maxAgeMs: number;
   private readonly writeWaitMs: number;
   private readonly now: () => number;
+  /** The sweep of expired copies; set only while there are entries. */
+  private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: DocumentCacheOptions = {}) {
     this.maxEntries = Math.max(1, options.maxEntries ?? DOCUMENT_CACHE_MAX_ENTRIES);
@@ -102,10 +107,24 @@ export class DocumentCache {
     const now = this.now();
     this.entries.set(key, { value: deepFreeze(value), etag, at: now });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    // Copies too old to be used are let go as writes come, not only when met: a quiet hour keeps little.
+    // Copies too old to be used are let go as writes come, not only when met, and by the sweep when none come.
     for (const [oldest, entry] of this.entries) {
       if (now - entry.at <= this.maxAgeMs) break;
       this.entries.delete(oldest);
+    }
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), Math.max(1, this.maxAgeMs / 4));
+      this.sweeper.unref();
+    }
+  }
+
+  /** Lets every copy past the age limit go (a read moves an entry to the end, so the map is not in age order); stops when empty. */
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) if (now - entry.at > this.maxAgeMs) this.entries.delete(key);
+    if (this.entries.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
     }
   }
 

@@ -4,6 +4,7 @@
  * used goes first) and by age, and hands out copies nobody can change.
  */
 import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
 import { DOCUMENT_CACHE_MAX_AGE_MS, DOCUMENT_CACHE_MAX_ENTRIES, DOCUMENT_CACHE_WRITE_WAIT_MS, DocumentCache } from '../../../../src/platform/storage/documentCache';
 
 interface Doc {
@@ -89,6 +90,24 @@ describe('platform/storage/documentCache', () => {
     cache.remember('meetings', 't1', 'd', doc('d'), '"d"');
     assert.equal(cache.size, 1);
     assert.ok(cache.get('meetings', 't1', 'd'));
+  });
+
+  it('a process gone quiet lets its expired copies go too (the sweep), also ones read since, and stops sweeping when empty', () => {
+    const clock = sinon.useFakeTimers();
+    try {
+      const cache = new DocumentCache({ maxAgeMs: 1_000 });
+      for (const id of ['a', 'b']) cache.remember('meetings', 't1', id, doc(id), `"${id}"`);
+      clock.tick(500);
+      assert.ok(cache.get('meetings', 't1', 'a'), 'read: now the most recently used, behind b');
+      cache.remember('meetings', 't1', 'c', doc('c'), '"c"');
+      clock.tick(800); // a and b are past the limit (by more than the sweep's quarter); c is not; no write or read comes
+      assert.equal(cache.size, 1, 'a and b are gone without anyone asking for them');
+      clock.tick(1_000);
+      assert.equal(cache.size, 0);
+      assert.equal(clock.countTimers(), 0, 'an empty cache keeps no timer');
+    } finally {
+      clock.restore();
+    }
   });
 
   it('age counts from the write, not from the last use', () => {
