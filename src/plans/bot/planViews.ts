@@ -136,9 +136,10 @@ export function planOverviewCard(plan: PlanOverview, loc: Locale, notice = '', m
 /** Asks a Teams user whether they are the contact the plan lists with their e-mail (no citizen data: the reference only). */
 export function linkConfirmCard(plan: CarePlan, contact: Contact, loc: Locale): AdaptiveCardJson {
   const { t } = loc;
-  const facts: Fact[] = [{ title: t.plan.name, value: contact.name }, { title: t.plan.role, value: contact.role }];
-  if (contact.organisation) facts.push({ title: t.plan.organisation, value: contact.organisation });
-  if (contact.email) facts.push({ title: t.plan.email, value: contact.email });
+  // Fact values are markdown in Teams: what the organiser typed is shown as typed.
+  const facts: Fact[] = [{ title: t.plan.name, value: plainText(contact.name) }, { title: t.plan.role, value: plainText(contact.role) }];
+  if (contact.organisation) facts.push({ title: t.plan.organisation, value: plainText(contact.organisation) });
+  if (contact.email) facts.push({ title: t.plan.email, value: plainText(contact.email) });
   return render('planLinkConfirm', {
     t,
     planId: plan.id,

@@ -219,7 +219,9 @@ function compileExpr(expr: Expr): Evaluate {
         const r = right(scope);
         // The library answers false when an operand is null or undefined.
         if (l === undefined || l === null || r === undefined || r === null) return false;
-        if ((typeof l === 'number' && typeof r === 'number') || (typeof l === 'string' && typeof r === 'string')) return l > r;
+        // NaN: the library refuses the comparison ("must be comparable"); let it.
+        if (typeof l === 'number' && typeof r === 'number' && !Number.isNaN(l) && !Number.isNaN(r)) return l > r;
+        if (typeof l === 'string' && typeof r === 'string') return l > r;
         throw BAIL;
       };
     }

@@ -12,6 +12,7 @@ import { plainText } from '../../../../src/platform/cards/markdown';
 import { errorText } from '../../../../src/platform/cards/views';
 import { Language, Locale, formatDate, localeOf } from '../../../../src/platform/i18n';
 import { planCard, planPickCard, planSection } from '../../../../src/plans/bot/planCardViews';
+import { linkConfirmCard } from '../../../../src/plans/bot/planViews';
 import { contactEditCard, masterDataEditCard, networkCard } from '../../../../src/plans/bot/planEditViews';
 import { planCardPayloadSchema } from '../../../../src/plans/bot/planPayloads';
 import type { CarePlan } from '../../../../src/plans/domain/carePlan';
@@ -378,3 +379,15 @@ for (const [language, tag] of LOCALES) {
 function format(template: string, n: number): string {
   return template.replace('{n}', String(n));
 }
+
+describe('plans/bot linkConfirmCard', () => {
+  it('shows the contact as the organiser typed it: markdown in a name, role, organisation or e-mail is escaped', () => {
+    const plan = samplePlan();
+    const contact = { ...plan.contacts[0]!, name: '**Anna** [klik](https://x.example)', role: '# Rolle', organisation: '_Org_', email: 'a_b*c@x.example' };
+    const texts = JSON.stringify(linkConfirmCard(plan, contact, localeOf('da-DK')));
+    for (const typed of [contact.name, contact.role, contact.organisation, contact.email]) {
+      assert.ok(texts.includes(JSON.stringify(plainText(typed)).slice(1, -1)), `escaped: ${typed}`);
+      assert.ok(!texts.includes(JSON.stringify(typed).slice(1, -1)), `not raw: ${typed}`);
+    }
+  });
+});

@@ -84,6 +84,9 @@ describe('cards/compiledTemplate', () => {
       [{ text: "${'x' + n}" }, { n: 1 }],
       [{ text: '${x}', $when: '${count(n) > 0}' }, { n: 5, x: 'x' }],
       [{ text: '${x}', $when: '${o == p}' }, { o: {}, p: {}, x: 'x' }],
+      // NaN is not comparable for the library (it throws); the compiled form does not answer false for it.
+      [{ isVisible: '${n > 0}' }, { n: Number.NaN }],
+      [{ text: '${x}', $when: '${n > m}' }, { n: 1, m: Number.NaN, x: 'x' }],
     ];
     for (const [payload, model] of bail) {
       const c = compileTemplate(payload);
