@@ -1,5 +1,5 @@
 /**
- * Review (rev-cache): the README promises the urgent lane is "polled first (every 250 ms while
+ * Review (rev-cache, fixed in outboxfix): the README promises the urgent lane is "polled first (every 250 ms while
  * busy)". Since outbox2, work this process enqueued itself (local hand-overs) does not count as
  * busy: while a handed-over bulk batch fills the bulk slots and the buffer, the dispatcher makes no
  * due query at all (no urgent poll: polled = 0; no refill: buffer not empty), so an urgent post
@@ -8,8 +8,8 @@
  * recipients, so every item is a hand-over) and each bulk send takes 1.5 s at the connector.
  */
 import { strict as assert } from 'node:assert';
-import { OUTBOX_BOT_APP_ID, OUTBOX_TENANT } from '../../support/outboxFixtures';
-import { startOutboxHarness, type OutboxHarness } from '../../support/outboxHarness';
+import { OUTBOX_BOT_APP_ID, OUTBOX_TENANT } from '../../../support/outboxFixtures';
+import { startOutboxHarness, type OutboxHarness } from '../../../support/outboxHarness';
 
 const CHANNEL = '19:housing-unit-9@thread.tacv2';
 

@@ -1,5 +1,5 @@
 /**
- * Review (rev-cache): an update written "already claimed" (Outbox.update → updateClaimed →
+ * Review (rev-cache, fixed in outboxfix): an update written "already claimed" (Outbox.update → updateClaimed →
  * offer(doc, true)) is processed by UpdateProcessor.process(…, claimed = true) without any write
  * that proves the claim still stands. If it waits in this process longer than its lease (slots
  * taken, gate not ready, a stalled loop), another instance takes the expired lease and applies a
@@ -9,11 +9,11 @@
  * connector (4.5 s each) occupy both slots past the update's 7 s lease (bulk update, so it queues behind).
  */
 import { strict as assert } from 'node:assert';
-import { Outbox } from '../../../src/platform/outbox/outbox';
-import { CosmosOutboxStore, type OutboxStore } from '../../../src/platform/outbox/outboxStore';
-import { BotFrameworkSender, createProactiveAdapter } from '../../../src/platform/outbox/senderBotFramework';
-import { OUTBOX_BOT_APP_ID, OUTBOX_TENANT } from '../../support/outboxFixtures';
-import { startOutboxHarness, type OutboxHarness } from '../../support/outboxHarness';
+import { Outbox } from '../../../../src/platform/outbox/outbox';
+import { CosmosOutboxStore, type OutboxStore } from '../../../../src/platform/outbox/outboxStore';
+import { BotFrameworkSender, createProactiveAdapter } from '../../../../src/platform/outbox/senderBotFramework';
+import { OUTBOX_BOT_APP_ID, OUTBOX_TENANT } from '../../../support/outboxFixtures';
+import { startOutboxHarness, type OutboxHarness } from '../../../support/outboxHarness';
 
 const ORGANISER_CHAT = 'a:organiser-chat';
 const HANGING = (i: number) => `19:hanging-${i}@thread.tacv2`;
