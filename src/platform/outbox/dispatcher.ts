@@ -16,7 +16,9 @@
  * dispatcher with the ETag the write returned (`offer`), so it is claimed with that ETag without a
  * due query to find it; it stays an ordinary due document in Cosmos, so if this process dies first,
  * any instance's due query finds it. Hand-overs do not count as "busy" for polling: they say
- * nothing about other instances' work, so they neither start nor speed up queries. A query that
+ * nothing about other instances' work, so they neither start nor speed up the bulk refill; but
+ * they count as busy for the urgent lane's query (every `urgentPollMs`; the first one
+ * `pollIntervalMs` after the slots became busy with hand-overs only), and the idle poll still runs on schedule while the buffer holds only hand-overs. A query that
  * returned less than a full batch has seen everything due at that moment: no query follows only
  * to confirm that nothing else is due (the next poll, or a local hand-over, comes anyway).
  * An update due now may even be written already claimed by this process when `startsAtOnce` says
@@ -143,6 +145,8 @@ export class OutboxDispatcher {
   /** The running loop's slots and how many found documents wait for one (for `startsAtOnce`). */
   private slots?: Slots;
   private backlog = 0;
+  /** When the slots last went from idle to busy: the urgent lane's first query while busy counts from here. */
+  private busySince = -Infinity;
 
   constructor(private readonly o: DispatcherOptions) {
     if (o.urgentSlots < 1 || o.urgentSlots >= o.concurrency) throw new Error('outbox: urgentSlots must be at least 1 and below concurrency');
@@ -189,11 +193,14 @@ export class OutboxDispatcher {
 
   /**
    * A document this process just wrote (due now) with the ETag the write returned: the running loop
-   * claims it without querying. False when the loop is not running or already holds `batchSize`
-   * hand-overs: then call `wake` and a due query finds it.
+   * claims it without querying. False when the loop is not running, or (unless `claimed`) already
+   * holds `batchSize` hand-overs: then call `wake` and a due query finds it.
    */
   offer(doc: Versioned<RawDoc>, claimed = false): boolean {
-    if (!this.loop || this.stopping?.signal.aborted || this.handed.length >= this.o.batchSize) return false;
+    if (!this.loop || this.stopping?.signal.aborted) return false;
+    // A claimed document is already written claimed: refused, it would wait out its lease. It is
+    // never refused for the cap (startsAtOnce let it be claimed only with nothing waiting).
+    if (!claimed && this.handed.length >= this.o.batchSize) return false;
     this.handed.push(doc);
     if (claimed) this.preClaimed.add(`${doc.value.id}|${doc.etag}`);
     this.waking?.abort();
@@ -237,25 +244,36 @@ export class OutboxDispatcher {
           const now = this.o.clock.now();
           buffer = this.takeHanded(buffer);
           const polling = this.polled > 0;
-          // While work found by a query runs, the urgent lane gets its own query (an idle pass's query covers both).
-          if (slots.busy() && slots.free('urgent') > 0 && (this.urgentRequested || (polling && now - lastUrgent >= this.o.urgentPollMs))) {
+          // While any work runs (hand-overs too: they may hold every bulk slot and the buffer for
+          // seconds), the urgent lane gets its own query every urgentPollMs (an idle pass's query
+          // covers both). The first one comes urgentPollMs after the slots became busy, or, while
+          // only hand-overs run, pollIntervalMs after: a short hand-over costs no query and leaves
+          // the urgent lane no later than an idle process's quickest poll would.
+          const firstUrgent = polling ? this.o.urgentPollMs : Math.max(this.o.urgentPollMs, this.o.pollIntervalMs);
+          const urgentDue = now - lastUrgent >= this.o.urgentPollMs && now - this.busySince >= firstUrgent;
+          if (slots.busy() && slots.free('urgent') > 0 && (this.urgentRequested || urgentDue)) {
             this.urgentRequested = false;
             lastUrgent = now;
             for (const doc of await this.o.store.due(now, this.o.batchSize, 'urgent')) this.startOne({ doc, polled: true }, slots, summary, signal);
           }
           const throttle = Math.min(this.o.urgentPollMs, this.o.pollIntervalMs);
           const refill = this.wakeRequested || (polling ? moreDue || now - lastRefill >= throttle : now >= nextPoll);
-          if (buffer.length === 0 && slots.free('bulk') > 0 && refill) {
+          // Hand-overs do not speed the bulk refill, but the idle poll still runs on nextPoll while
+          // the buffer holds only hand-overs (else other instances' work waits for the local batch).
+          const idlePollDue = !polling && now >= nextPoll && buffer.length > 0 && buffer.every((q) => !q.polled);
+          if ((buffer.length === 0 && slots.free('bulk') > 0 && refill) || idlePollDue) {
             this.wakeRequested = false;
             this.urgentRequested = false;
             lastRefill = now;
             const raw = await this.o.store.due(now, this.o.batchSize);
             // Less than a full batch: that was everything due now.
             moreDue = raw.length >= this.o.batchSize;
-            const found = raw.filter((d) => !this.inFlight.has(d.value.id) && !this.unwritable.has(d.value.id));
+            const waiting = new Set(buffer.map((q) => q.doc.value.id));
+            const found = raw.filter((d) => !this.inFlight.has(d.value.id) && !this.unwritable.has(d.value.id) && !waiting.has(d.value.id));
             // Urgent first; bulk shuffled so that instances polling together claim different documents.
             const queued = (docs: Versioned<RawDoc>[]) => docs.map((doc) => ({ doc, polled: true }));
-            buffer = [...queued(found.filter((d) => laneOf(d) === 'urgent')), ...queued(shuffle(found.filter((d) => laneOf(d) === 'bulk'), this.o.random))];
+            const lane = (l: Priority) => (q: Queued) => laneOf(q.doc) === l;
+            buffer = [...buffer.filter(lane('urgent')), ...queued(found.filter((d) => laneOf(d) === 'urgent')), ...buffer.filter(lane('bulk')), ...queued(shuffle(found.filter((d) => laneOf(d) === 'bulk'), this.o.random))];
             if (found.length) {
               idleWait = this.o.pollIntervalMs;
               nextPoll = moreDue ? now : now + this.o.pollIntervalMs;
@@ -273,6 +291,9 @@ export class OutboxDispatcher {
         if (this.polled > 0 || buffer.length || slots.free('bulk') <= 0) {
           // Busy, or every slot taken by hand-overs: a freed slot ends this wait early.
           wait = this.o.urgentPollMs;
+        } else if (slots.busy()) {
+          // Only hand-overs run: the urgent lane's next query, or the idle poll, whichever comes first.
+          wait = Math.min(this.o.urgentPollMs, Math.max(0, nextPoll - this.o.clock.now()));
         } else {
           if (!slots.busy() && summary.due > 0) {
             this.o.logger.info('outbox.drained', { ...summary });
@@ -313,6 +334,7 @@ export class OutboxDispatcher {
       if (!polled) this.afterInFlight.set(doc.value.id, doc);
       return;
     }
+    if (!slots.busy()) this.busySince = this.o.clock.now();
     this.inFlight.add(doc.value.id);
     if (polled) this.polled++;
     summary.due++;

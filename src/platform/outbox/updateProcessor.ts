@@ -39,12 +39,21 @@ export class UpdateProcessor {
     const before = due.value;
     if (before.status === 'applied' || before.status === 'failed') return 'skipped';
     if (claimed && (before.status !== 'sending' || before.claimedBy !== this.d.instanceId)) return 'skipped';
-    const doc = claimed ? before : updateClaimed(before, this.d.instanceId, this.d.newId(), this.d.clock.now(), this.d.leaseMs);
-    const etag = claimed ? due.etag : await this.d.store.replace(doc, due.etag);
-    if (etag === 'conflict') return 'skipped';
+    // Written claimed, but nothing proves the claim still stands once it waited here near its lease's
+    // end: another instance may have taken it and applied a newer version. Then it is claimed anew
+    // with the ETag it was written with (412: someone else wrote since → skipped), so an old render
+    // is never sent after a newer one, nor sent twice (the same copy found again by a due query).
+    const fresh = claimed && (before.leaseUntil ?? 0) - this.d.clock.now() > this.d.sendTimeoutMs + 1_000;
+    const doc = fresh ? before : updateClaimed(claimed ? { ...before, attempts: Math.max(0, before.attempts - 1) } : before, this.d.instanceId, this.d.newId(), this.d.clock.now(), this.d.leaseMs);
+    const etag = fresh ? due.etag : await this.d.store.replace(doc, due.etag);
+    if (etag === 'conflict') {
+      // Someone else wrote it: what this process remembers may be ahead of or behind the stored one.
+      this.d.known.delete(doc.id);
+      return 'skipped';
+    }
     let held: Versioned<OutboxUpdateItem> = { value: doc, etag };
     // A version queued here while this attempt runs then replaces with this ETag, without a read.
-    if (!claimed) this.d.known.set(held);
+    if (!fresh) this.d.known.set(held);
     const log = this.d.logger.child({ itemId: doc.id, version: doc.version, attempt: doc.attempts });
     const now = (): number => this.d.clock.now();
     const ttl = this.d.ttlSeconds * 12; // kept about a year: a late, older version must still meet the newer one
@@ -115,7 +124,10 @@ export class UpdateProcessor {
       if (etag !== 'conflict') {
         this.d.known.set({ value: written, etag });
         // A newer version that waited behind this attempt is due now: this process takes it without a query.
-        if (written.status === 'pending' && (written.dueAt ?? Infinity) <= this.d.clock.now()) this.d.handOver?.({ value: written as unknown as RawDoc, etag });
+        if (written.status === 'pending' && (written.dueAt ?? Infinity) <= this.d.clock.now() && !this.d.handOver?.({ value: written as unknown as RawDoc, etag })) {
+          // Not taken (loop stopped or hand-overs full): a due query finds it, now rather than at the next idle poll.
+          this.d.wake?.(written.lane ?? 'bulk');
+        }
         return outcome;
       }
       // Most often the conflict is a newer version queued in this process: it remembers what it wrote.
@@ -125,6 +137,8 @@ export class UpdateProcessor {
       if (!fresh || !doc || doc.attemptId !== held.value.attemptId || doc.status !== 'sending') break;
       current = { value: { ...doc, reference: held.value.reference, activityId: held.value.activityId }, etag: fresh.etag };
     }
+    // Our claim was taken over: the remembered copy may not be what is stored any more.
+    this.d.known.delete(held.value.id);
     log.warn('outbox.leaseLost', { stage: outcome });
     return 'skipped';
   }
