@@ -28,7 +28,7 @@ import type { Clock, Random } from './clock';
 import type { DeliveryCheck, DeliveryVerifier } from './deliveryVerifier';
 import { baseConversationId } from './keys';
 import { withMarker } from './marker';
-import { conversationReferenceSchema, type OutboxError, type OutboxFailure, type OutboxItem, type Versioned } from './model';
+import { conversationReferenceSchema, type OutboxError, type OutboxFailure, type OutboxItem, type Priority, type Versioned } from './model';
 import type { KnownUpdates } from './knownUpdates';
 import type { OutboxStore, RawDoc } from './outboxStore';
 import type { RateLimiter } from './rateLimiter';
@@ -58,6 +58,8 @@ export interface ProcessorDeps {
   known: KnownUpdates;
   /** Hands a document written here, due now, to this process's running dispatcher; false if it did not take it. */
   handOver?: (doc: Versioned<RawDoc>) => boolean;
+  /** Asks the dispatcher for a due query (a hand-over was refused). */
+  wake?: (lane: Priority) => void;
 }
 
 export type ProcessOutcome = 'sent' | 'retried' | 'deferred' | 'failed' | 'reported' | 'skipped';

@@ -190,6 +190,7 @@ export class Outbox {
       gate: this.sharing,
     });
     deps.handOver = (doc) => this.dispatcher.offer(doc);
+    deps.wake = (lane) => this.dispatcher.wake(lane);
   }
 
   /** Hands documents written here and due now to this process's dispatcher; wakes it (a due query) for any it did not take. */
