@@ -313,6 +313,12 @@ async function countPhase(samspil: BotChild, client: TestBot, users: MixUser[]):
   for (let i = 0; i < 9; i++) await walkGuide(client, o0!.user, { consent: BENCH_CONSENT, citizen: { ...BENCH_CITIZEN, name: `Borger 0-${i}` }, contacts: [{ name: 'Kontakt', role: 'Rolle', sector: 'municipality' }] });
   await client.say(o0!.user, 'mine planer'); // after a create, the first list also looks for a plan left pending
   await samspil.ask({ type: 'countStart' }, 'counting');
+  // Steady state: the mix before leaves the outbox sending for a while (organiser cards at Teams' limits); counting starts once a second passes with next to nothing.
+  for (let waited = 0; waited < 30; waited++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const { background } = await samspil.ask<{ background: CosmosRequest[] }>({ type: 'countTake' }, 'counted');
+    if (roundTrips(background).length <= 2) break;
+  }
   const measure = async (label: string, fn: (bot: TestBot) => Promise<unknown>) => {
     await fn(client.labelled(label));
     const { costs } = await samspil.ask<{ costs: BotRequestCost[] }>({ type: 'countTake' }, 'counted');
@@ -342,7 +348,10 @@ async function countPhase(samspil: BotChild, client: TestBot, users: MixUser[]):
   };
   await step(client, o1!);
   show('guide step', keep('guide step', await measure('guide step', (b) => step(b, o1!))), TARGETS.guideStepRoundTrips);
+  // Two answers first, the second surely a change (the mix may have left either): the click after them is the steady state.
+  await client.execute(c1!.user, 'invitation', actionData(c1!.invitation, 'apologies'));
   await client.execute(c1!.user, 'invitation', actionData(c1!.invitation, 'accept'));
+  await new Promise((r) => setTimeout(r, 1_000)); // the organiser card's refresh of those two
   await samspil.ask({ type: 'countTake' }, 'counted'); // background so far set aside
   show('invitation answer', keep('invitation answer', await measure('answer', (b) => b.execute(c1!.user, 'invitation', actionData(c1!.invitation, 'apologies')))), TARGETS.invitationAnswerRoundTrips);
   // Not the click's, but not free: the organiser card's refresh (status, update) and its delivery, queued after the answer.
