@@ -89,9 +89,11 @@ async function sdkCost(bot: RunningBot): Promise<SdkCost> {
     return (used.user + used.system) / 1000 / count;
   };
   const read = await per(() => container.item('probe', tenantId).read());
-  const replace = await per(() => container.item('probe', tenantId).replace(doc('probe', ++n)));
-  const create = await per(() => container.items.create(doc(`c-${++n}`, n)));
+  // The query over a partition of one document, before any creates (the store scans a partition; its size must not weigh).
   const query = await per(() => container.items.query({ query: 'SELECT c.id, c.v FROM c WHERE c.v = @v', parameters: [{ name: '@v', value: 0 }] }, { partitionKey: tenantId }).fetchNext(), 1000);
+  const replace = await per(() => container.item('probe', tenantId).replace(doc('probe', ++n)));
+  // Created in a partition of their own, which no later phase reads.
+  const create = await per(() => container.items.create({ ...doc(`c-${++n}`, n), tenantId: `${tenantId}-created` }));
   return { read, write: (replace + create) / 2, query };
 }
 
