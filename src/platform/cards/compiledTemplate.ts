@@ -192,9 +192,17 @@ function equals(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+/** A two-operand expression: both operands evaluated, then `op` (which may throw BAIL). */
+function binary(expr: Expr, op: (left: unknown, right: unknown) => unknown): Evaluate {
+  if (expr.children.length !== 2) throw new NotCompilable();
+  const left = compileExpr(expr.children[0]!);
+  const right = compileExpr(expr.children[1]!);
+  return (scope) => op(left(scope), right(scope));
+}
+
 /** One expression, evaluated without substitution (as operands and `$when` are). */
 function compileExpr(expr: Expr): Evaluate {
-  const [a, b] = expr.children;
+  const [a] = expr.children;
   switch (expr.type) {
     case 'Constant': {
       const v = expr.value;
@@ -204,27 +212,18 @@ function compileExpr(expr: Expr): Evaluate {
       return compilePath(expr);
     case '==':
     case '!=': {
-      if (expr.children.length !== 2) throw new NotCompilable();
-      const left = compileExpr(a!);
-      const right = compileExpr(b!);
       const negate = expr.type === '!=';
-      return (scope) => equals(left(scope), right(scope)) !== negate;
+      return binary(expr, (l, r) => equals(l, r) !== negate);
     }
-    case '>': {
-      if (expr.children.length !== 2) throw new NotCompilable();
-      const left = compileExpr(a!);
-      const right = compileExpr(b!);
-      return (scope) => {
-        const l = left(scope);
-        const r = right(scope);
+    case '>':
+      return binary(expr, (l, r) => {
         // The library answers false when an operand is null or undefined.
         if (l === undefined || l === null || r === undefined || r === null) return false;
         // NaN: the library refuses the comparison ("must be comparable"); let it.
         if (typeof l === 'number' && typeof r === 'number' && !Number.isNaN(l) && !Number.isNaN(r)) return l > r;
         if (typeof l === 'string' && typeof r === 'string') return l > r;
         throw BAIL;
-      };
-    }
+      });
     case '!': {
       if (expr.children.length !== 1) throw new NotCompilable();
       const operand = compileExpr(a!);
@@ -243,17 +242,11 @@ function compileExpr(expr: Expr): Evaluate {
         throw BAIL;
       };
     }
-    case '+': {
-      if (expr.children.length !== 2) throw new NotCompilable();
-      const left = compileExpr(a!);
-      const right = compileExpr(b!);
-      return (scope) => {
-        const l = left(scope);
-        const r = right(scope);
+    case '+':
+      return binary(expr, (l, r) => {
         if (typeof l === 'string' && typeof r === 'string') return l + r;
         throw BAIL;
-      };
-    }
+      });
     default:
       throw new NotCompilable();
   }
