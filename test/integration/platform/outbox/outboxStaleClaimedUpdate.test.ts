@@ -1,5 +1,5 @@
 /**
- * Review (rev-cache, fixed in outboxfix): an update written "already claimed" (Outbox.update → updateClaimed →
+ * A defect a review found, pinned (fixed since): an update written "already claimed" (Outbox.update → updateClaimed →
  * offer(doc, true)) is processed by UpdateProcessor.process(…, claimed = true) without any write
  * that proves the claim still stands. If it waits in this process longer than its lease (slots
  * taken, gate not ready, a stalled loop), another instance takes the expired lease and applies a
@@ -18,7 +18,7 @@ import { startOutboxHarness, type OutboxHarness } from '../../../support/outboxH
 const ORGANISER_CHAT = 'a:organiser-chat';
 const HANGING = (i: number) => `19:hanging-${i}@thread.tacv2`;
 
-describe('review: a pre-claimed update processed after its lease ran out', function () {
+describe('outbox: an update written claimed, processed after its lease ran out', function () {
   this.timeout(60_000);
   let h: OutboxHarness;
   before(async () => {

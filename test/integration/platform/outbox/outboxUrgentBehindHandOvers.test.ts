@@ -1,5 +1,5 @@
 /**
- * Review (rev-cache, fixed in outboxfix): the README promises the urgent lane is "polled first (every 250 ms while
+ * A defect a review found, pinned (fixed since): the README promises the urgent lane is "polled first (every 250 ms while
  * busy)". Since outbox2, work this process enqueued itself (local hand-overs) does not count as
  * busy: while a handed-over bulk batch fills the bulk slots and the buffer, the dispatcher makes no
  * due query at all (no urgent poll: polled = 0; no refill: buffer not empty), so an urgent post
@@ -13,7 +13,7 @@ import { startOutboxHarness, type OutboxHarness } from '../../../support/outboxH
 
 const CHANNEL = '19:housing-unit-9@thread.tacv2';
 
-describe('review: urgent lane while the busy work is local hand-overs', function () {
+describe('outbox: the urgent lane while the busy work is local hand-overs', function () {
   this.timeout(60_000);
   let h: OutboxHarness;
   before(async () => {
